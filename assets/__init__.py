@@ -1,0 +1,1 @@
+"""Sprites, sounds and fonts shipped with Holdfire (package data). See LICENSES.md."""

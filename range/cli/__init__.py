@@ -1,0 +1,67 @@
+"""The `holdfire` command line.
+
+Each command group lives in its own module with a `register(subparsers, benches)`
+function: it adds its subcommands and may add named benchmarks to `benches`, which
+`holdfire bench NAME` runs. Every handler returns an exit code; errors from our own
+hierarchies become one clear line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+from hardware.errors import HardwareError
+from range.errors import HoldfireError
+
+Handler = Callable[[argparse.Namespace], int]
+Bench = Callable[[argparse.Namespace], int]
+
+# Command-group modules, imported only when the parser is built (no work at import time).
+COMMAND_MODULES = (
+    "range.cli.simulate_commands",
+    "range.cli.vision_commands",
+    "range.cli.serial_commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="holdfire",
+        description="Holdfire virtual range and less-lethal decision simulator.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    benches: dict[str, Bench] = {}
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # a command group not built yet
+        module.register(subparsers, benches)
+    bench = subparsers.add_parser("bench", help="run a benchmark and print its figures")
+    bench.add_argument("name", choices=sorted(benches), help="which benchmark")
+    bench.add_argument("--seconds", type=float, default=None,
+                       help="rough time budget for the benchmark")
+    bench.set_defaults(handler=lambda args: benches[args.name](args))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except (HoldfireError, HardwareError) as exc:
+        print(f"holdfire {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

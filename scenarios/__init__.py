@@ -1,0 +1,1 @@
+"""Scenario, drill, inputs and policy files shipped with Holdfire (package data)."""
