@@ -234,7 +234,8 @@ def from_json(line: str, where: str = "event log") -> Event:
                 record[name] = tuple(record[name])
         return cls(**record)
     except (ValueError, KeyError, TypeError) as exc:
-        raise EventLogError(f"{where}: expected an event object, found {line[:80]!r} ({exc})") from exc
+        found = f"{line[:80]!r} ({exc})"
+        raise EventLogError(f"{where}: expected an event object, found {found}") from exc
 
 
 def read_log(lines: Iterable[str], where: str = "event log") -> Iterator[Event]:
