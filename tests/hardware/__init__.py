@@ -1,0 +1,1 @@
+"""Tests of device I/O: emulators, recorded and synthetic video."""
