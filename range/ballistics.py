@@ -1,0 +1,108 @@
+"""Projectiles flown through the moving world: bullets and TASER probes.
+
+A projectile follows its ray's ground track at its ground speed; each tick the segment it
+covers is queried against the pymunk shapes as they are at that tick, so a subject who
+moves while a probe is in flight is met where he is, not where he was aimed at. The
+ray's height where it meets a shape decides whether it hits a body zone, is stopped by
+cover, or passes over."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pymunk
+
+from range.events import Zone
+from range.projection import Ray
+
+# What the world tells the flight about a shape the track crosses.
+ActorLookup = Callable[[pymunk.Shape], "BodyAt | None"]
+CoverLookup = Callable[[pymunk.Shape], "CoverAt | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class BodyAt:
+    actor: str
+    zone_at: Callable[[float], Zone | None]
+
+
+@dataclass(frozen=True, slots=True)
+class CoverAt:
+    cover: str
+    height: float
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """Where a projectile ended: on an actor's zone, or stopped `by` cover, "ground",
+    "wire" (a probe at the end of its wire) or "nothing" (left the scene)."""
+
+    actor: str | None
+    zone: Zone | None
+    by: str | None
+    ground_distance: float
+    point: tuple[float, float, float]
+
+
+@dataclass(slots=True)
+class Projectile:
+    shot: int
+    ray: Ray
+    speed: float  # along the 3-D line, m/s
+    max_range: float  # along the 3-D line, m
+    probe: int | None = None  # None for a bullet
+    travelled: float = 0.0  # ground distance so far
+
+    @property
+    def ground_speed(self) -> float:
+        return self.speed * self.ray.ground_distance_per_metre()
+
+    @property
+    def ground_limit(self) -> float:
+        return self.max_range * self.ray.ground_distance_per_metre()
+
+    def floor_distance(self) -> float:
+        """Ground distance where the line meets the floor (inf if it never does)."""
+        if self.ray.slope >= 0:
+            return math.inf
+        return -self.ray.eye_height / self.ray.slope
+
+    def advance(self, space: pymunk.Space, dt: float, actor_at: ActorLookup,
+                cover_at: CoverLookup) -> Impact | None:
+        """Fly one step; the impact if the projectile stopped during it."""
+        start = self.travelled
+        end = min(start + self.ground_speed * dt, self.ground_limit, self.floor_distance())
+        a, b = self.ray.ground_point(start), self.ray.ground_point(end)
+        hits = space.segment_query(a, b, 0.0, pymunk.ShapeFilter()) if end > start else []
+        for info in sorted(hits, key=lambda h: h.alpha):
+            s = start + info.alpha * (end - start)
+            impact = self._meet(info.shape, s, actor_at, cover_at)
+            if impact is not None:
+                return impact
+        self.travelled = end
+        if end >= self.floor_distance() - 1e-9:
+            return self._stop("ground", end)
+        if end >= self.ground_limit - 1e-9:
+            return self._stop("wire" if self.probe is not None else "nothing", end)
+        return None
+
+    def _meet(self, shape: pymunk.Shape, s: float, actor_at: ActorLookup,
+              cover_at: CoverLookup) -> Impact | None:
+        z = self.ray.height_at(s)
+        body = actor_at(shape)
+        if body is not None:
+            zone = body.zone_at(z)
+            return None if zone is None else Impact(body.actor, zone, None, s, self._point(s))
+        cover = cover_at(shape)
+        if cover is not None and z < cover.height:
+            return self._stop(cover.cover, s)
+        return None
+
+    def _stop(self, by: str, s: float) -> Impact:
+        return Impact(None, None, by, s, self._point(s))
+
+    def _point(self, s: float) -> tuple[float, float, float]:
+        x, y = self.ray.ground_point(s)
+        return (x, y, self.ray.height_at(s))

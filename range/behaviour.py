@@ -1,0 +1,95 @@
+"""Behaviour state machines: which transition of an actor's current state fires now.
+
+Pure functions of what the actor has perceived since it entered the state (stimuli),
+how long it has been there and how far it is from the officer. The seeded generator is
+passed in for `choose` transitions; nothing else here is random."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from range.body import Pose
+from range.scenario import State, Transition
+
+StimulusKind = Literal["command", "hit", "taser", "branch"]
+
+
+@dataclass(frozen=True, slots=True)
+class Stimulus:
+    """Something the actor perceived: a command given, a hit zone, a TASER result
+    ("effective" or "failed"), an instructor's branch key."""
+
+    kind: StimulusKind
+    value: str
+
+
+POSES: dict[str, Pose] = {"comply": "hands_up", "kneel": "kneeling", "down": "down"}
+
+
+def pose_of(action: str) -> Pose:
+    return POSES.get(action, "standing")
+
+
+def fires(transition: Transition, time_in_state: float, distance: float,
+          stimuli: list[Stimulus]) -> bool:
+    """Whether the transition's one trigger is satisfied."""
+    if transition.after is not None:
+        return time_in_state >= transition.after - 1e-9
+    if transition.within is not None:
+        return distance <= transition.within
+    if transition.beyond is not None:
+        return distance >= transition.beyond
+    wanted = _wanted_stimulus(transition)
+    return any(_matches(wanted, s) for s in stimuli)
+
+
+def _wanted_stimulus(transition: Transition) -> tuple[StimulusKind, object]:
+    if transition.command is not None:
+        return "command", transition.command
+    if transition.hit is not None:
+        return "hit", transition.hit
+    if transition.taser is not None:
+        return "taser", transition.taser
+    return "branch", transition.branch
+
+
+def _matches(wanted: tuple[StimulusKind, object], stimulus: Stimulus) -> bool:
+    kind, value = wanted
+    if stimulus.kind != kind:
+        return False
+    if kind == "hit" and value == "any":
+        return True
+    if kind == "hit" and isinstance(value, list):
+        return stimulus.value in value
+    return stimulus.value == value
+
+
+def due_transition(state: State, time_in_state: float, distance: float,
+                   stimuli: list[Stimulus]) -> Transition | None:
+    """The first transition, in file order, whose trigger is satisfied."""
+    for transition in state.transitions:
+        if fires(transition, time_in_state, distance, stimuli):
+            return transition
+    return None
+
+
+def cause_of(transition: Transition, stimuli: list[Stimulus]) -> str:
+    trigger = transition.trigger()
+    if trigger in ("after", "within", "beyond"):
+        return trigger
+    wanted = _wanted_stimulus(transition)
+    stimulus = next(s for s in stimuli if _matches(wanted, s))
+    return f"{stimulus.kind}:{stimulus.value}"
+
+
+def choose_target(transition: Transition, rng: np.random.Generator) -> tuple[str, bool]:
+    """The next state and whether chance chose it."""
+    if transition.to is not None:
+        return transition.to, False
+    options = sorted((transition.choose or {}).items())
+    weights = np.array([w for _, w in options], dtype=float)
+    index = int(rng.choice(len(options), p=weights / weights.sum()))
+    return options[index][0], True

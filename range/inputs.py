@@ -1,0 +1,87 @@
+"""Scripted officer inputs: the timed commands, shots and branch keys of a run.
+
+A script lets `holdfire simulate` play a good or a poor response to a scenario headless.
+Shots aim at an actor's zone (resolved to a screen point when fired, so a moving subject
+is aimed at where he is drawn at that moment) or at a fixed projector pixel."""
+
+from __future__ import annotations
+
+import tomllib
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from range.errors import InputsError
+from range.scenario import Command, Instant, Scenario, Strict
+from range.schema_errors import suggest, validate_model
+from range.units import parse_quantity
+
+WeaponName = Literal["pistol", "x26", "x26-25ft", "taser7-cq", "taser7-so", "taser10"]
+ZONES = ("head", "upper_torso", "lower_torso", "legs", "arms")
+
+
+class ScriptedInput(Strict):
+    at: Instant
+    command: Command | None = None
+    fire: WeaponName | None = None
+    aim: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*\.[a-z_]+$")] | None = None
+    offset: tuple[str | float, str | float] = (0.0, 0.0)
+    point: tuple[float, float] | None = None
+    off_screen: bool = False
+    branch: Annotated[str, Field(pattern=r"^[0-9A-Za-z]$")] | None = None
+    operator: str = "instructor"
+
+    def offset_m(self) -> tuple[float, float]:
+        return (parse_quantity(self.offset[0], "length"), parse_quantity(self.offset[1], "length"))
+
+
+class InputScript(Strict):
+    schema_version: Literal[1]
+    scenario: str
+    description: str = ""
+    input: list[ScriptedInput] = Field(default_factory=list)
+
+
+def parse_inputs(text: str, source: str, scenario: Scenario) -> InputScript:
+    """Validate an inputs script against the scenario it will drive."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputsError(f"{source}: expected TOML, found a syntax error: {exc}") from exc
+    script = validate_model(InputScript, data, source)
+    if script.scenario != scenario.id:
+        raise InputsError(f"{source}: scenario: expected {scenario.id!r} (the scenario being "
+                          f"run), found {script.scenario!r}")
+    actor_ids = [a.id for a in scenario.actors]
+    for index, item in enumerate(script.input):
+        _check_input(item, f"{source}: input[{index}]", scenario, actor_ids)
+    return script
+
+
+def _check_input(item: ScriptedInput, where: str, scenario: Scenario,
+                 actor_ids: list[str]) -> None:
+    kinds = [k for k in ("command", "fire", "branch") if getattr(item, k) is not None]
+    if len(kinds) != 1:
+        raise InputsError(f"{where}: expected exactly one of 'command', 'fire' or 'branch', "
+                          f"found {kinds or 'none'}")
+    try:
+        item.offset_m()
+    except ValueError as exc:
+        raise InputsError(f"{where}.offset: {exc}") from exc
+    if item.fire is None:
+        return
+    if item.fire not in scenario.officer.weapons:
+        raise InputsError(f"{where}.fire: expected a weapon the officer carries "
+                          f"{list(scenario.officer.weapons)}, found {item.fire!r}")
+    aims = [k for k in ("aim", "point", "off_screen") if getattr(item, k) not in (None, False)]
+    if len(aims) != 1:
+        raise InputsError(f"{where}: expected exactly one of 'aim', 'point' or 'off_screen' "
+                          f"with 'fire', found {aims or 'none'}")
+    if item.aim is not None:
+        actor, zone = item.aim.split(".")
+        if actor not in actor_ids:
+            raise InputsError(f"{where}.aim: expected an actor of the scenario {actor_ids}, "
+                              f"found {actor!r}{suggest(actor, actor_ids)}")
+        if zone not in ZONES:
+            raise InputsError(f"{where}.aim: expected a zone of {list(ZONES)}, found "
+                              f"{zone!r}{suggest(zone, ZONES)}")

@@ -1,0 +1,82 @@
+"""The projection model: one place where screen pixels and world rays meet.
+
+World frame: metres, officer's feet at the origin, +y straight ahead, z up. The screen is
+a vertical plane at y = distance, centred on x = 0, its bottom edge `bottom` above the
+floor. A projector pixel (u, v) (origin top-left) is a point on that plane; the ray from
+the officer's eye through it is the line of a shot. A world point drawn at its projection
+appears life-size to the officer at the eye point.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Ray:
+    """A shot's line: ground track from `origin` along unit `direction`, height
+    `eye_height + slope * s` at ground distance s."""
+
+    origin: tuple[float, float]
+    direction: tuple[float, float]
+    eye_height: float
+    slope: float
+
+    def ground_point(self, s: float) -> tuple[float, float]:
+        return (self.origin[0] + self.direction[0] * s, self.origin[1] + self.direction[1] * s)
+
+    def height_at(self, s: float) -> float:
+        return self.eye_height + self.slope * s
+
+    def tilted(self, angle_rad: float) -> Ray:
+        """The same ground track, pitched `angle_rad` further down (a lower probe)."""
+        pitch = math.atan(self.slope) - angle_rad
+        return Ray(self.origin, self.direction, self.eye_height, math.tan(pitch))
+
+    def ground_distance_per_metre(self) -> float:
+        """Ground distance covered per metre flown along the 3-D line."""
+        return 1.0 / math.hypot(1.0, self.slope)
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    screen_width: float = 3.0
+    screen_height: float = 1.7
+    distance: float = 4.5
+    bottom: float = 0.3
+    eye_height: float = 1.65
+    resolution: tuple[int, int] = (1920, 1080)
+
+    def screen_to_plane(self, u: float, v: float) -> tuple[float, float]:
+        """Projector pixel -> (x, z) on the screen plane, metres."""
+        width_px, height_px = self.resolution
+        x = (u / width_px - 0.5) * self.screen_width
+        z = self.bottom + (1.0 - v / height_px) * self.screen_height
+        return x, z
+
+    def plane_to_screen(self, x: float, z: float) -> tuple[float, float]:
+        width_px, height_px = self.resolution
+        u = (x / self.screen_width + 0.5) * width_px
+        v = (1.0 - (z - self.bottom) / self.screen_height) * height_px
+        return u, v
+
+    def ray(self, u: float, v: float) -> Ray:
+        x, z = self.screen_to_plane(u, v)
+        ground = math.hypot(x, self.distance)
+        return Ray((0.0, 0.0), (x / ground, self.distance / ground), self.eye_height,
+                   (z - self.eye_height) / ground)
+
+    def world_to_screen(self, x: float, y: float, z: float) -> tuple[float, float] | None:
+        """Projector pixel where the world point (x, y, z) is drawn; None behind the eye."""
+        if y <= 1e-6:
+            return None
+        scale = self.distance / y
+        return self.plane_to_screen(x * scale, self.eye_height + (z - self.eye_height) * scale)
+
+    def on_screen(self, u: float, v: float) -> bool:
+        width_px, height_px = self.resolution
+        return 0.0 <= u < width_px and 0.0 <= v < height_px
+
+    def metres_per_pixel(self) -> float:
+        return self.screen_width / self.resolution[0]

@@ -1,0 +1,269 @@
+"""The scenario file model: TOML text -> a validated, frozen `Scenario`.
+
+The format is documented in docs/scenario-format.md. Parsing does no I/O; `load_scenario`
+is the thin edge that reads a file and checks the files it refers to.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import deque
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from range.errors import ScenarioError
+from range.events import Zone
+from range.schema_errors import suggest as _suggest
+from range.schema_errors import validate_model
+from range.units import Dimension, parse_quantity
+
+
+def _quantity(dimension: Dimension) -> BeforeValidator:
+    return BeforeValidator(lambda value: parse_quantity(value, dimension))
+
+
+# Bounds catch absurd numbers (a typo of a unit or a digit), not rare-but-real ones.
+Distance = Annotated[float, _quantity("length"), Field(ge=0, le=500)]
+Coordinate = Annotated[float, _quantity("length"), Field(ge=-500, le=500)]
+Duration = Annotated[float, _quantity("time"), Field(gt=0, le=3600)]
+Instant = Annotated[float, _quantity("time"), Field(ge=0, le=3600)]
+Speed = Annotated[float, _quantity("speed"), Field(gt=0, le=12.5)]  # Bolt peaked at 12.4 m/s
+PersonHeight = Annotated[float, _quantity("length"), Field(ge=0.5, le=2.5)]
+Thickness = Annotated[float, _quantity("length"), Field(ge=0, le=0.3)]
+
+Action = Literal[
+    "idle", "walk_to", "approach", "comply", "kneel", "draw", "aim", "fire",
+    "charge", "attack", "flee", "drop_weapon", "down",
+]
+ThreatLabel = Literal["compliant", "passive_resistance", "active_aggression", "deadly_force"]
+ActorWeapon = Literal["none", "knife", "handgun", "phone", "bat"]
+Role = Literal["subject", "bystander"]
+
+# Verbal commands an officer can give; transitions and inputs must use these names.
+COMMANDS = (
+    "police", "stop", "show-hands", "drop-weapon", "get-down", "step-back", "turn-around",
+    "dont-move", "talk",
+)
+Command = Literal[
+    "police", "stop", "show-hands", "drop-weapon", "get-down", "step-back", "turn-around",
+    "dont-move", "talk",
+]
+
+# Default speeds per moving action (m/s): walking pace, the Tueller charge (21 ft in
+# 1.5 s, domain-facts C.3), a running flight.
+DEFAULT_SPEEDS: dict[str, float] = {
+    "walk_to": 1.4, "approach": 1.4, "charge": 4.3, "attack": 4.3, "flee": 3.5,
+}
+DEFAULT_INTERVALS: dict[str, float] = {"fire": 0.5, "attack": 0.6}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Rig(Strict):
+    """The projection screen as seen from the shooter's line."""
+
+    screen_width: Distance = 3.0
+    screen_height: Distance = 1.7
+    screen_distance: Annotated[float, _quantity("length"), Field(gt=0.5, le=30)] = 4.5
+    screen_bottom: Distance = 0.3
+    eye_height: PersonHeight = 1.65
+    resolution: tuple[Annotated[int, Field(ge=320, le=8192)],
+                      Annotated[int, Field(ge=240, le=8192)]] = (1920, 1080)
+
+
+class TaserRules(Strict):
+    """Incapacitation rules; agencies may set the legacy 6 in spread rule."""
+
+    min_spread: Distance = 12 * 0.0254
+    max_clothing: Thickness = 1 * 0.0254
+
+
+class Transition(Strict):
+    """Leave the state when the one trigger fires: go `to` a state, or `choose` one by
+    seeded weighted chance."""
+
+    to: str | None = None
+    choose: dict[str, Annotated[float, Field(gt=0)]] | None = None
+    after: Duration | None = None
+    within: Distance | None = None
+    beyond: Distance | None = None
+    command: Command | None = None
+    hit: list[Zone] | Literal["any"] | None = None
+    taser: Literal["effective", "failed"] | None = None
+    branch: Annotated[str, Field(pattern=r"^[0-9A-Za-z]$")] | None = None
+
+    def trigger(self) -> str:
+        return next(n for n in TRIGGERS if getattr(self, n) is not None)
+
+    def targets(self) -> list[str]:
+        return [self.to] if self.to is not None else sorted(self.choose or {})
+
+
+TRIGGERS = ("after", "within", "beyond", "command", "hit", "taser", "branch")
+
+
+class State(Strict):
+    action: Action
+    threat: ThreatLabel
+    speed: Speed | None = None
+    target: tuple[Coordinate, Coordinate] | None = None
+    stop_at: Distance = 1.5
+    interval: Duration | None = None
+    transitions: list[Transition] = []
+
+    def speed_or_default(self) -> float:
+        return self.speed if self.speed is not None else DEFAULT_SPEEDS.get(self.action, 0.0)
+
+    def interval_or_default(self) -> float:
+        if self.interval is not None:
+            return self.interval
+        return DEFAULT_INTERVALS.get(self.action, 0.0)
+
+
+class Actor(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    role: Role = "subject"
+    position: tuple[Coordinate, Coordinate]
+    height: PersonHeight = 1.78
+    clothing: Thickness | dict[Zone, Thickness] = 0.25 * 0.0254
+
+    def clothing_at(self, zone: Zone | None) -> float:
+        """Clothing over a zone: one thickness for all, or per zone (unlisted: none)."""
+        if isinstance(self.clothing, float):
+            return self.clothing
+        return self.clothing.get(zone, 0.0) if zone is not None else 0.0
+    weapon: ActorWeapon = "none"
+    taser_resistance: Annotated[float, Field(ge=0, le=1)] = 0.0
+    initial: str
+    states: dict[str, State]
+
+
+class Cover(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    kind: Literal["wall", "vehicle", "barrier", "doorway"] = "wall"
+    center: tuple[Coordinate, Coordinate]
+    size: tuple[Annotated[Distance, Field(gt=0)], Annotated[Distance, Field(gt=0)]]
+    height: Annotated[float, _quantity("length"), Field(gt=0, le=20)]
+    angle: Annotated[float, _quantity("angle"), Field(ge=-7, le=7)] = 0.0
+
+
+class Officer(Strict):
+    weapons: list[Literal["pistol", "x26", "x26-25ft", "taser7-cq", "taser7-so", "taser10"]] = [
+        "pistol", "x26",
+    ]
+
+
+class Scenario(Strict):
+    schema_version: Literal[1]
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    title: str
+    description: str = ""
+    duration: Duration
+    policy: str = "default"
+    rig: Rig = Rig()
+    taser: TaserRules = TaserRules()
+    officer: Officer = Officer()
+    actors: Annotated[list[Actor], Field(min_length=1)]
+    cover: list[Cover] = []
+
+    def actor(self, actor_id: str) -> Actor:
+        return next(a for a in self.actors if a.id == actor_id)
+
+
+def parse_scenario(text: str, source: str) -> Scenario:
+    """Validate scenario TOML text; `source` names it in errors."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{source}: expected TOML, found a syntax error: {exc}") from exc
+    scenario = validate_model(Scenario, data, source)
+    _check_references(scenario, source)
+    return scenario
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read a scenario file and check the files it refers to exist."""
+    scenario = parse_scenario(read_text(path), str(path))
+    if scenario.policy.endswith(".toml") and not (path.parent / scenario.policy).is_file():
+        raise ScenarioError(
+            f"{path}: policy: expected an existing policy file, found no file "
+            f"{scenario.policy!r} beside the scenario"
+        )
+    return scenario
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ScenarioError(f"{path}: no such file") from exc
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: expected UTF-8 TOML text, found binary data") from exc
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from exc
+
+
+def _check_references(scenario: Scenario, source: str) -> None:
+    _unique([a.id for a in scenario.actors] + [c.id for c in scenario.cover], source, "id")
+    for index, actor in enumerate(scenario.actors):
+        where = f"{source}: actors[{index}] ({actor.id})"
+        if actor.initial not in actor.states:
+            raise ScenarioError(f"{where}.initial: expected one of its states "
+                                f"{_names(actor.states)}, found {actor.initial!r}"
+                                f"{_suggest(actor.initial, actor.states)}")
+        for name, state in actor.states.items():
+            _check_state(actor, name, state, f"{where}.states.{name}")
+        unreachable = sorted(set(actor.states) - _reachable(actor))
+        if unreachable:
+            raise ScenarioError(f"{where}.states.{unreachable[0]}: expected every state to be "
+                                f"reachable from initial state {actor.initial!r}, found "
+                                f"unreachable state(s) {unreachable}")
+
+
+def _check_state(actor: Actor, name: str, state: State, where: str) -> None:
+    if state.action == "walk_to" and state.target is None:
+        raise ScenarioError(f"{where}.target: expected a [x, y] target for action 'walk_to', "
+                            "found none")
+    if state.action == "fire" and actor.weapon != "handgun":
+        raise ScenarioError(f"{where}.action: expected the actor to carry a handgun to 'fire', "
+                            f"found weapon {actor.weapon!r}")
+    for t_index, transition in enumerate(state.transitions):
+        t_where = f"{where}.transitions[{t_index}]"
+        set_triggers = [n for n in TRIGGERS if getattr(transition, n) is not None]
+        if len(set_triggers) != 1:
+            raise ScenarioError(f"{t_where}: expected exactly one trigger of {list(TRIGGERS)}, "
+                                f"found {set_triggers or 'none'}")
+        if (transition.to is None) == (transition.choose is None):
+            raise ScenarioError(f"{t_where}: expected exactly one of 'to' or 'choose'")
+        for target in transition.targets():
+            if target not in actor.states:
+                raise ScenarioError(f"{t_where}: expected a target among the actor's states "
+                                    f"{_names(actor.states)}, found {target!r}"
+                                    f"{_suggest(target, actor.states)}")
+
+
+def _reachable(actor: Actor) -> set[str]:
+    seen, queue = {actor.initial}, deque([actor.initial])
+    while queue:
+        for transition in actor.states[queue.popleft()].transitions:
+            for target in transition.targets():
+                if target in actor.states and target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+    return seen
+
+
+def _unique(ids: list[str], source: str, key: str) -> None:
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ScenarioError(f"{source}: {key}: expected unique actor and cover ids, found "
+                            f"{duplicates[0]!r} more than once")
+
+
+def _names(names: Iterable[str]) -> str:
+    return "[" + ", ".join(sorted(names)) + "]"

@@ -1,0 +1,124 @@
+"""Pydantic validation errors turned into one line a range master can act on: the file,
+the key path, what was expected, what was found, and the nearest valid name for a typo."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from range.errors import ScenarioError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+_EXPECTED: dict[str, str] = {
+    "missing": "a value (the key is required)",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "float_type": "a number",
+    "list_type": "a list",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "tuple_type": "a list",
+    "bool_type": "true or false",
+}
+
+
+def validate_model(model: type[ModelT], data: Any, source: str) -> ModelT:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        message = describe(model, errors[0], source)
+        more = len(errors) - 1
+        raise ScenarioError(message + (f" (+{more} more problems)" if more else "")) from None
+
+
+def describe(model: type[BaseModel], error: Any, source: str) -> str:
+    loc = tuple(error["loc"])
+    where = f"{source}: {key_path(loc)}" if loc else source
+    kind = error["type"]
+    found = error.get("input")
+    if kind == "extra_forbidden":
+        known = field_names(model, loc[:-1])
+        return (f"{where}: expected one of the keys {sorted(known)}, found unknown key "
+                f"{loc[-1]!r}{suggest(str(loc[-1]), known)}")
+    if kind == "value_error":
+        return f"{where}: {error['msg'].removeprefix('Value error, ')}"
+    if kind == "literal_error":
+        expected = error["ctx"]["expected"]
+        return f"{where}: expected {expected}, found {found!r}{literal_hint(found, expected)}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        return f"{where}: expected a value {bound_text(kind, error['ctx'])}, found {found!r}"
+    if kind in ("too_short", "too_long"):
+        return f"{where}: expected {error['msg'].lower()}"
+    if kind == "string_pattern_mismatch":
+        return (f"{where}: expected lower-case letters, digits, '-' or '_' "
+                f"(pattern {error['ctx']['pattern']}), found {found!r}")
+    expected = _EXPECTED.get(kind, error["msg"])
+    return f"{where}: expected {expected}, found {found!r}"
+
+
+def key_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def bound_text(kind: str, ctx: dict[str, Any]) -> str:
+    symbol = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",
+              "less_than_equal": "<="}[kind]
+    return f"{symbol} {next(iter(ctx.values()))} (SI units: m, s, m/s)"
+
+
+def literal_hint(found: object, expected: str) -> str:
+    options = [o.strip().strip("'") for o in expected.replace(" or ", ", ").split(",")]
+    return suggest(str(found), options)
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> set[str]:
+    """The keys the model accepts at `loc`, found by walking the field annotations."""
+    target: Any = model
+    for part in loc:
+        target = _step(target, part)
+        if target is None:
+            return set()
+    return set(target.model_fields) if _is_model(target) else set()
+
+
+def _step(annotation: Any, part: Any) -> Any:
+    for candidate in _unwrap(annotation):
+        if _is_model(candidate) and isinstance(part, str) and part in candidate.model_fields:
+            return candidate.model_fields[part].annotation
+        origin = typing.get_origin(candidate)
+        args = typing.get_args(candidate)
+        if origin is list and isinstance(part, int):
+            return args[0]
+        if origin is dict and isinstance(part, str):
+            return args[1]
+    return None
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """Candidates inside Optional/Union/Annotated."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [c for arg in typing.get_args(annotation) for c in _unwrap(arg)]
+    return [annotation]
+
+
+def _is_model(candidate: Any) -> bool:
+    return isinstance(candidate, type) and issubclass(candidate, BaseModel)
