@@ -1,0 +1,219 @@
+"""The decision report: frozen records of what the event log shows, worded as debrief
+indicators for the instructor. `range.analysis` fills it; renderers only lay it out.
+
+Times are seconds from the scenario start (tick x step, rounded to the microsecond);
+distances are metres with feet beside them, TASER spreads also in inches and cm, because
+range staff read those units.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from range.events import ForceOption, Role
+
+ABOUT = ("Debrief indicators from the event log: facts and times for the instructor to "
+         "discuss and grade. They are not a verdict on the officer's judgment.")
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioInfo:
+    scenario: str
+    title: str
+    seed: int
+    step_s: float
+    policy_in_log: str
+    policy_applied: str
+    policy_title: str
+    actors: dict[str, Role]
+    end_s: float
+    end_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerInputs:
+    verbal_commands: int
+    taser_shots: int
+    firearm_shots: int
+    unconfirmed_shots: tuple[int, ...]  # trigger pulls without a confirmed hit point
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """The officer's first use of one force option after a threat cue."""
+
+    option: ForceOption
+    what: str  # the command given, or "pistol shot 3"
+    shot: int | None
+    time_s: float
+    latency_s: float
+    # The subject's distance at that moment, known only when the shot reached the actor.
+    distance_m: float | None
+    distance_ft: float | None
+    policy: str  # indicator against the policy table at the cue's threat level
+
+
+@dataclass(frozen=True, slots=True)
+class ThreatCue:
+    """An actor entering a higher threat level, and what the officer did before the actor
+    left that level (window end) or the scenario ended."""
+
+    actor: str
+    role: Role
+    time_s: float
+    threat: str
+    previous_threat: str | None
+    state: str
+    cause: str
+    distance_m: float
+    distance_ft: float
+    window_end_s: float
+    window_end: str  # "the threat ended (down)", "the threat rose to deadly_force", ...
+    first_response: Response | None
+    responses: tuple[Response, ...]  # first use of each force option, earliest first
+    summary: str
+    policy_expects: tuple[ForceOption, ...]
+    policy_note: str
+    reference: str  # a published reaction figure for context, "" if the policy has none
+
+
+@dataclass(frozen=True, slots=True)
+class ShotsAfterThreat:
+    """Confirmed shots after an actor's threat ended (fell below active aggression)."""
+
+    actor: str
+    time_s: float
+    state: str
+    threat: str
+    cause: str
+    shots: tuple[int, ...]
+    count: int
+    time_to_stop_s: float | None  # last such shot minus the threat's end
+    summary: str
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class SplitTime:
+    family: ForceOption  # "firearm" or "taser"
+    from_shot: int
+    to_shot: int
+    weapon: str
+    time_s: float
+    split_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class ActorHits:
+    actor: str
+    role: Role
+    zones: dict[str, int]  # every zone, head first, with its bullet hit count
+    total: int
+    shots: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BystanderHit:
+    actor: str
+    shot: int
+    weapon: str
+    by: Literal["bullet", "taser probe"]
+    zone: str | None
+    time_s: float
+    distance_m: float
+    distance_ft: float
+
+
+@dataclass(frozen=True, slots=True)
+class TaserOutcome:
+    shot: int
+    time_s: float
+    weapon: str
+    cartridge: str
+    actor: str | None
+    result: str
+    spread_m: float | None
+    spread_in: float | None
+    spread_cm: float | None
+    distance_m: float | None
+    distance_ft: float | None
+    zones: tuple[str | None, ...]
+    reason: str
+    cycle_ended_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    direction: Literal["taser_to_firearm", "firearm_to_taser"]
+    from_shot: int
+    from_what: str  # "TASER deployment: miss" or "firearm shot"
+    from_s: float
+    to_shot: int
+    to_s: float
+    seconds: float
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attack:
+    actor: str
+    attack: str
+    time_s: float
+    distance_m: float
+    distance_ft: float
+
+
+@dataclass(frozen=True, slots=True)
+class BranchEffect:
+    actor: str
+    state: str
+    threat: str
+    time_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class BranchKeyEntry:
+    key: str
+    operator: str
+    time_s: float
+    effects: tuple[BranchEffect, ...]  # state changes caused by this key
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceNote:
+    label: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionReport:
+    about: str
+    scenario: ScenarioInfo
+    inputs: OfficerInputs
+    notes: tuple[str, ...]
+    cues: tuple[ThreatCue, ...]
+    after_threat: tuple[ShotsAfterThreat, ...]
+    splits: tuple[SplitTime, ...]
+    hits: tuple[ActorHits, ...]
+    bystander_hits: tuple[BystanderHit, ...]
+    taser: tuple[TaserOutcome, ...]
+    transitions: tuple[Transition, ...]
+    attacks: tuple[Attack, ...]
+    branch_keys: tuple[BranchKeyEntry, ...]
+    reference: tuple[ReferenceNote, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: dicts, lists, strings, numbers, None."""
+        result: dict[str, Any] = _plain(dataclasses.asdict(self))
+        return result
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,96 @@
+"""Shot-level figures of a run: split times, hits by zone, bystander hits, TASER
+outcomes and TASER/firearm transitions. Confirmed shots only (see `range.run_log`)."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import get_args
+
+from range.debrief import (
+    ActorHits,
+    BystanderHit,
+    SplitTime,
+    TaserOutcome,
+    Transition,
+)
+from range.events import ProbeLanded, TaserCycleEnded, TaserDeployment, Zone
+from range.policy import FORCE_ORDER, Policy
+from range.run_log import RunLog, feet
+from range.units import to_inches
+
+ZONES: tuple[Zone, ...] = get_args(Zone)
+
+
+def splits(log: RunLog) -> tuple[SplitTime, ...]:
+    splits = []
+    for family in FORCE_ORDER[1:]:
+        shots = [s for s in log.shots if s.force == family]
+        splits += [SplitTime(family, a.shot, b.shot, b.weapon, log.time(b.tick),
+                             log.span(a.tick, b.tick)) for a, b in pairwise(shots)]
+    return tuple(splits)
+
+
+def hits(log: RunLog) -> tuple[ActorHits, ...]:
+    roles = dict(log.start.actors) | {h.actor: h.role for h in log.hits}
+    return tuple(
+        ActorHits(actor, role, {zone: sum(h.zone == zone for h in mine) for zone in ZONES},
+                  len(mine), tuple(h.shot for h in mine))
+        for actor, role in roles.items()
+        for mine in [[h for h in log.hits if h.actor == actor]]
+    )
+
+
+def bystander_hits(log: RunLog) -> tuple[BystanderHit, ...]:
+    weapons = {s.shot: s.weapon for s in log.shots}
+    roles = dict(log.start.actors)
+    found = [BystanderHit(h.actor, h.shot, weapons[h.shot], "bullet", h.zone,
+                          log.time(h.tick), h.distance_m, feet(h.distance_m))
+             for h in log.hits if h.role == "bystander"]
+    found += [BystanderHit(p.actor, p.shot, weapons[p.shot], "taser probe", p.zone,
+                           log.time(p.tick), p.distance_m, feet(p.distance_m))
+              for p in log.of(ProbeLanded)
+              if p.actor is not None and roles.get(p.actor) == "bystander"]
+    return tuple(sorted(found, key=lambda b: b.time_s))
+
+
+def taser_outcomes(log: RunLog) -> tuple[TaserOutcome, ...]:
+    cycles = {c.shot: c.tick for c in log.of(TaserCycleEnded)}
+    return tuple(
+        TaserOutcome(
+            shot=d.shot, time_s=log.time(d.tick), weapon=d.weapon, cartridge=d.cartridge,
+            actor=d.actor, result=d.result, spread_m=d.spread_m,
+            spread_in=None if d.spread_m is None else round(to_inches(d.spread_m), 2),
+            spread_cm=None if d.spread_m is None else round(d.spread_m * 100, 2),
+            distance_m=d.distance_m,
+            distance_ft=None if d.distance_m is None else feet(d.distance_m),
+            zones=tuple(d.zones), reason=d.reason,
+            cycle_ended_s=log.time(cycles[d.shot]) if d.shot in cycles else None,
+        )
+        for d in log.of(TaserDeployment)
+    )
+
+
+def taser_to_firearm(log: RunLog, policy: Policy) -> tuple[Transition, ...]:
+    figure = policy.figure("taser_to_firearm")
+    found = []
+    for failed in (d for d in log.of(TaserDeployment) if d.result != "effective"):
+        later = [s for s in log.shots if s.tick >= failed.tick]
+        gun = next((s for s in later if s.force == "firearm"), None)
+        if gun is None or any(s.force == "taser" and s.tick < gun.tick for s in later):
+            continue
+        found.append(Transition(
+            "taser_to_firearm", failed.shot, f"TASER deployment: {failed.result}",
+            log.time(failed.tick), gun.shot, log.time(gun.tick),
+            log.span(failed.tick, gun.tick), figure.text if figure else ""))
+    return tuple(found)
+
+
+def firearm_to_taser(log: RunLog, policy: Policy) -> tuple[Transition, ...]:
+    figure = policy.figure("firearm_to_taser")
+    return tuple(
+        Transition("firearm_to_taser", gun.shot, "firearm shot", log.time(gun.tick),
+                   taser.shot, log.time(taser.tick), log.span(gun.tick, taser.tick),
+                   figure.text if figure else "")
+        for gun, taser in pairwise(log.shots)
+        if gun.force == "firearm" and taser.force == "taser"
+    )
