@@ -29,6 +29,12 @@ class ActorRuntime:
     stimuli: list[Stimulus] = field(default_factory=list)
     next_attack_tick: int = 0
     nmi_until_tick: int = -1
+    # Position read from pymunk once per step: reading a body's position is costly.
+    x: float = 0.0
+    y: float = 0.0
+
+    def sync(self) -> None:
+        self.x, self.y = self.body.position
 
     @classmethod
     def create(cls, spec: Actor) -> ActorRuntime:
@@ -36,7 +42,9 @@ class ActorRuntime:
         body.position = spec.position
         shape = pymunk.Circle(body, FOOTPRINT_RADIUS)
         shape.friction = 0.0
-        return cls(spec, body, shape, spec.initial, 0, spec.weapon)
+        actor = cls(spec, body, shape, spec.initial, 0, spec.weapon)
+        actor.sync()
+        return actor
 
     @property
     def id(self) -> str:
@@ -56,10 +64,10 @@ class ActorRuntime:
 
     @property
     def position(self) -> tuple[float, float]:
-        return (float(self.body.position.x), float(self.body.position.y))
+        return (self.x, self.y)
 
     def distance(self) -> float:
-        return math.hypot(*self.position)
+        return math.hypot(self.x, self.y)
 
     def zone_at(self, z: float) -> Zone | None:
         return zone_at(self.pose, self.spec.height, z)
@@ -72,8 +80,8 @@ class ActorRuntime:
         if self.incapacitated(tick):
             return (0.0, 0.0)
         state = self.state
-        x, y = self.position
-        distance = self.distance()
+        x, y = self.x, self.y
+        distance = math.hypot(x, y)
         speed = state.speed_or_default()
         if state.action == "walk_to" and state.target is not None:
             dx, dy = state.target[0] - x, state.target[1] - y

@@ -41,6 +41,7 @@ from range.taser import Outcome, judge_pair
 from range.weapons import WEAPONS, Firearm, TaserCartridge
 
 STEP_S = 1 / 240
+SCENE_DEPTH_M = 300.0  # a bullet past this has left the scene
 ATTACKS = {"handgun": "shot", "knife": "stab"}
 
 
@@ -138,9 +139,9 @@ class World:
             return shot
         ray = self.projection.ray(*point)
         if isinstance(weapon, Firearm):
-            self.projectiles.append(Projectile(shot, ray, weapon.muzzle_velocity, 300.0))
+            self.projectiles.append(Projectile(shot, ray, weapon.muzzle_velocity, SCENE_DEPTH_M))
             return shot
-        aimed = self._first_actor_on_track(ray.origin, ray.ground_point(weapon.wire_length))
+        aimed = self._first_actor_on_track(ray.origin, ray.ground_point(SCENE_DEPTH_M))
         self.deployments[shot] = Deployment(shot, weapon_name, weapon, aimed,
                                             [None] * weapon.probes_per_pull)
         for probe, angle in enumerate(weapon.probe_angles):
@@ -171,6 +172,8 @@ class World:
             actor.body.velocity = actor.desired_velocity(self.tick)
             self._attack(actor)
         self.space.step(self.step_s)
+        for actor in self.actors:
+            actor.sync()
         self._fly_projectiles()
         self.tick += 1
         if self.tick >= self.end_tick:

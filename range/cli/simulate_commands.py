@@ -1,0 +1,156 @@
+"""`holdfire check`, `holdfire simulate` and `holdfire bench engine`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from range.analysis import analyse
+from range.catalogue import find
+from range.errors import HoldfireError, ScenarioError
+from range.eventlog import EventLogWriter
+from range.inputs import InputScript, parse_inputs
+from range.policy import load_policy, parse_policy
+from range.report_text import render_text
+from range.scenario import Scenario, load_scenario, parse_scenario, read_text
+from range.session import simulate
+
+
+def register(subparsers: Any, benches: dict[str, Any]) -> None:
+    check = subparsers.add_parser("check", help="validate scenario, inputs and policy files")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.set_defaults(handler=run_check)
+
+    sim = subparsers.add_parser(
+        "simulate", help="run a scenario headless and print the debrief report",
+        description="SCENARIO is a file or a shipped scenario name; INPUTS is a file or the "
+        "name of a shipped script for it ('good', 'poor'). Without inputs the officer does "
+        "nothing.")
+    sim.add_argument("scenario", metavar="SCENARIO")
+    sim.add_argument("--inputs", metavar="INPUTS")
+    sim.add_argument("--seed", type=int, default=0, help="seed of the run's random generator")
+    sim.add_argument("--log", type=Path, metavar="OUT.jsonl", help="write the event log here")
+    sim.add_argument("--json", action="store_true", help="print the report as JSON")
+    sim.set_defaults(handler=run_simulate)
+    benches["engine"] = bench_engine
+
+
+def load_scenario_arg(name_or_path: str) -> tuple[Scenario, Path | None]:
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        return load_scenario(path), path.parent
+    return parse_scenario(*find(name_or_path)), None
+
+
+def load_inputs_arg(name_or_path: str, scenario: Scenario) -> InputScript:
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        return parse_inputs(read_text(path), str(path), scenario)
+    return parse_inputs(*find(f"{scenario.id}-{name_or_path}", "inputs"), scenario)
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    scenario, base = load_scenario_arg(args.scenario)
+    policy = load_policy(scenario.policy, base)
+    inputs = load_inputs_arg(args.inputs, scenario).input if args.inputs else []
+    if args.log is not None:
+        with EventLogWriter(args.log, 1 / 240) as log:
+            world = simulate(scenario, inputs, args.seed, sink=log.write)
+    else:
+        world = simulate(scenario, inputs, args.seed)
+    report = analyse(world.events, policy)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(render_text(report))
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    failures = 0
+    for path in args.files:
+        try:
+            print(f"ok: {path}: {check_file(path)}")
+        except HoldfireError as exc:
+            failures += 1
+            print(f"error: {exc}", file=sys.stderr)
+    return 2 if failures else 0
+
+
+def check_file(path: Path) -> str:
+    """Validate one file of any kind; a one-line summary of what it holds."""
+    text = read_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: expected TOML, found a syntax error: {exc}") from exc
+    if "actors" in data:
+        scenario = load_scenario(path)
+        load_policy(scenario.policy, path.parent)
+        return f"scenario {scenario.id!r}, {len(scenario.actors)} actor(s)"
+    if "levels" in data:
+        policy = parse_policy(text, str(path))
+        return f"policy {policy.title!r}"
+    if "input" in data or "scenario" in data:
+        scenario = _scenario_for_inputs(path, data)
+        script = parse_inputs(text, str(path), scenario)
+        return f"inputs for {scenario.id!r}, {len(script.input)} input(s)"
+    raise ScenarioError(f"{path}: expected a scenario (with 'actors'), inputs (with 'input') "
+                        f"or policy (with 'levels'), found keys {sorted(data)}")
+
+
+def _scenario_for_inputs(path: Path, data: dict[str, Any]) -> Scenario:
+    name = data.get("scenario")
+    if not isinstance(name, str):
+        raise ScenarioError(f"{path}: scenario: expected the id of the scenario these inputs "
+                            f"drive, found {name!r}")
+    for candidate in (path.parent / f"{name}.toml", path.parent.parent / f"{name}.toml"):
+        if candidate.is_file():
+            return load_scenario(candidate)
+    return parse_scenario(*find(name))
+
+
+def bench_engine(args: argparse.Namespace) -> int:
+    """Simulated seconds per wall-clock second for 1, 10 and 50 actors."""
+    from range.bench_engine import crowd_scenario
+
+    budget = args.seconds or 3.0
+    print("Baseline: a bare pymunk space with the same bodies, stepped at the same rate.")
+    print("actors  sim s  wall s  sim s per wall s  bare pymunk  share of bare speed"
+          "  (target: >= 100x real time with 10 actors)")
+    for count in (1, 10, 50):
+        scenario = crowd_scenario(count)
+        started = time.perf_counter()
+        world = simulate(scenario, [], seed=0)
+        wall = time.perf_counter() - started
+        simulated = world.tick * world.step_s
+        bare = bare_pymunk_speed(count, world.tick, world.step_s)
+        speed = simulated / wall
+        print(f"{count:6d}  {simulated:5.1f}  {wall:6.3f}  {speed:16.0f}  {bare:11.0f}"
+              f"  {speed / bare:18.2f}")
+        if wall > budget:
+            break
+    return 0
+
+
+def bare_pymunk_speed(count: int, ticks: int, step_s: float) -> float:
+    """Simulated seconds per wall second of pymunk alone: the floor under the engine."""
+    import math
+
+    import pymunk
+
+    space = pymunk.Space()
+    for index in range(count):
+        body = pymunk.Body(80.0, math.inf)
+        body.position = (index * 1.0, 10.0)
+        body.velocity = (0.0, -1.0)
+        space.add(body, pymunk.Circle(body, 0.22))
+    started = time.perf_counter()
+    for _ in range(ticks):
+        space.step(step_s)
+    return ticks * step_s / (time.perf_counter() - started)
