@@ -1,0 +1,315 @@
+"""An emulated training replica speaking the protocol over a real cable (`endpoints`),
+with seeded faults (`faults`). One thread per replica.
+
+The emulator keeps the truth a test needs: the host time and device time of every
+trigger pull and the fate of every frame (sent, dropped, corrupted, unplugged).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import os
+import select
+import threading
+from collections import deque
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from hardware.clock import Clock, MonotonicClock
+from hardware.replica.endpoints import Endpoint
+from hardware.replica.faults import FaultInjector, Faults
+from hardware.replica.models import Delayed, ReplicaModel
+from hardware.replica.parser import Parser
+from hardware.replica.protocol import (
+    SEQ_MODULUS,
+    Ack,
+    DeviceMessage,
+    Heartbeat,
+    Hello,
+    Lockout,
+    Malfunction,
+    Ping,
+    Pong,
+    Query,
+    Recoil,
+    Trigger,
+    encode,
+)
+
+MAX_PENDING_BYTES = 1 << 20  # a host that stopped reading: drop rather than grow forever
+_TICK_S = 0.02  # longest sleep, so stop() is quick
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerTruth:
+    n: int
+    seq: int
+    host_ns: int  # when the trigger was pulled, on the host clock
+    device_us: int
+    frame: int  # index into `frames`
+
+
+@dataclass(slots=True)
+class FrameRecord:
+    seq: int
+    type: str
+    fate: str  # "sent", "dropped", "corrupted", "unplugged", "overflow"
+
+
+class ReplicaEmulator:
+    def __init__(
+        self,
+        model: ReplicaModel,
+        endpoint: Endpoint,
+        replica_id: str,
+        faults: Faults | None = None,
+        seed: int = 0,
+        clock: Clock | None = None,
+        heartbeat_s: float = 1.0,
+        battery_s: float = 30.0,
+        lane: int = 0,
+    ) -> None:
+        self.model, self.endpoint, self.replica_id = model, endpoint, replica_id
+        self.faults = faults or Faults()
+        self.injector = FaultInjector(self.faults, np.random.default_rng(seed))
+        self._script_rng = np.random.default_rng([seed, 1])  # pull timing; apart from faults
+        self.clock: Clock = clock or MonotonicClock()
+        self.lane = lane
+        self._heartbeat_ns = int(heartbeat_s * 1e9)
+        self._battery_ns = int(battery_s * 1e9)
+        self.truth: list[TriggerTruth] = []
+        self.frames: list[FrameRecord] = []
+        self.plugs = 0
+        self._lock = threading.Lock()
+        self._events: list[tuple[int, int, str, Any]] = []
+        self._order = itertools.count()
+        self._out: deque[tuple[int, list[bytes], int]] = deque()  # (due, chunks, frame)
+        self._pending = bytearray()
+        self._fd = -1
+        self._seq = 0
+        self._boot = 0
+        self._boot_ns = 0
+        self._last_due = 0
+        self._commands = Parser(direction="from_host")
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- control (any thread) -------------------------------------------------------------
+
+    @property
+    def device_path(self) -> str:
+        return self.endpoint.device_path
+
+    def start(self) -> ReplicaEmulator:
+        now = self.clock.now_ns()
+        self._power_up(now)
+        self._fd = self.endpoint.plug()
+        self.plugs = 1
+        self._send(Hello(0, self.device_us(now), **self._hello_fields()), now)
+        for item in self.model.startup(self.device_us(now)):
+            self._emit(item, now)
+        self._at(now + self._heartbeat_ns, "heartbeat")
+        self._at(now + self._battery_ns, "battery")
+        if self.faults.unplug_every_s > 0:
+            self._at(now + int(self.faults.unplug_every_s * 1e9), "unplug")
+        self._thread = threading.Thread(target=self._run, name=f"replica-{self.replica_id}",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5.0)
+            self._thread = None
+        if self._fd >= 0:
+            self.endpoint.unplug()
+            self._fd = -1
+
+    def __enter__(self) -> ReplicaEmulator:
+        return self.start() if self._thread is None else self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def pull(self, at_ns: int | None = None) -> None:
+        """Pull the trigger now, or at host time `at_ns`."""
+        self._at(self.clock.now_ns() if at_ns is None else at_ns, "pull")
+
+    def schedule_pulls(self, times_ns: list[int]) -> None:
+        for t in times_ns:
+            self._at(t, "pull")
+
+    def auto_fire(self, rate_hz: float, start_ns: int | None = None) -> None:
+        """Pull at random (Poisson) times, `rate_hz` on average, until stopped."""
+        self._at(start_ns or self.clock.now_ns(), "auto", rate_hz)
+
+    def unplug(self, for_s: float) -> None:
+        self._at(self.clock.now_ns(), "unplug", for_s)
+
+    def device_us(self, host_ns: int) -> int:
+        """The device clock at a host time: runs from 0 at power-up, drifting."""
+        elapsed = host_ns - self._boot_ns
+        return int(elapsed * (1.0 + self.faults.drift_ppm * 1e-6)) // 1000
+
+    def lost_frames(self, before_seq_index: int | None = None) -> int:
+        """Frames that left the device but cannot have arrived intact."""
+        frames = self.frames if before_seq_index is None else self.frames[:before_seq_index]
+        return sum(1 for f in frames if f.fate != "sent")
+
+    # -- the device loop ------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            now = self.clock.now_ns()
+            self._due_events(now)
+            self._queue_due_frames(now)
+            self._wait_io(self._timeout_s(now))
+
+    def _timeout_s(self, now: int) -> float:
+        with self._lock:
+            nxt = self._events[0][0] if self._events else now + int(_TICK_S * 1e9)
+        if self._out:
+            nxt = min(nxt, self._out[0][0])
+        return min(max(nxt - now, 0) / 1e9, _TICK_S)
+
+    def _wait_io(self, timeout_s: float) -> None:
+        if self._fd < 0:
+            self._stop.wait(timeout_s)
+            return
+        wants_write = [self._fd] if self._pending else []
+        try:
+            readable, writable, _ = select.select([self._fd], wants_write, [], timeout_s)
+            if writable:
+                self._flush()
+            if readable:
+                self._read_commands(os.read(self._fd, 4096))
+        except OSError:
+            pass  # the host closed its side mid-call; the next plug starts afresh
+
+    def _flush(self) -> None:
+        try:
+            written = os.write(self._fd, self._pending)
+        except BlockingIOError:
+            return
+        del self._pending[:written]
+
+    def _due_events(self, now: int) -> None:
+        while True:
+            with self._lock:
+                if not self._events or self._events[0][0] > now:
+                    return
+                due, _, kind, arg = heapq.heappop(self._events)
+            self._handle(kind, arg, due)
+
+    def _handle(self, kind: str, arg: Any, due: int) -> None:
+        if kind == "pull":
+            for item in self.model.pull(self.device_us(due)):
+                self._emit(item, due)
+        elif kind == "auto":
+            self._handle("pull", None, due)
+            gap = self._script_rng.exponential(1.0 / arg)
+            self._at(due + int(gap * 1e9), "auto", arg)
+        elif kind == "message":
+            self._send(replace(arg, device_us=self.device_us(due)), due)
+        elif kind == "heartbeat":
+            self._send(Heartbeat(0, self.device_us(due)), due)
+            self._at(due + self._heartbeat_ns, "heartbeat")
+        elif kind == "battery":
+            self.model.battery_mv = max(3300, self.model.battery_mv - 1)
+            self._send(self.model.battery(self.device_us(due)), due)
+            self._at(due + self._battery_ns, "battery")
+        elif kind == "unplug":
+            self._unplug(due, arg)
+        elif kind == "replug":
+            self._replug(due)
+
+    def _at(self, due_ns: int, kind: str, arg: Any = None) -> None:
+        with self._lock:
+            heapq.heappush(self._events, (due_ns, next(self._order), kind, arg))
+
+    def _emit(self, item: DeviceMessage | Delayed, now: int) -> None:
+        if isinstance(item, Delayed):
+            self._at(now + item.after_us * 1000, "message", item.message)
+        else:
+            self._send(item, now)
+
+    def _send(self, message: DeviceMessage, now: int) -> None:
+        """Number, frame, fault and queue one message, as happened at host time `now`."""
+        seq = self._seq
+        self._seq = (seq + 1) % SEQ_MODULUS
+        message = replace(message, seq=seq)
+        chunks, fate = self.injector.apply(encode(message))
+        if self._fd < 0:
+            fate, chunks = "unplugged", []
+        index = len(self.frames)
+        self.frames.append(FrameRecord(seq, type(message).__name__, fate))
+        if isinstance(message, Trigger):
+            self.truth.append(TriggerTruth(message.n, seq, now, message.device_us, index))
+        due = max(now + self.injector.latency_ns(), self._last_due)  # a wire keeps order
+        self._last_due = due
+        if chunks:
+            self._out.append((due, chunks, index))
+
+    def _queue_due_frames(self, now: int) -> None:
+        while self._out and self._out[0][0] <= now:
+            _, chunks, index = self._out.popleft()
+            if len(self._pending) > MAX_PENDING_BYTES:
+                self.frames[index].fate = "overflow"
+                continue
+            for chunk in chunks:
+                self._pending += chunk
+        if self._pending and self._fd >= 0:
+            self._flush()
+
+    def _read_commands(self, data: bytes) -> None:
+        now = self.clock.now_ns()
+        for message in self._commands.feed(data):
+            if isinstance(message, Ping):
+                self._send(Pong(0, self.device_us(now), message.token), now)
+            elif isinstance(message, Query):
+                self._send(Hello(0, self.device_us(now), **self._hello_fields()), now)
+            elif isinstance(message, Recoil | Lockout | Malfunction):
+                ok = self.model.command(message)
+                self._send(Ack(0, self.device_us(now), type(message).__name__.upper(), ok), now)
+
+    # -- power and cable ------------------------------------------------------------------
+
+    def _power_up(self, now: int) -> None:
+        self._boot = int(self._script_rng.integers(1, 1 << 31))
+        self._boot_ns, self._seq, self._last_due = now, 0, now
+
+    def _hello_fields(self) -> dict[str, Any]:
+        m = self.model
+        return {"proto": 1, "model": m.name, "firmware": m.firmware,
+                "replica_id": self.replica_id, "boot": self._boot, "caps": m.caps,
+                "laser": m.laser, "pulse_us": m.pulse_us, "lane": self.lane}
+
+    def _unplug(self, now: int, for_s: float | None) -> None:
+        if self._fd < 0:
+            return
+        for _, _, index in self._out:
+            self.frames[index].fate = "unplugged"
+        self._out.clear()
+        self._pending.clear()
+        self.endpoint.unplug()
+        self._fd = -1
+        self._at(now + int((for_s or self.faults.unplug_s) * 1e9), "replug")
+        if self.faults.unplug_every_s > 0 and for_s is None:
+            self._at(now + int(self.faults.unplug_every_s * 1e9), "unplug")
+
+    def _replug(self, now: int) -> None:
+        if self._fd >= 0:
+            return
+        if self.faults.reset_on_replug:
+            self._power_up(now)
+            self.model = type(self.model)()
+        self._fd = self.endpoint.plug()
+        self.plugs += 1
+        self._send(Hello(0, self.device_us(now), **self._hello_fields()), now)
+        if self.faults.reset_on_replug:
+            for item in self.model.startup(self.device_us(now)):
+                self._emit(item, now)

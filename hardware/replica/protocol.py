@@ -1,0 +1,315 @@
+"""The replica wire protocol, version 1: printable frames with a CRC-16 (docs/serial-protocol.md).
+
+A frame is one ASCII line::
+
+    $TRIG,42,t=1234567,n=7*5A3C\\r\\n
+
+`$`, a type, the frame's sequence number, `key=value` fields, `*` and the CRC-16/CCITT-FALSE
+(`binascii.crc_hqx` seeded with 0xFFFF) of everything between `$` and `*`, in four upper-case
+hex digits. This module only encodes and decodes single frames; `parser` handles streams.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from hardware.errors import HardwareError
+
+PROTOCOL_VERSION = 1
+MAX_FRAME_BYTES = 128  # from `$` to `\n` inclusive
+SEQ_MODULUS = 65536
+
+_FRAME_RE = re.compile(
+    rb"\$(?P<body>(?P<type>[A-Z]{2,6}),(?P<seq>\d{1,5})(?P<fields>(?:,[a-z][a-z0-9_]{0,11}=[A-Za-z0-9._+:-]{1,32})*))"
+    rb"\*(?P<crc>[0-9A-F]{4})\r?\n?"
+)
+_VALUE_RE = re.compile(r"[A-Za-z0-9._+:-]{1,32}")
+
+
+class ProtocolError(HardwareError, ValueError):
+    """A frame that does not follow the protocol; the message says where and what."""
+
+
+class ChecksumError(ProtocolError):
+    """A frame whose CRC does not match: corrupted on the wire."""
+
+
+def crc16(body: bytes) -> int:
+    return binascii.crc_hqx(body, 0xFFFF)
+
+
+# -- typed messages -------------------------------------------------------------------------
+# Every message carries the frame's `seq`. Device messages also carry `device_us`, the
+# replica's own microsecond clock when the thing happened (not when the frame was sent).
+
+
+@dataclass(frozen=True, slots=True)
+class Hello:
+    seq: int
+    device_us: int
+    proto: int
+    model: str  # "pistol", "x26", "taser7", "taser10"
+    firmware: str
+    replica_id: str
+    boot: int  # changes on every power-up, so a reset is seen even if seq looks plausible
+    caps: frozenset[str] = frozenset()
+    laser: str = "red"  # "red", "green", "ir"
+    pulse_us: int = 1000
+    lane: int = 0  # 0: no lane assigned
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    seq: int
+    device_us: int
+    n: int  # trigger pulls since power-up; a gap means pulls were lost
+    bay: int = 0  # TASER 7 cartridge bay (1 or 2); 0 where the model has none
+    fired: bool = True  # False: the pull discharged nothing (empty, jam, lockout)
+
+
+@dataclass(frozen=True, slots=True)
+class Arc:
+    seq: int
+    device_us: int
+    on: bool  # arc switch or energy cycle start/stop
+
+
+@dataclass(frozen=True, slots=True)
+class Cartridge:
+    seq: int
+    device_us: int
+    bay: int
+    kind: str  # "std", "cq", "so", "probe"
+    state: str  # "loaded", "fired", "removed", "dud"
+
+
+@dataclass(frozen=True, slots=True)
+class Magazine:
+    seq: int
+    device_us: int
+    state: str  # "in", "out"
+    rounds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Battery:
+    seq: int
+    device_us: int
+    percent: int
+    millivolts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    seq: int
+    device_us: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pong:
+    seq: int
+    device_us: int  # device clock when the ping arrived
+    token: int  # echoes the ping's token
+
+
+@dataclass(frozen=True, slots=True)
+class Ack:
+    seq: int
+    device_us: int
+    cmd: str
+    ok: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Ping:
+    seq: int
+    token: int
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """Asks the replica to send its HELLO again (sent by the host after every connect)."""
+
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Recoil:
+    seq: int
+    ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Lockout:
+    seq: int
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Malfunction:
+    seq: int
+    kind: str  # "jam", "dud", "misfire", "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A well-formed frame of a type this version does not know (a newer firmware)."""
+
+    seq: int
+    type: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+DeviceMessage = Hello | Trigger | Arc | Cartridge | Magazine | Battery | Heartbeat | Pong | Ack
+HostMessage = Ping | Query | Recoil | Lockout | Malfunction
+Message = DeviceMessage | HostMessage | Unknown
+
+
+# -- field codecs ---------------------------------------------------------------------------
+
+
+def _uint(bits: int) -> Callable[[str], Any]:
+    limit = 1 << bits
+
+    def parse(text: str) -> int:
+        if not text.isdigit() or int(text) >= limit:
+            raise ValueError(f"an unsigned {bits}-bit integer")
+        return int(text)
+
+    return parse
+
+
+def _bool(text: str) -> bool:
+    if text not in ("0", "1"):
+        raise ValueError("0 or 1")
+    return text == "1"
+
+
+def _choice(*options: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in options:
+            raise ValueError("one of " + "/".join(options))
+        return text
+
+    return parse
+
+
+def _text(value: str) -> str:
+    return value
+
+
+def _caps(text: str) -> frozenset[str]:
+    return frozenset(c for c in text.split("+") if c)
+
+
+_U8, _U16, _U32, _U64 = _uint(8), _uint(16), _uint(32), _uint(64)
+
+# wire type -> (class, {wire key: (attribute, parser)}, optional wire keys)
+_Spec = tuple[type, dict[str, tuple[str, Callable[[str], Any]]], frozenset[str]]
+_SPECS: dict[str, _Spec] = {
+    "HELLO": (Hello, {
+        "t": ("device_us", _U64), "proto": ("proto", _U8), "model": ("model", _text),
+        "fw": ("firmware", _text), "id": ("replica_id", _text), "boot": ("boot", _U32),
+        "caps": ("caps", _caps), "laser": ("laser", _choice("red", "green", "ir")),
+        "pulse": ("pulse_us", _U32), "lane": ("lane", _U8),
+    }, frozenset({"caps", "laser", "pulse", "lane"})),
+    "TRIG": (Trigger, {"t": ("device_us", _U64), "n": ("n", _U32), "bay": ("bay", _U8),
+                       "fire": ("fired", _bool)}, frozenset({"bay", "fire"})),
+    "ARC": (Arc, {"t": ("device_us", _U64), "on": ("on", _bool)}, frozenset()),
+    "CART": (Cartridge, {
+        "t": ("device_us", _U64), "bay": ("bay", _U8),
+        "kind": ("kind", _choice("std", "cq", "so", "probe")),
+        "state": ("state", _choice("loaded", "fired", "removed", "dud")),
+    }, frozenset()),
+    "MAG": (Magazine, {"t": ("device_us", _U64), "state": ("state", _choice("in", "out")),
+                       "rounds": ("rounds", _U16)}, frozenset()),
+    "BATT": (Battery, {"t": ("device_us", _U64), "pct": ("percent", _U8),
+                       "mv": ("millivolts", _U16)}, frozenset()),
+    "HB": (Heartbeat, {"t": ("device_us", _U64)}, frozenset()),
+    "PONG": (Pong, {"t": ("device_us", _U64), "tok": ("token", _U32)}, frozenset()),
+    "ACK": (Ack, {"t": ("device_us", _U64), "cmd": ("cmd", _text), "ok": ("ok", _bool)},
+            frozenset()),
+    "PING": (Ping, {"tok": ("token", _U32)}, frozenset()),
+    "WHO": (Query, {}, frozenset()),
+    "RECOIL": (Recoil, {"ms": ("ms", _U16)}, frozenset()),
+    "LOCK": (Lockout, {"on": ("on", _bool)}, frozenset()),
+    "MALF": (Malfunction, {"kind": ("kind", _choice("jam", "dud", "misfire", "none"))},
+             frozenset()),
+}
+_WIRE_TYPE: dict[type, str] = {spec[0]: name for name, spec in _SPECS.items()}
+HOST_TYPES = frozenset({"PING", "WHO", "RECOIL", "LOCK", "MALF"})
+
+
+def _format_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, frozenset):
+        return "+".join(sorted(value))
+    return str(value)
+
+
+def encode(message: Message) -> bytes:
+    """One complete frame, `$` to `\\r\\n`."""
+    if isinstance(message, Unknown):
+        wire, pairs = message.type, list(message.fields.items())
+    else:
+        wire = _WIRE_TYPE[type(message)]
+        keys = _SPECS[wire][1]
+        pairs = [(key, _format_value(getattr(message, attr))) for key, (attr, _) in keys.items()]
+        optional = _SPECS[wire][2]
+        defaults = {f.name: f.default for f in fields(message)}
+        pairs = [(k, v) for k, v in pairs
+                 if k not in optional or getattr(message, keys[k][0]) != defaults[keys[k][0]]]
+    for key, value in pairs:
+        if not _VALUE_RE.fullmatch(value):
+            raise ProtocolError(
+                f"{wire} field {key}: expected 1-32 of [A-Za-z0-9._+:-], found {value!r}")
+    body = ",".join([wire, str(message.seq % SEQ_MODULUS)] + [f"{k}={v}" for k, v in pairs])
+    raw = body.encode("ascii")
+    frame = b"$" + raw + b"*%04X\r\n" % crc16(raw)
+    if len(frame) > MAX_FRAME_BYTES:
+        raise ProtocolError(f"{wire} frame is {len(frame)} bytes; the limit is {MAX_FRAME_BYTES}")
+    return frame
+
+
+def decode(line: bytes, where: str = "frame") -> Message:
+    """Decode one frame (`$` ... `*CRC`, line ending optional). Raises ProtocolError
+    naming `where` (e.g. "byte 1042") and what was expected and found."""
+    match = _FRAME_RE.fullmatch(line)
+    if match is None:
+        raise ProtocolError(f"{where}: expected $TYPE,SEQ[,key=value...]*CRC4, found {line[:60]!r}")
+    body = match["body"]
+    expected = crc16(body)
+    found = int(match["crc"], 16)
+    if expected != found:
+        raise ChecksumError(f"{where}: CRC {found:04X} does not match the frame ({expected:04X})")
+    wire, seq = match["type"].decode(), int(match["seq"])
+    if seq >= SEQ_MODULUS:
+        raise ProtocolError(f"{where}: sequence number {seq} is above {SEQ_MODULUS - 1}")
+    pairs = dict(p.split("=", 1) for p in match["fields"].decode()[1:].split(",") if p)
+    spec = _SPECS.get(wire)
+    if spec is None:
+        return Unknown(seq, wire, pairs)
+    return _build(spec, seq, pairs, f"{where}: {wire}")
+
+
+def _build(spec: _Spec, seq: int, pairs: dict[str, str], where: str) -> Message:
+    cls, keys, optional = spec
+    missing = [k for k in keys if k not in pairs and k not in optional]
+    if missing:
+        raise ProtocolError(f"{where}: missing field(s) {', '.join(missing)}")
+    values: dict[str, Any] = {"seq": seq}
+    for key, text in pairs.items():
+        if key not in keys:
+            continue  # a field from a newer minor version: ignore it
+        attr, parse = keys[key]
+        try:
+            values[attr] = parse(text)
+        except ValueError as exc:
+            raise ProtocolError(f"{where}: field {key} expected {exc}, found {text!r}") from None
+    message: Message = cls(**values)
+    return message
