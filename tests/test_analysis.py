@@ -1,0 +1,460 @@
+"""The timing analysis on hand-written event logs. Every expected figure is worked out by
+hand from the ticks (time = tick / 240 s)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from range.analysis import analyse, policy_indicator
+from range.debrief import Attack, BranchEffect, DecisionReport
+from range.events import (
+    ActorStateChanged,
+    BranchKey,
+    BulletHit,
+    Event,
+    OfficerAttacked,
+    OfficerCommand,
+    ProbeLanded,
+    ScenarioEnded,
+    ScenarioStarted,
+    ShotFired,
+    TaserCycleEnded,
+    TaserDeployment,
+    read_log,
+    to_json,
+)
+from range.policy import Policy, parse_policy
+from range.report_text import render_text
+from range.run_log import AnalysisError
+
+STEP = 1 / 240
+
+POLICY_TEXT = """
+schema_version = 1
+title = "Test table"
+[levels.compliant]
+expected = ["verbal"]
+[levels.passive_resistance]
+expected = ["verbal"]
+[levels.active_aggression]
+expected = ["verbal", "taser"]
+[levels.deadly_force]
+expected = ["taser", "firearm"]
+note = "Protect life"
+[reference.simple_reaction]
+mean_s = 0.31
+[reference.taser_to_firearm]
+mean_s = 2.49
+[reference.firearm_to_taser]
+mean_s = 4.7
+[reference.stop_shooting]
+range_s = [0.2, 1.5]
+"""
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return parse_policy(POLICY_TEXT, "tests/test.toml", name="test")
+
+
+def started(actors: dict[str, str] | None = None, policy: str = "test") -> ScenarioStarted:
+    return ScenarioStarted(tick=0, scenario="drill", title="Drill", seed=7, step_s=STEP,
+                           policy=policy, actors=actors or {"subject": "subject"})  # type: ignore[arg-type]
+
+
+def state(tick: int, state: str, threat: str, previous: str | None, cause: str,
+          distance: float, actor: str = "subject", role: str = "subject") -> ActorStateChanged:
+    return ActorStateChanged(tick=tick, actor=actor, role=role, state=state,  # type: ignore[arg-type]
+                             action=state, threat=threat, previous_state=None,
+                             previous_threat=previous, cause=cause, distance_m=distance,
+                             position=(0.0, distance))
+
+
+def shot(tick: int, number: int, weapon: str = "pistol", confirmed: bool = True) -> ShotFired:
+    force = "firearm" if weapon == "pistol" else "taser"
+    return ShotFired(tick=tick, shot=number, weapon=weapon, force=force,  # type: ignore[arg-type]
+                     point=(960.0, 540.0), confirmed=confirmed)
+
+
+def hit(tick: int, number: int, zone: str, distance: float, actor: str = "subject",
+        role: str = "subject") -> BulletHit:
+    return BulletHit(tick=tick, shot=number, actor=actor, role=role, zone=zone,  # type: ignore[arg-type]
+                     distance_m=distance, height_m=1.3)
+
+
+def ended(tick: int) -> ScenarioEnded:
+    return ScenarioEnded(tick=tick, reason="duration")
+
+
+def knife_charge_poor() -> list[Event]:
+    """Late first shot, a hit at tick 865 puts him down at tick 866, then three more shots."""
+    return [
+        started(),
+        state(0, "shouting", "active_aggression", None, "start", 9.144),
+        state(480, "charging", "deadly_force", "active_aggression", "after", 9.144),
+        shot(792, 1),
+        shot(864, 2),
+        hit(865, 2, "upper_torso", 2.5),
+        state(866, "down", "compliant", "deadly_force", "hit:upper_torso", 2.4),
+        shot(936, 3),
+        shot(1008, 4),
+        shot(1080, 5),
+        ended(1680),
+    ]
+
+
+def test_no_officer_input_at_all(policy: Policy) -> None:
+    report = analyse([
+        started(),
+        state(0, "shouting", "active_aggression", None, "start", 9.144),
+        state(480, "charging", "deadly_force", "active_aggression", "after", 9.144),
+        state(840, "stabbing", "deadly_force", "deadly_force", "within", 0.9),
+        OfficerAttacked(tick=840, actor="subject", attack="stab", distance_m=0.9),
+        ended(1680),
+    ], policy)
+    assert report.notes == (
+        "No officer input was recorded: no verbal command and no confirmed shot.",)
+    assert [(c.time_s, c.threat) for c in report.cues] == [
+        (0.0, "active_aggression"), (2.0, "deadly_force")]  # stabbing is no rise
+    first, second = report.cues
+    assert first.summary == "no response before the threat rose to deadly_force at 2.000 s"
+    assert (first.distance_m, first.distance_ft) == (9.144, 30.0)
+    assert second.first_response is None and second.responses == ()
+    assert second.window_end == "the scenario ended"
+    assert second.summary == "no response before the scenario ended at 7.000 s"
+    assert (report.after_threat, report.splits, report.transitions) == ((), (), ())
+    assert report.attacks == (Attack("subject", "stab", 3.5, 0.9, 2.953),)
+    assert (report.inputs.verbal_commands, report.inputs.firearm_shots) == (0, 0)
+    text = render_text(report)
+    assert "No officer input was recorded" in text
+    assert "no response before the scenario ended at 7.000 s" in text
+
+
+def test_verbal_only_response(policy: Policy) -> None:
+    report = analyse([
+        started(),
+        state(0, "standing", "compliant", None, "start", 6.0),  # compliant start: no cue
+        state(240, "refusing", "passive_resistance", "compliant", "after", 6.0),
+        OfficerCommand(tick=312, command="show-hands"),
+        OfficerCommand(tick=400, command="get-down"),
+        state(600, "comply", "compliant", "passive_resistance", "command:get-down", 6.0),
+        ended(960),
+    ], policy)
+    (cue,) = report.cues
+    assert (cue.time_s, cue.threat, cue.cause) == (1.0, "passive_resistance", "after")
+    response = cue.first_response
+    assert response is not None
+    assert (response.option, response.what, response.latency_s) == ("verbal", "show-hands", 0.3)
+    assert response.policy == "within policy expectation"
+    assert len(cue.responses) == 1  # first use of each option only
+    assert cue.summary == "first response: verbal (show-hands) after 0.300 s"
+    assert cue.window_end == "the threat fell to compliant (comply)"
+    assert cue.window_end_s == 2.5
+    assert report.after_threat == ()  # passive resistance is not a threat that "ends"
+    assert report.inputs.verbal_commands == 2
+    assert report.notes == ()
+
+
+def test_taser_effective(policy: Policy) -> None:
+    report = analyse([
+        started(),
+        state(0, "advancing", "active_aggression", None, "start", 5.0),
+        shot(120, 1, "x26"),
+        ProbeLanded(tick=126, shot=1, probe=0, actor="subject", zone="upper_torso", by=None,
+                    distance_m=4.8, height_m=1.4),
+        ProbeLanded(tick=126, shot=1, probe=1, actor="subject", zone="lower_torso", by=None,
+                    distance_m=4.8, height_m=0.9),
+        TaserDeployment(tick=126, shot=1, weapon="x26", cartridge="x26", actor="subject",
+                        result="effective", spread_m=0.4064,
+                        zones=["upper_torso", "lower_torso"], distance_m=4.8,
+                        reason="both probes on the body"),
+        state(127, "down", "compliant", "active_aggression", "taser:effective", 4.8),
+        TaserCycleEnded(tick=1327, shot=1, actor="subject"),
+        ended(1440),
+    ], policy)
+    (cue,) = report.cues
+    response = cue.first_response
+    assert response is not None
+    assert (response.option, response.what, response.latency_s) == ("taser", "x26 shot 1", 0.5)
+    assert (response.distance_m, response.distance_ft) == (4.8, 15.748)
+    assert response.policy == "within policy expectation"
+    (outcome,) = report.taser
+    assert (outcome.result, outcome.actor, outcome.time_s) == ("effective", "subject", 0.525)
+    assert (outcome.spread_in, outcome.spread_cm) == (16.0, 40.64)
+    assert outcome.distance_ft == 15.748
+    assert outcome.cycle_ended_s == 5.529167  # 1327 / 240
+    (after,) = report.after_threat
+    assert (after.count, after.time_to_stop_s) == (0, None)
+    assert after.summary == "no shots after the threat ended"
+    assert report.transitions == ()  # an effective deployment needs no transition
+    assert report.bystander_hits == ()
+    assert "16.0 in (40.6 cm)" in render_text(report)
+
+
+def test_taser_failure_then_firearm(policy: Policy) -> None:
+    report = analyse([
+        started(),
+        state(0, "charging", "deadly_force", None, "start", 9.144),
+        shot(96, 1, "x26"),
+        TaserDeployment(tick=110, shot=1, weapon="x26", cartridge="x26", actor=None,
+                        result="miss", spread_m=None, zones=[None, None],
+                        reason="both probes missed"),
+        shot(700, 2),
+        hit(701, 2, "upper_torso", 3.0),
+        state(702, "down", "compliant", "deadly_force", "hit:upper_torso", 3.0),
+        ended(960),
+    ], policy)
+    (transition,) = report.transitions
+    assert transition.direction == "taser_to_firearm"
+    assert (transition.from_shot, transition.to_shot) == (1, 2)
+    assert transition.from_what == "TASER deployment: miss"
+    assert transition.seconds == 2.458333  # (700 - 110) / 240
+    assert transition.reference == "2.490 s mean"
+    (cue,) = report.cues
+    assert [(r.option, r.latency_s, r.distance_m, r.policy) for r in cue.responses] == [
+        ("taser", 0.4, None, "within policy expectation"),
+        ("firearm", 2.916667, 3.0, "within policy expectation"),
+    ]
+    assert cue.policy_note == "Protect life"
+    (subject,) = report.hits
+    assert subject.zones == {"head": 0, "upper_torso": 1, "lower_torso": 0, "legs": 0, "arms": 0}
+    assert report.taser[0].spread_in is None
+
+
+def test_second_cartridge_moves_the_transition_start(policy: Policy) -> None:
+    report = analyse([
+        started(),
+        state(0, "charging", "deadly_force", None, "start", 9.0),
+        shot(96, 1, "x26"),
+        TaserDeployment(tick=110, shot=1, weapon="x26", cartridge="x26", actor=None,
+                        result="miss", spread_m=None),
+        shot(300, 2, "x26"),
+        TaserDeployment(tick=310, shot=2, weapon="x26", cartridge="x26", actor="subject",
+                        result="one_probe", spread_m=None, distance_m=6.0),
+        shot(800, 3),
+        ended(960),
+    ], policy)
+    (transition,) = report.transitions  # the first failure was answered by a TASER again
+    assert (transition.from_shot, transition.to_shot) == (2, 3)
+    assert transition.seconds == 2.041667  # (800 - 310) / 240
+    (taser_split,) = [s for s in report.splits if s.family == "taser"]
+    assert (taser_split.from_shot, taser_split.to_shot, taser_split.split_s) == (1, 2, 0.85)
+
+
+def test_firearm_to_taser_transition(policy: Policy) -> None:
+    report = analyse([
+        started(),
+        state(0, "charging", "deadly_force", None, "start", 9.0),
+        shot(240, 1),
+        shot(1368, 2, "taser7-cq"),
+        ended(1680),
+    ], policy)
+    (transition,) = report.transitions
+    assert transition.direction == "firearm_to_taser"
+    assert (transition.from_shot, transition.to_shot, transition.seconds) == (1, 2, 4.7)
+    assert transition.reference == "4.700 s mean"
+
+
+def test_shots_after_the_threat_ended(policy: Policy) -> None:
+    report = analyse(knife_charge_poor(), policy)
+    (after,) = report.after_threat
+    assert (after.actor, after.time_s, after.state) == ("subject", 3.608333, "down")
+    assert after.shots == (3, 4, 5) and after.count == 3
+    assert after.time_to_stop_s == 0.891667  # (1080 - 866) / 240
+    assert after.summary == "3 shot(s) after the threat ended; time to stop 0.892 s"
+    assert after.reference == "stop-shooting latency 0.200-1.500 s"
+    assert [(s.from_shot, s.to_shot, s.split_s) for s in report.splits] == [
+        (1, 2, 0.3), (2, 3, 0.3), (3, 4, 0.3), (4, 5, 0.3)]
+    charge = report.cues[1]
+    assert charge.first_response is not None
+    assert charge.first_response.latency_s == 1.3  # (792 - 480) / 240
+    assert charge.window_end == "the threat ended (down)"
+
+
+def test_same_tick_edges(policy: Policy) -> None:
+    """A shot on the cue's own tick answers the cue (latency 0); a shot on the tick the
+    threat ends is not "after" it; a shot on the next tick is."""
+    report = analyse([
+        started(),
+        state(0, "idle", "compliant", None, "start", 4.0),
+        state(240, "draw", "deadly_force", "compliant", "branch:1", 4.0),
+        shot(240, 1),
+        hit(241, 1, "upper_torso", 4.0),
+        state(300, "down", "compliant", "deadly_force", "hit:upper_torso", 4.0),
+        shot(300, 2),
+        shot(301, 3),
+        ended(480),
+    ], policy)
+    response = report.cues[0].first_response
+    assert response is not None and (response.shot, response.latency_s) == (1, 0.0)
+    (after,) = report.after_threat
+    assert (after.shots, after.time_to_stop_s) == ((3,), 0.004167)
+
+
+def test_shots_at_another_threat_are_not_after_the_threat(policy: Policy) -> None:
+    report = analyse([
+        started({"a": "subject", "b": "subject"}),
+        state(0, "pushing", "active_aggression", None, "start", 3.0, actor="a"),
+        state(0, "aiming", "deadly_force", None, "start", 10.0, actor="b"),
+        state(240, "down", "compliant", "active_aggression", "hit:legs", 3.0, actor="a"),
+        shot(300, 1),
+        hit(301, 1, "upper_torso", 10.0, actor="b"),  # b is still a threat: not counted
+        shot(360, 2),
+        hit(361, 2, "legs", 3.0, actor="a"),  # hit a after a's threat ended: counted
+        ended(480),
+    ], policy)
+    (after,) = report.after_threat
+    assert (after.actor, after.shots, after.time_to_stop_s) == ("a", (2,), 0.5)
+
+
+def test_bystander_hits_by_bullet_and_probe(policy: Policy) -> None:
+    report = analyse([
+        started({"subject": "subject", "b1": "bystander"}),
+        state(0, "aiming", "deadly_force", None, "start", 8.0),
+        state(0, "walking", "compliant", None, "start", 9.5, actor="b1", role="bystander"),
+        shot(120, 1),
+        hit(121, 1, "arms", 9.5, actor="b1", role="bystander"),
+        shot(180, 2),
+        hit(181, 2, "head", 8.0),
+        state(182, "down", "compliant", "deadly_force", "hit:head", 8.0),
+        shot(400, 3, "x26"),
+        ProbeLanded(tick=405, shot=3, probe=0, actor="b1", zone="legs", by=None,
+                    distance_m=9.6, height_m=0.5),
+        ended(960),
+    ], policy)
+    assert [(b.actor, b.shot, b.weapon, b.by, b.zone, b.time_s, b.distance_ft)
+            for b in report.bystander_hits] == [
+        ("b1", 1, "pistol", "bullet", "arms", 0.504167, 31.168),
+        ("b1", 3, "x26", "taser probe", "legs", 1.6875, 31.496),
+    ]
+    by_actor = {h.actor: h for h in report.hits}
+    assert (by_actor["subject"].zones["head"], by_actor["subject"].total) == (1, 1)
+    assert (by_actor["b1"].role, by_actor["b1"].zones["arms"], by_actor["b1"].total) == (
+        "bystander", 1, 1)
+    (after,) = report.after_threat  # no one else is a threat: the TASER shot counts
+    assert (after.shots, after.time_to_stop_s) == ((3,), 0.908333)  # (400 - 182) / 240
+
+
+def test_multiple_actors_and_cues(policy: Policy) -> None:
+    report = analyse([
+        started({"a": "subject", "b": "subject"}),
+        state(0, "arguing", "passive_resistance", None, "start", 5.0, actor="a"),
+        state(0, "standing", "compliant", None, "start", 12.0, actor="b"),
+        state(240, "pushing", "active_aggression", "passive_resistance", "after", 4.0,
+              actor="a"),
+        OfficerCommand(tick=300, command="step-back"),
+        state(360, "draw", "deadly_force", "compliant", "random", 12.0, actor="b"),
+        OfficerCommand(tick=420, command="drop-weapon"),
+        shot(480, 1),
+        hit(481, 1, "upper_torso", 11.0, actor="b"),
+        state(482, "down", "compliant", "deadly_force", "hit:upper_torso", 11.0, actor="b"),
+        state(600, "comply", "compliant", "active_aggression", "command:step-back", 4.0,
+              actor="a"),
+        ended(960),
+    ], policy)
+    assert [(c.actor, c.time_s, c.threat) for c in report.cues] == [
+        ("a", 0.0, "passive_resistance"), ("a", 1.0, "active_aggression"),
+        ("b", 1.5, "deadly_force")]
+    start_cue, pushing, drawing = report.cues
+    assert start_cue.summary == ("no response before the threat rose to active_aggression "
+                                 "at 1.000 s")
+    assert [(r.option, r.latency_s, r.distance_m, r.policy) for r in pushing.responses] == [
+        ("verbal", 0.25, None, "within policy expectation"),
+        ("firearm", 1.0, None, "more force than the policy expects at this level"),
+    ]
+    assert [(r.option, r.latency_s, r.distance_m, r.policy) for r in drawing.responses] == [
+        ("verbal", 0.25, None, "less force than the policy expects at this level"),
+        ("firearm", 0.5, 11.0, "within policy expectation"),
+    ]
+    assert drawing.window_end == "the threat ended (down)"
+    assert [(a.actor, a.time_s, a.count) for a in report.after_threat] == [
+        ("b", 2.008333, 0), ("a", 2.5, 0)]
+    assert any("not tied to an actor" in note for note in report.notes)
+
+
+def test_unconfirmed_shots_are_not_scored(policy: Policy) -> None:
+    report = analyse([
+        started(),
+        state(0, "aiming", "deadly_force", None, "start", 7.0),
+        shot(100, 1, confirmed=False),
+        hit(101, 1, "head", 7.0),  # a stray hit of an unconfirmed shot must not count
+        shot(200, 2),
+        hit(201, 2, "legs", 7.0),
+        ended(480),
+    ], policy)
+    assert report.inputs.firearm_shots == 1
+    assert report.inputs.unconfirmed_shots == (1,)
+    assert report.notes == ("1 unconfirmed shot(s) not scored: shot 1.",)
+    response = report.cues[0].first_response
+    assert response is not None and (response.shot, response.latency_s) == (2, 0.833333)
+    (subject,) = report.hits
+    assert (subject.zones["head"], subject.zones["legs"], subject.shots) == (0, 1, (2,))
+    assert report.splits == ()
+
+
+def test_branch_key_audit_trail(policy: Policy) -> None:
+    report = analyse([
+        started(),
+        state(0, "talking", "passive_resistance", None, "start", 6.0),
+        BranchKey(tick=240, key="1", operator="sgt-lee"),
+        state(240, "draw", "deadly_force", "passive_resistance", "branch:1", 6.0),
+        BranchKey(tick=600, key="2", operator="ofc-kim"),
+        ended(960),
+    ], policy)
+    first, second = report.branch_keys
+    assert (first.key, first.operator, first.time_s) == ("1", "sgt-lee", 1.0)
+    assert first.effects == (BranchEffect("subject", "draw", "deadly_force", 1.0),)
+    assert (second.key, second.operator, second.effects) == ("2", "ofc-kim", ())
+    text = render_text(report)
+    assert "sgt-lee" in text and "no state change recorded" in text
+
+
+def test_jsonl_round_trip_keeps_exact_times(policy: Policy) -> None:
+    """The log writes step_s as 0.004167; times must still come out on the 1/240 grid."""
+    lines = [to_json(event, STEP) for event in knife_charge_poor()]
+    report = analyse(read_log(lines), policy)
+    assert report.scenario.step_s == STEP
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["after_threat"][0]["time_to_stop_s"] == 0.891667
+    assert data["cues"][1]["first_response"]["latency_s"] == 1.3
+    assert data["hits"][0]["zones"]["upper_torso"] == 1
+    assert data["scenario"]["policy_applied"] == "test"
+    assert set(data) == {f for f in DecisionReport.__dataclass_fields__}
+
+
+def test_notes_for_a_policy_mismatch_and_a_cut_log(policy: Policy) -> None:
+    report = analyse([started(policy="default"),
+                      state(0, "idle", "compliant", None, "start", 5.0),
+                      OfficerCommand(tick=48, command="police")], policy)
+    assert report.notes == (
+        "The run names policy 'default'; this report applies policy 'test'.",
+        "The log stops without a scenario_ended event; its last event is taken as the end.",
+        "No actor rose to a higher threat level in this run.",
+    )
+    assert report.scenario.end_s == 0.2
+
+
+@pytest.mark.parametrize(("events", "message"), [
+    ([], "expected scenario_started as the first event, found an empty log"),
+    ([ended(10)], "expected scenario_started as the first event, found scenario_ended"),
+    ([started(), ended(10), OfficerCommand(tick=5, command="stop")],
+     "event 3 (officer_command): expected tick >= 10 (the event before), found 5"),
+    ([started(), state(0, "x", "furious", None, "start", 1.0)],
+     "expected a threat level in ['compliant', 'passive_resistance', 'active_aggression', "
+     "'deadly_force'], found 'furious'"),
+])
+def test_logs_that_cannot_be_analysed(policy: Policy, events: list[Event], message: str) -> None:
+    with pytest.raises(AnalysisError) as caught:
+        analyse(events, policy)
+    assert message in str(caught.value)
+
+
+def test_policy_indicator_wording() -> None:
+    assert policy_indicator(("verbal", "firearm"), "taser") == (
+        "a force option the policy does not list at this level")
+    assert policy_indicator(("taser",), "verbal") == (
+        "less force than the policy expects at this level")
+    assert policy_indicator(("verbal",), "taser") == (
+        "more force than the policy expects at this level")
