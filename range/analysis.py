@@ -24,6 +24,7 @@ Definitions (all from ticks; time = tick x step_s):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import combinations
 
 from range.debrief import (
     ABOUT,
@@ -129,11 +130,11 @@ def _notes(log: RunLog, policy: Policy, cues: tuple[ThreatCue, ...]) -> tuple[st
     if log.end_reason is None:
         notes.append("The log stops without a scenario_ended event; its last event is "
                      "taken as the end.")
-    cue_actors = {c.actor for c in cues}
-    if len(cue_actors) > 1:
-        notes.append("Officer inputs are not tied to an actor: where threat cues overlap, "
-                     "one input is counted as the response to each of them.")
-    if not cue_actors:
+    if any(a.actor != b.actor and a.time_s < b.window_end_s and b.time_s < a.window_end_s
+           for a, b in combinations(cues, 2)):
+        notes.append("Threat cues of different actors overlap; officer inputs are not tied "
+                     "to an actor, so one input counts as the response to each open cue.")
+    if not cues:
         notes.append("No actor rose to a higher threat level in this run.")
     return tuple(notes)
 

@@ -89,6 +89,9 @@ def digest(events: list[Event]) -> RunLog:
         found = events[0].kind if events else "an empty log"
         raise AnalysisError(f"event log: expected scenario_started as the first event, "
                             f"found {found}")
+    if not events[0].step_s > 0:
+        raise AnalysisError(f"event log: scenario_started.step_s: expected a step > 0 s, "
+                            f"found {events[0].step_s}")
     for number, (before, after) in enumerate(pairwise(events), start=2):
         if after.tick < before.tick:
             raise AnalysisError(f"event log: event {number} ({after.kind}): expected tick >= "

@@ -371,7 +371,23 @@ def test_multiple_actors_and_cues(policy: Policy) -> None:
     assert drawing.window_end == "the threat ended (down)"
     assert [(a.actor, a.time_s, a.count) for a in report.after_threat] == [
         ("b", 2.008333, 0), ("a", 2.5, 0)]
-    assert any("not tied to an actor" in note for note in report.notes)
+    assert report.notes == ("Threat cues of different actors overlap; officer inputs are not "
+                            "tied to an actor, so one input counts as the response to each "
+                            "open cue.",)
+
+
+def test_cues_of_different_actors_that_do_not_overlap(policy: Policy) -> None:
+    report = analyse([
+        started({"a": "subject", "b": "subject"}),
+        state(0, "pushing", "active_aggression", None, "start", 3.0, actor="a"),
+        state(240, "comply", "compliant", "active_aggression", "after", 3.0, actor="a"),
+        state(240, "shouting", "active_aggression", None, "start", 6.0, actor="b"),
+        ended(480),
+    ], policy)
+    assert [(c.actor, c.time_s, c.window_end_s) for c in report.cues] == [
+        ("a", 0.0, 1.0), ("b", 1.0, 2.0)]
+    assert report.notes == (
+        "No officer input was recorded: no verbal command and no confirmed shot.",)
 
 
 def test_unconfirmed_shots_are_not_scored(policy: Policy) -> None:
@@ -441,6 +457,8 @@ def test_notes_for_a_policy_mismatch_and_a_cut_log(policy: Policy) -> None:
     ([ended(10)], "expected scenario_started as the first event, found scenario_ended"),
     ([started(), ended(10), OfficerCommand(tick=5, command="stop")],
      "event 3 (officer_command): expected tick >= 10 (the event before), found 5"),
+    ([ScenarioStarted(tick=0, scenario="s", title="t", seed=0, step_s=0.0, policy="test",
+                      actors={})], "scenario_started.step_s: expected a step > 0 s, found 0.0"),
     ([started(), state(0, "x", "furious", None, "start", 1.0)],
      "expected a threat level in ['compliant', 'passive_resistance', 'active_aggression', "
      "'deadly_force'], found 'furious'"),
