@@ -219,7 +219,9 @@ def to_json(event: Event, step_s: float) -> str:
                               "t": round(event.tick * step_s, 6)}
     for f in dataclasses.fields(event):
         if f.name != "tick":
-            record[f.name] = _plain(getattr(event, f.name))
+            value = getattr(event, f.name)
+            # The step is kept exact: every time in the analysis is tick x step.
+            record[f.name] = value if f.name == "step_s" else _plain(value)
     return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
 
 

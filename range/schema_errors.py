@@ -16,7 +16,6 @@ from range.errors import ScenarioError
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _EXPECTED: dict[str, str] = {
-    "missing": "a value (the key is required)",
     "string_type": "text",
     "int_type": "a whole number",
     "int_parsing": "a whole number",
@@ -44,6 +43,8 @@ def describe(model: type[BaseModel], error: Any, source: str) -> str:
     where = f"{source}: {key_path(loc)}" if loc else source
     kind = error["type"]
     found = error.get("input")
+    if kind == "missing":
+        return f"{where}: expected a value (the key is required), found none"
     if kind == "extra_forbidden":
         known = field_names(model, loc[:-1])
         return (f"{where}: expected one of the keys {sorted(known)}, found unknown key "

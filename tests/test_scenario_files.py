@@ -1,0 +1,109 @@
+"""Scenario files: the shipped ones validate; bad ones get one clear line and exit 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from range.catalogue import find, shipped_names
+from range.cli import main
+from range.errors import ScenarioError
+from range.scenario import parse_scenario
+from tests.conftest import REPO_ROOT
+
+BAD = REPO_ROOT / "tests" / "data" / "bad"
+
+# Each bad file, the key path its error must name and a fragment of what it must say.
+BAD_FILES = {
+    "unknown-key.toml": ("durashun", "did you mean 'duration'?"),
+    "wrong-unit.toml": ("actors[0].states.run.speed", "found unit 'furlongs'"),
+    "negative-speed.toml": ("actors[0].states.run.speed", "expected a value > 0"),
+    "unreachable-state.toml": ("states.run", "unreachable state(s) ['run']"),
+    "missing-policy-file.toml": ("policy", "no file 'our-agency.toml'"),
+    "not-toml.toml": ("", "expected TOML, found a syntax error"),
+    "absurd-distance.toml": ("actors[0].position[1]", "<= 500"),
+    "threat-typo.toml": ("states.run.threat", "did you mean 'deadly_force'?"),
+    "unknown-target.toml": ("transitions[0]", "found 'runn' (did you mean 'run'?)"),
+    "missing-key.toml": ("duration", "the key is required"),
+    "binary.toml": ("", "expected UTF-8 TOML text, found binary data"),
+}
+
+
+def test_every_bad_file_is_listed() -> None:
+    assert sorted(p.name for p in BAD.glob("*.toml")) == sorted(BAD_FILES)
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_gets_one_clear_line_and_exit_2(name: str, capsys: pytest.CaptureFixture[str]
+                                                 ) -> None:
+    key, fragment = BAD_FILES[name]
+    assert main(["check", str(BAD / name)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert f"{BAD / name}: {key}" in err
+    assert fragment in err
+    assert "Traceback" not in err
+
+
+def test_check_from_a_real_process_prints_no_traceback() -> None:
+    command = [sys.executable, "-m", "range.cli", "check", str(BAD / "not-toml.toml")]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=REPO_ROOT)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: ")
+
+
+def test_simulate_with_a_bad_scenario_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", str(BAD / "negative-speed.toml")]) == 2
+    assert "holdfire simulate: error:" in capsys.readouterr().err
+
+
+def test_unknown_shipped_name_suggests_the_nearest(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "knife-charg"]) == 2
+    assert "did you mean 'knife-charge'?" in capsys.readouterr().err
+
+
+def test_at_least_six_scenarios_ship_and_all_check(capsys: pytest.CaptureFixture[str]) -> None:
+    names = shipped_names()
+    assert len(names) >= 6
+    files = [str(REPO_ROOT / "scenarios" / f"{n}.toml") for n in names]
+    scripts = sorted(str(p) for p in (REPO_ROOT / "scenarios" / "inputs").glob("*.toml"))
+    policies = sorted(str(p) for p in (REPO_ROOT / "scenarios" / "policies").glob("*.toml"))
+    assert main(["check", *files, *scripts, *policies]) == 0
+    out = capsys.readouterr().out
+    assert out.count("ok: ") == len(files) + len(scripts) + len(policies)
+    for name in names:  # each scenario comes with a good and a poor script
+        assert f"{name}-good.toml" in out and f"{name}-poor.toml" in out
+
+
+def test_every_behaviour_action_and_trigger_is_exercised_by_a_shipped_scenario() -> None:
+    actions: set[str] = set()
+    triggers: set[str] = set()
+    weapons: set[str] = set()
+    for name in shipped_names():
+        scenario = parse_scenario(*find(name))
+        weapons.update(scenario.officer.weapons)
+        for actor in scenario.actors:
+            for state in actor.states.values():
+                actions.add(state.action)
+                triggers.update(t.trigger() for t in state.transitions)
+                triggers.update("choose" for t in state.transitions if t.choose)
+    assert actions == {"idle", "walk_to", "approach", "comply", "kneel", "draw", "aim", "fire",
+                       "charge", "attack", "flee", "drop_weapon", "down"}
+    assert {"after", "within", "command", "hit", "taser", "branch", "choose"} <= triggers
+    assert {"pistol", "x26", "taser7-cq", "taser7-so", "taser10"} <= weapons
+
+
+def test_parse_is_pure_and_names_its_source() -> None:
+    with pytest.raises(ScenarioError, match=r"^memory: expected TOML"):
+        parse_scenario("not = [toml", "memory")
+
+
+def test_a_shipped_scenario_is_found_from_an_installed_package(tmp_path: Path) -> None:
+    """Package data: the scenarios load through importlib.resources, not the checkout."""
+    text, source = find("knife-charge")
+    assert source == "scenarios/knife-charge.toml"
+    assert parse_scenario(text, source).id == "knife-charge"
