@@ -142,23 +142,26 @@ def _notes(log: RunLog, policy: Policy, cues: tuple[ThreatCue, ...]) -> tuple[st
 def _cues(log: RunLog, policy: Policy) -> tuple[ThreatCue, ...]:
     inputs = log.inputs()
     cues = [
-        _cue(log, policy, change, changes[i + 1:], inputs)
+        _cue(log, policy, (order, change), changes[i + 1:], inputs)
         for changes in log.timelines().values()
-        for i, change in enumerate(changes)
+        for i, (order, change) in enumerate(changes)
         if threat_level(change.threat) > threat_level(change.previous_threat)
     ]
     return tuple(sorted(cues, key=lambda c: c.time_s))
 
 
-def _cue(log: RunLog, policy: Policy, cue: ActorStateChanged,
-         later: list[ActorStateChanged], inputs: list[OfficerInput]) -> ThreatCue:
+def _cue(log: RunLog, policy: Policy, at: tuple[int, ActorStateChanged],
+         later: list[tuple[int, ActorStateChanged]], inputs: list[OfficerInput]) -> ThreatCue:
+    """The cue's window runs in log order from the cue to the actor's next change of
+    threat level, so an input that caused that change (logged just before it) counts."""
+    start, cue = at
     level = threat_level(cue.threat)
-    end = next((c for c in later if threat_level(c.threat) != level), None)
-    last = log.end_tick if end is None else end.tick - 1
+    stop, end = next(((o, c) for o, c in later if threat_level(c.threat) != level),
+                     (len(log.events), None))
     expected = policy.expects(level)
     firsts: dict[ForceOption, OfficerInput] = {}
     for item in inputs:
-        if cue.tick <= item.tick <= last:
+        if start < item.order < stop:
             firsts.setdefault(item.option, item)
     responses = tuple(_response(log, cue, item, expected) for item in firsts.values())
     window_end = _window_end(level, end)
@@ -211,10 +214,11 @@ def _distance_at_shot(log: RunLog, shot: int, actor: str) -> float | None:
     return None
 
 
-def _level_at(changes: list[ActorStateChanged], tick: int) -> ThreatLevel:
+def _level_at(changes: list[tuple[int, ActorStateChanged]], order: int) -> ThreatLevel:
+    """An actor's threat level at a place in the log."""
     current = ThreatLevel.COMPLIANT
-    for change in changes:
-        if change.tick > tick:
+    for at, change in changes:
+        if at > order:
             break
         current = threat_level(change.threat)
     return current
@@ -222,21 +226,22 @@ def _level_at(changes: list[ActorStateChanged], tick: int) -> ThreatLevel:
 
 def _after_threat(log: RunLog, policy: Policy) -> tuple[ShotsAfterThreat, ...]:
     timelines = log.timelines()
+    shots = log.confirmed_shots()
     found = []
     for actor, changes in timelines.items():
         others = [c for name, c in timelines.items() if name != actor]
-        for i, end in enumerate(changes):
+        for i, (order, end) in enumerate(changes):
             if not threat_level(end.previous_threat) >= ACTIVE > threat_level(end.threat):
                 continue
-            resumed = next((c.tick for c in changes[i + 1:] if threat_level(c.threat) >= ACTIVE),
-                           log.end_tick + 1)
-            shots = tuple(
-                s for s in log.shots
-                if end.tick < s.tick < resumed
+            resumed = next((o for o, c in changes[i + 1:] if threat_level(c.threat) >= ACTIVE),
+                           len(log.events))
+            after = tuple(
+                s for at, s in shots
+                if order < at < resumed and s.tick > end.tick  # not fired in the same tick
                 and (_reached(log, s.shot, actor)
-                     or all(_level_at(c, s.tick) < ACTIVE for c in others))
+                     or all(_level_at(c, at) < ACTIVE for c in others))
             )
-            found.append(_shots_after(log, policy, end, shots))
+            found.append(_shots_after(log, policy, end, after))
     return tuple(sorted(found, key=lambda a: a.time_s))
 
 
@@ -260,13 +265,13 @@ def _shots_after(log: RunLog, policy: Policy, end: ActorStateChanged,
 
 
 def _branch_keys(log: RunLog) -> tuple[BranchKeyEntry, ...]:
-    keys = log.of(BranchKey)
-    changes = log.of(ActorStateChanged)
-    bounds = [k.tick for k in keys[1:]] + [log.end_tick + 1]  # a key's effects end at the next
+    keys = log.indexed(BranchKey)
+    changes = log.indexed(ActorStateChanged)
+    bounds = [o for o, _ in keys[1:]] + [len(log.events)]  # a key's effects end at the next
     entries = []
-    for key, until in zip(keys, bounds[:len(keys)], strict=True):
+    for (order, key), until in zip(keys, bounds[:len(keys)], strict=True):
         effects = tuple(BranchEffect(c.actor, c.state, c.threat, log.time(c.tick))
-                        for c in changes
-                        if c.cause == f"branch:{key.key}" and key.tick <= c.tick < until)
+                        for at, c in changes
+                        if c.cause == f"branch:{key.key}" and order < at < until)
         entries.append(BranchKeyEntry(key.key, key.operator, log.time(key.tick), effects))
     return tuple(entries)

@@ -39,6 +39,7 @@ class AnalysisError(EventLogError):
 class OfficerInput:
     """One officer input: a verbal command or a confirmed shot."""
 
+    order: int  # place in the log
     tick: int
     option: ForceOption
     what: str
@@ -70,17 +71,28 @@ class RunLog:
     def of(self, cls: type[EventT]) -> list[EventT]:
         return [e for e in self.events if isinstance(e, cls)]
 
-    def timelines(self) -> dict[str, list[ActorStateChanged]]:
-        lines: dict[str, list[ActorStateChanged]] = {}
-        for change in self.of(ActorStateChanged):
-            lines.setdefault(change.actor, []).append(change)
+    def indexed(self, cls: type[EventT]) -> list[tuple[int, EventT]]:
+        """Events of a type with their place in the log. Within one tick the place is the
+        cause order: the engine logs an officer input before the state change it causes."""
+        return [(i, e) for i, e in enumerate(self.events) if isinstance(e, cls)]
+
+    def timelines(self) -> dict[str, list[tuple[int, ActorStateChanged]]]:
+        lines: dict[str, list[tuple[int, ActorStateChanged]]] = {}
+        for order, change in self.indexed(ActorStateChanged):
+            lines.setdefault(change.actor, []).append((order, change))
         return lines
 
+    def confirmed_shots(self) -> list[tuple[int, ShotFired]]:
+        return [(i, s) for i, s in self.indexed(ShotFired) if s.confirmed]
+
     def inputs(self) -> list[OfficerInput]:
-        found = [OfficerInput(c.tick, "verbal", c.command, None) for c in self.of(OfficerCommand)]
-        found += [OfficerInput(s.tick, s.force, f"{s.weapon} shot {s.shot}", s.shot)
-                  for s in self.shots]
-        return sorted(found, key=lambda i: i.tick)
+        """Verbal commands and confirmed shots, in log order."""
+        return [
+            OfficerInput(i, e.tick, "verbal", e.command, None) if isinstance(e, OfficerCommand)
+            else OfficerInput(i, e.tick, e.force, f"{e.weapon} shot {e.shot}", e.shot)
+            for i, e in enumerate(self.events)
+            if isinstance(e, OfficerCommand) or (isinstance(e, ShotFired) and e.confirmed)
+        ]
 
 
 def digest(events: list[Event]) -> RunLog:

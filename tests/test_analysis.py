@@ -274,16 +274,17 @@ def test_shots_after_the_threat_ended(policy: Policy) -> None:
 
 
 def test_same_tick_edges(policy: Policy) -> None:
-    """A shot on the cue's own tick answers the cue (latency 0); a shot on the tick the
-    threat ends is not "after" it; a shot on the next tick is."""
+    """Within a tick the engine logs inputs before the state changes they cause. A shot
+    logged after the cue in its tick answers it (latency 0); a shot logged before the
+    threat's end in the same tick is not "after" it; a shot on the next tick is."""
     report = analyse([
         started(),
         state(0, "idle", "compliant", None, "start", 4.0),
         state(240, "draw", "deadly_force", "compliant", "branch:1", 4.0),
         shot(240, 1),
         hit(241, 1, "upper_torso", 4.0),
-        state(300, "down", "compliant", "deadly_force", "hit:upper_torso", 4.0),
         shot(300, 2),
+        state(300, "down", "compliant", "deadly_force", "hit:upper_torso", 4.0),
         shot(301, 3),
         ended(480),
     ], policy)
@@ -291,6 +292,23 @@ def test_same_tick_edges(policy: Policy) -> None:
     assert response is not None and (response.shot, response.latency_s) == (1, 0.0)
     (after,) = report.after_threat
     assert (after.shots, after.time_to_stop_s) == ((3,), 0.004167)
+
+
+def test_the_command_that_ends_a_threat_is_its_response(policy: Policy) -> None:
+    """The engine logs the command, then in the same tick the state change it caused."""
+    report = analyse([
+        started(),
+        state(0, "holding", "active_aggression", None, "start", 7.62),
+        OfficerCommand(tick=192, command="drop-weapon"),
+        state(192, "letting-go", "passive_resistance", "active_aggression",
+              "command:drop-weapon", 7.62),
+        OfficerCommand(tick=720, command="get-down"),
+        ended(2400),
+    ], policy)
+    (cue,) = report.cues
+    assert cue.summary == "first response: verbal (drop-weapon) after 0.800 s"
+    assert cue.window_end == "the threat ended (letting-go)"
+    assert [r.what for r in cue.responses] == ["drop-weapon"]  # get-down came later
 
 
 def test_shots_at_another_threat_are_not_after_the_threat(policy: Policy) -> None:
