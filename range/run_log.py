@@ -135,8 +135,8 @@ def _check_threat(label: str | None, event: ActorStateChanged) -> None:
 
 
 def exact_step(step_s: float) -> float:
-    """The log writes step_s to 6 decimals (1/240 s as 0.004167, 0.008% off: 0.3 ms per
-    4 s). A step of 1/N s is recovered exactly, so times match the log's own `t`."""
+    """Early logs wrote step_s to 6 decimals (1/240 s as 0.004167: 0.3 ms off per 4 s).
+    A step of 1/N s is recovered exactly from either form, so times stay on the grid."""
     per_second = round(1 / step_s)
     return 1 / per_second if round(1 / per_second, 6) == round(step_s, 6) else step_s
 
