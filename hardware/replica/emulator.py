@@ -57,6 +57,7 @@ class FrameRecord:
     seq: int
     type: str
     fate: str  # "sent", "dropped", "corrupted", "unplugged", "overflow"
+    copies: int = 1  # 2 when the duplicate fault sent it twice
 
 
 class ReplicaEmulator:
@@ -242,11 +243,13 @@ class ReplicaEmulator:
         seq = self._seq
         self._seq = (seq + 1) % SEQ_MODULUS
         message = replace(message, seq=seq)
-        chunks, fate = self.injector.apply(encode(message))
+        frame = encode(message)
+        chunks, fate = self.injector.apply(frame)
         if self._fd < 0:
             fate, chunks = "unplugged", []
         index = len(self.frames)
-        self.frames.append(FrameRecord(seq, type(message).__name__, fate))
+        copies = sum(1 for chunk in chunks if chunk == frame)
+        self.frames.append(FrameRecord(seq, type(message).__name__, fate, copies))
         if isinstance(message, Trigger):
             self.truth.append(TriggerTruth(message.n, seq, now, message.device_us, index))
         due = max(now + self.injector.latency_ns(), self._last_due)  # a wire keeps order

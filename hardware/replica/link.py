@@ -161,6 +161,13 @@ class ReplicaLink:
             self._cmd_seq += 1
             transport.write(encode(_with_seq(message, self._cmd_seq)))
 
+    def write(self, data: bytes) -> None:
+        """Raw bytes to the device: for `loop://` tests and diagnostics."""
+        with self._write_lock:
+            if self._transport is None:
+                raise DeviceUnavailable(f"{self.url}: not connected")
+            self._transport.write(data)
+
     def error_counters(self) -> dict[str, int]:
         return {**self.parser.stats.as_dict(), **self.counters,
                 "clock_samples": self.clock_map.samples}

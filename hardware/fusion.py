@@ -1,0 +1,163 @@
+"""Fusion: trigger reports and laser spots become shots.
+
+A trigger pull makes a shot certain and its mapped device time makes the shot's time exact;
+the laser spot says where it went. A spot belongs to a trigger when it was seen within the
+trigger's time window and its colour and lane fit that replica:
+
+    window = [t - early, t + pulse + frame period + camera latency]
+
+because the pulse can land anywhere in a frame exposure and the capture stamp has some
+error of its own (and the trigger time some sync error: `early`). Pairs are decided only
+once no later report could change them (`arrival_slack` covers the serial and vision
+pipelines), so `poll(now_ns)` returns shots a window plus a slack after the trigger.
+
+- trigger and spot: a "fused" shot at the trigger time, at the spot's projector point;
+- trigger alone: a miss off the screen (point None, source "trigger");
+- spot alone: "spot" source, unconfirmed while replicas are connected (kept, not scored),
+  confirmed when none are (a laser-only trainer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from hardware.events import Shot, SpotEvent
+from hardware.replica.link import TriggerReport
+
+ToProjector = Callable[[float, float], tuple[float, float]]
+
+
+def identity(x: float, y: float) -> tuple[float, float]:
+    return x, y
+
+
+@dataclass(frozen=True, slots=True)
+class FusionConfig:
+    frame_period_ms: float = 1000.0 / 30.0  # camera frame interval (30 fps; 120 for recoil)
+    camera_latency_ms: float = 20.0  # error of a spot's capture stamp, either way
+    early_ms: float = 5.0  # a spot may be stamped this much before the trigger time
+    arrival_slack_ms: float = 30.0  # how late a report may reach fusion after its time
+    default_pulse_ms: float = 100.0  # when the replica does not say (mechanical trainers)
+    lanes: Mapping[int, tuple[float, float]] = field(default_factory=dict)  # lane: x range, px
+    spot_weapon: str = "pistol"  # a spot with no trigger and no replica to name it
+
+    def window_ns(self, pulse_us: int) -> tuple[int, int]:
+        """(before, after) the trigger time in which its spot may be stamped."""
+        pulse_ms = pulse_us / 1000.0 if pulse_us > 0 else self.default_pulse_ms
+        after = pulse_ms + self.frame_period_ms + self.camera_latency_ms
+        return int(self.early_ms * 1e6), int(after * 1e6)
+
+    def expected_delay_ns(self, pulse_us: int) -> int:
+        """Where in the window a spot most likely falls: half a pulse and half a frame."""
+        pulse_ms = pulse_us / 1000.0 if pulse_us > 0 else self.default_pulse_ms
+        return int((pulse_ms + self.frame_period_ms) / 2 * 1e6)
+
+
+@dataclass(slots=True)
+class _Spot:
+    spot: SpotEvent
+    point: tuple[float, float]  # projector px
+
+
+class Fusion:
+    """Streaming matcher; feed it from any one thread, poll it with the injected clock."""
+
+    def __init__(self, config: FusionConfig | None = None,
+                 to_projector: ToProjector = identity) -> None:
+        self.config = config or FusionConfig()
+        self._to_projector = to_projector
+        self._triggers: list[TriggerReport] = []
+        self._spots: list[_Spot] = []
+        self._weapon_by_colour: dict[str, str] = {}
+        self.replicas_connected = False
+        self.counts = {"fused": 0, "missed": 0, "unconfirmed": 0, "spot_only": 0, "unfired": 0}
+
+    def add_trigger(self, report: TriggerReport) -> None:
+        if not report.fired:
+            self.counts["unfired"] += 1  # a dry pull (empty, jam, lockout): no laser, no shot
+            return
+        self._weapon_by_colour[report.laser] = report.weapon
+        self._triggers.append(report)
+
+    def add_spot(self, spot: SpotEvent) -> None:
+        self._spots.append(_Spot(spot, self._to_projector(spot.x, spot.y)))
+
+    def poll(self, now_ns: int) -> list[Shot]:
+        """Shots that can no longer change, in time order."""
+        return self._decide(now_ns)
+
+    def flush(self) -> list[Shot]:
+        """Decide everything now (end of a session)."""
+        return self._decide(None)
+
+    # -- matching -------------------------------------------------------------------------
+
+    def _decide(self, now_ns: int | None) -> list[Shot]:
+        pairs = self._assign()
+        slack = int(self.config.arrival_slack_ms * 1e6)
+        latest = max((self.config.window_ns(t.pulse_us)[1] for t in self._triggers),
+                     default=self.config.window_ns(0)[1])
+        shots: list[Shot] = []
+        for trig in list(self._triggers):
+            if now_ns is not None and now_ns < trig.event.t_ns + self._window(trig)[1] + slack:
+                continue  # a spot may still come
+            spot = pairs.pop(id(trig), None)
+            self._triggers.remove(trig)
+            if spot is not None:
+                self._spots.remove(spot)
+            shots.append(self._shot(trig, spot))
+        claimed = {id(s) for s in pairs.values()}
+        for item in list(self._spots):
+            ripe = now_ns is None or now_ns >= item.spot.t_ns + self.config.window_ns(0)[0] \
+                + latest + slack
+            if ripe and id(item) not in claimed:
+                self._spots.remove(item)
+                shots.append(self._spot_shot(item))
+        return sorted(shots, key=lambda s: s.t_ns)
+
+    def _assign(self) -> dict[int, _Spot]:
+        """Greedy assignment, best fits first: trigger id -> spot. Each used once."""
+        candidates: list[tuple[int, int, TriggerReport, _Spot]] = []
+        for order, trig in enumerate(self._triggers):
+            before, after = self._window(trig)
+            expected = self.config.expected_delay_ns(trig.pulse_us)
+            for item in self._spots:
+                dt = item.spot.t_ns - trig.event.t_ns
+                if -before <= dt <= after and self._fits(trig, item):
+                    candidates.append((abs(dt - expected), order, trig, item))
+        candidates.sort(key=lambda c: (c[0], c[1]))
+        pairs: dict[int, _Spot] = {}
+        used: set[int] = set()
+        for _, _, trig, item in candidates:
+            if id(trig) not in pairs and id(item) not in used:
+                pairs[id(trig)] = item
+                used.add(id(item))
+        return pairs
+
+    def _window(self, trig: TriggerReport) -> tuple[int, int]:
+        return self.config.window_ns(trig.pulse_us)
+
+    def _fits(self, trig: TriggerReport, item: _Spot) -> bool:
+        """Colour must match the replica's laser; the point must lie in its lane."""
+        if item.spot.colour != trig.laser:
+            return False
+        bounds = self.config.lanes.get(trig.lane) if trig.lane else None
+        return bounds is None or bounds[0] <= item.point[0] < bounds[1]
+
+    def _shot(self, trig: TriggerReport, item: _Spot | None) -> Shot:
+        event = trig.event
+        if item is None:
+            self.counts["missed"] += 1
+            return Shot(event.t_ns, trig.weapon, None, event.replica_id, "trigger", True)
+        self.counts["fused"] += 1
+        return Shot(event.t_ns, trig.weapon, item.point, event.replica_id, "fused", True)
+
+    def _spot_shot(self, item: _Spot) -> Shot:
+        spot = item.spot
+        weapon = self._weapon_by_colour.get(spot.colour, self.config.spot_weapon)
+        if self.replicas_connected:
+            self.counts["unconfirmed"] += 1
+            return Shot(spot.t_ns, weapon, item.point, None, "spot", False)
+        self.counts["spot_only"] += 1
+        return Shot(spot.t_ns, weapon, item.point, None, "spot", True)

@@ -1,0 +1,176 @@
+"""`holdfire listen`, `holdfire replica-sim` and `holdfire bench serial`: the replica
+serial link from the command line (hardware/replica)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from hardware.clock import MonotonicClock
+from hardware.replica.bench import run_bench
+from hardware.replica.emulator import ReplicaEmulator
+from hardware.replica.endpoints import PtyEndpoint
+from hardware.replica.faults import Faults
+from hardware.replica.link import LinkEvent, LinkStatus, ReplicaLink
+from hardware.replica.models import MODELS
+from hardware.replica.parser import StreamReset
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def register(subparsers: Any, benches: dict[str, Handler]) -> None:
+    listen = subparsers.add_parser(
+        "listen", help="print every event from a replica as it arrives",
+        description="Open a replica by URL (/dev/ttyUSB0, COM3, socket://host:port, loop://, "
+                    "sim:?model=taser7&rate=1) and print its events until Ctrl-C; then the "
+                    "error counters.")
+    listen.add_argument("url", help="replica device URL")
+    listen.add_argument("--json", action="store_true", help="one JSON object per line")
+    listen.add_argument("--seconds", type=_positive, default=None, help="stop after this long")
+    listen.set_defaults(handler=run_listen)
+
+    sim = subparsers.add_parser(
+        "replica-sim", help="emulate training replicas on pseudo-terminals",
+        description="Serve emulated replicas, each on its own pty; prints the device path "
+                    "to give `holdfire listen`. Runs until Ctrl-C.")
+    sim.add_argument("--model", action="append", choices=sorted(MODELS),
+                     help="replica model; repeat for several (default: pistol)")
+    sim.add_argument("--faults", default="", help="e.g. corrupt:0.01,drop:0.005,jitter_ms:5")
+    sim.add_argument("--seed", type=int, default=0, help="seed for the fault pattern")
+    sim.add_argument("--rate", type=_nonnegative, default=0.5,
+                     help="trigger pulls per second per replica, at random times (default 0.5)")
+    sim.add_argument("--seconds", type=_positive, default=None, help="stop after this long")
+    sim.add_argument("--dir", type=Path, default=None,
+                     help="folder for the device links (default: a new temporary folder)")
+    sim.set_defaults(handler=run_replica_sim)
+    benches["serial"] = bench_serial
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, found {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected seconds > 0, found {text!r}")
+    return value
+
+
+def _nonnegative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, found {text!r}")
+    return value
+
+
+def bench_serial(args: argparse.Namespace) -> int:
+    for line in run_bench(args.seconds or 6.0):
+        print(line, flush=True)
+    return 0
+
+
+# -- listen -------------------------------------------------------------------------------
+
+
+def run_listen(args: argparse.Namespace) -> int:
+    clock = MonotonicClock()
+    start = clock.now_ns()
+    deadline = None if args.seconds is None else start + int(args.seconds * 1e9)
+    link = ReplicaLink(args.url, clock).start()
+    try:
+        while deadline is None or clock.now_ns() < deadline:
+            event = link.get(0.1)
+            if event is not None:
+                print(_json_line(event) if args.json else _text_line(event, start), flush=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        link.close()
+        counters = link.error_counters()
+        if args.json:
+            print(json.dumps({"type": "counters", **counters}), flush=True)
+        else:
+            print("counters: " + " ".join(f"{k}={v}" for k, v in counters.items()), flush=True)
+    return 0
+
+
+def event_record(event: LinkEvent) -> dict[str, Any]:
+    """A JSON-ready record of one event: type, host times, replica, message fields."""
+    message = event.message
+    record: dict[str, Any] = {"type": _type_name(message), "t_ns": event.t_ns,
+                              "rx_ns": event.rx_ns, "replica": event.replica_id}
+    for key, value in asdict(message).items():
+        record[key] = sorted(value) if isinstance(value, frozenset) else value
+    if event.trigger is not None:
+        record["weapon"] = event.trigger.weapon
+        record["synced"] = event.trigger.synced
+    return record
+
+
+def _type_name(message: object) -> str:
+    if isinstance(message, LinkStatus):
+        return "link"
+    if isinstance(message, StreamReset):
+        return "reset"
+    return type(message).__name__.lower()
+
+
+def _json_line(event: LinkEvent) -> str:
+    return json.dumps(event_record(event))
+
+
+def _text_line(event: LinkEvent, start_ns: int) -> str:
+    record = event_record(event)
+    rel = (event.t_ns - start_ns) / 1e9
+    skip = {"type", "t_ns", "rx_ns", "replica"}
+    rest = " ".join(f"{k}={v}" for k, v in record.items() if k not in skip)
+    return f"{rel:12.6f} s  {event.replica_id:<14} {record['type']:<9} {rest}"
+
+
+# -- replica-sim --------------------------------------------------------------------------
+
+
+def run_replica_sim(args: argparse.Namespace) -> int:
+    faults = Faults.parse(args.faults, "--faults")
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="holdfire-replicas-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    emulators = []
+    for index, model in enumerate(args.model or ["pistol"], start=1):
+        endpoint = PtyEndpoint(folder / f"{model}-{index}")
+        emulators.append(ReplicaEmulator(MODELS[model](), endpoint, f"{model}-{index}",
+                                         faults, seed=args.seed + index - 1, lane=index))
+    try:
+        for emulator in emulators:
+            emulator.start()
+            if args.rate > 0:
+                emulator.auto_fire(args.rate)
+            print(f"{emulator.replica_id}: {emulator.device_path}", flush=True)
+        _wait(args.seconds)
+    finally:
+        for emulator in emulators:
+            emulator.stop()
+            fates: dict[str, int] = {}
+            for frame in emulator.frames:
+                fates[frame.fate] = fates.get(frame.fate, 0) + 1
+            print(f"{emulator.replica_id}: {len(emulator.truth)} pulls, frames "
+                  + " ".join(f"{k}={v}" for k, v in sorted(fates.items())), file=sys.stderr)
+    return 0
+
+
+def _wait(seconds: float | None) -> None:
+    end = None if seconds is None else time.monotonic() + seconds
+    try:
+        while end is None or time.monotonic() < end:
+            time.sleep(0.1 if end is None else max(0.0, min(0.1, end - time.monotonic())))
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,214 @@
+"""The replica link end to end: emulated replicas on real pty pairs, `loop://` and `sim:`."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hardware.errors import DeviceUnavailable, DeviceUrlError
+from hardware.replica.emulator import ReplicaEmulator
+from hardware.replica.endpoints import PtyEndpoint
+from hardware.replica.faults import Faults
+from hardware.replica.link import LinkEvent, LinkStatus, ReplicaLink
+from hardware.replica.models import Pistol, Taser7
+from hardware.replica.parser import StreamReset
+from hardware.replica.ports import SimPort, port_for_url
+from hardware.replica.protocol import Ack, Hello, Lockout, Trigger, encode
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads() -> Iterator[None]:
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline and set(threading.enumerate()) - before:
+        time.sleep(0.01)
+    assert set(threading.enumerate()) - before == set()
+
+
+def wait_for(link: ReplicaLink, predicate, timeout_s: float = 10.0) -> list[LinkEvent]:
+    """Collect events until one satisfies `predicate` (then return all seen)."""
+    seen: list[LinkEvent] = []
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        event = link.get(0.1)
+        if event is not None:
+            seen.append(event)
+            if predicate(event):
+                return seen
+    raise AssertionError(f"timed out after {timeout_s} s; saw {[e.message for e in seen][-5:]}")
+
+
+def emulator(tmp_path: Path, model=None, faults: Faults | None = None, seed: int = 0,
+             replica_id: str = "R1", **kwargs) -> ReplicaEmulator:
+    return ReplicaEmulator(model or Pistol(), PtyEndpoint(tmp_path / replica_id), replica_id,
+                           faults, seed=seed, **kwargs)
+
+
+def test_urls_are_checked_before_anything_opens() -> None:
+    with pytest.raises(DeviceUrlError, match="expected one of"):
+        port_for_url("ttyUSB0")
+    with pytest.raises(DeviceUrlError, match="unknown parameter 'speed'"):
+        port_for_url("sim:?speed=3")
+    with pytest.raises(DeviceUrlError, match="model expected one of"):
+        port_for_url("sim:?model=glock")
+    with pytest.raises(DeviceUrlError, match="drop expected a chance in 0..1, found '2'"):
+        port_for_url("sim:?faults=drop:2")
+    assert isinstance(port_for_url("sim:?model=taser7&seed=3"), SimPort)
+
+
+def test_a_missing_device_fails_to_open_with_its_path(tmp_path: Path) -> None:
+    path = str(tmp_path / "nothing-here")
+    with pytest.raises(DeviceUnavailable, match=f"{path}: cannot open"):
+        ReplicaLink(path).start()
+
+
+def test_loop_url_parses_what_is_written() -> None:
+    """loop:// echoes writes: the link's own pings come back and are counted as unexpected,
+    frames we write come back as events."""
+    with ReplicaLink("loop://") as link:
+        link.write(encode(Hello(0, 5, 1, "pistol", "1.0", "L1", 9)) + encode(Trigger(1, 700, 1)))
+        events = wait_for(link, lambda e: isinstance(e.message, Trigger))
+    messages = [e.message for e in events if not isinstance(e.message, LinkStatus)]
+    assert messages == [Hello(0, 5, 1, "pistol", "1.0", "L1", 9), Trigger(1, 700, 1)]
+    trigger = events[-1].trigger
+    assert trigger is not None and trigger.event.replica_id == "L1"
+    assert trigger.weapon == "pistol" and not trigger.synced
+    assert link.parser.stats.unexpected >= 2  # our WHO and PING came back
+
+
+def test_sim_url_serves_a_taser7_with_bays_mapped() -> None:
+    with ReplicaLink("sim:?model=taser7&id=T7-9&seed=2") as link:
+        emu = link.port.emulator  # type: ignore[attr-defined]
+        wait_for(link, lambda e: isinstance(e.message, Hello))
+        emu.pull()
+        emu.pull()
+        first = wait_for(link, lambda e: e.trigger is not None)[-1].trigger
+        second = wait_for(link, lambda e: e.trigger is not None)[-1].trigger
+    assert first is not None and second is not None
+    assert (first.weapon, second.weapon) == ("taser7-cq", "taser7-so")
+    assert first.event.weapon == "taser7" and first.event.replica_id == "T7-9"
+    assert first.laser == "green"
+
+
+def test_commands_reach_the_replica_and_lockout_stops_discharge(tmp_path: Path) -> None:
+    with emulator(tmp_path) as emu, ReplicaLink(emu.device_path) as link:
+        wait_for(link, lambda e: isinstance(e.message, Hello))
+        link.send(Lockout(0, True))
+        ack = wait_for(link, lambda e: isinstance(e.message, Ack))[-1].message
+        assert ack == Ack(ack.seq, ack.device_us, "LOCKOUT", True)  # type: ignore[union-attr]
+        emu.pull()
+        report = wait_for(link, lambda e: e.trigger is not None)[-1].trigger
+    assert report is not None and report.fired is False
+
+
+def test_events_are_stamped_in_host_time_and_mapped_after_sync(tmp_path: Path) -> None:
+    with emulator(tmp_path) as emu, ReplicaLink(emu.device_path) as link:
+        wait_for(link, lambda e: link.clock_map.ready)
+        before = emu.clock.now_ns()
+        emu.pull()
+        event = wait_for(link, lambda e: e.trigger is not None)[-1]
+    truth = emu.truth[-1]
+    assert event.trigger is not None and event.trigger.synced
+    assert before <= truth.host_ns <= event.rx_ns
+    assert abs(event.t_ns - truth.host_ns) < 5_000_000  # coarse: the drift test is tighter
+
+
+@pytest.mark.slow
+def test_10000_triggers_with_corruption_and_drops_each_arrive_once(tmp_path: Path) -> None:
+    faults = Faults(corrupt=0.01, drop=0.005, noise=0.01, dup=0.005)
+    with emulator(tmp_path, faults=faults, seed=11) as emu, \
+            ReplicaLink(emu.device_path, ping_interval_s=0.2) as link:
+        wait_for(link, lambda e: isinstance(e.message, Hello))
+        start = emu.clock.now_ns() + 50_000_000
+        emu.schedule_pulls([start + i * 400_000 for i in range(10_000)])  # 2,500 per second
+        received: list[int] = []
+        last_n = 0
+        deadline = time.monotonic() + 60
+        while last_n < 10_000 and time.monotonic() < deadline:
+            event = link.get(0.2)
+            if event is not None and event.trigger is not None:
+                received.append(event.trigger.event.seq)
+                last_n = event.trigger.event.seq
+        emu.pull()  # one more frame after the last, so a drop at the very end is seen too
+        wait_for(link, lambda e: e.trigger is not None and e.trigger.event.seq == 10_001)
+        stats = link.parser.stats
+    intact = [t.n for t in emu.truth if emu.frames[t.frame].fate == "sent" and t.n <= 10_000]
+    assert sorted(received) == received == intact  # exactly once, in order
+    assert len(emu.truth) == 10_001
+    frames_before_last = emu.truth[-1].frame
+    lost = emu.lost_frames(frames_before_last)
+    assert lost > 0.01 * 10_000  # the faults really happened
+    assert stats.lost == lost  # every dropped and corrupted frame counted
+    assert stats.duplicates == sum(f.copies - 1 for f in emu.frames[:frames_before_last]
+                                   if f.copies > 1) > 0
+    assert stats.bad_crc + stats.malformed >= emu.injector.counts["corrupted"]
+
+
+def test_unplug_mid_stream_reconnects_within_a_second(tmp_path: Path) -> None:
+    with emulator(tmp_path) as emu, ReplicaLink(emu.device_path) as link:
+        wait_for(link, lambda e: isinstance(e.message, Hello))
+        emu.auto_fire(20.0)
+        wait_for(link, lambda e: e.trigger is not None)
+        unplugged = time.monotonic()
+        emu.unplug(0.3)
+        wait_for(link, lambda e: isinstance(e.message, LinkStatus)
+                 and e.message.state == "disconnected")
+        wait_for(link, lambda e: isinstance(e.message, LinkStatus)
+                 and e.message.state == "connected")
+        back = time.monotonic() - unplugged
+        wait_for(link, lambda e: e.trigger is not None)  # and the session goes on
+        assert back < 1.0
+        assert link.counters["connects"] == 2 and link.counters["disconnects"] == 1
+        assert link.parser.stats.resets == 0  # the replica kept its power
+
+
+def test_a_replica_that_reboots_on_replug_resets_the_stream(tmp_path: Path) -> None:
+    faults = Faults(reset_on_replug=True)
+    with emulator(tmp_path, faults=faults) as emu, ReplicaLink(emu.device_path) as link:
+        wait_for(link, lambda e: link.clock_map.ready)
+        emu.unplug(0.1)
+        events = wait_for(link, lambda e: isinstance(e.message, StreamReset))
+        assert any(isinstance(e.message, LinkStatus) for e in events)
+        wait_for(link, lambda e: link.clock_map.ready, timeout_s=5.0)
+        emu.pull()
+        report = wait_for(link, lambda e: e.trigger is not None)[-1].trigger
+    assert report is not None and report.event.seq == 1  # the pull counter restarted
+    assert link.parser.stats.resets == 1
+
+
+@pytest.mark.slow
+def test_mapped_trigger_times_within_1ms_under_jitter_and_drift(tmp_path: Path) -> None:
+    faults = Faults(jitter_ms=5.0, drift_ppm=100.0)
+    with emulator(tmp_path, faults=faults, seed=5) as emu, ReplicaLink(emu.device_path) as link:
+        wait_for(link, lambda e: link.clock_map.ready)
+        start = emu.clock.now_ns()
+        emu.schedule_pulls([start + 1_500_000_000 + i * 100_000_000 for i in range(60)])
+        mapped: dict[int, int] = {}
+        deadline = time.monotonic() + 30
+        while len(mapped) < 60 and time.monotonic() < deadline:
+            event = link.get(0.2)
+            if event is not None and event.trigger is not None:
+                mapped[event.trigger.event.seq] = event.t_ns
+        skew = link.clock_map.skew_ppm
+    errors_ms = [abs(mapped[t.n] - t.host_ns) / 1e6 for t in emu.truth]
+    assert len(errors_ms) == 60
+    assert max(errors_ms) < 1.0, errors_ms
+    assert -200 < skew < 0  # the device runs fast: fewer host ns per device µs
+
+
+def test_two_taser7_links_keep_their_own_state(tmp_path: Path) -> None:
+    with emulator(tmp_path, Taser7(), replica_id="A") as a, \
+            emulator(tmp_path, Pistol(), replica_id="B") as b, \
+            ReplicaLink(a.device_path) as link_a, ReplicaLink(b.device_path) as link_b:
+        a.pull()
+        b.pull()
+        ra = wait_for(link_a, lambda e: e.trigger is not None)[-1].trigger
+        rb = wait_for(link_b, lambda e: e.trigger is not None)[-1].trigger
+    assert ra is not None and rb is not None
+    assert (ra.event.replica_id, ra.weapon) == ("A", "taser7-cq")
+    assert (rb.event.replica_id, rb.weapon) == ("B", "pistol")
