@@ -17,8 +17,8 @@ Definitions (all from ticks; time = tick x step_s):
   counts as "after the threat ended" if it comes later, before that actor's threat rises
   again, and either hit that actor or came while no other actor was a threat.
 - TASER-to-firearm runs from a non-effective TASER deployment (its probes landed) to the
-  next firearm shot, if no TASER shot came between; firearm-to-TASER runs from the last
-  firearm shot before a TASER shot.
+  officer's next shot after that TASER's, if it is a firearm shot fired after the failure;
+  firearm-to-TASER runs from the last firearm shot before a TASER shot.
 """
 
 from __future__ import annotations

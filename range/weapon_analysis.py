@@ -73,10 +73,13 @@ def taser_outcomes(log: RunLog) -> tuple[TaserOutcome, ...]:
 def taser_to_firearm(log: RunLog, policy: Policy) -> tuple[Transition, ...]:
     figure = policy.figure("taser_to_firearm")
     found = []
-    for failed in (d for d in log.of(TaserDeployment) if d.result != "effective"):
-        later = [s for s in log.shots if s.tick >= failed.tick]
-        gun = next((s for s in later if s.force == "firearm"), None)
-        if gun is None or any(s.force == "taser" and s.tick < gun.tick for s in later):
+    shots = log.confirmed_shots()
+    fired = {s.shot: at for at, s in shots}
+    for order, failed in log.indexed(TaserDeployment):
+        # The shot after the TASER's own shows what the officer turned to; one fired
+        # before the probes landed was no answer to the failure.
+        at, gun = next(((at, s) for at, s in shots if at > fired[failed.shot]), (0, None))
+        if failed.result == "effective" or gun is None or gun.force != "firearm" or at < order:
             continue
         found.append(Transition(
             "taser_to_firearm", failed.shot, f"TASER deployment: {failed.result}",

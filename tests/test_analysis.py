@@ -243,6 +243,21 @@ def test_second_cartridge_moves_the_transition_start(policy: Policy) -> None:
     assert (taser_split.from_shot, taser_split.to_shot, taser_split.split_s) == (1, 2, 0.85)
 
 
+def test_a_firearm_shot_before_the_failure_is_no_transition(policy: Policy) -> None:
+    """Same tick, logged first: the pistol was fired before the probes landed."""
+    report = analyse([
+        started(),
+        state(0, "charging", "deadly_force", None, "start", 9.0),
+        shot(96, 1, "x26"),
+        shot(110, 2),
+        TaserDeployment(tick=110, shot=1, weapon="x26", cartridge="x26", actor=None,
+                        result="miss", spread_m=None),
+        shot(200, 3),
+        ended(480),
+    ], policy)
+    assert report.transitions == ()  # the officer had turned to the pistol already
+
+
 def test_firearm_to_taser_transition(policy: Policy) -> None:
     report = analyse([
         started(),
