@@ -41,15 +41,28 @@ def _point(world: World, item: ScriptedInput) -> tuple[float, float] | None:
     return world.aim_point(actor, zone, item.offset_m())  # type: ignore[arg-type]
 
 
+class ScriptedRun:
+    """A world stepped forward with its scripted inputs applied on their ticks."""
+
+    def __init__(self, scenario: Scenario, inputs: Sequence[ScriptedInput], seed: int,
+                 sink: Callable[[Event], None] | None = None) -> None:
+        self.world = World(scenario, seed, on_event=sink)
+        self._pending = schedule(inputs, self.world.step_s)
+        self._next = 0
+
+    def advance_to(self, seconds: float) -> World:
+        """Step until `seconds` of simulated time have passed, or the scenario ended."""
+        world = self.world
+        while not world.ended and world.time_s < seconds - 1e-9:
+            while (self._next < len(self._pending)
+                   and self._pending[self._next].tick <= world.tick):
+                apply(world, self._pending[self._next].item)
+                self._next += 1
+            world.step()
+        return world
+
+
 def simulate(scenario: Scenario, inputs: Sequence[ScriptedInput], seed: int,
              sink: Callable[[Event], None] | None = None) -> World:
     """Run the scenario to its end, headless, as fast as the machine allows."""
-    world = World(scenario, seed, on_event=sink)
-    pending = schedule(inputs, world.step_s)
-    index = 0
-    while not world.ended:
-        while index < len(pending) and pending[index].tick <= world.tick:
-            apply(world, pending[index].item)
-            index += 1
-        world.step()
-    return world
+    return ScriptedRun(scenario, inputs, seed, sink).advance_to(scenario.duration)

@@ -18,7 +18,7 @@ from range.inputs import InputScript, parse_inputs
 from range.policy import load_policy, parse_policy
 from range.report_text import render_text
 from range.scenario import Scenario, load_scenario, parse_scenario, read_text
-from range.session import simulate
+from range.session import ScriptedRun, simulate
 
 
 def register(subparsers: Any, benches: dict[str, Any]) -> None:
@@ -37,6 +37,15 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
     sim.add_argument("--log", type=Path, metavar="OUT.jsonl", help="write the event log here")
     sim.add_argument("--json", action="store_true", help="print the report as JSON")
     sim.set_defaults(handler=run_simulate)
+    render = subparsers.add_parser(
+        "render", help="draw the projector view of a scenario at a moment to a PNG file")
+    render.add_argument("scenario", metavar="SCENARIO")
+    render.add_argument("--inputs", metavar="INPUTS")
+    render.add_argument("--seed", type=int, default=0)
+    render.add_argument("--at", type=float, default=0.0, metavar="SECONDS",
+                        help="simulated time of the frame")
+    render.add_argument("--out", type=Path, required=True, metavar="FILE.png")
+    render.set_defaults(handler=run_render)
     benches["engine"] = bench_engine
 
 
@@ -68,6 +77,21 @@ def run_simulate(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), indent=2))
     else:
         print(render_text(report))
+    return 0
+
+
+def run_render(args: argparse.Namespace) -> int:
+    from range.views.projector import render_png
+    from range.views.scene import snapshot
+
+    scenario, _ = load_scenario_arg(args.scenario)
+    inputs = load_inputs_arg(args.inputs, scenario).input if args.inputs else []
+    if not 0.0 <= args.at <= scenario.duration:
+        raise ScenarioError(f"--at: expected a time between 0 and the scenario's "
+                            f"{scenario.duration:g} s, found {args.at:g}")
+    world = ScriptedRun(scenario, inputs, args.seed).advance_to(args.at)
+    render_png(snapshot(world), str(args.out))
+    print(f"wrote {args.out} ({scenario.id} at {world.time_s:.3f} s)")
     return 0
 
 

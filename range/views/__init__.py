@@ -1,0 +1,1 @@
+"""Views: pure data snapshots of a run (`scene`) and pygame renderers that only draw them."""
