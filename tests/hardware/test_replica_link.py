@@ -56,7 +56,7 @@ def test_urls_are_checked_before_anything_opens() -> None:
         port_for_url("sim:?speed=3")
     with pytest.raises(DeviceUrlError, match="model expected one of"):
         port_for_url("sim:?model=glock")
-    with pytest.raises(DeviceUrlError, match="drop expected a chance in 0..1, found '2'"):
+    with pytest.raises(DeviceUrlError, match=r"drop expected a chance in 0\.\.1, found '2'"):
         port_for_url("sim:?faults=drop:2")
     assert isinstance(port_for_url("sim:?model=taser7&seed=3"), SimPort)
 
