@@ -17,18 +17,10 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from hardware.events import Colour, SpotEvent
+from hardware.events import SpotEvent
 from hardware.vision.frames import Frame, Image
 from hardware.vision.spots import Blob, DetectorConfig, measure_blobs
-
-
-@dataclass(slots=True)
-class _Track:
-    x: float
-    y: float
-    last_t_ns: int
-    last_index: int
-    event: SpotEvent
+from hardware.vision.tracking import PulseTracker
 
 
 @dataclass(slots=True)
@@ -42,18 +34,23 @@ class ShotDetector:
     _prev: Image | None = None
     _activity: np.ndarray | None = None  # coarse running mean of |frame-to-frame change|
     _history: deque[Image] = field(default_factory=lambda: deque(maxlen=4))
-    _tracks: list[_Track] = field(default_factory=list)
+    _tracker: PulseTracker = field(init=False)
     _frames: int = 0
     last_blobs: list[Blob] = field(default_factory=list)  # for debug overlays
 
+    def __post_init__(self) -> None:
+        self._tracker = PulseTracker(self.config, self.mono)
+
     def reset(self) -> None:
         self._bg = None
+        self._prev = None
+        self._activity = None
         self._history.clear()
-        self._tracks.clear()
+        self._tracker.reset()
         self._frames = 0
 
     def feed(self, frame: Frame) -> list[SpotEvent]:
-        """Spots that first appear in this frame."""
+        """Spots that first appeared in this frame (a streaky one: in the frame before)."""
         image = frame.image
         bright = brightness(image)
         cfg = self.config
@@ -72,7 +69,7 @@ class ShotDetector:
             ref = self._history[0] if self._history else image
             blobs = measure_blobs(image, ref, bright, self._activity, rise, cfg)
         self.last_blobs = blobs
-        events = self._track(frame, blobs)
+        events = self._tracker.update(frame.t_ns, frame.index, blobs)
         cv2.addWeighted(bright, cfg.bg_rate, self._bg, 1.0 - cfg.bg_rate, 0.0, dst=self._bg)
         cv2.addWeighted(change, cfg.activity_rate, self._activity, 1.0 - cfg.activity_rate, 0.0,
                         dst=self._activity)
@@ -81,37 +78,9 @@ class ShotDetector:
         self._frames += 1
         return events
 
-    def _track(self, frame: Frame, blobs: list[Blob]) -> list[SpotEvent]:
-        cfg = self.config
-        gap_ns = int(cfg.same_pulse_ms * 1e6)
-        self._tracks = [
-            t for t in self._tracks
-            if frame.t_ns - t.last_t_ns <= gap_ns
-            or frame.index - t.last_index <= cfg.same_pulse_frames
-        ]
-        events = []
-        for b in blobs:  # any blob near a live track extends it: one pulse, one event
-            track = self._nearest(b)
-            if track is not None:
-                track.x, track.y = b.x, b.y
-                track.last_t_ns, track.last_index = frame.t_ns, frame.index
-                continue
-            if not b.accepted:
-                continue
-            colour: Colour = "ir" if self.mono else b.colour
-            ev = SpotEvent(frame.t_ns, b.x, b.y, colour, frame.index, float(b.peak))
-            self._tracks.append(_Track(b.x, b.y, frame.t_ns, frame.index, ev))
-            events.append(ev)
-        return events
-
-    def _nearest(self, b: Blob) -> _Track | None:
-        r2 = self.config.same_pulse_radius ** 2
-        best = None
-        for t in self._tracks:
-            d2 = (t.x - b.x) ** 2 + (t.y - b.y) ** 2
-            if d2 <= r2 and (best is None or d2 < best[0]):
-                best = (d2, t)
-        return best[1] if best else None
+    def flush(self) -> list[SpotEvent]:
+        """Events still held back at the end of a stream."""
+        return self._tracker.flush()
 
 
 def coarse_mean(image: Image) -> np.ndarray:

@@ -18,7 +18,8 @@ class DetectorConfig:
     """Thresholds in brightness levels (0..255) and pixels at 640x480 (areas scale with
     the frame). Chosen on the ShootOFF clips for the general case, not per clip."""
 
-    min_rise: int = 40  # a dot must brighten this much over the background
+    min_rise: int = 24  # a dot that clips may rise this little (on a bright background)
+    min_rise_unsaturated: int = 40  # one that does not clip must rise this much
     bg_rate: float = 0.1  # background learning rate per frame
     warmup_frames: int = 2
     max_area: float = 1500.0
@@ -27,13 +28,17 @@ class DetectorConfig:
     min_area_unsaturated: int = 6
     max_area_unsaturated: float = 100.0
     max_elongation: float = 4.5
+    max_elongation_large: float = 2.0
+    streak_elongation: float = 2.2  # a first sighting this long is a smear ...
+    round_elongation: float = 1.5  # ... replaced by the next frame's dot if this round
     min_peak: int = 150  # a dot is among the brightest things in view
     min_contrast: float = 0.0  # dot peak over the median of its ring, same frame
     max_ring_rise: float = 0.5  # ring rise / peak rise: moving content rises around too
     min_fill: float = 0.25
     max_aspect: float = 4.0
     activity_rate: float = 0.3
-    max_activity: float = 8.0
+    max_activity: float = 5.0  # mean |change| per frame, levels, around a dot just before it
+    activity_over_quiet: float = 4.0  # times the 20th percentile of change in view
     same_pulse_radius: float = 20.0
     same_pulse_ms: float = 60.0
     same_pulse_frames: int = 2
@@ -81,35 +86,39 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
     scale = (w * h) / (640 * 480)
     pad = 6
     out: list[Blob] = []
+    # a noisy camera changes everywhere: the limit follows the quiet part of the view
+    limit = max(cfg.max_activity, cfg.activity_over_quiet * float(np.percentile(activity, 20)))
     for x0, y0, x1, y1 in _regions(rise, cfg.min_rise // 2):
         if (x1 - x0) * (y1 - y0) > 64 * cfg.max_area * scale:
             continue  # a whole region changed: content or exposure, not a dot
         ax, ay = max(0, x0 - pad), max(0, y0 - pad)
         bx, by = min(w, x1 + pad), min(h, y1 + pad)
         found = _blobs_in(image[ay:by, ax:bx], ref[ay:by, ax:bx], bright[ay:by, ax:bx],
-                          rise[ay:by, ax:bx], ax, ay, cfg, scale)
-        out.extend(_with_activity(b, activity, w, h, cfg) for b in found)
+                          rise[ay:by, ax:bx], ax, ay, cfg, (w, h))
+        out.extend(_with_activity(b, activity, limit, w, h) for b in found)
     return out
 
 
 def _blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: int,
-              cfg: DetectorConfig, scale: float) -> list[Blob]:
+              cfg: DetectorConfig, full: tuple[int, int]) -> list[Blob]:
     half = cv2.threshold(rise, cfg.min_rise // 2 - 1, 255, cv2.THRESH_BINARY)[1]
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(half, connectivity=8)
+    n, labels = cv2.connectedComponents(half, connectivity=8)
     out = []
     for i in range(1, n):
         comp = labels == i
         peak_rise = int(rise[comp].max())
         if peak_rise < cfg.min_rise:
             continue
-        out.append(_measure(img, ref, bright, rise, comp, stats[i], ox, oy, cfg, scale))
+        out.append(_measure(img, ref, bright, rise, comp, ox, oy, cfg, full))
     return out
 
 
 def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarray,
-             stat: np.ndarray, ox: int, oy: int, cfg: DetectorConfig, scale: float) -> Blob:
+             ox: int, oy: int, cfg: DetectorConfig, full: tuple[int, int]) -> Blob:
     """Shape and position from the core (rise over half its peak: a glow around a dot is
     not the dot); ring and colour from the whole blob and its surroundings."""
+    full_w, full_h = full
+    scale = full_w * full_h / (640 * 480)
     peak_rise = int(rise[comp].max())
     core = comp & (rise >= max(cfg.min_rise, peak_rise // 2))
     ys, xs = np.nonzero(core)
@@ -130,10 +139,16 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     if area > cfg.max_area * scale or area < cfg.min_area:
         why = "area"
     elif peak < cfg.min_peak or (peak < cfg.saturated and (
+            peak_rise < cfg.min_rise_unsaturated or
             area < cfg.min_area_unsaturated or area > cfg.max_area_unsaturated * scale)):
         why = "peak"  # tiny dim specks are noise; a big dim blob is a person or a shadow
     elif elong > cfg.max_elongation:
         why = "streak"
+    elif area > cfg.max_area_unsaturated * scale and (
+            peak_rise < cfg.min_rise_unsaturated or elong > cfg.max_elongation_large):
+        why = "large"  # a big dot is a close, bright, round one; not a lit strip or lamp
+    elif _touches_border(core, ox, oy, full_w, full_h):
+        why = "border"  # cut off by the frame edge: its centre is unknown
     elif contrast < cfg.min_contrast:
         why = "contrast"
     elif ring_rise > cfg.max_ring_rise:
@@ -147,14 +162,14 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
 
 
 def _added_light(now: np.ndarray, before: np.ndarray) -> tuple[float, float]:
-    """Red and green light the dot added, from pixels where neither channel clipped: a
-    saturated core is white whatever the laser, so the colour is in the fringe."""
-    unclipped = (now[:, 1] < 250) & (now[:, 2] < 250)
-    if unclipped.sum() < 3:
-        unclipped[:] = True
-    delta = now[unclipped].astype(np.int16) - before[unclipped].astype(np.int16)
-    pos = np.clip(delta, 0, None).sum(axis=0)
-    return float(pos[2]), float(pos[1])
+    """How far red and green rose towards clipping, summed over the blob. A laser core
+    clips every channel, so raw rises mislead on bright backgrounds; the fraction of the
+    headroom used shows the laser's own channel filling first and widest (the fringe)."""
+    cur = now[:, 1:].astype(np.float32)
+    ref = before[:, 1:].astype(np.float32)
+    used = np.clip(cur - ref, 0, None) / np.maximum(255.0 - ref, 16.0)
+    tot = used.sum(axis=0)
+    return float(tot[1]), float(tot[0])
 
 
 def _elongation(dx: np.ndarray, dy: np.ndarray, w: np.ndarray) -> float:
@@ -167,11 +182,18 @@ def _elongation(dx: np.ndarray, dy: np.ndarray, w: np.ndarray) -> float:
     return float(np.sqrt((mid + root) / max(mid - root, 1e-6)))
 
 
-def _with_activity(b: Blob, activity: np.ndarray, w: int, h: int, cfg: DetectorConfig) -> Blob:
-    """Attach the strongest recent change in the 3x3 coarse cells around the blob."""
+def _with_activity(b: Blob, activity: np.ndarray, limit: float, w: int, h: int) -> Blob:
+    """Attach the strongest recent change in the 3x3 coarse cells around the blob; reject
+    the blob if that is over the limit (it sits in moving content or a moving person)."""
     ah, aw = activity.shape
     i, j = int(b.y * ah / h), int(b.x * aw / w)
     act = float(activity[max(0, i - 1):i + 2, max(0, j - 1):j + 2].max())
-    if b.accepted and act > cfg.max_activity:
+    if b.accepted and act > limit:
         return replace(b, activity=act, accepted=False, why="activity")
     return replace(b, activity=act)
+
+
+def _touches_border(core: np.ndarray, ox: int, oy: int, w: int, h: int) -> bool:
+    ys, xs = np.nonzero(core)
+    return bool(xs.min() + ox <= 0 or ys.min() + oy <= 0
+                or xs.max() + ox >= w - 1 or ys.max() + oy >= h - 1)

@@ -1,0 +1,97 @@
+"""Turning per-frame dots into one event per laser pulse.
+
+A pulse lasts 1 ms to about 100 ms, so a camera sees it in one to several frames, and a
+hand or recoil can move the dot a few pixels meanwhile. A dot near a live track extends
+it; a track dies once it has been unseen for more than `same_pulse_ms` and more than
+`same_pulse_frames` frames (the peer's rule), so a second pull at the same spot is a new
+shot. A pulse whose first frame is a motion streak is placed where the next frame shows a
+round dot (the streak's centre is the middle of a smear, not a point the laser rested
+on); its time stays that of the first frame, and it is reported one frame later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from hardware.events import Colour, SpotEvent
+from hardware.vision.spots import Blob, DetectorConfig
+
+
+@dataclass(slots=True)
+class _Track:
+    x: float
+    y: float
+    first_index: int
+    last_t_ns: int
+    last_index: int
+    pending: SpotEvent | None  # a streaky first sighting waiting for the next frame
+
+
+@dataclass(slots=True)
+class PulseTracker:
+    config: DetectorConfig
+    mono: bool = False
+    _tracks: list[_Track] = field(default_factory=list)
+
+    def reset(self) -> None:
+        self._tracks.clear()
+
+    def update(self, t_ns: int, index: int, blobs: list[Blob]) -> list[SpotEvent]:
+        """Events for pulses that start in this frame (or, for a streak, the frame before)."""
+        events = self._expire(t_ns, index)
+        for b in blobs:  # any blob near a live track extends it: one pulse, one event
+            track = self._nearest(b)
+            if track is not None:
+                events.extend(self._extend(track, b, t_ns, index))
+            elif b.accepted:
+                events.extend(self._start(b, t_ns, index))
+        for track in self._tracks:  # a streak not followed by a round dot stays where it was
+            if track.pending is not None and index > track.first_index:
+                events.append(track.pending)
+                track.pending = None
+        return events
+
+    def flush(self) -> list[SpotEvent]:
+        """Pending events at the end of a stream."""
+        out = [t.pending for t in self._tracks if t.pending is not None]
+        for t in self._tracks:
+            t.pending = None
+        return out
+
+    def _start(self, b: Blob, t_ns: int, index: int) -> list[SpotEvent]:
+        colour: Colour = "ir" if self.mono else b.colour
+        ev = SpotEvent(t_ns, b.x, b.y, colour, index, float(b.peak))
+        streak = b.elongation > self.config.streak_elongation
+        self._tracks.append(_Track(b.x, b.y, index, t_ns, index, ev if streak else None))
+        return [] if streak else [ev]
+
+    def _extend(self, track: _Track, b: Blob, t_ns: int, index: int) -> list[SpotEvent]:
+        track.x, track.y, track.last_t_ns, track.last_index = b.x, b.y, t_ns, index
+        ev = track.pending
+        if ev is None or index != track.first_index + 1:
+            return []
+        track.pending = None
+        if b.elongation < self.config.round_elongation:
+            ev = replace(ev, x=b.x, y=b.y, peak=max(ev.peak, float(b.peak)))
+        return [ev]
+
+    def _expire(self, t_ns: int, index: int) -> list[SpotEvent]:
+        cfg = self.config
+        gap_ns = int(cfg.same_pulse_ms * 1e6)
+        live, out = [], []
+        for t in self._tracks:
+            if t_ns - t.last_t_ns <= gap_ns or index - t.last_index <= cfg.same_pulse_frames:
+                live.append(t)
+            elif t.pending is not None:
+                out.append(t.pending)
+        self._tracks = live
+        return out
+
+    def _nearest(self, b: Blob) -> _Track | None:
+        r2 = self.config.same_pulse_radius ** 2
+        best: tuple[float, _Track] | None = None
+        for t in self._tracks:
+            d2 = (t.x - b.x) ** 2 + (t.y - b.y) ** 2
+            if d2 <= r2 and (best is None or d2 < best[0]):
+                best = (d2, t)
+        return best[1] if best else None
