@@ -32,7 +32,9 @@ def validate_model(model: type[ModelT], data: Any, source: str) -> ModelT:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
+        # An unknown key first: a misspelt key is also reported as a missing one, and
+        # the unknown one carries the suggestion.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         message = describe(model, errors[0], source)
         more = len(errors) - 1
         raise ScenarioError(message + (f" (+{more} more problems)" if more else "")) from None

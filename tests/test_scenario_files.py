@@ -43,13 +43,15 @@ def test_bad_file_gets_one_clear_line_and_exit_2(name: str, capsys: pytest.Captu
     assert main(["check", str(BAD / name)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err
-    assert f"{BAD / name}: {key}" in err
+    assert err.startswith(f"error: {BAD / name}: ")
+    assert key in err
     assert fragment in err
     assert "Traceback" not in err
 
 
 def test_check_from_a_real_process_prints_no_traceback() -> None:
-    command = [sys.executable, "-m", "range.cli", "check", str(BAD / "not-toml.toml")]
+    holdfire = Path(sys.executable).with_name("holdfire")  # the installed console script
+    command = [str(holdfire), "check", str(BAD / "not-toml.toml")]
     result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=REPO_ROOT)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
