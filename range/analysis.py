@@ -48,7 +48,6 @@ from range.events import (
     OfficerCommand,
     ProbeLanded,
     ShotFired,
-    TaserDeployment,
     ThreatLevel,
 )
 from range.policy import FORCE_ORDER, Policy
@@ -194,24 +193,13 @@ def _window_end(level: ThreatLevel, end: ActorStateChanged | None) -> str:
 
 def _response(log: RunLog, cue: ActorStateChanged, item: OfficerInput,
               expected: tuple[ForceOption, ...]) -> Response:
-    distance = None if item.shot is None else _distance_at_shot(log, item.shot, cue.actor)
+    distance = item.distances.get(cue.actor)
     return Response(
         option=item.option, what=item.what, shot=item.shot, time_s=log.time(item.tick),
         latency_s=log.span(cue.tick, item.tick), distance_m=distance,
         distance_ft=None if distance is None else feet(distance),
         policy=policy_indicator(expected, item.option),
     )
-
-
-def _distance_at_shot(log: RunLog, shot: int, actor: str) -> float | None:
-    """The actor's distance when this shot reached it, if it did."""
-    for hit in log.hits:
-        if hit.shot == shot and hit.actor == actor:
-            return hit.distance_m
-    for deployment in log.of(TaserDeployment):
-        if deployment.shot == shot and deployment.actor == actor:
-            return deployment.distance_m
-    return None
 
 
 def _level_at(changes: list[tuple[int, ActorStateChanged]], order: int) -> ThreatLevel:

@@ -110,7 +110,7 @@ class World:
         return round(self.scenario.duration / self.step_s)
 
     def command(self, name: str) -> None:
-        self._emit(OfficerCommand(tick=self.tick, command=name))
+        self._emit(OfficerCommand(tick=self.tick, command=name, distances=self._distances()))
         for actor in self.actors:
             actor.stimuli.append(Stimulus("command", name))
 
@@ -125,11 +125,16 @@ class World:
         weapon = WEAPONS[weapon_name]
         self.shots_fired += 1
         shot = self.shots_fired
+        on_screen = point is not None and self.projection.on_screen(*point)
+        ray = self.projection.ray(*point) if point is not None and on_screen else None
+        aimed = None if ray is None else self._first_actor_on_track(
+            ray.origin, ray.ground_point(SCENE_DEPTH_M))
         self._emit(ShotFired(tick=self.tick, shot=shot, weapon=weapon_name, force=weapon.force,
-                             point=point, replica=replica, confirmed=confirmed))
+                             point=point, replica=replica, confirmed=confirmed, aimed_at=aimed,
+                             distances=self._distances()))
         if not confirmed:
             return shot  # a spot with no trigger: recorded, not flown
-        if point is None or not self.projection.on_screen(*point):
+        if ray is None:
             if isinstance(weapon, TaserCartridge):
                 self._resolve_taser(Deployment(shot, weapon_name, weapon, None, []),
                                     Outcome("miss", None, None, [], "fired off the screen"))
@@ -137,11 +142,9 @@ class World:
                 self._emit(BulletStopped(tick=self.tick, shot=shot, by="nothing",
                                          distance_m=0.0))
             return shot
-        ray = self.projection.ray(*point)
         if isinstance(weapon, Firearm):
             self.projectiles.append(Projectile(shot, ray, weapon.muzzle_velocity, SCENE_DEPTH_M))
             return shot
-        aimed = self._first_actor_on_track(ray.origin, ray.ground_point(SCENE_DEPTH_M))
         self.deployments[shot] = Deployment(shot, weapon_name, weapon, aimed,
                                             [None] * weapon.probes_per_pull)
         for probe, angle in enumerate(weapon.probe_angles):
@@ -325,6 +328,9 @@ class World:
             if actor is not None:
                 return actor.id
         return None
+
+    def _distances(self) -> dict[str, float]:
+        return {actor.id: actor.distance() for actor in self.actors}
 
     def _actor(self, actor_id: str) -> ActorRuntime:
         return next(a for a in self.actors if a.id == actor_id)

@@ -1,7 +1,9 @@
 """Typed world events and their JSONL form.
 
 Everything that happens in a run is one of these, stamped with the simulation tick where
-it happened (time = tick x step). The event log is one JSON object per line, keys in a
+it happened (time = tick x step). Within a tick, events are logged in cause order: an
+officer input comes before the state changes and impacts it causes, and the analysis
+relies on that order. The event log is one JSON object per line, keys in a
 fixed order, so the same scenario, seed and inputs give a byte-identical log. The
 analysis reads the log alone: it never looks at the engine.
 """
@@ -86,6 +88,7 @@ class OfficerCommand(Event):
 
     kind: ClassVar[str] = "officer_command"
     command: str
+    distances: dict[str, float] = field(default_factory=dict)  # each actor's, at the command
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -108,6 +111,8 @@ class ShotFired(Event):
     point: Point2 | None
     replica: str | None = None
     confirmed: bool = True
+    aimed_at: str | None = None  # the first person on the line of the shot
+    distances: dict[str, float] = field(default_factory=dict)  # each actor's, at the pull
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

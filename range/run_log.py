@@ -44,6 +44,7 @@ class OfficerInput:
     option: ForceOption
     what: str
     shot: int | None
+    distances: dict[str, float]  # each actor's distance at the input
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +89,17 @@ class RunLog:
     def inputs(self) -> list[OfficerInput]:
         """Verbal commands and confirmed shots, in log order."""
         return [
-            OfficerInput(i, e.tick, "verbal", e.command, None) if isinstance(e, OfficerCommand)
-            else OfficerInput(i, e.tick, e.force, f"{e.weapon} shot {e.shot}", e.shot)
+            OfficerInput(i, e.tick, "verbal", e.command, None, e.distances)
+            if isinstance(e, OfficerCommand)
+            else OfficerInput(i, e.tick, e.force, _shot_text(e), e.shot, e.distances)
             for i, e in enumerate(self.events)
             if isinstance(e, OfficerCommand) or (isinstance(e, ShotFired) and e.confirmed)
         ]
+
+
+def _shot_text(shot: ShotFired) -> str:
+    aimed = f" at {shot.aimed_at}" if shot.aimed_at else ""
+    return f"{shot.weapon} shot {shot.shot}{aimed}"
 
 
 def digest(events: list[Event]) -> RunLog:

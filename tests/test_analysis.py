@@ -72,10 +72,11 @@ def state(tick: int, state: str, threat: str, previous: str | None, cause: str,
                              position=(0.0, distance))
 
 
-def shot(tick: int, number: int, weapon: str = "pistol", confirmed: bool = True) -> ShotFired:
+def shot(tick: int, number: int, weapon: str = "pistol", confirmed: bool = True,
+         distances: dict[str, float] | None = None) -> ShotFired:
     force = "firearm" if weapon == "pistol" else "taser"
     return ShotFired(tick=tick, shot=number, weapon=weapon, force=force,  # type: ignore[arg-type]
-                     point=(960.0, 540.0), confirmed=confirmed)
+                     point=(960.0, 540.0), confirmed=confirmed, distances=distances or {})
 
 
 def hit(tick: int, number: int, zone: str, distance: float, actor: str = "subject",
@@ -161,7 +162,7 @@ def test_taser_effective(policy: Policy) -> None:
     report = analyse([
         started(),
         state(0, "advancing", "active_aggression", None, "start", 5.0),
-        shot(120, 1, "x26"),
+        shot(120, 1, "x26", distances={"subject": 4.8}),
         ProbeLanded(tick=126, shot=1, probe=0, actor="subject", zone="upper_torso", by=None,
                     distance_m=4.8, height_m=1.4),
         ProbeLanded(tick=126, shot=1, probe=1, actor="subject", zone="lower_torso", by=None,
@@ -201,7 +202,7 @@ def test_taser_failure_then_firearm(policy: Policy) -> None:
         TaserDeployment(tick=110, shot=1, weapon="x26", cartridge="x26", actor=None,
                         result="miss", spread_m=None, zones=[None, None],
                         reason="both probes missed"),
-        shot(700, 2),
+        shot(700, 2, distances={"subject": 3.0}),
         hit(701, 2, "upper_torso", 3.0),
         state(702, "down", "compliant", "deadly_force", "hit:upper_torso", 3.0),
         ended(960),
@@ -379,8 +380,8 @@ def test_multiple_actors_and_cues(policy: Policy) -> None:
               actor="a"),
         OfficerCommand(tick=300, command="step-back"),
         state(360, "draw", "deadly_force", "compliant", "random", 12.0, actor="b"),
-        OfficerCommand(tick=420, command="drop-weapon"),
-        shot(480, 1),
+        OfficerCommand(tick=420, command="drop-weapon", distances={"a": 4.1, "b": 12.0}),
+        shot(480, 1, distances={"a": 4.2, "b": 11.0}),
         hit(481, 1, "upper_torso", 11.0, actor="b"),
         state(482, "down", "compliant", "deadly_force", "hit:upper_torso", 11.0, actor="b"),
         state(600, "comply", "compliant", "active_aggression", "command:step-back", 4.0,
@@ -395,10 +396,10 @@ def test_multiple_actors_and_cues(policy: Policy) -> None:
                                  "at 1.000 s")
     assert [(r.option, r.latency_s, r.distance_m, r.policy) for r in pushing.responses] == [
         ("verbal", 0.25, None, "within policy expectation"),
-        ("firearm", 1.0, None, "more force than the policy expects at this level"),
+        ("firearm", 1.0, 4.2, "more force than the policy expects at this level"),
     ]
     assert [(r.option, r.latency_s, r.distance_m, r.policy) for r in drawing.responses] == [
-        ("verbal", 0.25, None, "less force than the policy expects at this level"),
+        ("verbal", 0.25, 12.0, "less force than the policy expects at this level"),
         ("firearm", 0.5, 11.0, "within policy expectation"),
     ]
     assert drawing.window_end == "the threat ended (down)"
