@@ -20,14 +20,14 @@ from typing import Any
 from hardware.errors import HardwareError
 
 PROTOCOL_VERSION = 1
-MAX_FRAME_BYTES = 128  # from `$` to `\n` inclusive
+MAX_FRAME_BYTES = 160  # from `$` to `\n` inclusive; a firmware line buffer
 SEQ_MODULUS = 65536
 
 _FRAME_RE = re.compile(
-    rb"\$(?P<body>(?P<type>[A-Z]{2,6}),(?P<seq>\d{1,5})(?P<fields>(?:,[a-z][a-z0-9_]{0,11}=[A-Za-z0-9._+:-]{1,32})*))"
+    rb"\$(?P<body>(?P<type>[A-Z]{2,6}),(?P<seq>\d{1,5})(?P<fields>(?:,[a-z][a-z0-9_]{0,11}=[A-Za-z0-9._+:-]{1,48})*))"
     rb"\*(?P<crc>[0-9A-F]{4})\r?\n?"
 )
-_VALUE_RE = re.compile(r"[A-Za-z0-9._+:-]{1,32}")
+_VALUE_RE = re.compile(r"[A-Za-z0-9._+:-]{1,48}")
 
 
 class ProtocolError(HardwareError, ValueError):
@@ -267,7 +267,7 @@ def encode(message: Message) -> bytes:
     for key, value in pairs:
         if not _VALUE_RE.fullmatch(value):
             raise ProtocolError(
-                f"{wire} field {key}: expected 1-32 of [A-Za-z0-9._+:-], found {value!r}")
+                f"{wire} field {key}: expected 1-48 of [A-Za-z0-9._+:-], found {value!r}")
     body = ",".join([wire, str(message.seq % SEQ_MODULUS)] + [f"{k}={v}" for k, v in pairs])
     raw = body.encode("ascii")
     frame = b"$" + raw + b"*%04X\r\n" % crc16(raw)

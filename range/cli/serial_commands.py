@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -142,7 +143,7 @@ def _text_line(event: LinkEvent, start_ns: int) -> str:
 
 def run_replica_sim(args: argparse.Namespace) -> int:
     faults = Faults.parse(args.faults, "--faults")
-    folder = args.dir or Path(tempfile.mkdtemp(prefix="holdfire-replicas-"))
+    folder: Path = args.dir or Path(tempfile.mkdtemp(prefix="holdfire-replicas-"))
     folder.mkdir(parents=True, exist_ok=True)
     emulators = []
     for index, model in enumerate(args.model or ["pistol"], start=1):
@@ -164,6 +165,8 @@ def run_replica_sim(args: argparse.Namespace) -> int:
                 fates[frame.fate] = fates.get(frame.fate, 0) + 1
             print(f"{emulator.replica_id}: {len(emulator.truth)} pulls, frames "
                   + " ".join(f"{k}={v}" for k, v in sorted(fates.items())), file=sys.stderr)
+        if args.dir is None:
+            shutil.rmtree(folder, ignore_errors=True)  # only our own temporary folder
     return 0
 
 

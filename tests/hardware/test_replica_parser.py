@@ -69,7 +69,7 @@ def test_oversized_lines_are_skipped_to_the_next_frame() -> None:
     assert feed_all(parser, data, 10) == good
     assert parser.stats.oversized == 1
     assert parser.stats.noise_bytes == 0  # the rest of the long line is not counted twice
-    assert "no line end within 128 bytes" in parser.recent_errors[-1].message
+    assert "no line end within 160 bytes" in parser.recent_errors[-1].message
 
 
 def test_binary_noise_between_frames_is_counted_and_survived() -> None:

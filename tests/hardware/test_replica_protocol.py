@@ -118,5 +118,5 @@ def test_newer_firmware_is_tolerated() -> None:
 def test_values_that_would_break_the_framing_are_refused() -> None:
     with pytest.raises(ProtocolError, match="found 'a,b'"):
         encode(Ack(1, 2, "a,b", True))
-    with pytest.raises(ProtocolError, match="limit is 128"):
-        encode(Unknown(1, "LONG", {f"k{i}": "x" * 30 for i in range(4)}))
+    with pytest.raises(ProtocolError, match="limit is 160"):
+        encode(Unknown(1, "LONG", {f"k{i}": "x" * 30 for i in range(5)}))

@@ -1,0 +1,107 @@
+"""`holdfire listen`, `holdfire replica-sim` and `holdfire bench serial`."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hardware.replica.emulator import ReplicaEmulator
+from hardware.replica.endpoints import PtyEndpoint
+from hardware.replica.link import LinkEvent, ReplicaLink
+from hardware.replica.models import Taser10
+from hardware.replica.protocol import Hello
+from range.cli import main
+from tests.conftest import REPO_ROOT
+
+
+def test_listen_json_prints_every_event_then_the_counters(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["listen", "sim:?model=taser7&id=T7&rate=20&seed=4&faults=drop:0.05",
+                 "--json", "--seconds", "1.5"])
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0
+    assert lines[0]["type"] == "link" and lines[0]["state"] == "connected"
+    assert any(r["type"] == "hello" and r["replica_id"] == "T7" for r in lines)
+    triggers = [r for r in lines if r["type"] == "trigger"]
+    assert len(triggers) >= 5
+    assert {r["weapon"] for r in triggers} <= {"taser7-cq", "taser7-so"}
+    assert all(isinstance(r["t_ns"], int) and abs(r["t_ns"] - r["rx_ns"]) < 50e6
+               for r in triggers)
+    assert lines[-1]["type"] == "counters" and lines[-1]["triggers"] == len(triggers)
+    assert lines[-1]["lost"] > 0  # the drops were seen and counted
+
+
+def test_listen_text_from_a_pty_replica(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    with ReplicaEmulator(Taser10(), PtyEndpoint(tmp_path / "t10"), "T10-1") as emu:
+        emu.auto_fire(20.0)
+        assert main(["listen", emu.device_path, "--seconds", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert any("T10-1" in line and "trigger" in line and "weapon=taser10" in line for line in out)
+    assert out[-1].startswith("counters: frames=")
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["listen", "ttyS0"], "replica URL 'ttyS0': expected one of /dev/ttyUSB0"),
+    (["listen", "/dev/holdfire-no-such-port"], "/dev/holdfire-no-such-port: cannot open"),
+    (["listen", "sim:?model=glock"], "model expected one of pistol, x26, taser7, taser10"),
+    (["replica-sim", "--faults", "drop=1"], "--faults: expected name:value"),
+])
+def test_bad_input_is_one_clear_line_and_exit_2(
+        argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"holdfire {argv[0]}: error: ") and message in err
+    assert len(err.splitlines()) == 1
+
+
+def test_bad_seconds_is_refused_by_the_argument_parser(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["listen", "loop://", "--seconds", "-1"])
+    assert "expected seconds > 0, found '-1'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_replica_sim_serves_a_pty_a_link_can_open(tmp_path: Path) -> None:
+    command = [sys.executable, "-c", "import sys; from range.cli import main; "
+               "sys.exit(main(sys.argv[1:]))", "replica-sim", "--model", "pistol",
+               "--model", "x26", "--rate", "10", "--dir", str(tmp_path), "--seconds", "30"]
+    proc = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        served = [proc.stdout.readline().strip() for _ in range(2)]
+        assert served == [f"pistol-1: {tmp_path / 'pistol-1'}", f"x26-2: {tmp_path / 'x26-2'}"]
+        with ReplicaLink(str(tmp_path / "x26-2")) as link:
+            seen: list[LinkEvent] = []
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not any(e.trigger for e in seen):
+                event = link.get(0.1)
+                if event is not None:
+                    seen.append(event)
+        hello = next(e.message for e in seen if isinstance(e.message, Hello))
+        assert (hello.model, hello.replica_id, hello.lane) == ("x26", "x26-2", 2)
+        assert any(e.trigger is not None and e.trigger.weapon == "x26" for e in seen)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0
+    assert "pistol-1:" in err and "pulls, frames sent=" in err
+
+
+def test_bench_serial_prints_throughput_baseline_and_latency(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "serial", "--seconds", "1.5"]) == 0
+    out = capsys.readouterr().out
+    assert "raw split-lines" in out and "messages/s" in out
+    assert "receipt to event" in out and "p99" in out
+    received = next(line for line in out.splitlines() if "triggers over a pty" in line)
+    got, of = received.split(": ")[1].split(" received")[0].split(" of ")
+    assert int(got) == int(of) > 0
