@@ -87,6 +87,16 @@ def test_a_charging_subject_meets_the_probes_half_a_metre_closer() -> None:
     assert moved == pytest.approx(0.5, abs=0.03)
     # Where the body's front was at the trigger pull vs where the probe met it.
     assert start - 0.22 - top.distance_m == pytest.approx(moved, abs=0.03)
+    # Met half a metre early, the downward aim line is higher there: the top probe lands
+    # above the point aimed at, and the pair lands closer together than the spread the
+    # officer would expect at the distance he fired at.
+    aimed_height = ray.height_at(start - 0.22)
+    assert top.height_m - aimed_height == pytest.approx(-ray.slope * moved, abs=0.01)
+    deployment = of(world.events, TaserDeployment)[0]
+    assert deployment.spread_m is not None
+    expected_spread = ray.height_at(start - 0.22) - ray.tilted(math.radians(8)).height_at(
+        start - 0.22)
+    assert deployment.spread_m < expected_spread - 0.05
 
 
 def test_a_probe_aimed_where_a_crossing_subject_was_misses() -> None:

@@ -1,0 +1,68 @@
+"""`holdfire simulate` end to end, and the package data a plain install must carry."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from range.cli import main
+from range.events import read_log
+from tests.conftest import REPO_ROOT
+
+
+def test_simulate_prints_the_debrief_and_writes_the_log(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "run.jsonl"
+    assert main(["simulate", "knife-charge", "--inputs", "poor", "--seed", "3",
+                 "--log", str(log), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["scenario"]["seed"] == 3
+    assert report["inputs"]["firearm_shots"] == 5
+    assert [a["count"] for a in report["after_threat"]] == [4]
+    events = list(read_log(log.read_text().splitlines()))
+    assert events[0].kind == "scenario_started" and events[-1].kind == "scenario_ended"
+    assert not (tmp_path / "run.jsonl.partial").exists()
+
+
+def test_simulate_with_no_inputs_says_nobody_responded(capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    assert main(["simulate", "knife-charge"]) == 0
+    out = capsys.readouterr().out
+    assert "0 verbal command(s), 0 TASER shot(s), 0 firearm shot(s)" in out
+    assert "no response before" in out
+    assert "stab" in out  # he reached the officer
+
+
+def test_inputs_for_another_scenario_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    script = REPO_ROOT / "scenarios" / "inputs" / "crisis-knife-good.toml"
+    assert main(["simulate", "knife-charge", "--inputs", str(script)]) == 2
+    assert "scenario: expected 'knife-charge' (the scenario being run), found 'crisis-knife'" \
+        in capsys.readouterr().err
+
+
+def test_a_bad_argument_is_refused_by_the_parser(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["simulate", "knife-charge", "--seed", "many"])
+    assert exit_info.value.code == 2
+    assert "argument --seed: invalid int value: 'many'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_scenarios_policies_inputs_and_assets(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                    "-q", "-w", str(tmp_path), str(REPO_ROOT)], check=True,
+                   capture_output=True)
+    (wheel,) = tmp_path.glob("holdfire-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {p.relative_to(REPO_ROOT).as_posix()
+               for folder in ("scenarios", "assets")
+               for p in (REPO_ROOT / folder).rglob("*") if p.suffix in (".toml", ".md")}
+    assert len(shipped) > 20
+    assert shipped <= names
+    assert {"range/py.typed", "hardware/py.typed"} <= names
+    assert not any(n.startswith("tests/") for n in names)
