@@ -19,7 +19,7 @@ import numpy as np
 
 from hardware.events import SpotEvent
 from hardware.vision.frames import Frame, Image
-from hardware.vision.spots import Blob, DetectorConfig, measure_blobs
+from hardware.vision.spots import Blob, DetectorConfig, blobs_in, measure_blobs
 from hardware.vision.tracking import PulseTracker
 
 
@@ -95,3 +95,23 @@ def brightness(image: Image) -> Image:
     if image.ndim == 2:
         return image
     return cv2.max(cv2.extractChannel(image, 2), cv2.extractChannel(image, 1))
+
+
+# With no history to tell a new dot from a lit patch, a still needs the dot's colour to
+# stand out: glare is white.
+STILL_MIN_PURITY = 1.5
+
+
+def detect_still(image: Image, config: DetectorConfig | None = None,
+                 mono: bool = False) -> list[SpotEvent]:
+    """Dots in one image with no history: the background is the image with every bright
+    feature smaller than a dot could be opened away (a top-hat), so glare and lit areas
+    larger than that stay background."""
+    cfg = config or DetectorConfig(min_purity=STILL_MIN_PURITY)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (cfg.still_kernel, cfg.still_kernel))
+    ref = cv2.morphologyEx(image, cv2.MORPH_OPEN, kernel)
+    bright = brightness(image)
+    rise = cv2.subtract(bright, brightness(ref))
+    blobs = blobs_in(image, ref, bright, rise, 0, 0, cfg, (bright.shape[1], bright.shape[0]))
+    return [SpotEvent(0, b.x, b.y, "ir" if mono else b.colour, 0, float(b.peak))
+            for b in blobs if b.accepted]

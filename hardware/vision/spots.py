@@ -31,6 +31,9 @@ class DetectorConfig:
     max_elongation_large: float = 2.0
     streak_elongation: float = 2.2  # a first sighting this long is a smear ...
     round_elongation: float = 1.5  # ... replaced by the next frame's dot if this round
+    plateau_levels: int = 15
+    min_purity: float = 0.0  # dominant / other added colour; used for stills
+    still_kernel: int = 21  # px: larger than any dot in a single image
     min_peak: int = 150  # a dot is among the brightest things in view
     min_contrast: float = 0.0  # dot peak over the median of its ring, same frame
     max_ring_rise: float = 0.5  # ring rise / peak rise: moving content rises around too
@@ -93,13 +96,13 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
             continue  # a whole region changed: content or exposure, not a dot
         ax, ay = max(0, x0 - pad), max(0, y0 - pad)
         bx, by = min(w, x1 + pad), min(h, y1 + pad)
-        found = _blobs_in(image[ay:by, ax:bx], ref[ay:by, ax:bx], bright[ay:by, ax:bx],
+        found = blobs_in(image[ay:by, ax:bx], ref[ay:by, ax:bx], bright[ay:by, ax:bx],
                           rise[ay:by, ax:bx], ax, ay, cfg, (w, h))
         out.extend(_with_activity(b, activity, limit, w, h) for b in found)
     return out
 
 
-def _blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: int,
+def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: int,
               cfg: DetectorConfig, full: tuple[int, int]) -> list[Blob]:
     half = cv2.threshold(rise, cfg.min_rise // 2 - 1, 255, cv2.THRESH_BINARY)[1]
     n, labels = cv2.connectedComponents(half, connectivity=8)
@@ -115,50 +118,77 @@ def _blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: i
 
 def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarray,
              ox: int, oy: int, cfg: DetectorConfig, full: tuple[int, int]) -> Blob:
-    """Shape and position from the core (rise over half its peak: a glow around a dot is
-    not the dot); ring and colour from the whole blob and its surroundings."""
-    full_w, full_h = full
-    scale = full_w * full_h / (640 * 480)
+    """Shape from the core (rise over half its peak: the glow around a dot is not the
+    dot), position from the clipped plateau of the core, ring and colour from the whole
+    blob and its surroundings."""
     peak_rise = int(rise[comp].max())
     core = comp & (rise >= max(cfg.min_rise, peak_rise // 2))
     ys, xs = np.nonzero(core)
-    bw, bh, area = int(np.ptp(xs)) + 1, int(np.ptp(ys)) + 1, len(xs)
     wts = rise[ys, xs].astype(np.float64)
-    cx = float((xs * wts).sum() / wts.sum()) + ox
-    cy = float((ys * wts).sum() / wts.sum()) + oy
-    elong = _elongation(xs + ox - cx, ys + oy - cy, wts)
-    u8 = comp.view(np.uint8)
-    grown = cv2.dilate(u8, np.ones((5, 5), np.uint8), iterations=1).astype(bool)
+    mx, my = float((xs * wts).sum() / wts.sum()), float((ys * wts).sum() / wts.sum())
+    elong = _elongation(xs - mx, ys - my, wts)
+    cx, cy, extent = _plateau(bright, core, cfg.plateau_levels)
+    grown = cv2.dilate(comp.view(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     ring = cv2.dilate(grown.view(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & ~grown
     peak = int(bright[core].max())
     contrast = float(peak - np.median(bright[ring])) if ring.any() else float(peak)
     ring_rise = float(rise[ring].mean()) / max(1, peak_rise) if ring.any() else 0.0
     d_red, d_green = _added_light(img[grown], ref[grown])
-    colour: Colour = "red" if d_red >= d_green else "green"
-    why = ""
-    if area > cfg.max_area * scale or area < cfg.min_area:
-        why = "area"
-    elif peak < cfg.min_peak or (peak < cfg.saturated and (
-            peak_rise < cfg.min_rise_unsaturated or
-            area < cfg.min_area_unsaturated or area > cfg.max_area_unsaturated * scale)):
-        why = "peak"  # tiny dim specks are noise; a big dim blob is a person or a shadow
-    elif elong > cfg.max_elongation:
-        why = "streak"
-    elif area > cfg.max_area_unsaturated * scale and (
-            peak_rise < cfg.min_rise_unsaturated or elong > cfg.max_elongation_large):
-        why = "large"  # a big dot is a close, bright, round one; not a lit strip or lamp
-    elif _touches_border(core, ox, oy, full_w, full_h):
-        why = "border"  # cut off by the frame edge: its centre is unknown
-    elif contrast < cfg.min_contrast:
-        why = "contrast"
-    elif ring_rise > cfg.max_ring_rise:
-        why = "ring"
-    elif area / (bw * bh) < cfg.min_fill:
-        why = "fill"
-    elif max(bw, bh) / max(1, min(bw, bh)) > cfg.max_aspect:
-        why = "aspect"
-    return Blob(cx, cy, area, bw, bh, peak, peak_rise, contrast, ring_rise, d_red, d_green,
-                colour, not why, why, elong)
+    blob = Blob(cx + ox, cy + oy, len(xs), int(np.ptp(xs)) + 1, int(np.ptp(ys)) + 1, peak,
+                peak_rise, contrast, ring_rise, d_red, d_green,
+                "red" if d_red >= d_green else "green", True, "", elong)
+    box = (extent[0] + ox, extent[1] + oy, extent[2] + ox, extent[3] + oy)
+    why = _verdict(blob, cfg, full) or _cut_off(blob, box, full)
+    return replace(blob, accepted=not why, why=why) if why else blob
+
+
+def _verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
+    """Why a blob is not a laser dot, or "" if it may be one."""
+    scale = full[0] * full[1] / (640 * 480)
+    dim = b.peak < cfg.saturated
+    big = b.area > cfg.max_area_unsaturated * scale
+    checks = (
+        ("area", b.area > cfg.max_area * scale or b.area < cfg.min_area),
+        # tiny dim specks are noise; a big dim blob is a person or a shadow
+        ("peak", b.peak < cfg.min_peak or (dim and (
+            b.peak_rise < cfg.min_rise_unsaturated or b.area < cfg.min_area_unsaturated
+            or big))),
+        ("streak", b.elongation > cfg.max_elongation),
+        # a big dot is a close, bright, round one; not a lit strip or a lamp
+        ("large", big and (b.peak_rise < cfg.min_rise_unsaturated
+                           or b.elongation > cfg.max_elongation_large)),
+        ("contrast", b.contrast < cfg.min_contrast),
+        ("ring", b.ring_rise > cfg.max_ring_rise),  # the area around rose too: lighting
+        ("fill", b.area / (b.w * b.h) < cfg.min_fill),
+        ("aspect", max(b.w, b.h) / max(1, min(b.w, b.h)) > cfg.max_aspect),
+        ("purity", max(b.d_red, b.d_green) < cfg.min_purity * min(b.d_red, b.d_green)),
+    )
+    return next((name for name, failed in checks if failed), "")
+
+
+def _cut_off(b: Blob, extent: tuple[int, int, int, int], full: tuple[int, int]) -> str:
+    """A dot touching the frame edge counts only if about half of it or more is in view:
+    its visible centre then lies at least a quarter of its width inside the edge."""
+    x0, y0, x1, y1 = extent
+    w, h = full
+    span_x, span_y = x1 - x0 + 1, y1 - y0 + 1
+    near = (
+        (x0 <= 0 and b.x < span_y / 4) or (x1 >= w - 1 and w - 1 - b.x < span_y / 4)
+        or (y0 <= 0 and b.y < span_x / 4) or (y1 >= h - 1 and h - 1 - b.y < span_x / 4)
+    )
+    return "border" if near else ""
+
+
+def _plateau(bright: Image, core: np.ndarray, levels: int
+             ) -> tuple[float, float, tuple[int, int, int, int]]:
+    """Centre and box of the largest connected patch within `levels` of the peak: the
+    dot's own clipped core, not a clipped ring of glow beside it."""
+    top = int(bright[core].max())
+    plateau = (core & (bright >= top - levels)).view(np.uint8)
+    _, _, stats, cents = cv2.connectedComponentsWithStats(plateau, connectivity=8)
+    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, bw, bh = (int(v) for v in stats[best][:4])
+    return float(cents[best][0]), float(cents[best][1]), (x, y, x + bw - 1, y + bh - 1)
 
 
 def _added_light(now: np.ndarray, before: np.ndarray) -> tuple[float, float]:
@@ -191,9 +221,3 @@ def _with_activity(b: Blob, activity: np.ndarray, limit: float, w: int, h: int) 
     if b.accepted and act > limit:
         return replace(b, activity=act, accepted=False, why="activity")
     return replace(b, activity=act)
-
-
-def _touches_border(core: np.ndarray, ox: int, oy: int, w: int, h: int) -> bool:
-    ys, xs = np.nonzero(core)
-    return bool(xs.min() + ox <= 0 or ys.min() + oy <= 0
-                or xs.max() + ox >= w - 1 or ys.max() + oy >= h - 1)

@@ -16,6 +16,10 @@ from dataclasses import dataclass, field, replace
 from hardware.events import Colour, SpotEvent
 from hardware.vision.spots import Blob, DetectorConfig
 
+# Rejections that mean "something else is going on here": such a blob starts a silent
+# track, so the same thing seen a frame later (when it may pass the gate) is not a shot.
+HOLDING = frozenset({"activity"})
+
 
 @dataclass(slots=True)
 class _Track:
@@ -45,6 +49,8 @@ class PulseTracker:
                 events.extend(self._extend(track, b, t_ns, index))
             elif b.accepted:
                 events.extend(self._start(b, t_ns, index))
+            elif b.why in HOLDING:  # moving content: later sightings there are not shots
+                self._tracks.append(_Track(b.x, b.y, index, t_ns, index, None))
         for track in self._tracks:  # a streak not followed by a round dot stays where it was
             if track.pending is not None and index > track.first_index:
                 events.append(track.pending)

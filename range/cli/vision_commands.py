@@ -1,0 +1,125 @@
+"""`holdfire detect`, `judge-clips`, `calibrate`, `check-alignment` and `bench vision`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PEER_DATA = Path("../shared/peer-data/shootoff")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def register(subparsers: Any, benches: dict[str, Handler]) -> None:
+    p = subparsers.add_parser("detect", help="print the laser shots found in a clip")
+    p.add_argument("video", help="a clip path, or a camera URL (video:, synthetic:, cam:)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--mono", action="store_true", help="IR camera: colour is 'ir'")
+    p.add_argument("--mask", type=Path, help="PNG, white where shots may be")
+    p.add_argument("--max-frames", type=int, default=None, help="stop after this many")
+    p.set_defaults(handler=_detect)
+
+    p = subparsers.add_parser("judge-clips",
+                              help="score the detector on the ShootOFF clips and stills")
+    p.add_argument("--data", type=Path, default=DEFAULT_PEER_DATA,
+                   help=f"folder holding expected.json (default {DEFAULT_PEER_DATA})")
+    p.set_defaults(handler=_judge_clips)
+
+    p = subparsers.add_parser("calibrate", help="fit camera-to-projector from a chessboard")
+    p.add_argument("source", help="a camera view: PNG/JPEG still, clip path, or camera URL")
+    p.add_argument("--projector", default="1280x720", help="projector size WxH")
+    p.add_argument("--rig", help="save the calibration under this rig name")
+    p.add_argument("--rigs-dir", type=Path, default=Path("rigs"), help="where rigs are kept")
+    p.add_argument("--frames", type=int, default=60, help="frames to try from a clip")
+    p.set_defaults(handler=_calibrate)
+
+    p = subparsers.add_parser("check-alignment",
+                              help="quick check that a saved rig still matches the camera")
+    p.add_argument("rig", help="rig name")
+    p.add_argument("source", help="a camera view showing the projected chessboard")
+    p.add_argument("--rigs-dir", type=Path, default=Path("rigs"))
+    p.add_argument("--tolerance", type=float, default=2.0, help="projector px (mean)")
+    p.set_defaults(handler=_check_alignment)
+
+    benches["vision"] = _bench
+
+
+def _detect(args: argparse.Namespace) -> int:
+    import cv2
+
+    from hardware.errors import MediaError
+    from hardware.vision.detector import ShotDetector
+    from hardware.vision.sources import open_source
+
+    url = args.video if ":" in args.video.split("/")[0] else f"video:{args.video}"
+    mask = None
+    if args.mask is not None:
+        mask = cv2.imread(str(args.mask), cv2.IMREAD_GRAYSCALE)
+        if mask is None:
+            raise MediaError(f"{args.mask}: cannot read the mask (expected a grey PNG)")
+    det = ShotDetector(mask=mask, mono=args.mono)
+    src = open_source(url)
+    try:
+        n = 0
+        while (args.max_frames is None or n < args.max_frames) and (f := src.read()) is not None:
+            for ev in det.feed(f):
+                _print_shot(ev, args.json)
+            n += 1
+        for ev in det.flush():
+            _print_shot(ev, args.json)
+    finally:
+        src.close()
+    return 0
+
+
+def _print_shot(ev: Any, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"t": round(ev.t_ns / 1e9, 6), "x": round(ev.x, 2), "y": round(ev.y, 2),
+                          "colour": ev.colour, "frame": ev.frame_index,
+                          "peak": round(ev.peak, 1)}))
+    else:
+        print(f"{ev.t_ns / 1e9:9.3f} s  x {ev.x:7.2f}  y {ev.y:7.2f}  {ev.colour:5s}"
+              f"  frame {ev.frame_index}")
+
+
+def _judge_clips(args: argparse.Namespace) -> int:
+    from hardware.vision.evaluate import judge_all, report_lines
+    from hardware.vision.judge import load_expected
+
+    results = judge_all(args.data, load_expected(args.data / "expected.json"))
+    for line in report_lines(results):
+        print(line)
+    return 0 if all(r.score.passed for r in results) else 1
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from hardware.vision.calibration import calibrate_source, parse_size
+    from hardware.vision.rig import save_rig
+
+    size = parse_size(args.projector)
+    cal = calibrate_source(args.source, size, max_frames=args.frames)
+    print(cal.summary())
+    if args.rig:
+        path = save_rig(args.rigs_dir, args.rig, cal)
+        print(f"saved rig {args.rig!r} to {path}")
+    return 0
+
+
+def _check_alignment(args: argparse.Namespace) -> int:
+    from hardware.vision.rig import check_alignment, load_rig
+
+    cal = load_rig(args.rigs_dir, args.rig)
+    check = check_alignment(cal, args.source, args.tolerance)
+    print(check.summary())
+    return 0 if check.ok else 1
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from hardware.vision.bench import run_bench
+
+    for line in run_bench(args.seconds):
+        print(line)
+    return 0
