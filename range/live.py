@@ -1,0 +1,82 @@
+"""A live session: the world stepped in step with a clock, fed by shots from the rig.
+
+Shots arrive stamped with the host time of the trigger pull (hardware.fusion), often some
+milliseconds after it happened. The world runs a fixed `delay` behind the clock, so a shot
+that arrives within the delay still enters at the exact tick of its trigger pull; one that
+arrives later enters at once and is counted as late. Verbal commands and branch keys are
+stamped when the operator gives them."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from hardware.clock import Clock
+from hardware.events import Shot
+from range.engine import World
+from range.errors import InputsError
+from range.events import Event
+from range.scenario import Scenario
+from range.weapons import WEAPONS
+
+DEFAULT_DELAY_S = 0.05  # trigger-to-host latency of a serial replica plus fusion window
+
+
+@dataclass(order=True, slots=True)
+class _Queued:
+    tick: int
+    arrival: int
+    apply: Callable[[World], None] = field(compare=False)
+
+
+class LiveSession:
+    def __init__(self, scenario: Scenario, seed: int, clock: Clock,
+                 delay_s: float = DEFAULT_DELAY_S,
+                 sink: Callable[[Event], None] | None = None) -> None:
+        self.world = World(scenario, seed, on_event=sink)
+        self.clock = clock
+        self.delay_ns = round(delay_s * 1e9)
+        self.start_ns = clock.now_ns()
+        self.late_shots = 0
+        self._queue: list[_Queued] = []
+        self._arrivals = 0
+
+    def tick_at(self, t_ns: int) -> int:
+        return max(0, round((t_ns - self.start_ns) / 1e9 / self.world.step_s))
+
+    def submit_shot(self, shot: Shot) -> None:
+        if shot.weapon not in WEAPONS:
+            raise InputsError(f"shot from replica {shot.replica_id}: expected a weapon of "
+                              f"{sorted(WEAPONS)}, found {shot.weapon!r}")
+        tick = self.tick_at(shot.t_ns)
+        if tick < self.world.tick:
+            self.late_shots += 1
+            tick = self.world.tick
+        self._push(tick, lambda world: _fire(world, shot))
+
+    def command(self, name: str) -> None:
+        self._push(self.tick_at(self.clock.now_ns()), lambda world: world.command(name))
+
+    def branch(self, key: str, operator: str) -> None:
+        self._push(self.tick_at(self.clock.now_ns()),
+                   lambda world: world.branch(key, operator))
+
+    def pump(self) -> int:
+        """Step the world up to the clock less the delay; the number of steps taken."""
+        target = self.tick_at(self.clock.now_ns() - self.delay_ns)
+        steps = 0
+        while not self.world.ended and self.world.tick < target:
+            while self._queue and self._queue[0].tick <= self.world.tick:
+                heapq.heappop(self._queue).apply(self.world)
+            self.world.step()
+            steps += 1
+        return steps
+
+    def _push(self, tick: int, apply: Callable[[World], None]) -> None:
+        self._arrivals += 1
+        heapq.heappush(self._queue, _Queued(max(tick, self.world.tick), self._arrivals, apply))
+
+
+def _fire(world: World, shot: Shot) -> None:
+    world.fire(shot.weapon, shot.point, replica=shot.replica_id, confirmed=shot.confirmed)
