@@ -146,7 +146,7 @@ class ReplicaEmulator:
 
     def auto_fire(self, rate_hz: float, start_ns: int | None = None) -> None:
         """Pull at random (Poisson) times, `rate_hz` on average, until stopped."""
-        self._at(start_ns or self.clock.now_ns(), "auto", rate_hz)
+        self._at(self.clock.now_ns() if start_ns is None else start_ns, "auto", rate_hz)
 
     def unplug(self, for_s: float) -> None:
         self._at(self.clock.now_ns(), "unplug", for_s)
@@ -156,9 +156,9 @@ class ReplicaEmulator:
         elapsed = host_ns - self._boot_ns
         return int(elapsed * (1.0 + self.faults.drift_ppm * 1e-6)) // 1000
 
-    def lost_frames(self, before_seq_index: int | None = None) -> int:
+    def lost_frames(self, before_frame: int | None = None) -> int:
         """Frames that left the device but cannot have arrived intact."""
-        frames = self.frames if before_seq_index is None else self.frames[:before_seq_index]
+        frames = self.frames if before_frame is None else self.frames[:before_frame]
         return sum(1 for f in frames if f.fate != "sent")
 
     # -- the device loop ------------------------------------------------------------------
@@ -195,6 +195,9 @@ class ReplicaEmulator:
         try:
             written = os.write(self._fd, self._pending)
         except BlockingIOError:
+            return  # the cable is full: the host is slow; try again when writable
+        except OSError:
+            self._pending.clear()  # the host side is gone (a closed sim: link)
             return
         del self._pending[:written]
 

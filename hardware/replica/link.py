@@ -36,6 +36,7 @@ from hardware.replica.protocol import (
 
 BACKOFF_FIRST_S = 0.02
 BACKOFF_MAX_S = 0.25  # keeps a replugged replica back well within a second
+HOLD_MAX_NS = 500_000_000  # longest wait for HELLO and the first pong after a connect
 _FAMILY = {"m26": "x26", "x26": "x26", "x26p": "x26", "x2": "x26"}
 DEFAULT_TASER7_BAYS = {1: "cq", 2: "so"}
 
@@ -106,6 +107,9 @@ class ReplicaLink:
         self._next_ping = 0
         self._cmd_seq = 0
         self._transport: Transport | None = None
+        self._held: list[tuple[DeviceMessage | Unknown | StreamReset, int]] = []
+        self._identified = False
+        self._connected_ns = 0
         self._write_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -124,6 +128,7 @@ class ReplicaLink:
         if self._thread is not None:
             self._thread.join(timeout=5.0)
             self._thread = None
+        self._release(self.clock.now_ns(), force=True)
         self._drop_transport()
         self.port.close()
 
@@ -185,6 +190,7 @@ class ReplicaLink:
                 rx_ns = self.clock.now_ns()
                 if data:
                     self._handle(self.parser.feed(data), rx_ns)
+                self._release(rx_ns)
                 if rx_ns >= self._next_ping:
                     self._ping(rx_ns)
             except DeviceUnavailable as exc:
@@ -194,12 +200,13 @@ class ReplicaLink:
         with self._write_lock:
             self._transport = transport
         self.counters["connects"] += 1
-        now = self.clock.now_ns()
+        now = self._connected_ns = self.clock.now_ns()
         self._publish(LinkEvent(now, now, self.info.replica_id, LinkStatus("connected", self.url)))
         self.send(Query(0))  # the replica answers with HELLO: who it is, and whether it rebooted
         self._ping(self.clock.now_ns())
 
     def _lost(self, detail: str) -> None:
+        self._release(self.clock.now_ns(), force=True)
         self._drop_transport()
         self.parser.forget_partial()
         self.counters["disconnects"] += 1
@@ -247,13 +254,26 @@ class ReplicaLink:
                 self.clock_map.reset()
                 self.bays = dict(DEFAULT_TASER7_BAYS)
             elif isinstance(message, Hello):
+                self._identified = True
                 self.info = ReplicaInfo(message.replica_id, message.model, message.laser,
                                         message.lane, message.pulse_us, message.firmware)
             elif isinstance(message, Cartridge) and message.state == "loaded":
                 self.bays[message.bay] = message.kind
             if isinstance(message, HostMessage):
                 continue  # the parser never returns these from a device; for the type checker
-            self._publish(self._stamp(message, rx_ns))
+            self._held.append((message, rx_ns))
+
+    def _release(self, now: int, force: bool = False) -> None:
+        """Publish held messages once the replica is identified and its clock synced, or
+        when HOLD_MAX_S has passed since connecting: a pull reported in the first moments
+        after a connect still gets its weapon, replica id and mapped time."""
+        if not self._held:
+            return
+        ready = self._identified and self.clock_map.ready
+        if ready or force or now - self._connected_ns > HOLD_MAX_NS:
+            held, self._held = self._held, []
+            for message, rx_ns in held:
+                self._publish(self._stamp(message, rx_ns))
 
     def _pong(self, pong: Pong, rx_ns: int) -> None:
         tx_ns = self._pings.pop(pong.token, None)

@@ -97,6 +97,8 @@ def run_listen(args: argparse.Namespace) -> int:
         pass
     finally:
         link.close()
+        for event in link.drain():  # arrived before the stop, not yet printed
+            print(_json_line(event) if args.json else _text_line(event, start), flush=True)
         counters = link.error_counters()
         if args.json:
             print(json.dumps({"type": "counters", **counters}), flush=True)

@@ -82,7 +82,9 @@ def test_replica_sim_serves_a_pty_a_link_can_open(tmp_path: Path) -> None:
         with ReplicaLink(str(tmp_path / "x26-2")) as link:
             seen: list[LinkEvent] = []
             deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and not any(e.trigger for e in seen):
+            while time.monotonic() < deadline and not (
+                    any(isinstance(e.message, Hello) for e in seen)
+                    and any(e.trigger is not None for e in seen)):
                 event = link.get(0.1)
                 if event is not None:
                     seen.append(event)
