@@ -61,16 +61,30 @@ def port_for_url(url: str, clock: Clock | None = None, baudrate: int = 115200) -
 
 
 class SerialTransport:
+    """A pyserial device. Where it has a file descriptor (serial ports, socket://) we
+    wait with select and read whatever is there without blocking; otherwise (loop://,
+    Windows) we block for one byte and then take what is waiting."""
+
     def __init__(self, url: str, device: serial.SerialBase) -> None:
         self.url, self._device = url, device
+        self._fd = _fileno(device)
+        if self._fd is not None:
+            device.timeout = 0
 
     def read(self) -> bytes:
         try:
+            if self._fd is not None:
+                if not select.select([self._fd], [], [], READ_TIMEOUT_S)[0]:
+                    return b""
+                return bytes(self._device.read(4096))  # raises at EOF, never drops bytes
             data = bytes(self._device.read(1))
+        except (serial.SerialException, OSError) as exc:
+            raise DeviceUnavailable(f"{self.url}: lost the device: {exc}") from exc
+        try:
             waiting = self._device.in_waiting if data else 0  # type: ignore[attr-defined]
             return data + bytes(self._device.read(waiting)) if waiting else data
-        except (serial.SerialException, OSError) as exc:
-            raise DeviceUnavailable(f"{self.url}: read failed: {exc}") from exc
+        except (serial.SerialException, OSError):
+            return data  # keep this byte; the next read reports the loss
 
     def write(self, data: bytes) -> None:
         try:
@@ -81,6 +95,13 @@ class SerialTransport:
     def close(self) -> None:
         with contextlib.suppress(serial.SerialException, OSError):  # gone with the cable
             self._device.close()
+
+
+def _fileno(device: serial.SerialBase) -> int | None:
+    try:
+        return int(device.fileno())
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 class SerialPort:

@@ -14,6 +14,7 @@ from hardware.replica.emulator import ReplicaEmulator
 from hardware.replica.endpoints import PtyEndpoint
 from hardware.replica.link import ReplicaLink, TriggerReport
 from hardware.replica.models import Pistol
+from tests.hardware.test_replica_link import no_leaked_threads  # noqa: F401  (autouse)
 
 MS = 1_000_000
 

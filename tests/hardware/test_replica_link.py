@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from hardware.replica.link import LinkEvent, LinkStatus, ReplicaLink
 from hardware.replica.models import Pistol, Taser7
 from hardware.replica.parser import StreamReset
 from hardware.replica.ports import SimPort, port_for_url
-from hardware.replica.protocol import Ack, Hello, Lockout, Trigger, encode
+from hardware.replica.protocol import Ack, Hello, Lockout, Message, Trigger, encode
 
 
 @pytest.fixture(autouse=True)
@@ -212,3 +213,57 @@ def test_two_taser7_links_keep_their_own_state(tmp_path: Path) -> None:
     assert ra is not None and rb is not None
     assert (ra.event.replica_id, ra.weapon) == ("A", "taser7-cq")
     assert (rb.event.replica_id, rb.weapon) == ("B", "pistol")
+
+
+def test_socket_url_reads_a_replica_served_over_tcp_and_reconnects() -> None:
+    """A serial server over TCP (`socket://`): the first connection ends, the link
+    reconnects, and the frames missed in between are counted as lost."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(10)
+    port = server.getsockname()[1]
+    done = threading.Event()
+
+    def serve() -> None:
+        batches: list[list[Message]] = [[Hello(0, 10, 1, "x26", "1", "S1", 5), Trigger(1, 20, 1)],
+                   [Hello(5, 30, 1, "x26", "1", "S1", 5), Trigger(6, 40, 2)]]
+        for last, batch in enumerate(batches, start=1 - len(batches)):
+            conn, _ = server.accept()
+            with conn:
+                conn.settimeout(10)
+                heard = b""
+                while b"$WHO" not in heard:  # pyserial flushes input on open: answer WHO
+                    heard += conn.recv(4096)
+                conn.sendall(b"".join(encode(m) for m in batch))
+                if last == 0:
+                    done.wait(10)
+                    return
+                conn.shutdown(socket.SHUT_WR)  # end of this connection, data delivered
+                while conn.recv(4096):
+                    pass  # until the link closes its side
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        with ReplicaLink(f"socket://127.0.0.1:{port}") as link:
+            events = wait_for(link, lambda e: e.trigger is not None and e.trigger.event.seq == 2)
+    finally:
+        done.set()
+        thread.join(10)
+        server.close()
+    triggers = [e.trigger for e in events if e.trigger is not None]
+    assert [(t.event.seq, t.weapon, t.event.replica_id) for t in triggers] == [
+        (1, "x26", "S1"), (2, "x26", "S1")]
+    assert link.counters["connects"] == 2 and link.parser.stats.lost == 3
+
+
+def test_sim_unplug_fault_comes_back_again_and_again() -> None:
+    url = "sim:?model=pistol&rate=40&seed=9&faults=unplug_every_s:0.4,unplug_s:0.1"
+    with ReplicaLink(url) as link:
+        wait_for(link, lambda e: link.counters["connects"] >= 3)
+        count = link.counters["triggers"]
+        wait_for(link, lambda e: link.counters["triggers"] > count)
+        emu = link.port.emulator  # type: ignore[attr-defined]
+    assert link.counters["disconnects"] >= 2
+    assert link.parser.stats.lost > 0  # frames sent while the cable was out
+    assert link.parser.stats.resets == 0
+    assert emu.plugs >= 3
