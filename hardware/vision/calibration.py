@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -24,7 +25,7 @@ PATTERN = (9, 6)  # inner corners across, down
 # White edge around the board, in squares. The same proportion as the peer's pattern
 # (11 px edge on 168 px squares), so `pattern_bounds` means the same as its bounds.
 EDGE = 11 / 168
-Points = npt.NDArray[np.float32]
+Points = npt.NDArray[Any]  # N x 2 float32
 _SUBPIX = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 40, 0.01)
 
 
@@ -32,7 +33,7 @@ _SUBPIX = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 40, 0.01)
 class Calibration:
     """Camera-to-projector mapping for one rig."""
 
-    camera_to_projector: npt.NDArray[np.float64]  # 3x3 homography
+    camera_to_projector: npt.NDArray[Any]  # 3x3 homography
     projector_size: tuple[int, int]
     camera_size: tuple[int, int]
     bounds: tuple[int, int, int, int]  # pattern area in camera px: x, y, w, h
@@ -42,13 +43,10 @@ class Calibration:
 
     def to_projector(self, pts: Points) -> Points:
         """Camera pixels (N x 2) to projector pixels."""
-        arr = np.asarray(pts, np.float32).reshape(1, -1, 2)
-        return cv2.perspectiveTransform(arr, self.camera_to_projector)[0]
+        return _warp(self.camera_to_projector, pts)
 
     def to_camera(self, pts: Points) -> Points:
-        arr = np.asarray(pts, np.float32).reshape(1, -1, 2)
-        inv = np.linalg.inv(self.camera_to_projector)
-        return cv2.perspectiveTransform(arr, inv)[0]
+        return _warp(np.linalg.inv(self.camera_to_projector), pts)
 
     def mask(self) -> Image:
         """255 inside the projected area (for the detector), 0 outside."""
@@ -82,17 +80,25 @@ def board_layout(projector_size: tuple[int, int]) -> tuple[Points, float, tuple[
     return grid, square, (x0, y0)
 
 
-def chessboard_image(projector_size: tuple[int, int]) -> Image:
-    """The pattern to project: a 10x7-square board filling the projector, white frame."""
+def chessboard_image(projector_size: tuple[int, int], oversample: int = 4) -> Image:
+    """The pattern to project: 10x7 squares and a white edge, filling the projector. Drawn
+    oversampled and averaged down so square edges sit exactly where `board_layout` says
+    (pixel centres at integer coordinates), not rounded to whole pixels."""
     pw, ph = projector_size
+    k = oversample
     _, square, (x0, y0) = board_layout(projector_size)
-    img = np.full((ph, pw), 255, np.uint8)
+    big = np.full((ph * k, pw * k), 255, np.uint8)
+
+    def hi(v: float) -> int:  # full-res edge coordinate -> first hi-res pixel past it
+        return round(k * v + k / 2)
+
     for j in range(PATTERN[1] + 1):
         for i in range(PATTERN[0] + 1):
             if (i + j) % 2 == 0:
-                a = (round(x0 + i * square), round(y0 + j * square))
-                b = (round(x0 + (i + 1) * square) - 1, round(y0 + (j + 1) * square) - 1)
-                cv2.rectangle(img, a, b, 0, thickness=-1)
+                a = (hi(x0 + i * square), hi(y0 + j * square))
+                b = (hi(x0 + (i + 1) * square) - 1, hi(y0 + (j + 1) * square) - 1)
+                cv2.rectangle(big, a, b, 0, thickness=-1)
+    img = cv2.resize(big, (pw, ph), interpolation=cv2.INTER_AREA)
     return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
 
 
@@ -113,8 +119,9 @@ def _grid() -> Points:
     return np.array([[i, j] for j in range(PATTERN[1]) for i in range(PATTERN[0])], np.float32)
 
 
-def _warp(h: npt.NDArray[np.float64], pts: Points) -> Points:
-    return cv2.perspectiveTransform(np.asarray(pts, np.float32).reshape(1, -1, 2), h)[0]
+def _warp(h: npt.NDArray[Any], pts: Points) -> Points:
+    out = cv2.perspectiveTransform(np.asarray(pts, np.float32).reshape(1, -1, 2), h)
+    return np.asarray(out, np.float32).reshape(-1, 2)
 
 
 
@@ -124,7 +131,7 @@ def _oriented(corners: Points, gray: Image) -> Points:
     rotated by 180 degrees; the outer top-left square of our board is dark."""
     h, _ = cv2.findHomography(_grid(), corners)
     probe = _warp(h, np.array([[-0.5, -0.5], [0.5, -0.5]], np.float32))
-    vals = [float(gray[int(round(y)), int(round(x))]) if 0 <= x < gray.shape[1]
+    vals = [float(gray[round(float(y)), round(float(x))]) if 0 <= x < gray.shape[1]
             and 0 <= y < gray.shape[0] else 0.0 for x, y in probe]
     return corners if vals[0] <= vals[1] else corners[::-1].copy()
 

@@ -31,12 +31,14 @@ class ShotDetector:
     mask: Image | None = None  # 255 inside the calibrated projection area
     mono: bool = False  # IR camera: report colour "ir"
     _bg: Image | None = None
-    _prev: Image | None = None
+    _prev: np.ndarray | None = None  # the last frame's coarse brightness
     _activity: np.ndarray | None = None  # coarse running mean of |frame-to-frame change|
     _history: deque[Image] = field(default_factory=lambda: deque(maxlen=4))
     _tracker: PulseTracker = field(init=False)
     _frames: int = 0
+    _start_ns: int | None = None
     last_blobs: list[Blob] = field(default_factory=list)  # for debug overlays
+    gain: float = 1.0  # the last frame's brightness over the background's
 
     def __post_init__(self) -> None:
         self._tracker = PulseTracker(self.config, self.mono)
@@ -48,24 +50,29 @@ class ShotDetector:
         self._history.clear()
         self._tracker.reset()
         self._frames = 0
+        self._start_ns = None
 
     def feed(self, frame: Frame) -> list[SpotEvent]:
         """Spots that first appeared in this frame (a streaky one: in the frame before)."""
+        cfg = self.config
         image = frame.image
         bright = brightness(image)
-        cfg = self.config
-        if self._bg is None or self._bg.shape != bright.shape:
-            self._bg = bright.copy()
-            self._prev = bright
-        change = coarse_mean(cv2.absdiff(bright, self._prev if self._prev is not None else bright))
+        coarse = coarse_mean(bright)
+        if self._bg is None or self._prev is None or self._bg.shape != bright.shape:
+            self._bg, self._prev = bright.copy(), coarse
+        # change of 8x8 cell means: moving content and people show, sensor noise averages out
+        change = cv2.absdiff(coarse, self._prev)
         if self._activity is None or self._activity.shape != change.shape:
             self._activity = change
-        rise = cv2.subtract(bright, self._bg)
+        rise = cv2.subtract(bright, self._expected(coarse))
         if self.mask is not None:
             rise = cv2.bitwise_and(rise, self.mask)
-        _, peak, _, _ = cv2.minMaxLoc(rise)
         blobs: list[Blob] = []
-        if peak >= cfg.min_rise and self._frames >= cfg.warmup_frames:
+        if self._start_ns is None:
+            self._start_ns = frame.t_ns
+        settled = (self._frames >= cfg.warmup_frames
+                   and frame.t_ns - self._start_ns >= cfg.warmup_ms * 1e6)
+        if settled and cv2.minMaxLoc(rise)[1] >= cfg.min_rise:
             ref = self._history[0] if self._history else image
             blobs = measure_blobs(image, ref, bright, self._activity, rise, cfg)
         self.last_blobs = blobs
@@ -73,10 +80,24 @@ class ShotDetector:
         cv2.addWeighted(bright, cfg.bg_rate, self._bg, 1.0 - cfg.bg_rate, 0.0, dst=self._bg)
         cv2.addWeighted(change, cfg.activity_rate, self._activity, 1.0 - cfg.activity_rate, 0.0,
                         dst=self._activity)
-        self._prev = bright
+        self._prev = coarse
         self._history.append(image)
         self._frames += 1
         return events
+
+    def _expected(self, coarse: np.ndarray) -> Image:
+        """The background scaled by the frame's overall gain: an exposure or white-balance
+        swing brightens everything by a factor, and must not read as a rise."""
+        assert self._bg is not None
+        now, before = coarse, coarse_mean(self._bg)
+        lit = before > 24.0
+        if int(lit.sum()) < 16:
+            return self._bg
+        gain = float(np.median(now[lit] / before[lit]))
+        self.gain = gain
+        if abs(gain - 1.0) < self.config.gain_tolerance:
+            return self._bg
+        return cv2.convertScaleAbs(self._bg, alpha=gain)
 
     def flush(self) -> list[SpotEvent]:
         """Events still held back at the end of a stream."""

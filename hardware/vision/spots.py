@@ -21,7 +21,9 @@ class DetectorConfig:
     min_rise: int = 24  # a dot that clips may rise this little (on a bright background)
     min_rise_unsaturated: int = 40  # one that does not clip must rise this much
     bg_rate: float = 0.1  # background learning rate per frame
-    warmup_frames: int = 2
+    gain_tolerance: float = 0.02  # exposure changes smaller than this are ignored
+    warmup_frames: int = 3  # the background must learn the scene first:
+    warmup_ms: float = 500.0  # at least this many frames and this long
     max_area: float = 1500.0
     min_area: int = 3  # a single hot pixel is noise
     saturated: int = 245
@@ -37,10 +39,13 @@ class DetectorConfig:
     min_peak: int = 150  # a dot is among the brightest things in view
     min_contrast: float = 0.0  # dot peak over the median of its ring, same frame
     max_ring_rise: float = 0.5  # ring rise / peak rise: moving content rises around too
-    min_fill: float = 0.25
+    max_flicker: float = 0.3  # ring's mean |change| over a few frames / peak rise
+    min_fill: float = 0.25  # core area / its box: streaks and blotches fill little
+    min_fill_unsaturated: float = 0.4  # a dim dot's core is a compact disc
     max_aspect: float = 4.0
     activity_rate: float = 0.3
     max_activity: float = 5.0  # mean |change| per frame, levels, around a dot just before it
+    rise_over_activity: float = 10.0  # ... by this many times the motion there
     activity_over_quiet: float = 4.0  # times the 20th percentile of change in view
     same_pulse_radius: float = 20.0
     same_pulse_ms: float = 60.0
@@ -65,6 +70,7 @@ class Blob:
     why: str
     elongation: float = 1.0  # major / minor axis of the weighted blob: streaks are long
     activity: float = 0.0  # recent frame-to-frame change around it: moving content
+    flicker: float = 0.0  # mean |change| of its ring over a few frames / its rise
 
 
 def _regions(rise: Image, level: int) -> list[tuple[int, int, int, int]]:
@@ -98,7 +104,7 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
         bx, by = min(w, x1 + pad), min(h, y1 + pad)
         found = blobs_in(image[ay:by, ax:bx], ref[ay:by, ax:bx], bright[ay:by, ax:bx],
                           rise[ay:by, ax:bx], ax, ay, cfg, (w, h))
-        out.extend(_with_activity(b, activity, limit, w, h) for b in found)
+        out.extend(_with_activity(b, activity, limit, w, h, cfg) for b in found)
     return out
 
 
@@ -134,11 +140,13 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     contrast = float(peak - np.median(bright[ring])) if ring.any() else float(peak)
     ring_rise = float(rise[ring].mean()) / max(1, peak_rise) if ring.any() else 0.0
     d_red, d_green = _added_light(img[grown], ref[grown])
+    # how much the surroundings flicker between frames, against the dot's own rise
+    flicker = _flicker(img[ring], ref[ring]) / max(1, peak_rise) if ring.any() else 0.0
     blob = Blob(cx + ox, cy + oy, len(xs), int(np.ptp(xs)) + 1, int(np.ptp(ys)) + 1, peak,
                 peak_rise, contrast, ring_rise, d_red, d_green,
-                "red" if d_red >= d_green else "green", True, "", elong)
+                "red" if d_red >= d_green else "green", True, "", elong, flicker=flicker)
     box = (extent[0] + ox, extent[1] + oy, extent[2] + ox, extent[3] + oy)
-    why = _verdict(blob, cfg, full) or _cut_off(blob, box, full)
+    why = _verdict(blob, cfg, full) or _cut_off(blob, box, full, cfg.saturated)
     return replace(blob, accepted=not why, why=why) if why else blob
 
 
@@ -159,19 +167,24 @@ def _verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
                            or b.elongation > cfg.max_elongation_large)),
         ("contrast", b.contrast < cfg.min_contrast),
         ("ring", b.ring_rise > cfg.max_ring_rise),  # the area around rose too: lighting
-        ("fill", b.area / (b.w * b.h) < cfg.min_fill),
+        ("flicker", b.flicker > cfg.max_flicker),  # a noisy patch: dark corners, compression
+        ("fill", b.area / (b.w * b.h) < (cfg.min_fill_unsaturated if dim else cfg.min_fill)),
         ("aspect", max(b.w, b.h) / max(1, min(b.w, b.h)) > cfg.max_aspect),
         ("purity", max(b.d_red, b.d_green) < cfg.min_purity * min(b.d_red, b.d_green)),
     )
     return next((name for name, failed in checks if failed), "")
 
 
-def _cut_off(b: Blob, extent: tuple[int, int, int, int], full: tuple[int, int]) -> str:
-    """A dot touching the frame edge counts only if about half of it or more is in view:
-    its visible centre then lies at least a quarter of its width inside the edge."""
+def _cut_off(b: Blob, extent: tuple[int, int, int, int], full: tuple[int, int],
+             saturated: int) -> str:
+    """A dot touching the frame edge counts only if it clips and about half of it or more
+    is in view: its visible centre then lies a quarter of its width inside the edge."""
     x0, y0, x1, y1 = extent
     w, h = full
     span_x, span_y = x1 - x0 + 1, y1 - y0 + 1
+    touching = x0 <= 0 or y0 <= 0 or x1 >= w - 1 or y1 >= h - 1
+    if touching and b.peak < saturated:
+        return "border"
     near = (
         (x0 <= 0 and b.x < span_y / 4) or (x1 >= w - 1 and w - 1 - b.x < span_y / 4)
         or (y0 <= 0 and b.y < span_x / 4) or (y1 >= h - 1 and h - 1 - b.y < span_x / 4)
@@ -212,12 +225,22 @@ def _elongation(dx: np.ndarray, dy: np.ndarray, w: np.ndarray) -> float:
     return float(np.sqrt((mid + root) / max(mid - root, 1e-6)))
 
 
-def _with_activity(b: Blob, activity: np.ndarray, limit: float, w: int, h: int) -> Blob:
+def _with_activity(b: Blob, activity: np.ndarray, limit: float, w: int, h: int,
+                   cfg: DetectorConfig) -> Blob:
     """Attach the strongest recent change in the 3x3 coarse cells around the blob; reject
-    the blob if that is over the limit (it sits in moving content or a moving person)."""
+    the blob if that is over the limit (it sits in moving content or a moving person),
+    unless it is a clipped, round dot rising far above that motion."""
     ah, aw = activity.shape
     i, j = int(b.y * ah / h), int(b.x * aw / w)
     act = float(activity[max(0, i - 1):i + 2, max(0, j - 1):j + 2].max())
-    if b.accepted and act > limit:
+    stands_out = (b.peak >= cfg.saturated and b.elongation < cfg.max_elongation_large
+                  and b.peak_rise >= cfg.rise_over_activity * act)
+    if b.accepted and act > limit and not stands_out:
         return replace(b, activity=act, accepted=False, why="activity")
     return replace(b, activity=act)
+
+
+def _flicker(now: np.ndarray, before: np.ndarray) -> float:
+    a = np.maximum(now[:, 1], now[:, 2]).astype(np.int16)
+    b = np.maximum(before[:, 1], before[:, 2]).astype(np.int16)
+    return float(np.abs(a - b).mean())

@@ -1,0 +1,151 @@
+"""Calibrations kept per rig, and the quick alignment check run at the start of a session.
+
+A rig is one camera and projector set up in one room. Its calibration is stored as JSON
+(`<rigs>/<name>.json`); `check_alignment` looks at the projected board again and says how
+far the stored mapping has drifted (someone knocked the camera, the projector moved).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from hardware.errors import CalibrationError, MediaError
+from hardware.vision.calibration import (
+    Calibration,
+    board_layout,
+    calibrate,
+    calibrate_frames,
+    find_corners,
+)
+from hardware.vision.frames import Image
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_STILL = (".png", ".jpg", ".jpeg", ".bmp")
+
+
+def rig_path(rigs_dir: Path, name: str) -> Path:
+    if not _NAME.match(name):
+        raise CalibrationError(f"rig name {name!r}: expected letters, digits, '_', '-', '.'")
+    return rigs_dir / f"{name}.json"
+
+
+def to_json(cal: Calibration) -> str:
+    return json.dumps({
+        "format": "holdfire-rig/1",
+        "camera_to_projector": np.asarray(cal.camera_to_projector).tolist(),
+        "projector_size": list(cal.projector_size),
+        "camera_size": list(cal.camera_size),
+        "bounds": list(cal.bounds),
+        "area_quad": [list(p) for p in cal.area_quad],
+        "residual_px": cal.residual_px,
+        "max_residual_px": cal.max_residual_px,
+    }, indent=2)
+
+
+def from_json(text: str, where: str) -> Calibration:
+    """Parse a stored rig (no I/O)."""
+    try:
+        raw = json.loads(text)
+        if raw.get("format") != "holdfire-rig/1":
+            raise ValueError(f"format {raw.get('format')!r}, expected 'holdfire-rig/1'")
+        h = np.array(raw["camera_to_projector"], np.float64)
+        if h.shape != (3, 3):
+            raise ValueError(f"camera_to_projector is {h.shape}, expected 3x3")
+        return Calibration(
+            h, (int(raw["projector_size"][0]), int(raw["projector_size"][1])),
+            (int(raw["camera_size"][0]), int(raw["camera_size"][1])),
+            tuple(int(v) for v in raw["bounds"]),  # type: ignore[arg-type]
+            tuple((float(x), float(y)) for x, y in raw["area_quad"]),
+            float(raw["residual_px"]), float(raw["max_residual_px"]))
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError, IndexError) as exc:
+        raise CalibrationError(f"{where}: not a valid rig file ({exc})") from exc
+
+
+def save_rig(rigs_dir: Path, name: str, cal: Calibration) -> Path:
+    path = rig_path(rigs_dir, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(to_json(cal), encoding="utf-8")
+    tmp.replace(path)  # never leave a half-written rig behind
+    return path
+
+
+def load_rig(rigs_dir: Path, name: str) -> Calibration:
+    path = rig_path(rigs_dir, name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CalibrationError(f"rig {name!r}: cannot read {path} ({exc.strerror})") from exc
+    return from_json(text, str(path))
+
+
+def view_frames(source: str, max_frames: int) -> Iterator[Image]:
+    """Frames from a still image, a clip path or a camera URL."""
+    if source.lower().endswith(_STILL) and ":" not in source.split("/")[0]:
+        image = cv2.imread(source, cv2.IMREAD_COLOR)
+        if image is None:
+            raise MediaError(f"{source}: cannot read as an image (expected PNG or JPEG)")
+        yield image
+        return
+    from hardware.vision.sources import open_source
+
+    url = source if ":" in source.split("/")[0] else f"video:{source}"
+    src = open_source(url)
+    try:
+        for _ in range(max_frames):
+            frame = src.read()
+            if frame is None:
+                return
+            yield frame.image
+    finally:
+        src.close()
+
+
+def calibrate_source(source: str, projector_size: tuple[int, int], max_frames: int = 60
+                     ) -> Calibration:
+    frames = list(view_frames(source, max_frames))
+    if len(frames) == 1:
+        return calibrate(frames[0], projector_size, source)
+    return calibrate_frames(frames, projector_size, source)
+
+
+@dataclass(frozen=True, slots=True)
+class AlignmentCheck:
+    mean_px: float  # where the stored mapping puts the board's corners vs where they are
+    max_px: float
+    tolerance_px: float
+
+    @property
+    def ok(self) -> bool:
+        return self.mean_px <= self.tolerance_px
+
+    def summary(self) -> str:
+        verdict = "aligned" if self.ok else "MOVED: calibrate again"
+        return (f"{verdict}: board corners are {self.mean_px:.2f} projector px off on "
+                f"average ({self.max_px:.2f} max), tolerance {self.tolerance_px:.2f}")
+
+
+def check_alignment(cal: Calibration, source: str, tolerance_px: float = 2.0,
+                    max_frames: int = 30) -> AlignmentCheck:
+    """Project the board, find it, and measure how far the stored mapping is off."""
+    last: CalibrationError | None = None
+    for image in view_frames(source, max_frames):
+        try:
+            corners = find_corners(image, source)
+        except CalibrationError as exc:
+            last = exc
+            continue
+        expected, _, _ = board_layout(cal.projector_size)
+        mapped = cal.to_projector(corners)
+        err = np.minimum(np.linalg.norm(mapped - expected, axis=1).mean(),
+                         np.linalg.norm(mapped[::-1] - expected, axis=1).mean())
+        per = np.linalg.norm(mapped - expected, axis=1)
+        return AlignmentCheck(float(err), float(per.max()), tolerance_px)
+    raise last or CalibrationError(f"{source}: no frames to check alignment with")

@@ -1,0 +1,257 @@
+"""A synthetic camera: a rendered projector image seen through a homography, with laser
+pulses of known place and time, and the troubles of a real range switched on by URL.
+
+`synthetic:?seed=3&pulses=6&colour=mixed&noise=3&exposure=0.2&motion=2&people=1&drop=0.02`
+
+Everything random comes from one `numpy.random.Generator` seeded by `seed`, so the same
+URL gives the same frames. Frame times are simulated capture times (no clock is read).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from hardware.errors import DeviceUrlError
+from hardware.events import Colour
+from hardware.vision.calibration import chessboard_image
+from hardware.vision.frames import Frame, Image
+from hardware.vision.sources import SourceUrl
+
+# Camera response to each laser (B, G, R): a strong own channel and some crosstalk, so
+# a bright core clips to white as real sensors do.
+_LASER_BGR = {"red": (0.22, 0.28, 1.0), "green": (0.35, 1.0, 0.3), "ir": (1.0, 1.0, 1.0)}
+
+
+@dataclass(frozen=True, slots=True)
+class SceneSpec:
+    """Everything the URL can set; defaults give a clean, easy scene."""
+
+    seed: int = 0
+    width: int = 640  # camera
+    height: int = 480
+    proj_width: int = 1280
+    proj_height: int = 720
+    fps: float = 30.0
+    frames: int = 300
+    pulses: int = 5
+    colour: str = "red"  # red | green | mixed | ir
+    dot: float = 1.6  # spot sigma, camera px
+    power: float = 500.0  # peak added level; over 255 clips the core
+    pulse_ms: float = 40.0
+    exposure_ms: float = 16.0
+    noise: float = 2.0  # sensor noise sigma, levels
+    exposure: float = 0.0  # exposure swing amplitude (0.2 = +-20 %)
+    motion: int = 0  # moving bright shapes in the projected content
+    people: int = 0  # people walking through the view
+    drop: float = 0.0  # chance a frame is dropped (fault injection)
+    content: str = "scene"  # scene | chessboard | black
+    tilt: float = 0.08  # how far the projector corners are pushed around, of the view
+
+    @staticmethod
+    def from_url(spec: SourceUrl, url: str) -> SceneSpec:
+        known = {f.name: f for f in fields(SceneSpec)}
+        kwargs: dict[str, Any] = {}
+        for key, raw in spec.params.items():
+            if key not in known:
+                raise DeviceUrlError(f"camera URL {url!r}: unknown key {key!r}; expected one "
+                                     f"of {', '.join(sorted(known))}")
+            kind = type(getattr(SceneSpec(), key))
+            try:
+                kwargs[key] = kind(raw)
+            except ValueError as exc:
+                raise DeviceUrlError(f"camera URL {url!r}: {key} must be {kind.__name__}, "
+                                     f"found {raw!r}") from exc
+        out = SceneSpec(**kwargs)
+        if out.colour not in ("red", "green", "mixed", "ir"):
+            raise DeviceUrlError(f"camera URL {url!r}: colour must be red, green, mixed or ir")
+        if out.content not in ("scene", "chessboard", "black"):
+            raise DeviceUrlError(f"camera URL {url!r}: content must be scene, chessboard, black")
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Pulse:
+    """One laser pulse as fired: the ground truth."""
+
+    t_ns: int
+    duration_ns: int
+    proj_x: float
+    proj_y: float
+    cam_x: float
+    cam_y: float
+    colour: Colour
+
+
+@dataclass(slots=True)
+class _Mover:
+    x: float
+    y: float
+    vx: float
+    vy: float
+    size: float
+    level: float
+
+
+@dataclass
+class SyntheticSource:
+    """A seeded synthetic camera; `truth` lists the pulses it fires."""
+
+    spec: SceneSpec = field(default_factory=SceneSpec)
+    url: str = "synthetic:"
+
+    def __post_init__(self) -> None:
+        s = self.spec
+        self.rng = np.random.default_rng(s.seed)
+        self.proj_to_cam = _homography(s, self.rng)
+        self._base = _projector_base(s, self.rng)
+        self.truth: list[Pulse] = _schedule(s, self.proj_to_cam, self.rng)
+        self._movers = [_mover(self.rng, s.proj_width, s.proj_height, 60, 230)
+                        for _ in range(s.motion)]
+        self._people = [_mover(self.rng, s.width, s.height, 50, 40) for _ in range(s.people)]
+        self._noise = [self.rng.normal(0, 1, (s.height, s.width, 3)).astype(np.float32)
+                       for _ in range(6)] if s.noise > 0 else []
+        self._gain_phase = float(self.rng.uniform(0, 2 * np.pi))
+        self._i = 0
+        self._index = 0
+
+    @property
+    def period_ns(self) -> int:
+        return round(1e9 / self.spec.fps)
+
+    def read(self) -> Frame | None:
+        s = self.spec
+        while self._i < s.frames:
+            i = self._i
+            self._i += 1
+            image = self.render(i)
+            if s.drop > 0 and self.rng.random() < s.drop:
+                continue  # the frame is lost on the way, as a busy USB bus does
+            frame = Frame(image, i * self.period_ns, self._index)
+            self._index += 1
+            return frame
+        return None
+
+    def close(self) -> None:
+        pass
+
+    def render(self, i: int) -> Image:
+        """The camera image for frame `i` (the same for the same seed and index)."""
+        s = self.spec
+        t0 = i * self.period_ns
+        proj = self._projected(i)
+        view = cv2.warpPerspective(proj, self.proj_to_cam, (s.width, s.height),
+                                   flags=cv2.INTER_LINEAR, borderValue=(18, 16, 20))
+        img = view.astype(np.float32) + 14.0  # room light
+        for m in self._people:
+            _step(m, s.width, s.height)
+            cv2.ellipse(img, (int(m.x), int(m.y)), (int(m.size * 0.6), int(m.size * 2.2)), 0,
+                        0, 360, (m.level, m.level * 0.9, m.level * 0.8), -1)
+        for p in self.truth:
+            overlap = _overlap(p.t_ns, p.duration_ns, t0, round(s.exposure_ms * 1e6))
+            if overlap > 0:
+                _add_spot(img, p, s, overlap)
+        if s.exposure > 0:
+            img *= 1.0 + s.exposure * np.sin(self._gain_phase + i * 2 * np.pi / (2.5 * s.fps))
+        if self._noise:
+            img += s.noise * self._noise[int(self.rng.integers(len(self._noise)))]
+        return np.clip(img, 0, 255).astype(np.uint8)
+
+    def _projected(self, i: int) -> Image:
+        if not self._movers:
+            return self._base
+        out = self._base.copy()
+        for m in self._movers:
+            _step(m, self.spec.proj_width, self.spec.proj_height)
+            cv2.circle(out, (int(m.x), int(m.y)), int(m.size), (m.level,) * 3, -1)
+        return out
+
+
+def _homography(s: SceneSpec, rng: np.random.Generator) -> npt.NDArray[Any]:
+    """Projector to camera: the projector fills most of the view, corners jittered."""
+    w, h = s.width, s.height
+    m = 0.1
+    cam = np.array([[w * m, h * m], [w * (1 - m), h * m], [w * (1 - m), h * (1 - m)],
+                    [w * m, h * (1 - m)]], np.float32)
+    cam += rng.uniform(-s.tilt, s.tilt, (4, 2)).astype(np.float32) * np.float32(min(w, h) / 2)
+    pw, ph = s.proj_width, s.proj_height
+    proj = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
+    return np.asarray(cv2.getPerspectiveTransform(proj, cam), np.float64)
+
+
+def _projector_base(s: SceneSpec, rng: np.random.Generator) -> Image:
+    pw, ph = s.proj_width, s.proj_height
+    if s.content == "chessboard":
+        return chessboard_image((pw, ph))
+    if s.content == "black":
+        return np.zeros((ph, pw, 3), np.uint8)
+    ramp = np.linspace(40, 150, pw, dtype=np.float32)[None, :, None]
+    tint = np.array(rng.uniform(0.6, 1.0, 3), np.float32)
+    img = np.ascontiguousarray(np.broadcast_to(ramp, (ph, pw, 3)) * tint, np.float32)
+    for _ in range(12):  # a still scene: walls, doors, targets
+        x, y = int(rng.integers(0, pw)), int(rng.integers(0, ph))
+        colour = tuple(float(v) for v in rng.uniform(20, 200, 3))
+        cv2.rectangle(img, (x, y), (x + int(rng.integers(40, 300)), y + int(rng.integers(40, 300))),
+                      colour, -1)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def _schedule(s: SceneSpec, h: npt.NDArray[Any], rng: np.random.Generator) -> list[Pulse]:
+    """Pulses after a settling second, at least 0.35 s apart, inside the projection."""
+    out = []
+    t = 1.0
+    colours: list[Colour] = ["red", "green"]
+    for k in range(s.pulses):
+        t += float(rng.uniform(0.35, 0.9))
+        px = float(rng.uniform(0.08, 0.92) * s.proj_width)
+        py = float(rng.uniform(0.08, 0.92) * s.proj_height)
+        cam = cv2.perspectiveTransform(np.array([[[px, py]]], np.float32), h).reshape(2)
+        colour: Colour = (colours[k % 2] if s.colour == "mixed"
+                          else s.colour)  # type: ignore[assignment]
+        out.append(Pulse(round(t * 1e9), round(s.pulse_ms * 1e6), px, py,
+                         float(cam[0]), float(cam[1]), colour))
+    return out
+
+
+def _overlap(p0: int, dur: int, f0: int, exp: int) -> float:
+    """Fraction of the exposure window lit by the pulse, scaled to the shorter of the two
+    (a short pulse inside the exposure gives its full energy)."""
+    lit = min(p0 + dur, f0 + exp) - max(p0, f0)
+    return max(0.0, lit / min(dur, exp))
+
+
+def _add_spot(img: npt.NDArray[np.float32], p: Pulse, s: SceneSpec, strength: float) -> None:
+    r = int(np.ceil(4 * s.dot)) + 1
+    x0, y0 = int(p.cam_x) - r, int(p.cam_y) - r
+    ys, xs = np.mgrid[y0:y0 + 2 * r + 1, x0:x0 + 2 * r + 1].astype(np.float32)
+    spot = np.exp(-((xs - p.cam_x) ** 2 + (ys - p.cam_y) ** 2) / (2 * s.dot ** 2))
+    h, w = img.shape[:2]
+    ya, yb, xa, xb = max(0, y0), min(h, y0 + 2 * r + 1), max(0, x0), min(w, x0 + 2 * r + 1)
+    if ya >= yb or xa >= xb:
+        return
+    patch = spot[ya - y0:yb - y0, xa - x0:xb - x0, None] * np.array(_LASER_BGR[p.colour],
+                                                                      np.float32)
+    img[ya:yb, xa:xb] += patch * (s.power * strength)
+
+
+def _mover(rng: np.random.Generator, w: int, h: int, size: float, level: float) -> _Mover:
+    return _Mover(float(rng.uniform(0, w)), float(rng.uniform(0, h)),
+                  float(rng.uniform(-8, 8)), float(rng.uniform(-5, 5)),
+                  float(size * rng.uniform(0.7, 1.3)), float(level))
+
+
+def _step(m: _Mover, w: int, h: int) -> None:
+    m.x += m.vx
+    m.y += m.vy
+    if not 0 <= m.x < w:
+        m.vx = -m.vx
+    if not 0 <= m.y < h:
+        m.vy = -m.vy
+
+
+def synthetic_from_url(spec: SourceUrl, url: str) -> SyntheticSource:
+    return SyntheticSource(SceneSpec.from_url(spec, url), url)
