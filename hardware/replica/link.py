@@ -109,7 +109,7 @@ class ReplicaLink:
         self._transport: Transport | None = None
         self._held: list[tuple[DeviceMessage | Unknown | StreamReset, int]] = []
         self._identified = False
-        self._connected_ns = 0
+        self._hold_from_ns = 0  # connect or device reset: hold events until identified and synced
         self._write_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -200,7 +200,7 @@ class ReplicaLink:
         with self._write_lock:
             self._transport = transport
         self.counters["connects"] += 1
-        now = self._connected_ns = self.clock.now_ns()
+        now = self._hold_from_ns = self.clock.now_ns()
         self._publish(LinkEvent(now, now, self.info.replica_id, LinkStatus("connected", self.url)))
         self.send(Query(0))  # the replica answers with HELLO: who it is, and whether it rebooted
         self._ping(self.clock.now_ns())
@@ -252,6 +252,7 @@ class ReplicaLink:
                 continue
             if isinstance(message, StreamReset):
                 self.clock_map.reset()
+                self._hold_from_ns = rx_ns
                 self.bays = dict(DEFAULT_TASER7_BAYS)
             elif isinstance(message, Hello):
                 self._identified = True
@@ -265,12 +266,12 @@ class ReplicaLink:
 
     def _release(self, now: int, force: bool = False) -> None:
         """Publish held messages once the replica is identified and its clock synced, or
-        when HOLD_MAX_S has passed since connecting: a pull reported in the first moments
-        after a connect still gets its weapon, replica id and mapped time."""
+        HOLD_MAX_NS after a connect or device reset: a pull reported in the first moments
+        still gets its weapon, replica id and mapped time."""
         if not self._held:
             return
         ready = self._identified and self.clock_map.ready
-        if ready or force or now - self._connected_ns > HOLD_MAX_NS:
+        if ready or force or now - self._hold_from_ns > HOLD_MAX_NS:
             held, self._held = self._held, []
             for message, rx_ns in held:
                 self._publish(self._stamp(message, rx_ns))

@@ -179,7 +179,8 @@ class Taser10(ReplicaModel):
             return [Trigger(0, t_us, self.pulls, fired=False),
                     Delayed(1_000_000, Magazine(0, t_us + 1_000_000, "in", self.capacity))]
         self.probes -= 1
-        return [Trigger(0, t_us, self.pulls), Magazine(0, t_us, "in", self.probes)]
+        return [Trigger(0, t_us, self.pulls), Magazine(0, t_us, "in", self.probes),
+                Arc(0, t_us, True), Delayed(ARC_CYCLE_US, Arc(0, t_us + ARC_CYCLE_US, False))]
 
 
 MODELS: dict[str, type[ReplicaModel]] = {

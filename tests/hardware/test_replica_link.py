@@ -267,3 +267,19 @@ def test_sim_unplug_fault_comes_back_again_and_again() -> None:
     assert link.parser.stats.lost > 0  # frames sent while the cable was out
     assert link.parser.stats.resets == 0
     assert emu.plugs >= 3
+
+
+def test_a_pull_reported_before_hello_is_held_and_named_after_it() -> None:
+    """Right after a connect the replica may report a pull before it answers WHO: the
+    link holds events until it knows who sent them (or HOLD_MAX_NS passes)."""
+    with ReplicaLink("loop://") as link:
+        link.write(encode(Trigger(3, 700, 1)))
+        time.sleep(0.05)
+        link.write(encode(Hello(4, 800, 1, "taser10", "10.1", "T10-7", 3, laser="green")))
+        events = wait_for(link, lambda e: e.trigger is not None)
+    report = events[-1].trigger
+    assert report is not None
+    assert (report.weapon, report.event.replica_id, report.laser) == ("taser10", "T10-7", "green")
+    assert events[-1].replica_id == "T10-7"
+    hello = wait_for(link, lambda e: isinstance(e.message, Hello))[-1]  # queued after it
+    assert hello.replica_id == "T10-7" and link.info.model == "taser10"
