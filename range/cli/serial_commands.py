@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -88,22 +89,29 @@ def run_listen(args: argparse.Namespace) -> int:
     start = clock.now_ns()
     deadline = None if args.seconds is None else start + int(args.seconds * 1e9)
     link = ReplicaLink(args.url, clock).start()
+
+    def show(event: LinkEvent) -> None:
+        print(_json_line(event) if args.json else _text_line(event, start), flush=True)
+
     try:
         while deadline is None or clock.now_ns() < deadline:
             event = link.get(0.1)
             if event is not None:
-                print(_json_line(event) if args.json else _text_line(event, start), flush=True)
+                show(event)
     except KeyboardInterrupt:
         pass
-    finally:
+    except BrokenPipeError:  # `holdfire listen ... | head`: the reader has gone
         link.close()
-        for event in link.drain():  # arrived before the stop, not yet printed
-            print(_json_line(event) if args.json else _text_line(event, start), flush=True)
-        counters = link.error_counters()
-        if args.json:
-            print(json.dumps({"type": "counters", **counters}), flush=True)
-        else:
-            print("counters: " + " ".join(f"{k}={v}" for k, v in counters.items()), flush=True)
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (so the exit flush stays quiet)
+        return 0
+    link.close()
+    for event in link.drain():  # arrived before the stop, not yet printed
+        show(event)
+    counters = link.error_counters()
+    if args.json:
+        print(json.dumps({"type": "counters", **counters}), flush=True)
+    else:
+        print("counters: " + " ".join(f"{k}={v}" for k, v in counters.items()), flush=True)
     return 0
 
 
