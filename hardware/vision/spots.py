@@ -32,6 +32,7 @@ class DetectorConfig:
     max_elongation: float = 4.5
     max_elongation_large: float = 2.0
     streak_elongation: float = 2.2  # a first sighting this long is a smear ...
+    min_rise_streak: int = 80  # (smeared laser light still rises far; a lit strip less)
     round_elongation: float = 1.5  # ... replaced by the next frame's dot if this round
     plateau_levels: int = 15
     min_purity: float = 0.0  # dominant / other added colour; used for stills
@@ -161,7 +162,8 @@ def _verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
         ("peak", b.peak < cfg.min_peak or (dim and (
             b.peak_rise < cfg.min_rise_unsaturated or b.area < cfg.min_area_unsaturated
             or big))),
-        ("streak", b.elongation > cfg.max_elongation),
+        ("streak", b.elongation > cfg.max_elongation or (
+            b.elongation > cfg.streak_elongation and b.peak_rise < cfg.min_rise_streak)),
         # a big dot is a close, bright, round one; not a lit strip or a lamp
         ("large", big and (b.peak_rise < cfg.min_rise_unsaturated
                            or b.elongation > cfg.max_elongation_large)),

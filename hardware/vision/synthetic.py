@@ -180,7 +180,8 @@ def _homography(s: SceneSpec, rng: np.random.Generator) -> npt.NDArray[Any]:
     cam += rng.uniform(-s.tilt, s.tilt, (4, 2)).astype(np.float32) * np.float32(min(w, h) / 2)
     pw, ph = s.proj_width, s.proj_height
     proj = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
-    return np.asarray(cv2.getPerspectiveTransform(proj, cam), np.float64)
+    h: npt.NDArray[Any] = np.asarray(cv2.getPerspectiveTransform(proj, cam), np.float64)
+    return h
 
 
 def _projector_base(s: SceneSpec, rng: np.random.Generator) -> Image:

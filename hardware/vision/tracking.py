@@ -77,7 +77,8 @@ class PulseTracker:
         if ev is None or index != track.first_index + 1:
             return []
         track.pending = None
-        if b.elongation < self.config.round_elongation:
+        # the dot itself made the motion the next frame is rejected for; that is no reason
+        if (b.accepted or b.why in HOLDING) and b.elongation < self.config.round_elongation:
             ev = replace(ev, x=b.x, y=b.y, peak=max(ev.peak, float(b.peak)))
         return [ev]
 

@@ -96,8 +96,8 @@ def _judge_clips(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from hardware.vision.calibration import calibrate_source, parse_size
-    from hardware.vision.rig import save_rig
+    from hardware.vision.calibration import parse_size
+    from hardware.vision.rig import calibrate_source, save_rig
 
     size = parse_size(args.projector)
     cal = calibrate_source(args.source, size, max_frames=args.frames)
