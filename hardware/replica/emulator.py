@@ -314,6 +314,7 @@ class ReplicaEmulator:
             self._power_up(now)
             self.model = type(self.model)()
         self._fd = self.endpoint.plug()
+        self._commands.forget_partial()  # half a command from before the unplug
         self.plugs += 1
         self._send(Hello(0, self.device_us(now), **self._hello_fields()), now)
         if self.faults.reset_on_replug:

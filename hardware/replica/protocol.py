@@ -23,9 +23,12 @@ PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 160  # from `$` to `\n` inclusive; a firmware line buffer
 SEQ_MODULUS = 65536
 
-_FRAME_RE = re.compile(
-    rb"\$(?P<body>(?P<type>[A-Z]{2,6}),(?P<seq>\d{1,5})(?P<fields>(?:,[a-z][a-z0-9_]{0,11}=[A-Za-z0-9._+:-]{1,48})*))"
-    rb"\*(?P<crc>[0-9A-F]{4})\r?\n?"
+# Checked in two steps, so a frame damaged on the wire counts as a CRC failure and only a
+# frame that arrived intact but breaks the grammar counts as malformed (a firmware bug).
+_ENVELOPE_RE = re.compile(rb"\$(?P<body>[^*]*)\*(?P<crc>[0-9A-F]{4})\r?\n?")
+_BODY_RE = re.compile(
+    rb"(?P<type>[A-Z]{2,6}),(?P<seq>\d{1,5})"
+    rb"(?P<fields>(?:,[a-z][a-z0-9_]{0,11}=[A-Za-z0-9._+:-]{1,48})*)"
 )
 _VALUE_RE = re.compile(r"[A-Za-z0-9._+:-]{1,48}")
 
@@ -279,14 +282,17 @@ def encode(message: Message) -> bytes:
 def decode(line: bytes, where: str = "frame") -> Message:
     """Decode one frame (`$` ... `*CRC`, line ending optional). Raises ProtocolError
     naming `where` (e.g. "byte 1042") and what was expected and found."""
-    match = _FRAME_RE.fullmatch(line)
-    if match is None:
+    envelope = _ENVELOPE_RE.fullmatch(line)
+    if envelope is None:
         raise ProtocolError(f"{where}: expected $TYPE,SEQ[,key=value...]*CRC4, found {line[:60]!r}")
-    body = match["body"]
-    expected = crc16(body)
-    found = int(match["crc"], 16)
+    expected = crc16(envelope["body"])
+    found = int(envelope["crc"], 16)
     if expected != found:
         raise ChecksumError(f"{where}: CRC {found:04X} does not match the frame ({expected:04X})")
+    match = _BODY_RE.fullmatch(envelope["body"])
+    if match is None:
+        raise ProtocolError(f"{where}: expected TYPE,SEQ[,key=value...] between $ and *, "
+                            f"found {envelope['body'][:60]!r}")
     wire, seq = match["type"].decode(), int(match["seq"])
     if seq >= SEQ_MODULUS:
         raise ProtocolError(f"{where}: sequence number {seq} is above {SEQ_MODULUS - 1}")

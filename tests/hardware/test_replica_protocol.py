@@ -82,20 +82,30 @@ def test_a_changed_byte_fails_the_checksum_and_names_the_place() -> None:
         decode(frame, "byte 99")
 
 
-@pytest.mark.parametrize(("frame", "expected"), [
-    (b"TRIG,5,t=1*0000", "expected \\$TYPE,SEQ"),
-    (b"$trig,5,t=1*0000", "expected \\$TYPE,SEQ"),
-    (b"$TRIG,5,t=1", "expected \\$TYPE,SEQ"),
-    (b"$TRIG,5,t=1 *0000", "expected \\$TYPE,SEQ"),
-    (b"$TRIG,5,t=\xff*0000", "expected \\$TYPE,SEQ"),
-])
-def test_malformed_frames_say_what_was_expected(frame: bytes, expected: str) -> None:
-    with pytest.raises(ProtocolError, match=expected):
-        decode(frame, "byte 7")
-
-
 def _signed(body: bytes) -> bytes:
     return b"$" + body + b"*%04X\r\n" % crc16(body)
+
+
+@pytest.mark.parametrize(("frame", "expected"), [
+    (b"TRIG,5,t=1*0000", r"byte 7: expected \$TYPE,SEQ\[,key=value...\]\*CRC4"),
+    (b"$TRIG,5,t=1", r"byte 7: expected \$TYPE,SEQ"),
+    (b"$TRIG,5,t=1*00", r"byte 7: expected \$TYPE,SEQ"),
+    (_signed(b"trig,5,t=1"), r"byte 7: expected TYPE,SEQ\[,key=value...\] between \$ and \*"),
+    (_signed(b"TRIG,5,t=1 "), r"expected TYPE,SEQ.*found b'TRIG,5,t=1 '"),
+    (_signed(b"TRIG,5,t=\xff"), r"expected TYPE,SEQ"),
+    (_signed(b"TRIG,,t=1"), r"expected TYPE,SEQ"),
+])
+def test_malformed_frames_say_what_was_expected(frame: bytes, expected: str) -> None:
+    with pytest.raises(ProtocolError, match=expected) as caught:
+        decode(frame, "byte 7")
+    assert not isinstance(caught.value, ChecksumError)
+
+
+def test_damage_on_the_wire_is_a_checksum_error_even_if_it_breaks_the_grammar() -> None:
+    frame = encode(Trigger(5, 123456, 3))
+    for damaged in (frame.replace(b",", b";", 1), frame.replace(b"TRIG", b"TR\x00G")):
+        with pytest.raises(ChecksumError):
+            decode(damaged)
 
 
 def test_bad_field_values_name_the_field_and_value() -> None:
