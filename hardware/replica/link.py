@@ -21,6 +21,7 @@ from hardware.replica.clocksync import ClockMap
 from hardware.replica.parser import Parser, StreamReset
 from hardware.replica.ports import Port, Transport, port_for_url
 from hardware.replica.protocol import (
+    PROTOCOL_VERSION,
     Cartridge,
     DeviceMessage,
     Hello,
@@ -45,7 +46,7 @@ DEFAULT_TASER7_BAYS = {1: "cq", 2: "so"}
 class LinkStatus:
     """Not a wire frame: the cable came or went."""
 
-    state: str  # "connected", "disconnected"
+    state: str  # "connected", "disconnected", "incompatible" (a newer protocol version)
     detail: str
 
 
@@ -98,7 +99,7 @@ class ReplicaLink:
         self.info = ReplicaInfo(self.url)
         self.bays = dict(DEFAULT_TASER7_BAYS)
         self.counters = {"connects": 0, "disconnects": 0, "pings": 0, "pongs": 0,
-                         "stale_pongs": 0, "triggers": 0}
+                         "stale_pongs": 0, "triggers": 0, "proto_mismatch": 0}
         self._on_event = on_event
         self._events: queue.Queue[LinkEvent] = queue.Queue()
         self._ping_ns = int(ping_interval_s * 1e9)
@@ -256,6 +257,11 @@ class ReplicaLink:
                 self.bays = dict(DEFAULT_TASER7_BAYS)
             elif isinstance(message, Hello):
                 self._identified = True
+                if message.proto != PROTOCOL_VERSION:
+                    self.counters["proto_mismatch"] += 1
+                    self._publish(LinkEvent(rx_ns, rx_ns, message.replica_id, LinkStatus(
+                        "incompatible", f"{self.url}: the replica speaks protocol "
+                        f"{message.proto}, this host {PROTOCOL_VERSION}")))
                 self.info = ReplicaInfo(message.replica_id, message.model, message.laser,
                                         message.lane, message.pulse_us, message.firmware)
             elif isinstance(message, Cartridge) and message.state == "loaded":

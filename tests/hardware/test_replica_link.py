@@ -202,7 +202,7 @@ def test_mapped_trigger_times_within_1ms_under_jitter_and_drift(tmp_path: Path) 
     assert -200 < skew < 0  # the device runs fast: fewer host ns per device µs
 
 
-def test_two_taser7_links_keep_their_own_state(tmp_path: Path) -> None:
+def test_two_links_keep_their_own_replica_state(tmp_path: Path) -> None:
     with emulator(tmp_path, Taser7(), replica_id="A") as a, \
             emulator(tmp_path, Pistol(), replica_id="B") as b, \
             ReplicaLink(a.device_path) as link_a, ReplicaLink(b.device_path) as link_b:
@@ -283,3 +283,14 @@ def test_a_pull_reported_before_hello_is_held_and_named_after_it() -> None:
     assert events[-1].replica_id == "T10-7"
     hello = wait_for(link, lambda e: isinstance(e.message, Hello))[-1]  # queued after it
     assert hello.replica_id == "T10-7" and link.info.model == "taser10"
+
+
+def test_a_replica_of_a_newer_protocol_version_is_reported() -> None:
+    with ReplicaLink("loop://") as link:
+        link.write(encode(Hello(0, 1, 2, "pistol", "9.0", "NEW", 1)))
+        events = wait_for(link, lambda e: isinstance(e.message, LinkStatus)
+                          and e.message.state == "incompatible")
+    status = events[-1].message
+    assert isinstance(status, LinkStatus)
+    assert status.detail == "loop://: the replica speaks protocol 2, this host 1"
+    assert link.counters["proto_mismatch"] == 1
