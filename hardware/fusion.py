@@ -19,11 +19,12 @@ pipelines), so `poll(now_ns)` returns shots a window plus a slack after the trig
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from hardware.events import Shot, SpotEvent
-from hardware.replica.link import TriggerReport
+from hardware.replica.link import LinkEvent, LinkStatus, TriggerReport
 
 ToProjector = Callable[[float, float], tuple[float, float]]
 
@@ -61,35 +62,60 @@ class _Spot:
 
 
 class Fusion:
-    """Streaming matcher; feed it from any one thread, poll it with the injected clock."""
+    """Streaming matcher, safe to feed from several threads (link readers, the camera);
+    poll it with the injected clock."""
 
     def __init__(self, config: FusionConfig | None = None,
                  to_projector: ToProjector = identity) -> None:
         self.config = config or FusionConfig()
         self._to_projector = to_projector
+        self._lock = threading.Lock()
         self._triggers: list[TriggerReport] = []
         self._spots: list[_Spot] = []
         self._weapon_by_colour: dict[str, str] = {}
-        self.replicas_connected = False
+        self._links: dict[str, bool] = {}  # link name -> connected
+        self.replicas_declared = False  # set when replicas are in use but not followed here
         self.counts = {"fused": 0, "missed": 0, "unconfirmed": 0, "spot_only": 0, "unfired": 0}
 
+    @property
+    def replicas_connected(self) -> bool:
+        return self.replicas_declared or any(self._links.values())
+
+    def follow(self, name: str) -> Callable[[LinkEvent], None]:
+        """A callback for `ReplicaLink(on_event=...)`: feeds that link's trigger pulls and
+        tracks whether it is connected."""
+        self._links[name] = False
+
+        def on_event(event: LinkEvent) -> None:
+            if isinstance(event.message, LinkStatus) and event.message.state != "incompatible":
+                self._links[name] = event.message.state == "connected"
+            elif event.trigger is not None:
+                self.add_trigger(event.trigger)
+
+        return on_event
+
     def add_trigger(self, report: TriggerReport) -> None:
-        if not report.fired:
-            self.counts["unfired"] += 1  # a dry pull (empty, jam, lockout): no laser, no shot
-            return
-        self._weapon_by_colour[report.laser] = report.weapon
-        self._triggers.append(report)
+        with self._lock:
+            if not report.fired:
+                self.counts["unfired"] += 1  # a dry pull (empty, jam, lockout): no laser
+                return
+            self._weapon_by_colour[report.laser] = report.weapon
+            self._triggers.append(report)
 
     def add_spot(self, spot: SpotEvent) -> None:
-        self._spots.append(_Spot(spot, self._to_projector(spot.x, spot.y)))
+        point = self._to_projector(spot.x, spot.y)
+        with self._lock:
+            self._spots.append(_Spot(spot, point))
 
     def poll(self, now_ns: int) -> list[Shot]:
         """Shots that can no longer change, in time order."""
-        return self._decide(now_ns)
+        with self._lock:
+            return self._decide(now_ns)
 
     def flush(self) -> list[Shot]:
         """Decide everything now (end of a session)."""
-        return self._decide(None)
+        with self._lock:
+            return self._decide(None)
 
     # -- matching -------------------------------------------------------------------------
 

@@ -130,7 +130,10 @@ class ReplicaLink:
             self._thread.join(timeout=5.0)
             self._thread = None
         self._release(self.clock.now_ns(), force=True)
-        self._drop_transport()
+        if self._drop_transport():
+            now = self.clock.now_ns()
+            self._publish(LinkEvent(now, now, self.info.replica_id,
+                                    LinkStatus("disconnected", f"{self.url}: closed")))
         self.port.close()
 
     def __enter__(self) -> ReplicaLink:
@@ -214,11 +217,14 @@ class ReplicaLink:
         now = self.clock.now_ns()
         self._publish(LinkEvent(now, now, self.info.replica_id, LinkStatus("disconnected", detail)))
 
-    def _drop_transport(self) -> None:
+    def _drop_transport(self) -> bool:
+        """Close the transport; False if there was none."""
         with self._write_lock:
             transport, self._transport = self._transport, None
-        if transport is not None:
-            transport.close()
+        if transport is None:
+            return False
+        transport.close()
+        return True
 
     def _reconnect(self) -> None:
         delay = BACKOFF_FIRST_S

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
@@ -53,7 +52,7 @@ def test_a_trigger_without_a_spot_is_a_miss_off_the_screen() -> None:
     fusion = Fusion()
     fusion.add_trigger(trig(1000, weapon="taser7-so", laser="green"))
     fusion.add_spot(spot(1080, colour="green"))  # too late for a 1 ms pulse
-    fusion.replicas_connected = True
+    fusion.replicas_declared = True
     shots = fusion.flush()
     assert shots[0] == Shot(1000 * MS, "taser7-so", None, "A", "trigger", True)
     assert shots[1] == Shot(1080 * MS, "taser7-so", (100.0, 50.0), None, "spot", False)
@@ -126,17 +125,12 @@ def test_two_pty_replicas_firing_30ms_apart_are_attributed(tmp_path: Path) -> No
     synthesised from the emulators' truth (lane 1 left half, lane 2 right half)."""
     lanes = {1: (0.0, 640.0), 2: (640.0, 1280.0)}
     fusion = Fusion(FusionConfig(lanes=lanes))
-    lock = threading.Lock()
     a = ReplicaEmulator(Pistol(), PtyEndpoint(tmp_path / "a"), "LANE1", lane=1, seed=1)
     b = ReplicaEmulator(Pistol(), PtyEndpoint(tmp_path / "b"), "LANE2", lane=2, seed=2)
-
-    def feed(event) -> None:  # called on each link's reader thread
-        if event.trigger is not None:
-            with lock:
-                fusion.add_trigger(event.trigger)
-
-    with a, b, ReplicaLink(a.device_path, on_event=feed) as la, \
-            ReplicaLink(b.device_path, on_event=feed) as lb:
+    assert not fusion.replicas_connected
+    with a, b, ReplicaLink(a.device_path, on_event=fusion.follow("a")) as la, \
+            ReplicaLink(b.device_path, on_event=fusion.follow("b")) as lb:
+        assert fusion.replicas_connected
         deadline = time.monotonic() + 10
         while not (la.clock_map.ready and lb.clock_map.ready) and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -149,6 +143,7 @@ def test_two_pty_replicas_firing_30ms_apart_are_attributed(tmp_path: Path) -> No
         while la.counters["triggers"] + lb.counters["triggers"] < 10 \
                 and time.monotonic() < deadline:
             time.sleep(0.01)
+    assert not fusion.replicas_connected  # both links closed
     for k in range(5):  # A's spot lands a frame late, B's early: timing alone would swap them
         fusion.add_spot(spot(a.truth[k].host_ns / MS + 45, 200 + k))
         fusion.add_spot(spot(b.truth[k].host_ns / MS + 2, 900 + k))
