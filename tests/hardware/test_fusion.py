@@ -11,8 +11,9 @@ from hardware.events import Shot, SpotEvent, TriggerEvent
 from hardware.fusion import Fusion, FusionConfig
 from hardware.replica.emulator import ReplicaEmulator
 from hardware.replica.endpoints import PtyEndpoint
-from hardware.replica.link import ReplicaLink, TriggerReport
+from hardware.replica.link import LinkEvent, LinkStatus, ReplicaLink, TriggerReport
 from hardware.replica.models import Pistol
+from hardware.replica.protocol import Trigger
 from tests.hardware.test_replica_link import no_leaked_threads  # noqa: F401  (autouse)
 
 MS = 1_000_000
@@ -153,3 +154,19 @@ def test_two_pty_replicas_firing_30ms_apart_are_attributed(tmp_path: Path) -> No
     for shot, truth in zip(shots, sorted(a.truth + b.truth, key=lambda t: t.host_ns),
                            strict=True):
         assert abs(shot.t_ns - truth.host_ns) < 5 * MS  # the trigger's mapped device time
+
+
+def test_following_links_decides_whether_lone_spots_count() -> None:
+    fusion = Fusion()
+    on_event = fusion.follow("lane-1")
+    up = LinkEvent(0, 0, "P1", LinkStatus("connected", "/dev/ttyUSB0"))
+    down = LinkEvent(0, 0, "P1", LinkStatus("disconnected", "/dev/ttyUSB0: closed"))
+    report = trig(1000)
+    on_event(up)
+    on_event(LinkEvent(report.rx_ns, report.event.t_ns, "P1", Trigger(1, 0, 1), report))
+    fusion.add_spot(spot(2000))
+    shots = fusion.flush()
+    assert [(s.source, s.confirmed) for s in shots] == [("trigger", True), ("spot", False)]
+    on_event(down)
+    fusion.add_spot(spot(3000))
+    assert [(s.source, s.confirmed) for s in fusion.flush()] == [("spot", True)]
