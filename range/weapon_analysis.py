@@ -21,12 +21,18 @@ from range.units import to_inches
 ZONES: tuple[Zone, ...] = get_args(Zone)
 
 
+# A longer pause between two shots of one weapon family starts a new string of fire: the
+# time between strings is a decision, not a split.
+STRING_GAP_S = 2.0
+
+
 def splits(log: RunLog) -> tuple[SplitTime, ...]:
     splits = []
     for family in FORCE_ORDER[1:]:
         shots = [s for s in log.shots if s.force == family]
         splits += [SplitTime(family, a.shot, b.shot, b.weapon, log.time(b.tick),
-                             log.span(a.tick, b.tick)) for a, b in pairwise(shots)]
+                             log.span(a.tick, b.tick)) for a, b in pairwise(shots)
+                   if log.span(a.tick, b.tick) <= STRING_GAP_S]
     return tuple(splits)
 
 

@@ -513,3 +513,15 @@ def test_policy_indicator_wording() -> None:
         "less force than the policy expects at this level")
     assert policy_indicator(("verbal",), "taser") == (
         "more force than the policy expects at this level")
+
+
+def test_a_long_pause_starts_a_new_string_without_a_split(policy: Policy) -> None:
+    report = analyse([
+        started(),
+        state(0, "fighting", "active_aggression", None, "start", 5.0),
+        shot(240, 1, "x26"),
+        shot(240 + 480, 2, "x26"),  # 2.0 s later: still a split
+        shot(720 + 481, 3, "x26"),  # just over 2.0 s: a new string
+        ended(1440),
+    ], policy)
+    assert [(s.from_shot, s.to_shot, s.split_s) for s in report.splits] == [(1, 2, 2.0)]
