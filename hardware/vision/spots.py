@@ -37,6 +37,7 @@ class DetectorConfig:
     plateau_levels: int = 15
     min_purity: float = 0.0  # dominant / other added colour; used for stills
     still_kernel: int = 21  # px: larger than any dot in a single image
+    half_res_from: int = 1200  # frames this wide are searched at half size, then refined
     min_peak: int = 150  # a dot is among the brightest things in view
     min_contrast: float = 0.0  # dot peak over the median of its ring, same frame
     max_ring_rise: float = 0.5  # ring rise / peak rise: moving content rises around too

@@ -140,7 +140,8 @@ class SyntheticSource:
         pass
 
     def render(self, i: int) -> Image:
-        """The camera image for frame `i` (the same for the same seed and index)."""
+        """The camera image for frame `i`; frames are rendered in order, so the same seed
+        gives the same sequence (moving things step once per rendered frame)."""
         s = self.spec
         t0 = i * self.period_ns
         proj = self._projected(i)
@@ -159,7 +160,8 @@ class SyntheticSource:
             img *= 1.0 + s.exposure * np.sin(self._gain_phase + i * 2 * np.pi / (2.5 * s.fps))
         if self._noise:
             img += s.noise * self._noise[int(self.rng.integers(len(self._noise)))]
-        return np.clip(img, 0, 255).astype(np.uint8)
+        out: Image = np.clip(img, 0, 255).astype(np.uint8)
+        return out
 
     def _projected(self, i: int) -> Image:
         if not self._movers:
@@ -180,8 +182,8 @@ def _homography(s: SceneSpec, rng: np.random.Generator) -> npt.NDArray[Any]:
     cam += rng.uniform(-s.tilt, s.tilt, (4, 2)).astype(np.float32) * np.float32(min(w, h) / 2)
     pw, ph = s.proj_width, s.proj_height
     proj = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
-    h: npt.NDArray[Any] = np.asarray(cv2.getPerspectiveTransform(proj, cam), np.float64)
-    return h
+    out: npt.NDArray[Any] = np.asarray(cv2.getPerspectiveTransform(proj, cam), np.float64)
+    return out
 
 
 def _projector_base(s: SceneSpec, rng: np.random.Generator) -> Image:
