@@ -119,7 +119,12 @@ class ReplicaLink:
 
     def start(self) -> ReplicaLink:
         """Open the device (raising DeviceUnavailable if it is not there) and start reading."""
-        self._connect(self.port.open())
+        try:
+            self._connect(self.port.open())
+        except DeviceUnavailable:
+            self._drop_transport()
+            self.port.close()  # an emulator behind a sim: URL stops with it
+            raise
         self._thread = threading.Thread(target=self._run, name=f"link {self.url}", daemon=True)
         self._thread.start()
         return self

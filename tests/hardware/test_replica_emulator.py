@@ -31,6 +31,7 @@ from hardware.replica.protocol import (
     Trigger,
     encode,
 )
+from tests.hardware.test_replica_link import no_leaked_threads  # noqa: F401  (autouse)
 
 # -- faults ---------------------------------------------------------------------------------
 
