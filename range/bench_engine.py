@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from range.scenario import Scenario
-from range.schema_errors import validate_model
+from range.validation import validate_model
 
 
 def crowd_scenario(count: int, duration_s: float = 20.0) -> Scenario:

@@ -8,7 +8,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from range.errors import ScenarioError
-from range.schema_errors import suggest
+from range.validation import read_text, suggest
 
 
 def shipped_dir(kind: str = "") -> Traversable:
@@ -25,8 +25,6 @@ def find(name_or_path: str, kind: str = "") -> tuple[str, str]:
     """(text, source) of a file given by path, or shipped under `scenarios/kind` by name."""
     path = Path(name_or_path)
     if path.suffix == ".toml" or path.exists():
-        from range.scenario import read_text
-
         return read_text(path), str(path)
     candidate = shipped_dir(kind) / f"{name_or_path}.toml"
     if not candidate.is_file():

@@ -6,15 +6,14 @@ is aimed at where he is drawn at that moment) or at a fixed projector pixel."""
 
 from __future__ import annotations
 
-import tomllib
 from typing import Annotated, Literal
 
 from pydantic import Field
 
 from range.errors import InputsError
 from range.scenario import Command, Instant, Scenario, Strict
-from range.schema_errors import suggest, validate_model
 from range.units import parse_quantity
+from range.validation import parse_model, suggest
 
 WeaponName = Literal["pistol", "x26", "x26-25ft", "taser7-cq", "taser7-so", "taser10"]
 ZONES = ("head", "upper_torso", "lower_torso", "legs", "arms")
@@ -44,11 +43,7 @@ class InputScript(Strict):
 
 def parse_inputs(text: str, source: str, scenario: Scenario) -> InputScript:
     """Validate an inputs script against the scenario it will drive."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputsError(f"{source}: expected TOML, found a syntax error: {exc}") from exc
-    script = validate_model(InputScript, data, source)
+    script = parse_model(InputScript, text, source, InputsError)
     if script.scenario != scenario.id:
         raise InputsError(f"{source}: scenario: expected {scenario.id!r} (the scenario being "
                           f"run), found {script.scenario!r}")

@@ -23,17 +23,16 @@ Parsing does no I/O; `read_policy`, `shipped_policy` and `load_policy` are the t
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from range.errors import ScenarioError
 from range.events import ForceOption, ThreatLevel
-from range.schema_errors import describe, key_path, suggest
+from range.validation import parse_model, read_text, suggest
 
 # Least to most force: the order the "more/less force than expected" indicators use.
 FORCE_ORDER: tuple[ForceOption, ...] = ("verbal", "taser", "firearm")
@@ -153,30 +152,8 @@ class Policy:
 def parse_policy(text: str, source: str, name: str | None = None) -> Policy:
     """Validate policy TOML text. `source` names it in errors; the policy's name defaults
     to the source's file stem ("scenarios/policies/default.toml" -> "default")."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{source}: expected TOML, found a syntax error: {exc}") from exc
-    try:
-        model = _PolicyFile.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(_first_problem(exc, source)) from None
+    model = parse_model(_PolicyFile, text, source)
     return _policy(model, source, name if name is not None else Path(source).stem)
-
-
-def _first_problem(exc: ValidationError, source: str) -> str:
-    """One line for the most telling error. A misspelt key shows up twice, as an unknown
-    key and as a missing one: report it as the unknown key, which names the typo."""
-    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
-    first, more = errors[0], len(errors) - 1
-    loc = tuple(first["loc"])
-    if first["type"] == "missing":
-        present = first["input"] if isinstance(first["input"], dict) else {}
-        message = (f"{source}: {key_path(loc)}: expected a value (the key is required), "
-                   f"found no such key{suggest(str(loc[-1]), map(str, present))}")
-    else:
-        message = describe(_PolicyFile, first, source)
-    return message + (f" (+{more} more problems)" if more else "")
 
 
 def _policy(model: _PolicyFile, source: str, name: str) -> Policy:
@@ -198,15 +175,7 @@ def _policy(model: _PolicyFile, source: str, name: str) -> Policy:
 
 def read_policy(path: Path) -> Policy:
     """Read and validate a policy file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ScenarioError(f"{path}: no such policy file") from exc
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{path}: expected UTF-8 TOML text, found binary data") from exc
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from exc
-    return parse_policy(text, str(path))
+    return parse_policy(read_text(path), str(path))
 
 
 def shipped_policy_names() -> tuple[str, ...]:

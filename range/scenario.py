@@ -6,7 +6,6 @@ is the thin edge that reads a file and checks the files it refers to.
 
 from __future__ import annotations
 
-import tomllib
 from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,9 +15,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from range.errors import ScenarioError
 from range.events import Zone
-from range.schema_errors import suggest as _suggest
-from range.schema_errors import validate_model
 from range.units import Dimension, parse_quantity
+from range.validation import parse_model, read_text
+from range.validation import suggest as _suggest
 
 
 def _quantity(dimension: Dimension) -> BeforeValidator:
@@ -177,11 +176,7 @@ class Scenario(Strict):
 
 def parse_scenario(text: str, source: str) -> Scenario:
     """Validate scenario TOML text; `source` names it in errors."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{source}: expected TOML, found a syntax error: {exc}") from exc
-    scenario = validate_model(Scenario, data, source)
+    scenario = parse_model(Scenario, text, source)
     _check_references(scenario, source)
     return scenario
 
@@ -195,17 +190,6 @@ def load_scenario(path: Path) -> Scenario:
             f"{scenario.policy!r} beside the scenario"
         )
     return scenario
-
-
-def read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ScenarioError(f"{path}: no such file") from exc
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{path}: expected UTF-8 TOML text, found binary data") from exc
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from exc
 
 
 def _check_references(scenario: Scenario, source: str) -> None:

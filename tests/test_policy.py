@@ -126,5 +126,5 @@ def test_load_policy_from_a_file_beside_the_scenario(tmp_path: Path) -> None:
     assert policy.name == "county"
     assert policy.source == str(tmp_path / "county.toml")
     assert load_policy("restrictive").name == "restrictive"
-    with pytest.raises(ScenarioError, match=r"missing\.toml: no such policy file"):
+    with pytest.raises(ScenarioError, match=r"missing\.toml: no such file"):
         load_policy("missing.toml", base=tmp_path)

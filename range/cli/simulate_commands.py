@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 import time
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,9 @@ from range.eventlog import EventLogWriter
 from range.inputs import InputScript, parse_inputs
 from range.policy import load_policy, parse_policy
 from range.report_text import render_text
-from range.scenario import Scenario, load_scenario, parse_scenario, read_text
+from range.scenario import Scenario, load_scenario, parse_scenario
 from range.session import ScriptedRun, simulate
+from range.validation import parse_toml, read_text
 
 
 def register(subparsers: Any, benches: dict[str, Any]) -> None:
@@ -109,10 +109,7 @@ def run_check(args: argparse.Namespace) -> int:
 def check_file(path: Path) -> str:
     """Validate one file of any kind; a one-line summary of what it holds."""
     text = read_text(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: expected TOML, found a syntax error: {exc}") from exc
+    data = parse_toml(text, str(path))
     if "actors" in data:
         scenario = load_scenario(path)
         load_policy(scenario.policy, path.parent)

@@ -1,12 +1,16 @@
-"""Pydantic validation errors turned into one line a range master can act on: the file,
-the key path, what was expected, what was found, and the nearest valid name for a typo."""
+"""From a file to a validated model, with errors a range master can act on.
+
+`read_text` is the only I/O here. Validation errors become one line: the file, the key
+path, what was expected, what was found, and the nearest valid name for a typo."""
 
 from __future__ import annotations
 
 import difflib
+import tomllib
 import types
 import typing
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -28,7 +32,33 @@ _EXPECTED: dict[str, str] = {
 }
 
 
-def validate_model(model: type[ModelT], data: Any, source: str) -> ModelT:
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ScenarioError(f"{path}: no such file") from exc
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: expected UTF-8 TOML text, found binary data") from exc
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from exc
+
+
+def parse_toml(text: str, source: str,
+               error: type[ScenarioError] = ScenarioError) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{source}: expected TOML, found a syntax error: {exc}") from exc
+
+
+def parse_model(model: type[ModelT], text: str, source: str,
+                error: type[ScenarioError] = ScenarioError) -> ModelT:
+    """TOML text validated against a model, or one clear line."""
+    return validate_model(model, parse_toml(text, source, error), source, error)
+
+
+def validate_model(model: type[ModelT], data: Any, source: str,
+                   error: type[ScenarioError] = ScenarioError) -> ModelT:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -37,7 +67,7 @@ def validate_model(model: type[ModelT], data: Any, source: str) -> ModelT:
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         message = describe(model, errors[0], source)
         more = len(errors) - 1
-        raise ScenarioError(message + (f" (+{more} more problems)" if more else "")) from None
+        raise error(message + (f" (+{more} more problems)" if more else "")) from None
 
 
 def describe(model: type[BaseModel], error: Any, source: str) -> str:
@@ -46,7 +76,9 @@ def describe(model: type[BaseModel], error: Any, source: str) -> str:
     kind = error["type"]
     found = error.get("input")
     if kind == "missing":
-        return f"{where}: expected a value (the key is required), found none"
+        present = found if isinstance(found, dict) else {}
+        return (f"{where}: expected a value (the key is required), found no such key"
+                f"{suggest(str(loc[-1]), map(str, present))}")
     if kind == "extra_forbidden":
         known = field_names(model, loc[:-1])
         return (f"{where}: expected one of the keys {sorted(known)}, found unknown key "
