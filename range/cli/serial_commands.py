@@ -166,6 +166,7 @@ def run_replica_sim(args: argparse.Namespace) -> int:
             if args.rate > 0:
                 emulator.auto_fire(args.rate)
             print(f"{emulator.replica_id}: {emulator.device_path}", flush=True)
+        print(f"faults: {faults.describe()}, seed {args.seed}; Ctrl-C stops", file=sys.stderr)
         _wait(args.seconds)
     finally:
         for emulator in emulators:

@@ -40,7 +40,9 @@ def test_fault_specs_parse_and_bad_ones_name_the_item() -> None:
     faults = Faults.parse("corrupt:0.01, drop:0.005,jitter_ms:5,drift_ppm:-40,reset_on_replug:1")
     assert faults == Faults(corrupt=0.01, drop=0.005, jitter_ms=5, drift_ppm=-40,
                             reset_on_replug=True)
-    assert Faults.parse("") == Faults()
+    assert Faults.parse("") == Faults() and Faults().describe() == "none"
+    assert faults.describe() == ("corrupt:0.01,drop:0.005,jitter_ms:5.0,drift_ppm:-40.0,"
+                                 "reset_on_replug:True")
     with pytest.raises(DeviceUrlError, match=r"--faults: expected name:value .* found 'loss:1'"):
         Faults.parse("loss:1", "--faults")
     with pytest.raises(DeviceUrlError, match="jitter_ms expected a number, found 'lots'"):
