@@ -14,7 +14,8 @@ from hardware.replica.endpoints import PtyEndpoint
 from hardware.replica.link import LinkEvent, LinkStatus, ReplicaLink, TriggerReport
 from hardware.replica.models import Pistol
 from hardware.replica.protocol import Trigger
-from tests.hardware.test_replica_link import no_leaked_threads  # noqa: F401  (autouse)
+
+pytestmark = pytest.mark.usefixtures("no_leaked_threads")
 
 MS = 1_000_000
 

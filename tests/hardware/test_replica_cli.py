@@ -18,7 +18,8 @@ from hardware.replica.models import Taser10
 from hardware.replica.protocol import Hello
 from range.cli import main
 from tests.conftest import REPO_ROOT
-from tests.hardware.test_replica_link import no_leaked_threads  # noqa: F401  (autouse)
+
+pytestmark = pytest.mark.usefixtures("no_leaked_threads")
 
 
 def test_listen_json_prints_every_event_then_the_counters(

@@ -31,7 +31,8 @@ from hardware.replica.protocol import (
     Trigger,
     encode,
 )
-from tests.hardware.test_replica_link import no_leaked_threads  # noqa: F401  (autouse)
+
+pytestmark = pytest.mark.usefixtures("no_leaked_threads")
 
 # -- faults ---------------------------------------------------------------------------------
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,15 +19,7 @@ from hardware.replica.parser import StreamReset
 from hardware.replica.ports import SimPort, port_for_url
 from hardware.replica.protocol import Ack, Hello, Lockout, Message, Trigger, encode
 
-
-@pytest.fixture(autouse=True)
-def no_leaked_threads() -> Iterator[None]:
-    before = set(threading.enumerate())
-    yield
-    deadline = time.monotonic() + 5.0
-    while time.monotonic() < deadline and set(threading.enumerate()) - before:
-        time.sleep(0.01)
-    assert set(threading.enumerate()) - before == set()
+pytestmark = pytest.mark.usefixtures("no_leaked_threads")
 
 
 def wait_for(link: ReplicaLink, predicate, timeout_s: float = 10.0) -> list[LinkEvent]:
