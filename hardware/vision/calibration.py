@@ -164,7 +164,7 @@ def pattern_bounds(corners: Points) -> tuple[int, int, int, int]:
     return x0, y0, w, h
 
 
-def _check_in_view(corners: Points, size: tuple[int, int], where: str) -> float:
+def verify_board_in_view(corners: Points, size: tuple[int, int], where: str) -> float:
     """Reject a board whose outer squares run off the frame; return the corner misfit of
     a flat board (camera px)."""
     h, _ = cv2.findHomography(_grid(), corners)
@@ -202,7 +202,7 @@ def calibrate(view: Image, projector_size: tuple[int, int], where: str = "camera
     gray = view if view.ndim == 2 else cv2.cvtColor(view, cv2.COLOR_BGR2GRAY)
     corners = _oriented(find_corners(gray, where), gray)
     size = (gray.shape[1], gray.shape[0])
-    _check_in_view(corners, size, where)
+    verify_board_in_view(corners, size, where)
     proj, _, _ = board_layout(projector_size)
     h, _ = cv2.findHomography(corners, proj)
     if h is None:

@@ -36,6 +36,9 @@ class DetectorConfig:
     round_elongation: float = 1.5  # ... replaced by the next frame's dot if this round
     plateau_levels: int = 15
     min_purity: float = 0.0  # dominant / other added colour; used for stills
+    # Moving white content and lit edges add grey light; a laser's smear, or a laser on
+    # moving content, still shows its colour at least this much.
+    min_purity_moving: float = 1.1
     still_kernel: int = 21  # px: larger than any dot in a single image
     half_res_from: int = 1200  # frames this wide are searched at half size, then refined
     min_peak: int = 150  # a dot is among the brightest things in view
@@ -164,7 +167,8 @@ def _verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
             b.peak_rise < cfg.min_rise_unsaturated or b.area < cfg.min_area_unsaturated
             or big))),
         ("streak", b.elongation > cfg.max_elongation or (
-            b.elongation > cfg.streak_elongation and b.peak_rise < cfg.min_rise_streak)),
+            b.elongation > cfg.streak_elongation and (
+                b.peak_rise < cfg.min_rise_streak or purity(b) < cfg.min_purity_moving))),
         # a big dot is a close, bright, round one; not a lit strip or a lamp
         ("large", big and (b.peak_rise < cfg.min_rise_unsaturated
                            or b.elongation > cfg.max_elongation_large)),
@@ -173,7 +177,7 @@ def _verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
         ("flicker", b.flicker > cfg.max_flicker),  # a noisy patch: dark corners, compression
         ("fill", b.area / (b.w * b.h) < (cfg.min_fill_unsaturated if dim else cfg.min_fill)),
         ("aspect", max(b.w, b.h) / max(1, min(b.w, b.h)) > cfg.max_aspect),
-        ("purity", max(b.d_red, b.d_green) < cfg.min_purity * min(b.d_red, b.d_green)),
+        ("purity", purity(b) < cfg.min_purity),
     )
     return next((name for name, failed in checks if failed), "")
 
@@ -207,13 +211,18 @@ def _plateau(bright: Image, core: np.ndarray, levels: int
     return float(cents[best][0]), float(cents[best][1]), (x, y, x + bw - 1, y + bh - 1)
 
 
+# A channel this close to clipping counts as having this much room: otherwise a bright
+# background channel that clips at once outweighs the laser's own channel.
+HEADROOM_FLOOR = 64.0
+
+
 def _added_light(now: np.ndarray, before: np.ndarray) -> tuple[float, float]:
     """How far red and green rose towards clipping, summed over the blob. A laser core
     clips every channel, so raw rises mislead on bright backgrounds; the fraction of the
     headroom used shows the laser's own channel filling first and widest (the fringe)."""
     cur = now[:, 1:].astype(np.float32)
     ref = before[:, 1:].astype(np.float32)
-    used = np.clip(cur - ref, 0, None) / np.maximum(255.0 - ref, 16.0)
+    used = np.clip(cur - ref, 0, None) / np.maximum(255.0 - ref, HEADROOM_FLOOR)
     tot = used.sum(axis=0)
     return float(tot[1]), float(tot[0])
 
@@ -230,14 +239,17 @@ def _elongation(dx: np.ndarray, dy: np.ndarray, w: np.ndarray) -> float:
 
 def _with_activity(b: Blob, activity: np.ndarray, limit: float, w: int, h: int,
                    cfg: DetectorConfig) -> Blob:
-    """Attach the strongest recent change in the 3x3 coarse cells around the blob; reject
+    """Attach the strongest recent change in the coarse cells under the blob; reject
     the blob if that is over the limit (it sits in moving content or a moving person),
     unless it is a clipped, round dot rising far above that motion."""
     ah, aw = activity.shape
-    i, j = int(b.y * ah / h), int(b.x * aw / w)
-    act = float(activity[max(0, i - 1):i + 2, max(0, j - 1):j + 2].max())
+    sy, sx = ah / h, aw / w  # cells per pixel; look one cell past the blob on every side
+    i0, i1 = int((b.y - b.h / 2) * sy) - 1, int((b.y + b.h / 2) * sy) + 2
+    j0, j1 = int((b.x - b.w / 2) * sx) - 1, int((b.x + b.w / 2) * sx) + 2
+    act = float(activity[max(0, i0):max(1, i1), max(0, j0):max(1, j1)].max())
     stands_out = (b.peak >= cfg.saturated and b.elongation < cfg.max_elongation_large
-                  and b.peak_rise >= cfg.rise_over_activity * act)
+                  and b.peak_rise >= cfg.rise_over_activity * act
+                  and purity(b) >= cfg.min_purity_moving)
     if b.accepted and act > limit and not stands_out:
         return replace(b, activity=act, accepted=False, why="activity")
     return replace(b, activity=act)
@@ -247,3 +259,8 @@ def _flicker(now: np.ndarray, before: np.ndarray) -> float:
     a = np.maximum(now[:, 1], now[:, 2]).astype(np.int16)
     b = np.maximum(before[:, 1], before[:, 2]).astype(np.int16)
     return float(np.abs(a - b).mean())
+
+
+def purity(b: Blob) -> float:
+    """Dominant over the other added colour: 1.0 for grey light."""
+    return max(b.d_red, b.d_green) / max(min(b.d_red, b.d_green), 1e-6)

@@ -1,0 +1,104 @@
+"""Camera sources chosen by URL: parsing, clips, synthetic frames and their faults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from hardware.clock import ManualClock
+from hardware.errors import DeviceUnavailable, DeviceUrlError, MediaError
+from hardware.vision.sources import VideoSource, open_source, parse_url
+from hardware.vision.synthetic import SceneSpec, SyntheticSource
+
+
+def _write_clip(path: Path, n: int = 12, fps: float = 20.0) -> None:
+    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (64, 48))
+    for i in range(n):
+        out.write(np.full((48, 64, 3), 10 * i, np.uint8))
+    out.release()
+
+
+def test_parse_url_splits_scheme_target_and_query():
+    u = parse_url("cam:1?width=1280&height=720&fps=60")
+    assert (u.scheme, u.target, u.params) == ("cam", "1", {"width": "1280", "height": "720",
+                                                           "fps": "60"})
+    assert parse_url("video:/tmp/a b.mp4").target == "/tmp/a b.mp4"
+    assert parse_url("synthetic:?seed=3").params == {"seed": "3"}
+
+
+@pytest.mark.parametrize("url, why", [
+    ("rtsp://x", "expected one of cam:N"),
+    ("cam:front", "device number"),
+    ("video:", "file path"),
+    ("synthetic:?seed=x", "seed must be int"),
+    ("synthetic:?colour=blue", "colour must be"),
+    ("synthetic:?sed=3", "unknown key 'sed'"),
+])
+def test_bad_urls_say_what_was_expected(url, why):
+    with pytest.raises(DeviceUrlError, match=why):
+        open_source(url)
+
+
+def test_missing_and_undecodable_clips_name_the_file(tmp_path):
+    with pytest.raises(MediaError, match="nope.mp4: no such video file"):
+        open_source(f"video:{tmp_path / 'nope.mp4'}")
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(b"not a video at all" * 10)
+    with pytest.raises(MediaError, match="junk.mp4"):
+        VideoSource(str(junk)).read()
+
+
+def test_clip_frames_carry_presentation_times_in_order(tmp_path):
+    clip = tmp_path / "c.avi"
+    _write_clip(clip, n=12, fps=20.0)
+    src = open_source(f"video:{clip}")
+    frames = list(iter(src.read, None))
+    assert [f.index for f in frames] == list(range(12))
+    assert frames[0].t_ns == 0
+    assert frames[5].t_ns == pytest.approx(5 * 50_000_000, abs=1_000_000)
+
+
+def test_realtime_pacing_waits_on_the_injected_clock(tmp_path):
+    clip = tmp_path / "c.avi"
+    _write_clip(clip, n=4, fps=10.0)
+    clock = ManualClock(1_000)
+    waits: list[float] = []
+    src = VideoSource(str(clip), pace="realtime", clock=clock, sleep=waits.append)
+    list(iter(src.read, None))
+    assert waits == pytest.approx([0.1, 0.2, 0.3], abs=0.002)  # the clock never moved
+
+
+def test_camera_that_cannot_open_is_unavailable():
+    with pytest.raises(DeviceUnavailable, match="cam:97"):
+        open_source("cam:97")
+
+
+def test_synthetic_is_deterministic_per_seed():
+    a = [f.image for f in iter(SyntheticSource(SceneSpec(seed=4, frames=5, noise=3)).read,
+                                None)]
+    b = [f.image for f in iter(SyntheticSource(SceneSpec(seed=4, frames=5, noise=3)).read,
+                                None)]
+    c = SyntheticSource(SceneSpec(seed=5, frames=1, noise=3)).read()
+    assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+    assert c is not None and not np.array_equal(a[0], c.image)
+
+
+def test_synthetic_frames_are_stamped_and_dropped_frames_leave_gaps():
+    src = SyntheticSource(SceneSpec(seed=1, frames=200, fps=50, drop=0.2, noise=0))
+    frames = list(iter(src.read, None))
+    assert 120 < len(frames) < 190
+    gaps = np.diff([f.t_ns for f in frames])
+    assert gaps.min() == 20_000_000 and gaps.max() >= 40_000_000
+    assert [f.index for f in frames] == list(range(len(frames)))
+
+
+def test_synthetic_truth_lies_where_the_laser_is_drawn():
+    src = SyntheticSource(SceneSpec(seed=2, pulses=3, frames=200, noise=0, content="black"))
+    p = src.truth[0]
+    frame_no = int(np.ceil(p.t_ns / src.period_ns))
+    image = src.render(frame_no)
+    y, x = np.unravel_index(int(np.argmax(image[:, :, 2])), image.shape[:2])
+    assert abs(x - p.cam_x) <= 1 and abs(y - p.cam_y) <= 1
