@@ -7,6 +7,7 @@ tests/data/vision/known_gaps.json; the tests hold the results to exactly those f
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,7 @@ def test_shots_fired_at_the_same_spot_stay_separate(clip_results: dict[str, Case
     events = clip_results["shotsearcher/45in-green.mp4"].detections
     assert len(events) == 4
     assert max(e.x for e in events) - min(e.x for e in events) < 12
-    assert all(b.t_ns - a.t_ns > 300_000_000 for a, b in zip(events, events[1:], strict=False))
+    assert all(b.t_ns - a.t_ns > 300_000_000 for a, b in itertools.pairwise(events))
 
 
 @pytest.mark.parametrize("case", CALIB, ids=lambda c: Path(c.file).stem)
@@ -93,7 +94,7 @@ def test_calibration_view(case: Any) -> None:
     frames = view_frames(str(path), 400)
     if not case.accept:
         image = next(frames)
-        with pytest.raises(CalibrationError, match="cut off|not fit|no complete"):
+        with pytest.raises(CalibrationError, match=r"cut off|not fit|no complete"):
             verify_board_in_view(find_corners(image, case.file),
                                  (image.shape[1], image.shape[0]), case.file)
         return
@@ -113,5 +114,6 @@ def test_calibration_view(case: Any) -> None:
 
 def test_cut_off_rejection_names_the_edges() -> None:
     image = cv2.imread(str(SHOOTOFF / "autocalibration/tight-calibration-pattern-cutoff.png"))
+    assert image is not None
     with pytest.raises(CalibrationError, match="cut off at the right and bottom edge"):
         verify_board_in_view(find_corners(image), (image.shape[1], image.shape[0]), "view")

@@ -63,7 +63,7 @@ def test_small_dim_dots_are_found():
 
 
 def test_saturated_red_cores_are_still_red():
-    src, events = _run(SceneSpec(seed=8, pulses=5, colour="red", power=1500, dot=2.5))
+    _, events = _run(SceneSpec(seed=8, pulses=5, colour="red", power=1500, dot=2.5))
     assert [e.colour for e in events] == ["red"] * 5
     assert all(e.peak == 255 for e in events)
 

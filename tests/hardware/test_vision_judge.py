@@ -7,10 +7,10 @@ import json
 import pytest
 
 from hardware.errors import MediaError
-from hardware.vision.judge import Point, parse_expected, score_clip
+from hardware.vision.judge import ClipCase, Point, parse_expected, score_clip
 
 
-def _case(**clip):
+def _case(**clip: object) -> ClipCase:
     base = {"file": "a.mp4", "width": 640, "height": 480, "colour_check": "strict",
             "required": [], "optional": []}
     base.update(clip)

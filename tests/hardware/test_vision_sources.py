@@ -15,7 +15,7 @@ from hardware.vision.synthetic import SceneSpec, SyntheticSource
 
 
 def _write_clip(path: Path, n: int = 12, fps: float = 20.0) -> None:
-    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (64, 48))
+    out = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, (64, 48))
     for i in range(n):
         out.write(np.full((48, 64, 3), 10 * i, np.uint8))
     out.release()
@@ -43,11 +43,11 @@ def test_bad_urls_say_what_was_expected(url, why):
 
 
 def test_missing_and_undecodable_clips_name_the_file(tmp_path):
-    with pytest.raises(MediaError, match="nope.mp4: no such video file"):
+    with pytest.raises(MediaError, match=r"nope\.mp4: no such video file"):
         open_source(f"video:{tmp_path / 'nope.mp4'}")
     junk = tmp_path / "junk.mp4"
     junk.write_bytes(b"not a video at all" * 10)
-    with pytest.raises(MediaError, match="junk.mp4"):
+    with pytest.raises(MediaError, match=r"junk\.mp4"):
         VideoSource(str(junk)).read()
 
 

@@ -1,0 +1,109 @@
+"""Calibration on synthetic views with a known homography; rigs and the alignment check."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from hardware.errors import CalibrationError
+from hardware.vision.calibration import (
+    board_layout,
+    calibrate,
+    chessboard_image,
+    find_corners,
+    parse_size,
+)
+from hardware.vision.rig import (
+    calibrate_source,
+    check_alignment,
+    from_json,
+    load_rig,
+    save_rig,
+    to_json,
+)
+from hardware.vision.synthetic import SceneSpec, SyntheticSource
+
+PROJ = (1280, 720)
+
+
+def _truth_error(seed: int, **scene: object) -> tuple[float, float]:
+    """Mean and max error of the fitted mapping over the whole projector, projector px."""
+    url = f"synthetic:?seed={seed}&content=chessboard&frames=2" + "".join(
+        f"&{k}={v}" for k, v in scene.items())
+    cal = calibrate_source(url, PROJ)
+    src = SyntheticSource(SceneSpec(seed=seed, **scene))  # type: ignore[arg-type]
+    grid = np.array([[x, y] for x in np.linspace(0, PROJ[0], 33)
+                     for y in np.linspace(0, PROJ[1], 19)], np.float32)
+    cam = cv2.perspectiveTransform(grid[None], src.proj_to_cam)[0]
+    err = np.linalg.norm(cal.to_projector(cam) - grid, axis=1)
+    return float(err.mean()), float(err.max())
+
+
+def test_projected_board_is_where_the_layout_says():
+    corners = find_corners(chessboard_image(PROJ))
+    if corners[0].sum() > corners[-1].sum():
+        corners = corners[::-1]
+    expected, _, _ = board_layout(PROJ)
+    assert np.abs(corners - expected).max() < 0.25
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_synthetic_mapping_is_under_a_projector_pixel(seed):
+    mean, worst = _truth_error(seed, noise=3)
+    assert mean < 1.0 and worst < 2.0
+
+
+def test_mapping_holds_with_a_sharper_camera_and_a_steeper_angle():
+    mean, _ = _truth_error(3, width=1280, height=720, tilt=0.15)
+    assert mean < 0.5
+
+
+def test_board_running_off_the_view_is_rejected_with_the_side():
+    spec = SceneSpec(seed=1, content="chessboard", frames=1, noise=0)
+    view = SyntheticSource(spec).read()
+    assert view is not None
+    cut = view.image[:, 150:]  # lose the left part of the view
+    with pytest.raises(CalibrationError, match=r"cut off at the left|no complete"):
+        calibrate(cut, PROJ, "cut view")
+
+
+def test_no_board_is_a_clear_error():
+    with pytest.raises(CalibrationError, match=r"grey view: no complete 9x6-corner chessboard"):
+        calibrate(np.full((480, 640, 3), 90, np.uint8), PROJ, "grey view")
+
+
+def test_rig_round_trip_and_alignment_check(tmp_path):
+    url = "synthetic:?seed=2&content=chessboard&frames=2"
+    cal = calibrate_source(url, PROJ)
+    path = save_rig(tmp_path, "range-1", cal)
+    assert path.name == "range-1.json"
+    again = load_rig(tmp_path, "range-1")
+    assert np.allclose(again.camera_to_projector, cal.camera_to_projector)
+    assert again.bounds == cal.bounds and again.projector_size == PROJ
+    same = check_alignment(again, url)
+    assert same.ok and same.mean_px < 1.0
+    moved = check_alignment(again, "synthetic:?seed=3&content=chessboard&frames=2")
+    assert not moved.ok and moved.mean_px > 5 and "MOVED" in moved.summary()
+
+
+def test_bad_rigs_and_sizes_are_named(tmp_path):
+    with pytest.raises(CalibrationError, match="rig name"):
+        save_rig(tmp_path, "../evil", calibrate_source(
+            "synthetic:?seed=2&content=chessboard&frames=1", PROJ))
+    with pytest.raises(CalibrationError, match=r"r\.json: not a valid rig file"):
+        from_json('{"format": "holdfire-rig/1"}', "r.json")
+    with pytest.raises(CalibrationError, match="cannot read"):
+        load_rig(tmp_path, "nobody")
+    with pytest.raises(CalibrationError, match="WIDTHxHEIGHT"):
+        parse_size("1280by720")
+    assert from_json(to_json(calibrate_source(
+        "synthetic:?seed=4&content=chessboard&frames=1", PROJ)), "x").projector_size == PROJ
+
+
+def test_mask_covers_the_projection_in_the_camera_view():
+    cal = calibrate_source("synthetic:?seed=2&content=chessboard&frames=1", PROJ)
+    mask = cal.mask()
+    quad = np.array(cal.area_quad)
+    cx, cy = quad.mean(axis=0)
+    assert mask.shape == (480, 640) and mask[int(cy), int(cx)] == 255 and mask[2, 2] == 0

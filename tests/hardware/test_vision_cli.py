@@ -1,0 +1,77 @@
+"""The vision commands of `holdfire`: detect, judge-clips, calibrate, check-alignment,
+bench vision."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from range.cli import main
+
+SHOOTOFF = Path(__file__).resolve().parents[2].parent / "shared" / "peer-data" / "shootoff"
+
+
+def test_detect_json_prints_one_object_per_shot(capsys, shootoff_dir):
+    clip = shootoff_dir / "shotsearcher" / "45in-green.mp4"
+    assert main(["detect", str(clip), "--json"]) == 0
+    shots = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(shots) == 4
+    assert all(set(s) >= {"t", "x", "y", "colour"} and s["colour"] == "green" for s in shots)
+    assert shots[0]["t"] == pytest.approx(0.586, abs=0.01)
+    assert shots == sorted(shots, key=lambda s: s["t"])
+
+
+def test_detect_plain_text_and_synthetic_url(capsys):
+    assert main(["detect", "synthetic:?seed=1&pulses=3&frames=150"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and all(" s  x " in line for line in lines)
+
+
+def test_detect_errors_are_one_line_with_exit_2(capsys, tmp_path):
+    assert main(["detect", str(tmp_path / "missing.mp4")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "missing.mp4: no such video file" in err
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(b"\0" * 100)
+    assert main(["detect", str(bad)]) == 2
+    assert "bad.mp4" in capsys.readouterr().err
+
+
+def test_judge_clips_prints_per_clip_and_total(capsys, shootoff_dir):
+    code = main(["judge-clips", "--data", str(shootoff_dir)])
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[:5] == ["clip", "found", "missed", "false", "colour"]
+    total = next(line for line in out if line.startswith("TOTAL")).split()
+    assert int(total[1]) >= 110 and int(total[4]) == 0  # found, wrong colour
+    assert code == (0 if int(total[2]) == int(total[3]) == 0 else 1)
+    assert any(line.startswith("45in-green.mp4") and line.endswith("pass") for line in out)
+
+
+def test_calibrate_saves_a_rig_and_check_alignment_uses_it(capsys, tmp_path):
+    view = "synthetic:?seed=6&content=chessboard&frames=2"
+    assert main(["calibrate", view, "--rig", "lane-2", "--rigs-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "corner residual" in out and (tmp_path / "lane-2.json").is_file()
+    assert main(["check-alignment", "lane-2", view, "--rigs-dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.startswith("aligned")
+    moved = "synthetic:?seed=7&content=chessboard&frames=2"
+    assert main(["check-alignment", "lane-2", moved, "--rigs-dir", str(tmp_path)]) == 1
+
+
+def test_calibrate_rejects_a_cut_off_view(capsys, shootoff_dir):
+    still = shootoff_dir / "autocalibration" / "tight-calibration-pattern-cutoff.png"
+    assert main(["calibrate", str(still)]) == 2
+    assert "cut off at the right and bottom edge" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_bench_vision_prints_three_sizes_beside_the_copy_baseline(capsys):
+    assert main(["bench", "vision", "--seconds", "0.6"]) == 0
+    out = capsys.readouterr().out
+    for size in ("640x480", "1280x720", "1920x1080"):
+        row = next(line for line in out.splitlines() if line.strip().startswith(size)).split()
+        median, p99, copy_median = float(row[2]), float(row[3]), float(row[4])
+        assert 0 < median <= p99 and copy_median > 0
+    assert "copy" in out and "one core" in out
