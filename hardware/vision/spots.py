@@ -40,6 +40,7 @@ class DetectorConfig:
     # moving content, still shows its colour at least this much.
     min_purity_moving: float = 1.1
     still_kernel: int = 21  # px: larger than any dot in a single image
+    max_dots_per_frame: int = 4
     half_res_from: int = 1200  # frames this wide are searched at half size, then refined
     min_peak: int = 150  # a dot is among the brightest things in view
     min_contrast: float = 0.0  # dot peak over the median of its ring, same frame
@@ -98,19 +99,40 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
                   cfg: DetectorConfig) -> list[Blob]:
     h, w = rise.shape
     scale = (w * h) / (640 * 480)
-    pad = 6
+    pad = 12  # room for the fainter halo around a dot's core
     out: list[Blob] = []
     # a noisy camera changes everywhere: the limit follows the quiet part of the view
     limit = max(cfg.max_activity, cfg.activity_over_quiet * float(np.percentile(activity, 20)))
-    for x0, y0, x1, y1 in _regions(rise, cfg.min_rise // 2):
-        if (x1 - x0) * (y1 - y0) > 64 * cfg.max_area * scale:
-            continue  # a whole region changed: content or exposure, not a dot
+    for x0, y0, x1, y1 in _regions(rise, cfg.min_rise):
         ax, ay = max(0, x0 - pad), max(0, y0 - pad)
         bx, by = min(w, x1 + pad), min(h, y1 + pad)
+        roi_rise = rise[ay:by, ax:bx]
+        wide = (x1 - x0) * (y1 - y0) > cfg.max_area * scale * 16
+        if wide:
+            # a person or a lamp changed a wide area: a dot inside it can only be told
+            # apart where it clips, so look there alone
+            roi_rise = cv2.bitwise_and(roi_rise, roi_rise, mask=cv2.inRange(
+                bright[ay:by, ax:bx], cfg.saturated, 255))
         found = blobs_in(image[ay:by, ax:bx], ref[ay:by, ax:bx], bright[ay:by, ax:bx],
-                          rise[ay:by, ax:bx], ax, ay, cfg, (w, h))
+                         roi_rise, ax, ay, cfg, (w, h))
+        if wide:
+            found = [_isolated(b, rise, cfg) for b in found]
         out.extend(_with_activity(b, activity, limit, w, h, cfg) for b in found)
+    if sum(b.accepted for b in out) > cfg.max_dots_per_frame:  # a flash, not shooters
+        out = [replace(b, accepted=False, why="burst") if b.accepted else b for b in out]
     return out
+
+
+def _isolated(b: Blob, rise: Image, cfg: DetectorConfig) -> Blob:
+    """Inside a wide change, a dot must still stand alone: most of the ring just outside
+    it must not have risen (a clipped piece of a lit area is surrounded by more of it)."""
+    r = int(max(b.w, b.h)) + 3
+    x0, y0 = max(0, round(b.x) - r), max(0, round(b.y) - r)
+    patch = rise[y0:round(b.y) + r + 1, x0:round(b.x) + r + 1]
+    edge = np.concatenate([patch[0], patch[-1], patch[:, 0], patch[:, -1]])
+    if b.accepted and float((edge >= cfg.min_rise).mean()) > 0.25:
+        return replace(b, accepted=False, why="surrounded")
+    return b
 
 
 def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: int,
@@ -166,6 +188,9 @@ def _verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
         ("peak", b.peak < cfg.min_peak or (dim and (
             b.peak_rise < cfg.min_rise_unsaturated or b.area < cfg.min_area_unsaturated
             or big))),
+        # a small rise is believable only from a dot that clips fully and is not a speck
+        ("weak", b.peak_rise < cfg.min_rise_unsaturated and (
+            b.peak < 255 or b.area < cfg.min_area_unsaturated)),
         ("streak", b.elongation > cfg.max_elongation or (
             b.elongation > cfg.streak_elongation and (
                 b.peak_rise < cfg.min_rise_streak or purity(b) < cfg.min_purity_moving))),
