@@ -19,6 +19,10 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("--mono", action="store_true", help="IR camera: colour is 'ir'")
     p.add_argument("--mask", type=Path, help="PNG, white where shots may be")
+    p.add_argument("--rig", help="limit to this rig's calibrated projection area")
+    p.add_argument("--rigs-dir", type=Path, default=Path("rigs"), help="where rigs are kept")
+    p.add_argument("--overlay", type=Path,
+                   help="folder for a PNG of each shot's frame with the shot marked")
     p.add_argument("--max-frames", type=int, default=None, help="stop after this many")
     p.set_defaults(handler=_detect)
 
@@ -48,24 +52,21 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
 
 
 def _detect(args: argparse.Namespace) -> int:
-    import cv2
-
-    from hardware.errors import MediaError
     from hardware.vision.detector import ShotDetector
+    from hardware.vision.overlay import OverlayWriter
     from hardware.vision.sources import open_source
 
     url = args.video if ":" in args.video.split("/")[0] else f"video:{args.video}"
-    mask = None
-    if args.mask is not None:
-        mask = cv2.imread(str(args.mask), cv2.IMREAD_GRAYSCALE)
-        if mask is None:
-            raise MediaError(f"{args.mask}: cannot read the mask (expected a grey PNG)")
-    det = ShotDetector(mask=mask, mono=args.mono)
+    det = ShotDetector(mask=_mask(args), mono=args.mono)
+    overlay = OverlayWriter(args.overlay) if args.overlay else None
     src = open_source(url)
     try:
         n = 0
         while (args.max_frames is None or n < args.max_frames) and (f := src.read()) is not None:
-            for ev in det.feed(f):
+            shots = det.feed(f)
+            if overlay:
+                overlay.add(f, shots)
+            for ev in shots:
                 _print_shot(ev, args.json)
             n += 1
         for ev in det.flush():
@@ -73,6 +74,22 @@ def _detect(args: argparse.Namespace) -> int:
     finally:
         src.close()
     return 0
+
+
+def _mask(args: argparse.Namespace) -> Any:
+    import cv2
+
+    from hardware.errors import MediaError
+    from hardware.vision.rig import load_rig
+
+    if args.rig:
+        return load_rig(args.rigs_dir, args.rig).mask()
+    if args.mask is None:
+        return None
+    mask = cv2.imread(str(args.mask), cv2.IMREAD_GRAYSCALE)
+    if mask is None:
+        raise MediaError(f"{args.mask}: cannot read the mask (expected a grey PNG)")
+    return mask
 
 
 def _print_shot(ev: Any, as_json: bool) -> None:

@@ -75,3 +75,28 @@ def test_bench_vision_prints_three_sizes_beside_the_copy_baseline(capsys):
         median, p99, copy_median = float(row[2]), float(row[3]), float(row[4])
         assert 0 < median <= p99 and copy_median > 0
     assert "copy" in out and "one core" in out
+
+
+def test_detect_overlay_writes_a_marked_picture_per_shot(tmp_path, capsys):
+    out = tmp_path / "ov"
+    assert main(["detect", "synthetic:?seed=1&pulses=2&frames=120&noise=0",
+                 "--overlay", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    pictures = sorted(out.glob("shot-*.png"))
+    assert len(pictures) == len(lines) == 2
+    import cv2
+
+    image = cv2.imread(str(pictures[0]))
+    assert image is not None and image.shape == (480, 640, 3)
+    x, y = (float(v) for v in lines[0].split()[3:6:2])
+    ring = image[round(y), round(x) + 12]  # the ring passes 12 px right of the shot
+    assert ring[2] > 200 and ring[1] < 120  # drawn in the shot's colour (red)
+
+
+def test_detect_with_a_rig_mask(tmp_path, capsys):
+    view = "synthetic:?seed=1&content=chessboard&frames=2"
+    assert main(["calibrate", view, "--rig", "r1", "--rigs-dir", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert main(["detect", "synthetic:?seed=1&pulses=3&frames=150", "--rig", "r1",
+                 "--rigs-dir", str(tmp_path)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3  # all hits are on the screen
