@@ -131,7 +131,8 @@ class ShotDetector:
         lit = before > 24.0
         if int(lit.sum()) < 16:
             return self._bg
-        gain = float(np.median(now[lit] / before[lit]))
+        ratio = now[lit] / before[lit]
+        gain = float(np.partition(ratio, len(ratio) // 2)[len(ratio) // 2])  # the median
         self.gain = gain
         if abs(gain - 1.0) < self.config.gain_tolerance:
             return self._bg
