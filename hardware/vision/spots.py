@@ -11,6 +11,7 @@ from hardware.events import Colour
 from hardware.vision.frames import Image
 
 _COARSE = 8  # candidate search grid: one cell per 8x8 pixels
+_GROW = np.ones((5, 5), np.uint8)  # a blob's surroundings: 2 px out, then 2 more
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class DetectorConfig:
     max_dots_per_frame: int = 4
     half_res_from: int = 1200  # frames this wide are searched at half size, then refined
     min_peak: int = 150  # a dot is among the brightest things in view
-    min_contrast: float = 0.0  # dot peak over the median of its ring, same frame
+    min_contrast: float = 0.0  # dot peak over the mean of its ring, same frame
     max_ring_rise: float = 0.5  # ring rise / peak rise: moving content rises around too
     max_flicker: float = 0.3  # ring's mean |change| over a few frames / peak rise
     min_fill: float = 0.25  # core area / its box: streaks and blotches fill little
@@ -163,10 +164,10 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     mx, my = float((xs * wts).sum() / wts.sum()), float((ys * wts).sum() / wts.sum())
     elong = _elongation(xs - mx, ys - my, wts)
     cx, cy, extent = _plateau(bright, core, cfg.plateau_levels)
-    grown = cv2.dilate(comp.view(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    ring = cv2.dilate(grown.view(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & ~grown
+    grown = cv2.dilate(comp.view(np.uint8), _GROW).astype(bool)
+    ring = cv2.dilate(grown.view(np.uint8), _GROW).astype(bool) & ~grown
     peak = int(bright[core].max())
-    contrast = float(peak - np.median(bright[ring])) if ring.any() else float(peak)
+    contrast = float(peak - bright[ring].mean()) if ring.any() else float(peak)
     ring_rise = float(rise[ring].mean()) / max(1, peak_rise) if ring.any() else 0.0
     d_red, d_green = _added_light(img[grown], ref[grown])
     # how much the surroundings flicker between frames, against the dot's own rise
