@@ -110,7 +110,7 @@ class ShotDetector:
         at full resolution for a quarter of the per-frame work."""
         x, y = (ev.x + 0.5) * step - 0.5, (ev.y + 0.5) * step - 0.5
         best = max(self._full, key=lambda im: int(brightness(_patch(im, x, y, 1)).max()))
-        rx, ry = refine_centre(best, x, y, radius=3 * step)
+        rx, ry = refine_centre(best, x, y, 3 * step, self.config.plateau_levels)
         return replace(ev, x=rx, y=ry)
 
     def _learn(self, bright: Image, coarse: np.ndarray) -> None:
@@ -159,8 +159,6 @@ def brightness(image: Image) -> Image:
     return cv2.max(cv2.extractChannel(image, 2), cv2.extractChannel(image, 1))
 
 
-PLATEAU_LEVELS = DetectorConfig().plateau_levels
-
 # With no history to tell a new dot from a lit patch, a still needs the dot's colour to
 # stand out: glare is white.
 STILL_MIN_PURITY = 1.5
@@ -187,12 +185,13 @@ def _patch(image: Image, x: float, y: float, r: int) -> Image:
     return image[max(0, cy - r):cy + r + 1, max(0, cx - r):cx + r + 1]
 
 
-def refine_centre(image: Image, x: float, y: float, radius: int) -> tuple[float, float]:
+def refine_centre(image: Image, x: float, y: float, radius: int, levels: int = 15
+                  ) -> tuple[float, float]:
     """Centre of the clipped plateau of the dot near (x, y), at this image's resolution."""
     x0, y0 = max(0, round(x) - radius), max(0, round(y) - radius)
     patch = brightness(_patch(image, x, y, radius))
     top = int(patch.max())
-    plateau = (patch >= top - PLATEAU_LEVELS).view(np.uint8)
+    plateau = (patch >= top - levels).view(np.uint8)
     n, labels, _, cents = cv2.connectedComponentsWithStats(plateau, connectivity=8)
     peak = np.unravel_index(int(np.argmax(patch)), patch.shape)
     label = int(labels[peak])

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 
 import cv2
@@ -126,9 +127,10 @@ class CameraSource:
     locked where the driver allows, since auto-exposure swings cause false shots."""
 
     def __init__(self, device: int, *, width: int, height: int, fps: float,
-                 exposure: float | None, clock: Clock) -> None:
+                 exposure: float | None, clock: Clock,
+                 capture: Callable[[int], Any] = cv2.VideoCapture) -> None:
         self.url = f"cam:{device}"
-        self._cap = cv2.VideoCapture(device)
+        self._cap = capture(device)  # injectable, so tests can stand in for a camera
         if not self._cap.isOpened():
             raise DeviceUnavailable(f"cam:{device}: cannot open camera device {device}")
         self._clock = clock

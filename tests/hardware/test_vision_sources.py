@@ -102,3 +102,60 @@ def test_synthetic_truth_lies_where_the_laser_is_drawn():
     image = src.render(frame_no)
     y, x = np.unravel_index(int(np.argmax(image[:, :, 2])), image.shape[:2])
     assert abs(x - p.cam_x) <= 1 and abs(y - p.cam_y) <= 1
+
+
+class _FakeCapture:
+    """Stands in for cv2.VideoCapture: records settings, serves frames, can fail."""
+
+    def __init__(self, device: int, accept_manual: bool = True) -> None:
+        self.device, self.frames_left = device, 2
+        self.props: dict[int, float] = {}
+        self.accept_manual = accept_manual
+        self.clock: ManualClock | None = None
+
+    def isOpened(self) -> bool:  # OpenCV's name
+        return True
+
+    def set(self, prop: int, value: float) -> bool:
+        self.props[prop] = value
+        return self.accept_manual or prop not in (cv2.CAP_PROP_AUTO_EXPOSURE,
+                                                  cv2.CAP_PROP_AUTO_WB)
+
+    def grab(self) -> bool:
+        self.frames_left -= 1
+        return self.frames_left >= 0
+
+    def retrieve(self) -> tuple[bool, np.ndarray]:
+        assert self.clock is not None
+        self.clock.advance_ns(7_000_000)  # decoding takes a while after the grab
+        return True, np.zeros((48, 64, 3), np.uint8)
+
+    def release(self) -> None:
+        pass
+
+
+def test_camera_locks_exposure_and_stamps_frames_at_grab():
+    from hardware.vision.sources import CameraSource
+
+    clock = ManualClock(1_000_000)
+    fake = _FakeCapture(0)
+    fake.clock = clock
+    cam = CameraSource(0, width=1280, height=720, fps=60, exposure=-6.0, clock=clock,
+                       capture=lambda _: fake)
+    assert cam.locked == {"exposure": True, "white_balance": True}
+    assert fake.props[cv2.CAP_PROP_FRAME_WIDTH] == 1280 and fake.props[cv2.CAP_PROP_FPS] == 60
+    assert fake.props[cv2.CAP_PROP_EXPOSURE] == -6.0 and fake.props[cv2.CAP_PROP_AUTO_WB] == 0
+    first, second = cam.read(), cam.read()
+    assert first is not None and second is not None
+    assert (first.t_ns, second.t_ns) == (1_000_000, 8_000_000)  # before each decode
+    with pytest.raises(DeviceUnavailable, match=r"cam:0: grab failed"):
+        cam.read()
+
+
+def test_camera_reports_when_the_driver_refuses_to_lock():
+    from hardware.vision.sources import CameraSource
+
+    fake = _FakeCapture(1, accept_manual=False)
+    cam = CameraSource(1, width=640, height=480, fps=30, exposure=None, clock=ManualClock(),
+                       capture=lambda _: fake)
+    assert cam.locked == {"exposure": False, "white_balance": False}
