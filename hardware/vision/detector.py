@@ -127,12 +127,7 @@ class ShotDetector:
         """The background scaled by the frame's overall gain: an exposure or white-balance
         swing brightens everything by a factor, and must not read as a rise."""
         assert self._bg is not None and self._bg_coarse is not None
-        now, before = coarse[::2, ::2], self._bg_coarse[::2, ::2]  # every 4th cell is plenty
-        lit = before > 24.0
-        if int(lit.sum()) < 16:
-            return self._bg
-        ratio = now[lit] / before[lit]
-        gain = float(np.partition(ratio, len(ratio) // 2)[len(ratio) // 2])  # the median
+        gain = _median_gain(coarse, self._bg_coarse)
         self.gain = gain
         if abs(gain - 1.0) < self.config.gain_tolerance:
             return self._bg
@@ -141,6 +136,17 @@ class ShotDetector:
     def flush(self) -> list[SpotEvent]:
         """Events still held back at the end of a stream."""
         return self._tracker.flush()
+
+
+def _median_gain(now: np.ndarray, before: np.ndarray) -> float:
+    """How much brighter the view got overall: the median ratio of lit cells (every 4th
+    cell is plenty), robust to the few cells a dot or a moving thing changes."""
+    a, b = now[::2, ::2], before[::2, ::2]
+    lit = b > 24.0
+    if int(lit.sum()) < 16:
+        return 1.0
+    ratio = a[lit] / b[lit]
+    return float(np.partition(ratio, len(ratio) // 2)[len(ratio) // 2])
 
 
 def coarse_mean(image: Image) -> np.ndarray:
