@@ -1,12 +1,13 @@
 """The laser shot detector: frames in, one `SpotEvent` per laser pulse out.
 
 Per frame (cheap, whole image): brightness = max(R, G) (a laser adds to one of them; an
-IR camera is mono so both are equal), its rise over a slow background, and the brightest
-rise. Only when that passes the threshold does the expensive part run, on small regions:
-blobs of risen pixels are measured (size, shape, peak, contrast against their ring in the
-current frame, colour of the added light) and kept if they look like a laser dot. Dots
-are tracked so that one pulse over several frames is reported once, at the time and place
-of the first frame it appears in.
+IR camera is mono so both are equal), its rise over a slow background scaled by the
+frame's overall gain, the brightest rise, and a coarse map of recent motion. Only when
+the brightest rise passes the threshold does the expensive part run, on small regions:
+blobs of risen pixels are measured (`spots`) and kept if they look like a laser dot. Dots
+are tracked (`tracking`) so that one pulse over several frames is reported once, at the
+time of the first frame it appears in. Frames 1200 px wide or more are searched at half
+size and each shot is then placed on the full frame. See docs/vision.md.
 """
 
 from __future__ import annotations

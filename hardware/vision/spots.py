@@ -17,46 +17,50 @@ _GROW = np.ones((5, 5), np.uint8)  # a blob's surroundings: 2 px out, then 2 mor
 @dataclass(frozen=True, slots=True)
 class DetectorConfig:
     """Thresholds in brightness levels (0..255) and pixels at 640x480 (areas scale with
-    the frame). Chosen on the ShootOFF clips for the general case, not per clip."""
+    the frame). Chosen on the ShootOFF clips and synthetic scenes for the general case,
+    never per clip."""
 
-    min_rise: int = 24  # a dot that clips may rise this little (on a bright background)
-    min_rise_unsaturated: int = 40  # one that does not clip must rise this much
+    # background and warm-up
     bg_rate: float = 0.1  # background learning rate per frame
     gain_tolerance: float = 0.02  # exposure changes smaller than this are ignored
     warmup_frames: int = 3  # the background must learn the scene first:
     warmup_ms: float = 500.0  # at least this many frames and this long
-    max_area: float = 1500.0
-    min_area: int = 3  # a single hot pixel is noise
-    saturated: int = 245
-    min_area_unsaturated: int = 6
-    max_area_unsaturated: float = 100.0
-    max_elongation: float = 4.5
-    max_elongation_large: float = 2.0
-    streak_elongation: float = 2.2  # a first sighting this long is a smear ...
-    min_rise_streak: int = 80  # (smeared laser light still rises far; a lit strip less)
-    round_elongation: float = 1.5  # ... replaced by the next frame's dot if this round
-    plateau_levels: int = 15
-    min_purity: float = 0.0  # dominant / other added colour; used for stills
-    # Moving white content and lit edges add grey light; a laser's smear, or a laser on
-    # moving content, still shows its colour at least this much.
-    min_purity_moving: float = 1.1
-    still_kernel: int = 21  # px: larger than any dot in a single image
-    max_dots_per_frame: int = 4
     half_res_from: int = 1200  # frames this wide are searched at half size, then refined
+    # what a dot must be
+    min_rise: int = 24  # a dot that clips may rise this little (on a bright background)
+    min_rise_unsaturated: int = 40  # one that does not clip must rise this much
+    saturated: int = 245  # "clips"
     min_peak: int = 150  # a dot is among the brightest things in view
-    min_contrast: float = 0.0  # dot peak over the mean of its ring, same frame
-    max_ring_rise: float = 0.5  # ring rise / peak rise: moving content rises around too
-    max_flicker: float = 0.3  # ring's mean |change| over a few frames / peak rise
+    min_area: int = 3  # a single hot pixel is noise
+    min_area_unsaturated: int = 6  # so is a dim speck (a blinking pixel looks the same)
+    max_area: float = 1500.0
+    max_area_unsaturated: float = 100.0  # bigger than this: clipped, round, rising hard
+    max_elongation_large: float = 2.0
     min_fill: float = 0.25  # core area / its box: streaks and blotches fill little
     min_fill_unsaturated: float = 0.4  # a dim dot's core is a compact disc
     max_aspect: float = 4.0
-    activity_rate: float = 0.3
-    max_activity: float = 5.0  # mean |change| per frame, levels, around a dot just before it
-    rise_over_activity: float = 10.0  # ... by this many times the motion there
-    activity_over_quiet: float = 4.0  # times the 20th percentile of change in view
+    max_elongation: float = 4.5
+    streak_elongation: float = 2.2  # a first sighting this long is a smear ...
+    round_elongation: float = 1.5  # ... replaced by the next frame's dot if this round
+    min_rise_streak: int = 80  # smeared laser light still rises far; a lit strip less
+    # Moving white content and lit edges add grey light; a laser's smear, or a laser on
+    # moving content, still shows its colour at least this much (dominant / other).
+    min_purity_moving: float = 1.1
+    min_purity: float = 0.0  # for every dot; stills use 1.5 (no history to go on)
+    plateau_levels: int = 15  # the position is the centre of the core within this of peak
+    # what is going on around it
+    max_ring_rise: float = 0.5  # ring rise / peak rise: moving content rises around too
+    max_flicker: float = 0.3  # ring's mean |change| over a few frames / peak rise
+    activity_rate: float = 0.3  # the motion map's learning rate per frame
+    max_activity: float = 5.0  # mean change of 8x8 cells per frame under a dot, levels
+    activity_over_quiet: float = 4.0  # or this times the 20th percentile, if higher
+    rise_over_activity: float = 10.0  # a clipped coloured dot rising this far over it passes
+    max_dots_per_frame: int = 4  # more new dots at once is a flash
+    # one pulse, one event (the peer's rule: a new shot after 60 ms and 2 frames)
     same_pulse_radius: float = 20.0
     same_pulse_ms: float = 60.0
     same_pulse_frames: int = 2
+    still_kernel: int = 21  # px: larger than any dot in a single image
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +204,6 @@ def _verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
         # a big dot is a close, bright, round one; not a lit strip or a lamp
         ("large", big and (b.peak_rise < cfg.min_rise_unsaturated
                            or b.elongation > cfg.max_elongation_large)),
-        ("contrast", b.contrast < cfg.min_contrast),
         ("ring", b.ring_rise > cfg.max_ring_rise),  # the area around rose too: lighting
         ("flicker", b.flicker > cfg.max_flicker),  # a noisy patch: dark corners, compression
         ("fill", b.area / (b.w * b.h) < (cfg.min_fill_unsaturated if dim else cfg.min_fill)),
