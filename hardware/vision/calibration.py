@@ -169,9 +169,8 @@ def verify_board_in_view(corners: Points, size: tuple[int, int], where: str) -> 
     a flat board (camera px)."""
     h, _ = cv2.findHomography(_grid(), corners)
     fit = float(np.linalg.norm(_warp(h, _grid()) - corners, axis=1).mean())
-    outer = _warp(h, np.array([[-1 - EDGE, -1 - EDGE], [PATTERN[0] + EDGE, -1 - EDGE],
-                               [PATTERN[0] + EDGE, PATTERN[1] + EDGE],
-                               [-1 - EDGE, PATTERN[1] + EDGE]], np.float32))
+    outer = _warp(h, np.array([[-1, -1], [PATTERN[0], -1], [PATTERN[0], PATTERN[1]],
+                               [-1, PATTERN[1]]], np.float32))  # the outer squares' corners
     w, hgt = size
     sides = []
     if outer[:, 0].min() < 0:

@@ -40,6 +40,12 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
     p.add_argument("--frames", type=int, default=60, help="frames to try from a clip")
     p.set_defaults(handler=_calibrate)
 
+    p = subparsers.add_parser("calibration-pattern",
+                              help="write the chessboard to project for calibration")
+    p.add_argument("out", type=Path, help="PNG to write")
+    p.add_argument("--projector", default="1280x720", help="projector size WxH")
+    p.set_defaults(handler=_pattern)
+
     p = subparsers.add_parser("check-alignment",
                               help="quick check that a saved rig still matches the camera")
     p.add_argument("rig", help="rig name")
@@ -122,6 +128,19 @@ def _calibrate(args: argparse.Namespace) -> int:
     if args.rig:
         path = save_rig(args.rigs_dir, args.rig, cal)
         print(f"saved rig {args.rig!r} to {path}")
+    return 0
+
+
+def _pattern(args: argparse.Namespace) -> int:
+    import cv2
+
+    from hardware.errors import MediaError
+    from hardware.vision.calibration import chessboard_image, parse_size
+
+    size = parse_size(args.projector)
+    if not cv2.imwrite(str(args.out), chessboard_image(size)):
+        raise MediaError(f"{args.out}: could not write the pattern (expected a .png path)")
+    print(f"wrote the {size[0]}x{size[1]} calibration pattern to {args.out}")
     return 0
 
 

@@ -100,3 +100,12 @@ def test_detect_with_a_rig_mask(tmp_path, capsys):
     assert main(["detect", "synthetic:?seed=1&pulses=3&frames=150", "--rig", "r1",
                  "--rigs-dir", str(tmp_path)]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 3  # all hits are on the screen
+
+
+def test_calibration_pattern_is_written_and_found_again(tmp_path, capsys):
+    out = tmp_path / "board.png"
+    assert main(["calibration-pattern", str(out), "--projector", "1024x768"]) == 0
+    assert main(["calibrate", str(out), "--projector", "1024x768"]) == 0
+    text = capsys.readouterr().out
+    residual = float(text.split("corner residual ")[1].split()[0])
+    assert residual < 0.3  # the pattern seen as its own camera view maps onto itself
