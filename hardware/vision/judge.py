@@ -37,6 +37,7 @@ class ClipCase:
     display_scale: float = 1.0
     ignore_region: tuple[float, float, float, float] | None = None
     tolerance: float = 3.0
+    exact_count: int | None = None  # `count` clips: how many shots, positions unchecked
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,7 @@ def _clip(raw: dict[str, Any], source: str, default_tol: float) -> ClipCase:
         display_scale=float(raw.get("display_scale", 1.0)),
         ignore_region=tuple(float(v) for v in region) if region else None,  # type: ignore[arg-type]
         tolerance=float(raw.get("tolerance_px", default_tol)),
+        exact_count=int(raw["exact_count"]) if raw.get("exact_count") is not None else None,
     )
 
 
@@ -171,6 +173,10 @@ def score_clip(case: ClipCase, detections: Sequence[Point]) -> Score:
     """Score detections given in feed pixels against one clip's truth."""
     s = case.display_scale
     dets = [Point(d.x * s, d.y * s, d.colour) for d in detections]
+    if case.colour_check == "count" and case.exact_count and not case.required:
+        n = len(dets)  # a count clip with shots but no positions: only the number counts
+        return Score(found=min(n, case.exact_count), missed=max(0, case.exact_count - n),
+                     false=max(0, n - case.exact_count))
     if case.ignore_region:
         rx, ry, rw, rh = case.ignore_region
         dets = [d for d in dets if not (rx <= d.x < rx + rw and ry <= d.y < ry + rh)]

@@ -77,3 +77,11 @@ def test_bad_ground_truth_names_the_file_and_the_problem():
         parse_expected(json.dumps({"clips": [{"file": "a", "required": [{"x": 1}]}]}), "gt.json")
     with pytest.raises(MediaError, match="not a valid ground-truth file"):
         parse_expected("{nope", "gt.json")
+
+
+def test_count_clip_with_a_number_of_shots_checks_only_the_number():
+    case = _case(colour_check="count", exact_count=2)
+    assert score_clip(case, [Point(1, 1, RED), Point(9, 9, "green")]).passed
+    s = score_clip(case, [Point(1, 1, RED)] * 3)
+    assert (s.found, s.missed, s.false, s.passed) == (2, 0, 1, False)
+    assert score_clip(case, []).missed == 2
