@@ -6,17 +6,18 @@ is aimed at where he is drawn at that moment) or at a fixed projector pixel."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast, get_args
 
 from pydantic import Field
 
 from range.errors import InputsError
+from range.events import Zone
 from range.scenario import Command, Instant, Scenario, Strict
 from range.units import parse_quantity
 from range.validation import parse_model, suggest
 
 WeaponName = Literal["pistol", "x26", "x26-25ft", "taser7-cq", "taser7-so", "taser10"]
-ZONES = ("head", "upper_torso", "lower_torso", "legs", "arms")
+ZONES: tuple[Zone, ...] = get_args(Zone)
 
 
 class ScriptedInput(Strict):
@@ -29,6 +30,13 @@ class ScriptedInput(Strict):
     off_screen: bool = False
     branch: Annotated[str, Field(pattern=r"^[0-9A-Za-z]$")] | None = None
     operator: str = "instructor"
+
+    def aim_target(self) -> tuple[str, Zone] | None:
+        """(actor, zone) of an `aim`, once `parse_inputs` has checked the zone."""
+        if self.aim is None:
+            return None
+        actor, zone = self.aim.split(".")
+        return actor, cast(Zone, zone)
 
     def offset_m(self) -> tuple[float, float]:
         return (parse_quantity(self.offset[0], "length"), parse_quantity(self.offset[1], "length"))

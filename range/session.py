@@ -35,10 +35,10 @@ def apply(world: World, item: ScriptedInput) -> None:
 def _point(world: World, item: ScriptedInput) -> tuple[float, float] | None:
     if item.point is not None:
         return item.point
-    if item.aim is None:
+    target = item.aim_target()
+    if target is None:
         return None  # off the screen
-    actor, zone = item.aim.split(".")
-    return world.aim_point(actor, zone, item.offset_m())  # type: ignore[arg-type]
+    return world.aim_point(*target, item.offset_m())
 
 
 class ScriptedRun:
