@@ -15,8 +15,8 @@ from range.events import Zone
 from range.scenario import Command, Instant, Scenario, Strict
 from range.units import parse_quantity
 from range.validation import parse_model, suggest
+from range.weapons import WeaponName
 
-WeaponName = Literal["pistol", "x26", "x26-25ft", "taser7-cq", "taser7-so", "taser10"]
 ZONES: tuple[Zone, ...] = get_args(Zone)
 
 

@@ -14,10 +14,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from range.errors import ScenarioError
-from range.events import Zone
+from range.events import Role, Zone
 from range.units import Dimension, parse_quantity
 from range.validation import parse_model, read_text
 from range.validation import suggest as _suggest
+from range.weapons import WeaponName
 
 
 def _quantity(dimension: Dimension) -> BeforeValidator:
@@ -39,13 +40,8 @@ Action = Literal[
 ]
 ThreatLabel = Literal["compliant", "passive_resistance", "active_aggression", "deadly_force"]
 ActorWeapon = Literal["none", "knife", "handgun", "phone", "bat"]
-Role = Literal["subject", "bystander"]
 
 # Verbal commands an officer can give; transitions and inputs must use these names.
-COMMANDS = (
-    "police", "stop", "show-hands", "drop-weapon", "get-down", "step-back", "turn-around",
-    "dont-move", "talk",
-)
 Command = Literal[
     "police", "stop", "show-hands", "drop-weapon", "get-down", "step-back", "turn-around",
     "dont-move", "talk",
@@ -152,7 +148,7 @@ class Cover(Strict):
 
 
 class Officer(Strict):
-    weapons: list[Literal["pistol", "x26", "x26-25ft", "taser7-cq", "taser7-so", "taser10"]] = [
+    weapons: list[WeaponName] = [
         "pistol", "x26",
     ]
 

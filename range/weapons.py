@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 from range.events import ForceOption
 
@@ -43,6 +44,7 @@ class TaserCartridge:
 
 
 Weapon = Firearm | TaserCartridge
+WeaponName = Literal["pistol", "x26", "x26-25ft", "taser7-cq", "taser7-so", "taser10"]
 
 
 def _deg(value: float) -> float:

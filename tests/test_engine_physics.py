@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TypeVar
+from typing import TypeVar, get_args
 
 import pytest
 
@@ -19,7 +19,7 @@ from range.events import (
     TaserDeployment,
     Zone,
 )
-from range.weapons import WEAPONS, TaserCartridge, spread_at
+from range.weapons import WEAPONS, TaserCartridge, WeaponName, spread_at
 from tests.builders import CHARGING, actor, scenario
 
 FT, IN = 0.3048, 0.0254
@@ -216,3 +216,7 @@ def test_shots_off_the_screen_and_unconfirmed_spots_fly_nowhere() -> None:
     assert [s.confirmed for s in of(world.events, ShotFired)] == [True, False]
     assert [(s.shot, s.by) for s in of(world.events, BulletStopped)] == [(1, "nothing")]
     assert of(world.events, BulletHit) == []
+
+
+def test_every_weapon_name_files_may_use_has_data() -> None:
+    assert set(get_args(WeaponName)) == set(WEAPONS)
