@@ -43,6 +43,7 @@ class ShotDetector:
     _start_ns: int | None = None
     last_blobs: list[Blob] = field(default_factory=list)  # for debug overlays
     gain: float = 1.0  # the last frame's brightness over the background's
+    _white: float = 0.0
 
     def __post_init__(self) -> None:
         self._tracker = PulseTracker(self.config, self.mono)
@@ -57,6 +58,7 @@ class ShotDetector:
         self._tracker.reset()
         self._frames = 0
         self._start_ns = None
+        self._white = 0.0
 
     def feed(self, frame: Frame) -> list[SpotEvent]:
         """Spots that first appeared in this frame (a streaky one: in the frame before)."""
@@ -81,9 +83,11 @@ class ShotDetector:
             self._start_ns = frame.t_ns
         settled = (self._frames >= cfg.warmup_frames
                    and frame.t_ns - self._start_ns >= cfg.warmup_ms * 1e6)
+        # the brightest level this camera reaches: 255 unless its gain tops out lower
+        self._learn_clip_level(bright)
         if settled and cv2.minMaxLoc(rise)[1] >= cfg.min_rise:
             ref = self._history[0] if self._history else image
-            blobs = measure_blobs(image, ref, bright, self._activity, rise, cfg)
+            blobs = measure_blobs(image, ref, bright, self._activity, rise, self._levels())
         self.last_blobs = blobs
         events = self._tracker.update(frame.t_ns, frame.index, blobs)
         self._full.append(full)
@@ -96,6 +100,24 @@ class ShotDetector:
         self._history.append(image)
         self._frames += 1
         return events
+
+    def _learn_clip_level(self, bright: Image) -> None:
+        """The level this camera clips at: the highest value seen held by a patch of pixels
+        (a clipped area is flat at the top; noise reaches a new maximum one pixel at a
+        time). 255 for most cameras; lower when the gain or brightness setting tops out
+        (a camera clipping below half scale is not believed: that is a flat dark scene)."""
+        top = cv2.minMaxLoc(bright)[1]
+        if top > max(self._white, 127) and cv2.countNonZero(cv2.inRange(bright, top, 255)) >= 16:
+            self._white = top
+
+    def _levels(self) -> DetectorConfig:
+        """The settings with "clips" meaning this camera's top level, if it is below 255."""
+        cfg = self.config
+        top = int(self._white)
+        if top == 0 or top >= cfg.clip_level:  # no clipped patch seen yet: assume 255
+            return cfg
+        return replace(cfg, clip_level=top - 1, saturated=min(cfg.saturated, top - 10),
+                       min_peak=round(cfg.min_peak * top / 255))
 
     def _work_mask(self, shape: tuple[int, ...]) -> Image:
         assert self.mask is not None

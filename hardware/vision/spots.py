@@ -29,13 +29,15 @@ class DetectorConfig:
     # what a dot must be
     min_rise: int = 24  # a dot that clips may rise this little (on a bright background)
     min_rise_unsaturated: int = 40  # one that does not clip must rise this much
-    saturated: int = 245  # "clips"
+    saturated: int = 245  # "clips" (lowered with `clip_level` for a camera that tops out
+    clip_level: int = 255  # below 255: the detector sets both from the brightest level seen)
     min_peak: int = 150  # a dot is among the brightest things in view
     min_area: int = 3  # a single hot pixel is noise
     min_area_unsaturated: int = 6  # so is a dim speck (a blinking pixel looks the same)
     max_area: float = 1500.0
     max_area_unsaturated: float = 100.0  # bigger than this: clipped, round, rising hard
     max_elongation_large: float = 2.0
+    min_fill_large: float = 0.55  # a big dot is a filled disc (0.785), not a lit patch
     min_fill: float = 0.25  # core area / its box: streaks and blotches fill little
     min_fill_unsaturated: float = 0.4  # a dim dot's core is a compact disc
     max_aspect: float = 4.0
@@ -53,7 +55,8 @@ class DetectorConfig:
     max_flicker: float = 0.3  # ring's mean |change| over a few frames / peak rise
     activity_rate: float = 0.3  # the motion map's learning rate per frame
     max_activity: float = 5.0  # mean change of 8x8 cells per frame under a dot, levels
-    activity_over_quiet: float = 4.0  # or this times the 20th percentile, if higher
+    activity_over_quiet: float = 4.0  # or this times the 20th percentile, if higher (at
+    # most three times max_activity: a whole-view change is no licence for specks)
     rise_over_activity: float = 10.0  # a clipped coloured dot rising this far over it passes
     max_dots_per_frame: int = 4  # more new dots at once is a flash
     # one pulse, one event (the peer's rule: a new shot after 60 ms and 2 frames)
@@ -109,7 +112,7 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
     # a noisy camera changes everywhere: the limit follows the quiet part of the view
     flat = activity.ravel()
     quiet = float(np.partition(flat, len(flat) // 5)[len(flat) // 5])  # 20th percentile
-    limit = max(cfg.max_activity, cfg.activity_over_quiet * quiet)
+    limit = min(max(cfg.max_activity, cfg.activity_over_quiet * quiet), 3 * cfg.max_activity)
     for x0, y0, x1, y1 in _regions(rise, cfg.min_rise):
         ax, ay = max(0, x0 - pad), max(0, y0 - pad)
         bx, by = min(w, x1 + pad), min(h, y1 + pad)
@@ -197,13 +200,14 @@ def _verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
             or big))),
         # a small rise is believable only from a dot that clips fully and is not a speck
         ("weak", b.peak_rise < cfg.min_rise_unsaturated and (
-            b.peak < 255 or b.area < cfg.min_area_unsaturated)),
+            b.peak < cfg.clip_level or b.area < cfg.min_area_unsaturated)),
         ("streak", b.elongation > cfg.max_elongation or (
             b.elongation > cfg.streak_elongation and (
                 b.peak_rise < cfg.min_rise_streak or purity(b) < cfg.min_purity_moving))),
         # a big dot is a close, bright, round one; not a lit strip or a lamp
         ("large", big and (b.peak_rise < cfg.min_rise_unsaturated
-                           or b.elongation > cfg.max_elongation_large)),
+                           or b.elongation > cfg.max_elongation_large
+                           or b.area / (b.w * b.h) < cfg.min_fill_large)),
         ("ring", b.ring_rise > cfg.max_ring_rise),  # the area around rose too: lighting
         ("flicker", b.flicker > cfg.max_flicker),  # a noisy patch: dark corners, compression
         ("fill", b.area / (b.w * b.h) < (cfg.min_fill_unsaturated if dim else cfg.min_fill)),
