@@ -17,7 +17,8 @@ import pytest
 
 from hardware.errors import CalibrationError
 from hardware.vision.calibration import find_corners, pattern_bounds, verify_board_in_view
-from hardware.vision.evaluate import CaseResult, judge_clip, judge_still, points
+from hardware.vision.evaluate import CaseResult, judge_clip, judge_still, points, read_frames
+from hardware.vision.frames import Frame
 from hardware.vision.judge import ClipCase, Expected, Point, load_expected, score_clip
 from hardware.vision.rig import view_frames
 
@@ -117,3 +118,14 @@ def test_cut_off_rejection_names_the_edges() -> None:
     assert image is not None
     with pytest.raises(CalibrationError, match="cut off at the right and bottom edge"):
         verify_board_in_view(find_corners(image), (image.shape[1], image.shape[0]), "view")
+
+
+@pytest.mark.parametrize("name", ["45in-green", "logitech-outdoor-green-2",
+                                  "ps3eye_hardware_defaults_projector_dark_room"])
+def test_a_camera_that_tops_out_below_255_still_finds_every_shot(name: str) -> None:
+    # the same clip as a camera whose gain tops out at 191: nothing clips at 255 any more
+    case = next(c for c in CLIPS if Path(c.file).stem == name)
+    dim = (Frame(cv2.convertScaleAbs(f.image, alpha=0.75), f.t_ns, f.index)
+           for f in read_frames(SHOOTOFF / case.file))
+    score = judge_clip(SHOOTOFF, case, dim).score
+    assert (score.missed, score.false) == (0, 0)
