@@ -49,6 +49,11 @@ class FusionConfig:
         after = pulse_ms + self.frame_period_ms + self.camera_latency_ms
         return int(self.early_ms * 1e6), int(after * 1e6)
 
+    def decision_delay_ns(self, pulse_us: int) -> int:
+        """How long after a trigger its shot is decided: the window plus the arrival slack.
+        A consumer that wants shots at their exact time must run at least this far behind."""
+        return self.window_ns(pulse_us)[1] + int(self.arrival_slack_ms * 1e6)
+
     def expected_delay_ns(self, pulse_us: int) -> int:
         """Where in the window a spot most likely falls: half a pulse and half a frame."""
         pulse_ms = pulse_us / 1000.0 if pulse_us > 0 else self.default_pulse_ms
@@ -126,7 +131,8 @@ class Fusion:
                      default=self.config.window_ns(0)[1])
         shots: list[Shot] = []
         for trig in list(self._triggers):
-            if now_ns is not None and now_ns < trig.event.t_ns + self._window(trig)[1] + slack:
+            if now_ns is not None and now_ns < trig.event.t_ns + \
+                    self.config.decision_delay_ns(trig.pulse_us):
                 continue  # a spot may still come
             spot = pairs.pop(id(trig), None)
             self._triggers.remove(trig)

@@ -1,9 +1,12 @@
 """A live session: the world stepped in step with a clock, fed by shots from the rig.
 
-Shots arrive stamped with the host time of the trigger pull (hardware.fusion), often some
-milliseconds after it happened. The world runs a fixed `delay` behind the clock, so a shot
-that arrives within the delay still enters at the exact tick of its trigger pull; one that
-arrives later enters at once and is counted as late. Verbal commands and branch keys are
+Shots arrive stamped with the host time of the trigger pull, some time after it happened:
+fusion decides a shot only once no later report can change it
+(`FusionConfig.decision_delay_ns`: about 90 ms for a 1 ms electronic pulse at 30 fps).
+The world runs a fixed `delay` behind the clock, so a shot that arrives within the delay
+still enters at the exact tick of its trigger pull; one that arrives later enters at once
+and is counted as late. The delay is also how far the projected scene lags reality, so it
+is a trade-off the live loop sets from the rig. Verbal commands and branch keys are
 stamped when the operator gives them."""
 
 from __future__ import annotations

@@ -1,0 +1,42 @@
+"""The whole data flow: a trigger report and a laser spot fused into a shot, the shot fed
+to a live session, the bullet hitting the subject at the zone aimed at."""
+
+from __future__ import annotations
+
+from hardware.clock import ManualClock
+from hardware.events import SpotEvent, TriggerEvent
+from hardware.fusion import Fusion, FusionConfig
+from hardware.replica.link import TriggerReport
+from range.events import BulletHit, ShotFired
+from range.live import LiveSession
+from tests.builders import actor, scenario
+
+MS = 1_000_000
+
+
+def test_a_fused_shot_hits_where_the_spot_was_at_the_tick_of_the_pull() -> None:
+    clock = ManualClock(10_000 * MS)
+    config = FusionConfig()
+    delay_s = config.decision_delay_ns(1000) / 1e9 + 0.01
+    live = LiveSession(scenario(actor(position=(0.3, 6.0))), seed=0, clock=clock,
+                       delay_s=delay_s)
+    # The camera sees the spot where the subject's head is drawn; the camera-to-projector
+    # mapping here is a plain scale, as a calibration would give.
+    head = live.world.aim_point("subject", "head")
+    assert head is not None
+    fusion = Fusion(config, to_projector=lambda x, y: (x * 2.0, y * 2.0))
+    pull_ns = clock.now_ns() + 1000 * MS
+    event = TriggerEvent(pull_ns, "p1", "pistol", 7, 0)
+    fusion.add_trigger(TriggerReport(event, "pistol", True, "red", 0, 1000, pull_ns + 2 * MS,
+                                     True))
+    fusion.add_spot(SpotEvent(pull_ns + 15 * MS, head[0] / 2, head[1] / 2, "red"))
+    for _ in range(150):  # 1.5 s of a 100 Hz live loop
+        clock.advance_ns(10 * MS)
+        for shot in fusion.poll(clock.now_ns()):
+            live.submit_shot(shot)
+        live.pump()
+    (fired,) = [e for e in live.world.events if isinstance(e, ShotFired)]
+    assert fired.tick == 240 and fired.replica == "p1" and fired.aimed_at == "subject"
+    (hit,) = [e for e in live.world.events if isinstance(e, BulletHit)]
+    assert hit.zone == "head"
+    assert live.late_shots == 0
