@@ -61,7 +61,7 @@ class ShotDetector:
         self._white = 0.0
 
     def feed(self, frame: Frame) -> list[SpotEvent]:
-        """Spots that first appeared in this frame (a streaky one: in the frame before)."""
+        """Spots that first appeared in this frame (a smeared one: in the frame before)."""
         cfg = self.config
         full = frame.image
         step = 2 if full.shape[1] >= cfg.half_res_from else 1

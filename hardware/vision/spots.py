@@ -42,8 +42,11 @@ class DetectorConfig:
     min_fill_unsaturated: float = 0.4  # a dim dot's core is a compact disc
     max_aspect: float = 4.0
     max_elongation: float = 4.5
-    streak_elongation: float = 2.2  # a first sighting this long is a smear ...
-    round_elongation: float = 1.5  # ... replaced by the next frame's dot if this round
+    streak_elongation: float = 2.2  # longer than this, a dot must rise far and be coloured
+    # A first sighting whose white core fills less of its disc than this is a smear,
+    # placed on the next frame's dot if that one's core is compact (fills at least this)
+    min_core_fill: float = 0.74
+    core_headroom: float = 0.25  # the white core: every channel rose this much of its room
     min_rise_streak: int = 80  # smeared laser light still rises far; a lit strip less
     # Moving white content and lit edges add grey light; a laser's smear, or a laser on
     # moving content, still shows its colour at least this much (dominant / other).
@@ -85,6 +88,9 @@ class Blob:
     elongation: float = 1.0  # major / minor axis of the weighted blob: streaks are long
     activity: float = 0.0  # recent frame-to-frame change around it: moving content
     flicker: float = 0.0  # mean |change| of its ring over a few frames / its rise
+    # the white core (where every channel rose far): its pixels over the disc its box
+    # spans; about 1 for a round dot, low for a smear, 0 if there is no white core
+    core_fill: float = 0.0
 
 
 def _regions(rise: Image, level: int) -> list[tuple[int, int, int, int]]:
@@ -179,9 +185,11 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     d_red, d_green = _added_light(img[grown], ref[grown])
     # how much the surroundings flicker between frames, against the dot's own rise
     flicker = _flicker(img[ring], ref[ring]) / max(1, peak_rise) if ring.any() else 0.0
+    core_fill = _white_core_fill(img, ref, grown | ring, cfg)
     blob = Blob(cx + ox, cy + oy, len(xs), int(np.ptp(xs)) + 1, int(np.ptp(ys)) + 1, peak,
                 peak_rise, contrast, ring_rise, d_red, d_green,
-                "red" if d_red >= d_green else "green", True, "", elong, flicker=flicker)
+                "red" if d_red >= d_green else "green", True, "", elong, flicker=flicker,
+                core_fill=core_fill)
     box = (extent[0] + ox, extent[1] + oy, extent[2] + ox, extent[3] + oy)
     why = _verdict(blob, cfg, full) or _cut_off(blob, box, full, cfg.saturated)
     return replace(blob, accepted=not why, why=why) if why else blob
@@ -232,6 +240,32 @@ def _cut_off(b: Blob, extent: tuple[int, int, int, int], full: tuple[int, int],
         or (y0 <= 0 and b.y < span_x / 4) or (y1 >= h - 1 and h - 1 - b.y < span_x / 4)
     )
     return "border" if near else ""
+
+
+def _white_core_fill(img: Image, ref: Image, grown: np.ndarray, cfg: DetectorConfig) -> float:
+    """How compact the dot's white core is: the largest patch where even the weakest
+    channel rose by a quarter of its headroom (where the laser dwelt long enough to
+    saturate its own channel and bleed into the others), as its pixel count over the disc
+    its box spans. A round core fills about 1 whichever way the box lies, a core drawn
+    out by motion far less (a 3:1 ellipse 0.75, a thin diagonal streak under 0.5); 0 if
+    no pixel rose that far."""
+    lo, lo_ref = _weakest(img), _weakest(ref)
+    room = cv2.subtract(np.full_like(lo_ref, cfg.clip_level), lo_ref)
+    need = np.maximum(cfg.min_rise, room * cfg.core_headroom)
+    white = (grown & (cv2.subtract(lo, lo_ref) >= need)).view(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(white, connectivity=8)
+    if n < 2:
+        return 0.0
+    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    w, h, area = (int(v) for v in stats[best][2:5])
+    return float(area / (np.pi * ((w + h) / 4) ** 2))
+
+
+def _weakest(image: Image) -> Image:
+    """The weakest channel of each pixel (cv2 on the channel views: cheaper than numpy)."""
+    if image.ndim == 2:
+        return image
+    return cv2.min(cv2.min(image[..., 0], image[..., 1]), image[..., 2])
 
 
 def _plateau(bright: Image, core: np.ndarray, levels: int

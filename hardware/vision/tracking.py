@@ -4,9 +4,11 @@ A pulse lasts 1 ms to about 100 ms, so a camera sees it in one to several frames
 hand or recoil can move the dot a few pixels meanwhile. A dot near a live track extends
 it; a track dies once it has been unseen for more than `same_pulse_ms` and more than
 `same_pulse_frames` frames (the peer's rule), so a second pull at the same spot is a new
-shot. A pulse whose first frame is a motion streak is placed where the next frame shows a
-round dot (the streak's centre is the middle of a smear, not a point the laser rested
-on); its time stays that of the first frame, and it is reported one frame later.
+shot. A pulse whose first frame is a smear (its white core, where every channel rose far,
+is drawn out or missing: the dot moved through that exposure, or caught only the pulse's
+faint start) is placed where the next frame shows a compact white core, the first point
+the laser rested on; its time stays that of the first frame, and it is reported one frame
+later. A smear not followed by a compact dot stays where it was.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ class _Track:
     first_index: int
     last_t_ns: int
     last_index: int
-    pending: SpotEvent | None  # a streaky first sighting waiting for the next frame
+    pending: SpotEvent | None  # a smeared first sighting waiting for the next frame
 
 
 @dataclass(slots=True)
@@ -41,7 +43,7 @@ class PulseTracker:
         self._tracks.clear()
 
     def update(self, t_ns: int, index: int, blobs: list[Blob]) -> list[SpotEvent]:
-        """Events for pulses that start in this frame (or, for a streak, the frame before)."""
+        """Events for pulses that start in this frame (or, for a smear, the frame before)."""
         events = self._expire(t_ns, index)
         for b in blobs:  # any blob near a live track extends it: one pulse, one event
             track = self._nearest(b)
@@ -51,7 +53,7 @@ class PulseTracker:
                 events.extend(self._start(b, t_ns, index))
             elif b.why in HOLDING:  # moving content: later sightings there are not shots
                 self._tracks.append(_Track(b.x, b.y, index, t_ns, index, None))
-        for track in self._tracks:  # a streak not followed by a round dot stays where it was
+        for track in self._tracks:  # a smear not followed by a compact dot stays where it was
             if track.pending is not None and index > track.first_index:
                 events.append(track.pending)
                 track.pending = None
@@ -67,9 +69,9 @@ class PulseTracker:
     def _start(self, b: Blob, t_ns: int, index: int) -> list[SpotEvent]:
         colour: Colour = "ir" if self.mono else b.colour
         ev = SpotEvent(t_ns, b.x, b.y, colour, index, float(b.peak))
-        streak = b.elongation > self.config.streak_elongation
-        self._tracks.append(_Track(b.x, b.y, index, t_ns, index, ev if streak else None))
-        return [] if streak else [ev]
+        smear = b.core_fill < self.config.min_core_fill
+        self._tracks.append(_Track(b.x, b.y, index, t_ns, index, ev if smear else None))
+        return [] if smear else [ev]
 
     def _extend(self, track: _Track, b: Blob, t_ns: int, index: int) -> list[SpotEvent]:
         track.x, track.y, track.last_t_ns, track.last_index = b.x, b.y, t_ns, index
@@ -78,7 +80,7 @@ class PulseTracker:
             return []
         track.pending = None
         # the dot itself made the motion the next frame is rejected for; that is no reason
-        if (b.accepted or b.why in HOLDING) and b.elongation < self.config.round_elongation:
+        if (b.accepted or b.why in HOLDING) and b.core_fill >= self.config.min_core_fill:
             ev = replace(ev, x=b.x, y=b.y, peak=max(ev.peak, float(b.peak)))
         return [ev]
 

@@ -100,17 +100,67 @@ def test_wide_frames_are_searched_at_half_size_and_placed_at_full_size():
     assert len(events) == 4 == _matches(src.truth, events, tol=0.5)
 
 
-def test_a_pulse_smeared_by_recoil_is_placed_on_the_round_dot_that_follows():
+def _feed_two(first: np.ndarray, second: np.ndarray) -> list[SpotEvent]:
+    """A quiet view, then a pulse seen in two frames."""
     det = ShotDetector()
     base = np.full((480, 640, 3), 30, np.uint8)
-    frames = [base.copy() for _ in range(40)]
-    cv2.line(frames[30], (60, 70), (70, 64), (200, 200, 255), 2)  # the smear
-    cv2.circle(frames[31], (74, 60), 2, (220, 220, 255), -1)  # the dot, a frame later
-    events = [e for i, im in enumerate(frames)
-              for e in det.feed(Frame(im, i * 33_000_000, i))] + det.flush()
+    frames = [base.copy() for _ in range(30)] + [first, second] + [base.copy() for _ in range(8)]
+    return [e for i, im in enumerate(frames)
+            for e in det.feed(Frame(im, i * 33_000_000, i))] + det.flush()
+
+
+def _spot(image: np.ndarray, x: float, y: float, amp: tuple[float, float, float],
+          sigma: float = 1.5) -> np.ndarray:
+    """A laser dot as a camera blurs it: a Gaussian added per channel (B, G, R), clipped.
+    A red dot bright enough clips red and bleeds into the other channels at its core."""
+    ys, xs = np.mgrid[0:image.shape[0], 0:image.shape[1]]
+    g = np.exp(-((xs - x) ** 2 + (ys - y) ** 2) / (2 * sigma ** 2))[..., None]
+    out: np.ndarray = np.clip(image.astype(np.float32) + g * np.array(amp, np.float32), 0, 255)
+    return out.astype(np.uint8)
+
+
+_BASE = np.full((480, 640, 3), 30, np.uint8)
+_FULL = (400.0, 400.0, 900.0)  # a red dot whose core clips white
+
+
+def test_a_pulse_smeared_by_recoil_is_placed_on_the_round_dot_that_follows():
+    first = _BASE.copy()
+    cv2.line(first, (60, 70), (70, 64), (200, 200, 255), 2)  # the smear
+    events = _feed_two(first, _spot(_BASE, 74, 60, _FULL))  # the dot, a frame later
     assert len(events) == 1
     e = events[0]
     assert (e.frame_index, e.colour) == (30, "red") and abs(e.x - 74) < 1 and abs(e.y - 60) < 1
+
+
+def test_a_compact_core_with_a_faint_tail_stays_where_the_laser_rested():
+    # the laser rested at (200, 300), then moved off: a faint red trail, but the white core
+    # is round, so the shot is where it rested, not where the dot is a frame later
+    first = _BASE.copy()
+    cv2.line(first, (200, 300), (191, 306), (40, 40, 150), 3)
+    first = _spot(first, 200, 300, _FULL)
+    events = _feed_two(first, _spot(_BASE, 208, 293, _FULL))
+    assert len(events) == 1
+    e = events[0]
+    assert e.frame_index == 30 and abs(e.x - 200) < 1 and abs(e.y - 300) < 1
+
+
+def test_a_first_frame_without_a_white_core_defers_to_the_clipped_dot_that_follows():
+    # the pulse began late in the first exposure: a dim red dot, then the full dot
+    dim = _spot(_BASE, 400, 200, (10.0, 10.0, 200.0))
+    events = _feed_two(dim, _spot(_BASE, 402, 205, _FULL))
+    assert len(events) == 1
+    e = events[0]
+    assert (e.frame_index, e.colour) == (30, "red") and abs(e.x - 402) < 1 and abs(e.y - 205) < 1
+
+
+def test_a_smear_followed_by_another_smear_stays_in_the_first_frame():
+    first, second = _BASE.copy(), _BASE.copy()
+    cv2.line(first, (100, 100), (110, 94), (200, 200, 255), 2)
+    cv2.line(second, (104, 98), (114, 92), (200, 200, 255), 2)
+    events = _feed_two(first, second)
+    assert len(events) == 1
+    e = events[0]
+    assert e.frame_index == 30 and abs(e.x - 105) < 1.5 and abs(e.y - 97) < 1.5
 
 
 def test_still_image_needs_a_coloured_compact_dot():
