@@ -56,10 +56,6 @@ def zone_at(pose: Pose, height: float, z: float) -> Zone | None:
     return None
 
 
-def top_of(pose: Pose, height: float) -> float:
-    return bands(pose, height)[-1].top
-
-
 def zone_centre(pose: Pose, height: float, zone: Zone) -> float | None:
     for band in bands(pose, height):
         if band.zone == zone:

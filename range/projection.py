@@ -77,6 +77,3 @@ class Projection:
     def on_screen(self, u: float, v: float) -> bool:
         width_px, height_px = self.resolution
         return 0.0 <= u < width_px and 0.0 <= v < height_px
-
-    def metres_per_pixel(self) -> float:
-        return self.screen_width / self.resolution[0]

@@ -14,7 +14,7 @@ from itertools import combinations
 
 from range.ballistics import Impact
 from range.events import TaserResult, Zone
-from range.units import to_inches
+from range.units import to_feet, to_inches
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ def judge_pair(impacts: Sequence[Impact], clothing_at: Callable[[Zone | None], f
     target = on_body[0].actor if on_body else None
     if any(i.by == "wire" for i in impacts):
         return Outcome("out_of_range", target, None, zones,
-                       f"a probe reached the end of its {to_feet_text(wire_m)} wire")
+                       f"a probe reached the end of its {to_feet(wire_m):.0f} ft wire")
     if not on_body:
         stopped = sorted({i.by or "" for i in impacts})
         return Outcome("miss", None, None, zones, f"no probe on a body (stopped by "
@@ -66,7 +66,3 @@ def _connected(pair: tuple[Impact, Impact], clothing_at: Callable[[Zone | None],
                        f"spread {to_inches(gap):.1f} in, under the {to_inches(min_spread_m):.0f} "
                        "in minimum")
     return Outcome("effective", actor, gap, zones, "")
-
-
-def to_feet_text(metres: float) -> str:
-    return f"{metres / 0.3048:.0f} ft"
