@@ -73,3 +73,10 @@ def test_render_command_writes_a_png(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "knife-charge at 1.000 s" in capsys.readouterr().out
     assert main(["render", "knife-charge", "--at", "99", "--out", str(out)]) == 2
     assert "--at: expected a time between 0 and the scenario's 7 s" in capsys.readouterr().err
+
+
+def test_shot_marks_fade_after_two_seconds() -> None:
+    at_shot = frame_at("crisis-knife", "poor", 4.5)
+    later = frame_at("crisis-knife", "poor", 6.1)
+    assert [m.shot for m in at_shot.marks] == [1]
+    assert later.marks == ()

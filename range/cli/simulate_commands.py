@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -81,6 +82,8 @@ def run_simulate(args: argparse.Namespace) -> int:
 
 
 def run_render(args: argparse.Namespace) -> int:
+    # pygame prints a banner on import unless asked not to; the CLI's output is the report.
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from range.views.projector import render_png
     from range.views.scene import snapshot
 

@@ -15,6 +15,7 @@ from range.events import ShotFired
 HALF_WIDTHS = {"head": 0.10, "upper_torso": 0.22, "lower_torso": 0.19, "legs": 0.17,
                "arms": 0.06}
 DOWN_HALF_LENGTH = 0.9  # a person lying across the line of sight
+MARK_SECONDS = 2.0  # how long a shot's mark stays on the projected scene
 Rect = tuple[float, float, float, float]  # left, top, width, height in projector px
 
 
@@ -58,8 +59,9 @@ def snapshot(world: World) -> SceneFrame:
     projection = world.projection
     figures = tuple(_figure(world, actor_index) for actor_index in range(len(world.actors)))
     cover = tuple(_cover(world, c.id) for c in world.scenario.cover)
+    recent = world.tick - round(MARK_SECONDS / world.step_s)
     marks = tuple(Mark(e.point, e.force, e.shot) for e in world.events
-                  if isinstance(e, ShotFired) and e.point is not None)
+                  if isinstance(e, ShotFired) and e.point is not None and e.tick >= recent)
     horizon = projection.plane_to_screen(0.0, projection.eye_height)[1]
     drawables: list[Figure | CoverShape] = [*figures, *cover]
     drawables.sort(key=lambda d: -d.distance_m)
