@@ -23,6 +23,7 @@ from hardware.replica.emulator import ReplicaEmulator
 from hardware.replica.endpoints import SocketEndpoint
 from hardware.replica.faults import Faults
 from hardware.replica.models import MODELS
+from hardware.urls import number_param, whole_param
 
 READ_TIMEOUT_S = 0.05
 _PYSERIAL_SCHEMES = ("socket://", "rfc2217://", "loop://", "spy://")
@@ -164,13 +165,13 @@ class SimPort:
         if model not in MODELS:
             raise DeviceUrlError(f"{url}: model expected one of {', '.join(MODELS)}, "
                                  f"found {model!r}")
-        self.rate = _number(url, params, "rate", 0.0)
+        self.rate = number_param(url, params, "rate", 0.0, minimum=0)
         self._endpoint = SocketEndpoint(url)
         self.emulator = ReplicaEmulator(
             MODELS[model](), self._endpoint, params.get("id", f"{model}-sim"),
             faults=Faults.parse(params.get("faults", ""), f"{url}: faults"),
-            seed=int(_number(url, params, "seed", 0)), clock=clock,
-            lane=int(_number(url, params, "lane", 0)))
+            seed=whole_param(url, params, "seed", 0, minimum=0), clock=clock,
+            lane=whole_param(url, params, "lane", 0, minimum=0))
         self._started = False
 
     def open(self) -> Transport:
@@ -199,16 +200,3 @@ def _sim_params(url: str) -> dict[str, str]:
             raise DeviceUrlError(f"{url}: unknown parameter {name!r}; expected one of "
                                  f"{', '.join(SimPort.PARAMS)}")
     return dict(pairs)
-
-
-def _number(url: str, params: dict[str, str], name: str, default: float) -> float:
-    text = params.get(name)
-    if text is None:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise DeviceUrlError(f"{url}: {name} expected a number, found {text!r}") from None
-    if value < 0:
-        raise DeviceUrlError(f"{url}: {name} expected a number >= 0, found {text!r}")
-    return value

@@ -18,6 +18,7 @@ import cv2
 
 from hardware.clock import Clock, MonotonicClock
 from hardware.errors import DeviceUnavailable, DeviceUrlError, MediaError
+from hardware.urls import number_param, whole_param
 from hardware.vision.frames import Frame, FrameSource
 
 
@@ -48,28 +49,6 @@ def parse_url(url: str) -> SourceUrl:
     if scheme == "video" and not target:
         raise DeviceUrlError(f"camera URL {url!r}: expected a file path after video:")
     return SourceUrl(scheme, target, params)
-
-
-def int_param(spec: SourceUrl, key: str, default: int, url: str) -> int:
-    raw = spec.params.get(key)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise DeviceUrlError(
-            f"camera URL {url!r}: {key} must be an integer, found {raw!r}"
-        ) from exc
-
-
-def float_param(spec: SourceUrl, key: str, default: float, url: str) -> float:
-    raw = spec.params.get(key)
-    if raw is None:
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise DeviceUrlError(f"camera URL {url!r}: {key} must be a number, found {raw!r}") from exc
 
 
 class VideoSource:
@@ -175,10 +154,10 @@ def open_source(url: str, clock: Clock | None = None) -> FrameSource:
         exposure = spec.params.get("exposure")
         return CameraSource(
             int(spec.target),
-            width=int_param(spec, "width", 640, url),
-            height=int_param(spec, "height", 480, url),
-            fps=float_param(spec, "fps", 30.0, url),
-            exposure=float_param(spec, "exposure", 0.0, url) if exposure else None,
+            width=whole_param(url, spec.params, "width", 640, minimum=1),
+            height=whole_param(url, spec.params, "height", 480, minimum=1),
+            fps=number_param(url, spec.params, "fps", 30.0, minimum=0),
+            exposure=number_param(url, spec.params, "exposure", 0.0) if exposure else None,
             clock=clk,
         )
     from hardware.vision.synthetic import synthetic_from_url

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import cv2
@@ -159,3 +160,13 @@ def test_camera_reports_when_the_driver_refuses_to_lock():
     cam = CameraSource(1, width=640, height=480, fps=30, exposure=None, clock=ManualClock(),
                        capture=lambda _: fake)
     assert cam.locked == {"exposure": False, "white_balance": False}
+
+
+@pytest.mark.parametrize(("url", "fragment"), [
+    ("cam:0?width=wide", "width expected a number, found 'wide'"),
+    ("cam:0?height=720.5", "height expected a whole number, found '720.5'"),
+    ("cam:0?fps=-30", "fps expected a number >= 0, found '-30'"),
+])
+def test_bad_camera_parameters_name_the_parameter(url: str, fragment: str) -> None:
+    with pytest.raises(DeviceUrlError, match=re.escape(f"{url}: {fragment}")):
+        open_source(url)
