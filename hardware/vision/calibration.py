@@ -1,11 +1,10 @@
 """Projector-camera calibration from a projected chessboard.
 
 The projector shows a chessboard (`chessboard_image`); the camera view is searched for its
-inner corners (OpenCV `findChessboardCorners`, refined by `cornerSubPix`). From the
-corners we fit the board-to-camera homography, find the edge of the projected area just
-outside the board, and fit the camera-to-projector homography; the residual says how well
-the corners fit. A pattern that is cut off by the frame, or only partly visible, is
-rejected with the reason.
+inner corners (OpenCV `findChessboardCorners`, refined by `cornerSubPix`); a smaller board
+in view (a printed one held up to measure distance) is set aside. From the corners we fit
+the camera-to-projector homography; the residual says how well the corners fit. A pattern
+that is cut off by the frame, or only partly visible, is rejected with the reason.
 """
 
 from __future__ import annotations
@@ -20,11 +19,15 @@ import numpy.typing as npt
 
 from hardware.errors import CalibrationError
 from hardware.vision.frames import Image
+from hardware.vision.shootoff_bounds import legacy_corners, shootoff_bounds
 
 PATTERN = (9, 6)  # inner corners across, down
-# White edge around the board, in squares. The same proportion as the peer's pattern
-# (11 px edge on 168 px squares), so `pattern_bounds` means the same as its bounds.
+# White edge around the board, in squares: the proportion of ShootOFF's pattern (11 px
+# edge on 168 px squares), so a range can show either pattern.
 EDGE = 11 / 168
+# A board narrower than this share of the view in both directions is not the projection
+# (ShootOFF's test for a printed paper pattern).
+MIN_PROJECTED_SHARE = 0.25
 Points = npt.NDArray[Any]  # N x 2 float32
 _SUBPIX = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 40, 0.01)
 
@@ -36,10 +39,12 @@ class Calibration:
     camera_to_projector: npt.NDArray[Any]  # 3x3 homography
     projector_size: tuple[int, int]
     camera_size: tuple[int, int]
-    bounds: tuple[int, int, int, int]  # pattern area in camera px: x, y, w, h
     area_quad: tuple[tuple[float, float], ...]  # projector frame in camera px (TL TR BR BL)
     residual_px: float  # mean corner misfit, projector px
     max_residual_px: float
+    corners_left_out: int  # off the flat board (hidden by something): not in the fit
+    # The area as ShootOFF would state it (x, y, w, h); None where its finder sees no board.
+    shootoff_bounds: tuple[int, int, int, int] | None
 
     def to_projector(self, pts: Points) -> Points:
         """Camera pixels (N x 2) to projector pixels."""
@@ -56,9 +61,15 @@ class Calibration:
         return out
 
     def summary(self) -> str:
-        x, y, w, h = self.bounds
-        return (f"projected area at x {x} y {y}, {w} x {h} camera px; corner residual "
-                f"{self.residual_px:.3f} projector px mean, {self.max_residual_px:.3f} max")
+        quad = np.array(self.area_quad)
+        (x0, y0), (x1, y1) = quad.min(axis=0), quad.max(axis=0)
+        legacy = ("ShootOFF would not find this board" if self.shootoff_bounds is None
+                  else "ShootOFF bounds {} {} {} {}".format(*self.shootoff_bounds))
+        left_out = (f" ({self.corners_left_out} hidden corners left out)"
+                    if self.corners_left_out else "")
+        return (f"projected area x {x0:.1f}..{x1:.1f} y {y0:.1f}..{y1:.1f} camera px; corner "
+                f"residual {self.residual_px:.3f} projector px mean, "
+                f"{self.max_residual_px:.3f} max{left_out}; {legacy}")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -103,16 +114,50 @@ def chessboard_image(projector_size: tuple[int, int], oversample: int = 4) -> Im
 
 
 def find_corners(view: Image, where: str = "camera view") -> Points:
-    """The 9x6 inner corners, ordered from the projector's top-left, sub-pixel."""
-    gray = view if view.ndim == 2 else cv2.cvtColor(view, cv2.COLOR_BGR2GRAY)
-    flags = cv2.CALIB_CB_ADAPTIVE_THRESH | cv2.CALIB_CB_NORMALIZE_IMAGE
-    ok, corners = cv2.findChessboardCorners(gray, PATTERN, flags=flags)
-    if not ok or corners is None:
+    """The 9x6 inner corners of the projected board, sub-pixel. Where several boards are
+    in view, the largest is the projection; one too small to be it is refused."""
+    gray = _gray(view)
+    boards = _find_boards(gray)
+    if not boards:
         raise CalibrationError(
             f"{where}: no complete {PATTERN[0]}x{PATTERN[1]}-corner chessboard found "
             "(pattern partly hidden, cut off, or out of focus)")
-    corners = cv2.cornerSubPix(gray, corners, (5, 5), (-1, -1), _SUBPIX)
-    return np.asarray(corners, np.float32).reshape(-1, 2)
+    corners = max(boards, key=lambda c: cv2.contourArea(_outer_squares(c)))
+    w, h = np.ptp(_outer_squares(corners), axis=0)
+    if w < MIN_PROJECTED_SHARE * gray.shape[1] and h < MIN_PROJECTED_SHARE * gray.shape[0]:
+        raise CalibrationError(
+            f"{where}: the only chessboard in view is {w:.0f} x {h:.0f} px, too small to be "
+            "the projected pattern (a printed board?); show the pattern on the projector")
+    return corners
+
+
+def _gray(view: Image) -> Image:
+    return view if view.ndim == 2 else cv2.cvtColor(view, cv2.COLOR_BGR2GRAY)
+
+
+def _find_boards(gray: Image, most: int = 3) -> list[Points]:
+    """Every board in view (up to `most`): each one found is blanked before looking again."""
+    boards: list[Points] = []
+    search = gray
+    # no CALIB_CB_FAST_CHECK: its quick look misses a pale projected board beside a printed one
+    flags = cv2.CALIB_CB_ADAPTIVE_THRESH | cv2.CALIB_CB_NORMALIZE_IMAGE
+    while len(boards) < most:
+        ok, corners = cv2.findChessboardCorners(search, PATTERN, flags=flags)
+        if not ok or corners is None:
+            break
+        corners = cv2.cornerSubPix(search, corners, (5, 5), (-1, -1), _SUBPIX)
+        boards.append(np.asarray(corners, np.float32).reshape(-1, 2))
+        search = search.copy()
+        hull = np.round(_outer_squares(boards[-1])).astype(np.int32)
+        cv2.fillConvexPoly(search, hull, int(np.median(search)))
+    return boards
+
+
+def _outer_squares(corners: Points) -> Points:
+    """The board's outline, one square beyond its outer inner corners."""
+    h, _ = cv2.findHomography(_grid(), corners)
+    return _warp(h, np.array([[-1, -1], [PATTERN[0], -1], [PATTERN[0], PATTERN[1]],
+                              [-1, PATTERN[1]]], np.float32))
 
 
 def _grid() -> Points:
@@ -136,41 +181,11 @@ def _oriented(corners: Points, gray: Image) -> Points:
     return corners if vals[0] <= vals[1] else corners[::-1].copy()
 
 
-def pattern_bounds(corners: Points) -> tuple[int, int, int, int]:
-    """The pattern's area in camera px estimated from the four outer inner corners: in
-    the board's own (de-rotated) frame, one square plus the edge beyond each side, as an
-    axis-aligned box. This is how the peer (ShootOFF) states bounds, so the two can be
-    compared."""
-    if corners[0].sum() > corners[-1].sum():  # OpenCV's order may start bottom-right
-        corners = corners[::-1]
-    quad = np.array([corners[0], corners[PATTERN[0] - 1], corners[-1],
-                     corners[-PATTERN[0]]], np.float32)
-    (_, _), (bw, bh), angle = cv2.minAreaRect(quad)
-    angle = angle + 90.0 if bh > bw else angle
-    angle = (angle + 45.0) % 90.0 - 45.0  # the board's tilt, whatever OpenCV's convention
-    m = cv2.moments(quad.reshape(-1, 1, 2))
-    centre = (m["m10"] / m["m00"], m["m01"] / m["m00"])
-    rot = cv2.getRotationMatrix2D(centre, angle, 1.0)
-    tl, tr, br, bl = np.hstack([quad, np.ones((4, 1), np.float32)]) @ rot.T
-    grow = 1.0 + EDGE
-    top, bottom = grow * np.hypot(*(tr - tl)) / 8, grow * np.hypot(*(br - bl)) / 8
-    left, right = grow * np.hypot(*(bl - tl)) / 5, grow * np.hypot(*(br - tr)) / 5
-    est = np.array([[tl[0] - top, tl[1] - left], [tr[0] + top, tr[1] - right],
-                    [br[0] + bottom, br[1] + right], [bl[0] - bottom, bl[1] + left]], np.float32)
-    box = cv2.boxPoints(cv2.minAreaRect(est))
-    x0, y0 = int(np.floor(box[:, 0].min())), int(np.floor(box[:, 1].min()))
-    w = int(np.ceil(box[:, 0].max())) - x0 + 1
-    h = int(np.ceil(box[:, 1].max())) - y0 + 1
-    return x0, y0, w, h
-
-
-def verify_board_in_view(corners: Points, size: tuple[int, int], where: str) -> float:
-    """Reject a board whose outer squares run off the frame; return the corner misfit of
-    a flat board (camera px)."""
-    h, _ = cv2.findHomography(_grid(), corners)
-    fit = float(np.linalg.norm(_warp(h, _grid()) - corners, axis=1).mean())
-    outer = _warp(h, np.array([[-1, -1], [PATTERN[0], -1], [PATTERN[0], PATTERN[1]],
-                               [-1, PATTERN[1]]], np.float32))  # the outer squares' corners
+def verify_board_in_view(corners: Points, size: tuple[int, int], where: str
+                         ) -> npt.NDArray[np.bool_]:
+    """Reject a board whose outer squares run off the frame, or too many of whose corners
+    are off a flat board; return which corners lie on it."""
+    outer = _outer_squares(corners)
     w, hgt = size
     sides = []
     if outer[:, 0].min() < 0:
@@ -185,34 +200,60 @@ def verify_board_in_view(corners: Points, size: tuple[int, int], where: str) -> 
         raise CalibrationError(
             f"{where}: the pattern is cut off at the {' and '.join(sides)} edge of the camera "
             "view (its outer squares are not all in view); move the camera or zoom out")
-    if fit > MAX_FLAT_MISFIT_PX:
-        raise CalibrationError(
-            f"{where}: the corners do not fit a flat board (misfit {fit:.2f} camera px, "
-            f"expected under {MAX_FLAT_MISFIT_PX}); the pattern is partly hidden or warped")
-    return fit
+    return _flat_corners(corners, where)
 
 
-MAX_FLAT_MISFIT_PX = 1.0
+# A corner further than this (in squares) from the flat board through the others is left
+# out. A webcam lens bends a board filling the view by 1-2 px (up to 3 % of a square in
+# the peer's recordings); a corner under something in front of the pattern (a browser's
+# full-screen notice, a person) is off by several.
+MAX_CORNER_MISFIT = 0.05
+MAX_LEFT_OUT = 0.1  # more than this share of the corners left out: refuse the view
+
+
+def _flat_corners(corners: Points, where: str) -> npt.NDArray[np.bool_]:
+    limit = MAX_CORNER_MISFIT * _square_side(corners)
+    keep = np.ones(len(corners), bool)
+    while True:
+        h, _ = cv2.findHomography(_grid()[keep], corners[keep])
+        misfit = np.where(keep, np.linalg.norm(_warp(h, _grid()) - corners, axis=1), -1.0)
+        worst = int(np.argmax(misfit))
+        if misfit[worst] <= limit:
+            return keep
+        keep[worst] = False
+        if (~keep).sum() > MAX_LEFT_OUT * len(corners):
+            raise CalibrationError(
+                f"{where}: {(~keep).sum()} of {len(corners)} corners do not fit a flat board "
+                f"(off by more than {limit:.1f} camera px); the pattern is partly hidden or "
+                "warped")
+
+
+def _square_side(corners: Points) -> float:
+    grid = corners.reshape(PATTERN[1], PATTERN[0], 2)
+    across = np.linalg.norm(np.diff(grid, axis=1), axis=2).mean()
+    down = np.linalg.norm(np.diff(grid, axis=0), axis=2).mean()
+    return float((across + down) / 2)
 
 
 def calibrate(view: Image, projector_size: tuple[int, int], where: str = "camera view"
               ) -> Calibration:
     """Fit the camera-to-projector homography from one view of our projected board."""
-    gray = view if view.ndim == 2 else cv2.cvtColor(view, cv2.COLOR_BGR2GRAY)
+    gray = _gray(view)
     corners = _oriented(find_corners(gray, where), gray)
     size = (gray.shape[1], gray.shape[0])
-    verify_board_in_view(corners, size, where)
+    flat = verify_board_in_view(corners, size, where)
     proj, _, _ = board_layout(projector_size)
-    h, _ = cv2.findHomography(corners, proj)
+    h, _ = cv2.findHomography(corners[flat], proj[flat])
     if h is None:
         raise CalibrationError(f"{where}: the corners give no usable homography")
-    err = np.linalg.norm(_warp(h, corners) - proj, axis=1)
+    err = np.linalg.norm(_warp(h, corners[flat]) - proj[flat], axis=1)
     pw, ph = projector_size
     frame = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
     quad = _warp(np.linalg.inv(h), frame)
-    return Calibration(h, projector_size, size, pattern_bounds(corners),
-                       tuple((float(x), float(y)) for x, y in quad),
-                       float(err.mean()), float(err.max()))
+    legacy = legacy_corners(gray, corners)
+    return Calibration(h, projector_size, size, tuple((float(x), float(y)) for x, y in quad),
+                       float(err.mean()), float(err.max()), int((~flat).sum()),
+                       None if legacy is None else shootoff_bounds(legacy))
 
 
 def calibrate_frames(frames: Iterable[Image], projector_size: tuple[int, int], where: str

@@ -7,6 +7,7 @@ far the stored mapping has drifted (someone knocked the camera, the projector mo
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -42,10 +43,11 @@ def to_json(cal: Calibration) -> str:
         "camera_to_projector": np.asarray(cal.camera_to_projector).tolist(),
         "projector_size": list(cal.projector_size),
         "camera_size": list(cal.camera_size),
-        "bounds": list(cal.bounds),
         "area_quad": [list(p) for p in cal.area_quad],
         "residual_px": cal.residual_px,
         "max_residual_px": cal.max_residual_px,
+        "corners_left_out": cal.corners_left_out,
+        "shootoff_bounds": None if cal.shootoff_bounds is None else list(cal.shootoff_bounds),
     }, indent=2)
 
 
@@ -58,12 +60,14 @@ def from_json(text: str, where: str) -> Calibration:
         h = np.array(raw["camera_to_projector"], np.float64)
         if h.shape != (3, 3):
             raise ValueError(f"camera_to_projector is {h.shape}, expected 3x3")
+        legacy = raw.get("shootoff_bounds")
         return Calibration(
             h, (int(raw["projector_size"][0]), int(raw["projector_size"][1])),
             (int(raw["camera_size"][0]), int(raw["camera_size"][1])),
-            tuple(int(v) for v in raw["bounds"]),  # type: ignore[arg-type]
             tuple((float(x), float(y)) for x, y in raw["area_quad"]),
-            float(raw["residual_px"]), float(raw["max_residual_px"]))
+            float(raw["residual_px"]), float(raw["max_residual_px"]),
+            int(raw.get("corners_left_out", 0)),
+            None if legacy is None else tuple(int(v) for v in legacy))  # type: ignore[arg-type]
     except (json.JSONDecodeError, KeyError, TypeError, ValueError, IndexError) as exc:
         raise CalibrationError(f"{where}: not a valid rig file ({exc})") from exc
 
@@ -110,10 +114,12 @@ def view_frames(source: str, max_frames: int) -> Iterator[Image]:
 
 def calibrate_source(source: str, projector_size: tuple[int, int], max_frames: int = 60
                      ) -> Calibration:
-    frames = list(view_frames(source, max_frames))
-    if len(frames) == 1:
-        return calibrate(frames[0], projector_size, source)
-    return calibrate_frames(frames, projector_size, source)
+    frames = view_frames(source, max_frames)
+    first, second = next(frames, None), next(frames, None)
+    if first is not None and second is None:  # a still: its own error, no frame number
+        return calibrate(first, projector_size, source)
+    head = [f for f in (first, second) if f is not None]
+    return calibrate_frames(itertools.chain(head, frames), projector_size, source)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
     p.set_defaults(handler=_detect)
 
     p = subparsers.add_parser("judge-clips",
-                              help="score the detector on the ShootOFF clips and stills")
+                              help="score the detector and calibration on the ShootOFF data")
     p.add_argument("--data", type=Path, default=DEFAULT_PEER_DATA,
                    help=f"folder holding expected.json (default {DEFAULT_PEER_DATA})")
     p.set_defaults(handler=_judge_clips)
@@ -109,13 +109,24 @@ def _print_shot(ev: Any, as_json: bool) -> None:
 
 
 def _judge_clips(args: argparse.Namespace) -> int:
-    from hardware.vision.evaluate import judge_all, report_lines
+    from hardware.vision.evaluate import (
+        calibration_lines,
+        judge_all,
+        judge_calibration,
+        report_lines,
+    )
     from hardware.vision.judge import load_expected
 
-    results = judge_all(args.data, load_expected(args.data / "expected.json"))
+    expected = load_expected(args.data / "expected.json")
+    results = judge_all(args.data, expected)
     for line in report_lines(results):
         print(line)
-    return 0 if all(r.score.passed for r in results) else 1
+    print()
+    calibrations = [judge_calibration(args.data, c) for c in expected.calibration]
+    for line in calibration_lines(calibrations):
+        print(line)
+    passed = all(r.score.passed for r in results) and all(c.passed for c in calibrations)
+    return 0 if passed else 1
 
 
 def _calibrate(args: argparse.Namespace) -> int:

@@ -80,7 +80,7 @@ def test_rig_round_trip_and_alignment_check(tmp_path):
     assert path.name == "range-1.json"
     again = load_rig(tmp_path, "range-1")
     assert np.allclose(again.camera_to_projector, cal.camera_to_projector)
-    assert again.bounds == cal.bounds and again.projector_size == PROJ
+    assert again.shootoff_bounds == cal.shootoff_bounds and again.projector_size == PROJ
     same = check_alignment(again, url)
     assert same.ok and same.mean_px < 1.0
     moved = check_alignment(again, "synthetic:?seed=3&content=chessboard&frames=2")
@@ -107,3 +107,62 @@ def test_mask_covers_the_projection_in_the_camera_view():
     quad = np.array(cal.area_quad)
     cx, cy = quad.mean(axis=0)
     assert mask.shape == (480, 640) and mask[int(cy), int(cx)] == 255 and mask[2, 2] == 0
+
+
+def _synthetic_view(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    src = SyntheticSource(SceneSpec(seed=seed, content="chessboard", frames=1, noise=2))
+    frame = src.read()
+    assert frame is not None
+    return frame.image.copy(), src.proj_to_cam
+
+
+def _paper_board(width: int) -> np.ndarray:
+    board = chessboard_image((1280, 720))[40:-40]  # a printed 9x6 board with a margin
+    return cv2.resize(board, (width, width * board.shape[0] // board.shape[1]),
+                      interpolation=cv2.INTER_AREA)
+
+
+def _mapping_error(cal, proj_to_cam) -> float:
+    grid = np.array([[x, y] for x in np.linspace(0, PROJ[0], 17)
+                     for y in np.linspace(0, PROJ[1], 9)], np.float32)
+    cam = cv2.perspectiveTransform(grid[None], proj_to_cam)[0]
+    return float(np.linalg.norm(cal.to_projector(cam) - grid, axis=1).mean())
+
+
+def test_a_printed_board_alone_is_not_taken_for_the_projection():
+    view = np.full((480, 640, 3), 120, np.uint8)
+    paper = _paper_board(110)
+    view[300:300 + paper.shape[0], 400:510] = paper
+    with pytest.raises(CalibrationError, match=r"too small to be the projected pattern"):
+        calibrate(view, PROJ, "paper only")
+
+
+def test_the_projected_board_wins_over_a_printed_one_beside_it():
+    view, truth = _synthetic_view()
+    alone = calibrate(view, PROJ)
+    paper = _paper_board(90)
+    view[400:400 + paper.shape[0], 20:110] = paper  # held up below the projection
+    both = calibrate(view, PROJ)
+    assert _mapping_error(both, truth) < 1.0
+    assert np.allclose(both.area_quad, alone.area_quad, atol=0.5)
+
+
+def test_corners_under_something_in_front_are_left_out_of_the_fit():
+    view, truth = _synthetic_view()
+    corners = find_corners(view)
+    for x, y in corners[[20, 21]]:  # a notice over two corners, off-centre
+        cv2.rectangle(view, (int(x) - 6, int(y) - 14), (int(x) + 14, int(y) + 3),
+                      (200, 200, 200), -1)
+    cal = calibrate(view, PROJ)
+    assert 1 <= cal.corners_left_out <= 2
+    assert _mapping_error(cal, truth) < 1.0 and "left out" in cal.summary()
+
+
+def test_a_board_with_many_corners_hidden_is_refused():
+    view, _ = _synthetic_view()
+    corners = find_corners(view)
+    for x, y in np.vstack([corners[18:27:2], corners[36:45:2]]):  # ten corners smudged
+        cv2.rectangle(view, (int(x) - 4, int(y) - 12), (int(x) + 12, int(y) + 4),
+                      (200, 200, 200), -1)
+    with pytest.raises(CalibrationError, match=r"do not fit a flat board|no complete"):
+        calibrate(view, PROJ, "smudged")

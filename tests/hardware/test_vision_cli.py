@@ -47,6 +47,11 @@ def test_judge_clips_prints_per_clip_and_total(capsys, shootoff_dir):
     assert int(total[1]) >= 110 and int(total[4]) == 0  # found, wrong colour
     assert code == (0 if int(total[2]) == int(total[3]) == 0 else 1)
     assert any(line.startswith("45in-green.mp4") and line.endswith("pass") for line in out)
+    # then the calibration views: accepted or refused, with ShootOFF's bounds beside the peer's
+    turned = next(line for line in out if line.startswith("tight-calibration-pattern-turned"))
+    assert turned.split()[1:] == ["accept", "accept", *"137 66 402 280".split() * 2, "pass"]
+    cut = out.index(next(line for line in out if line.startswith("calibrate-projection-cutoff")))
+    assert out[cut].endswith("pass") and "cut off at the left edge" in out[cut + 1]
 
 
 def test_calibrate_saves_a_rig_and_check_alignment_uses_it(capsys, tmp_path):
