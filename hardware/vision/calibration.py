@@ -19,9 +19,8 @@ import numpy.typing as npt
 
 from hardware.errors import CalibrationError
 from hardware.vision.frames import Image
-from hardware.vision.shootoff_bounds import legacy_corners, shootoff_bounds
+from hardware.vision.shootoff_bounds import PATTERN, legacy_corners, shootoff_bounds
 
-PATTERN = (9, 6)  # inner corners across, down
 # White edge around the board, in squares: the proportion of ShootOFF's pattern (11 px
 # edge on 168 px squares), so a range can show either pattern.
 EDGE = 11 / 168
@@ -126,8 +125,8 @@ def find_corners(view: Image, where: str = "camera view") -> Points:
     w, h = np.ptp(_outer_squares(corners), axis=0)
     if w < MIN_PROJECTED_SHARE * gray.shape[1] and h < MIN_PROJECTED_SHARE * gray.shape[0]:
         raise CalibrationError(
-            f"{where}: the only chessboard in view is {w:.0f} x {h:.0f} px, too small to be "
-            "the projected pattern (a printed board?); show the pattern on the projector")
+            f"{where}: the largest chessboard in view is {w:.0f} x {h:.0f} px, too small to "
+            "be the projected pattern (a printed board?); show the pattern on the projector")
     return corners
 
 
@@ -167,8 +166,6 @@ def _grid() -> Points:
 def _warp(h: npt.NDArray[Any], pts: Points) -> Points:
     out = cv2.perspectiveTransform(np.asarray(pts, np.float32).reshape(1, -1, 2), h)
     return np.asarray(out, np.float32).reshape(-1, 2)
-
-
 
 
 def _oriented(corners: Points, gray: Image) -> Points:

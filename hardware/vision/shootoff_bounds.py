@@ -26,8 +26,8 @@ import numpy.typing as npt
 
 from hardware.vision.frames import Image
 
-PATTERN = (9, 6)  # inner corners across, down (calibration.PATTERN)
-BORDER = 0.065476  # ShootOFF's white edge: 11 px on 168 px squares
+PATTERN = (9, 6)  # inner corners across, down: ShootOFF's board, and ours
+BORDER = 0.065476  # ShootOFF's white edge, 11 px on 168 px squares, as it rounds it
 _REFINE = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 15, 0.1)
 Points = npt.NDArray[Any]
 

@@ -49,7 +49,7 @@ def test_judge_clips_prints_per_clip_and_total(capsys, shootoff_dir):
     assert any(line.startswith("45in-green.mp4") and line.endswith("pass") for line in out)
     # then the calibration views: accepted or refused, with ShootOFF's bounds beside the peer's
     turned = next(line for line in out if line.startswith("tight-calibration-pattern-turned"))
-    assert turned.split()[1:] == ["accept", "accept", *"137 66 402 280".split() * 2, "pass"]
+    assert turned.split()[1:] == ["accept", "accept", *["137", "66", "402", "280"] * 2, "pass"]
     cut = out.index(next(line for line in out if line.startswith("calibrate-projection-cutoff")))
     assert out[cut].endswith("pass") and "cut off at the left edge" in out[cut + 1]
 
