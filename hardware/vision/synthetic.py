@@ -9,7 +9,7 @@ URL gives the same frames. Frame times are simulated capture times (no clock is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import cv2
@@ -47,6 +47,8 @@ class SceneSpec:
     noise: float = 2.0  # sensor noise sigma, levels
     exposure: float = 0.0  # exposure swing amplitude (0.2 = +-20 %)
     motion: int = 0  # moving bright shapes in the projected content
+    motion_level: float = 230.0  # their brightness (a projected subject is mid-grey)
+    aim: str = "anywhere"  # anywhere | motion: every pulse lands on a moving shape
     people: int = 0  # people walking through the view
     drop: float = 0.0  # chance a frame is dropped (fault injection)
     content: str = "scene"  # scene | chessboard | black
@@ -71,6 +73,9 @@ class SceneSpec:
             raise DeviceUrlError(f"camera URL {url!r}: colour must be red, green, mixed or ir")
         if out.content not in ("scene", "chessboard", "black"):
             raise DeviceUrlError(f"camera URL {url!r}: content must be scene, chessboard, black")
+        if out.aim not in ("anywhere", "motion") or (out.aim == "motion" and out.motion < 1):
+            raise DeviceUrlError(f"camera URL {url!r}: aim must be anywhere, or motion with "
+                                 "motion=1 or more")
         return out
 
 
@@ -110,8 +115,10 @@ class SyntheticSource:
         self.proj_to_cam = _homography(s, self.rng)
         self._base = _projector_base(s, self.rng)
         self.truth: list[Pulse] = _schedule(s, self.proj_to_cam, self.rng)
-        self._movers = [_mover(self.rng, s.proj_width, s.proj_height, 60, 230)
+        self._movers = [_mover(self.rng, s.proj_width, s.proj_height, 60, s.motion_level)
                         for _ in range(s.motion)]
+        if s.aim == "motion":
+            self.truth = _on_movers(self.truth, self._movers, s, self.proj_to_cam, self.rng)
         self._people = [_mover(self.rng, s.width, s.height, 50, 40) for _ in range(s.people)]
         self._noise = [self.rng.normal(0, 1, (s.height, s.width, 3)).astype(np.float32)
                        for _ in range(6)] if s.noise > 0 else []
@@ -217,6 +224,29 @@ def _schedule(s: SceneSpec, h: npt.NDArray[Any], rng: np.random.Generator) -> li
                           else s.colour)  # type: ignore[assignment]
         out.append(Pulse(round(t * 1e9), round(s.pulse_ms * 1e6), px, py,
                          float(cam[0]), float(cam[1]), colour))
+    return out
+
+
+def _on_movers(pulses: list[Pulse], movers: list[_Mover], s: SceneSpec,
+               h: npt.NDArray[Any], rng: np.random.Generator) -> list[Pulse]:
+    """The same pulses moved onto the moving shapes: each lands inside one of them (within
+    two thirds of its radius) in the frame it is fired, as a shooter aims at a subject."""
+    frames = [round(p.t_ns * s.fps / 1e9) for p in pulses]
+    ghosts = [replace(m) for m in movers]  # step copies: rendering steps the real ones
+    out = []
+    for frame in range(max(frames, default=-1) + 1):
+        for m in ghosts:
+            _step(m, s.proj_width, s.proj_height)
+        for p, when in zip(pulses, frames, strict=True):
+            if when != frame:
+                continue
+            m = ghosts[int(rng.integers(len(ghosts)))]
+            angle, reach = rng.uniform(0, 2 * np.pi), rng.uniform(0, 2 / 3) * m.size
+            px = float(np.clip(m.x + reach * np.cos(angle), 0, s.proj_width - 1))
+            py = float(np.clip(m.y + reach * np.sin(angle), 0, s.proj_height - 1))
+            cam = cv2.perspectiveTransform(np.array([[[px, py]]], np.float32), h).reshape(2)
+            out.append(replace(p, proj_x=px, proj_y=py, cam_x=float(cam[0]),
+                               cam_y=float(cam[1])))
     return out
 
 
