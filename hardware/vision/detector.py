@@ -36,6 +36,7 @@ class ShotDetector:
     _bg_coarse: np.ndarray | None = None  # the background's, learnt alongside
     _activity: np.ndarray | None = None  # coarse running mean of |frame-to-frame change|
     _history: deque[Image] = field(default_factory=lambda: deque(maxlen=4))
+    _recent: deque[Image] = field(init=False)  # the last frames' brightness: new light
     _full: deque[Image] = field(default_factory=lambda: deque(maxlen=2))  # full-size frames
     _mask_small: Image | None = None
     _tracker: PulseTracker = field(init=False)
@@ -47,6 +48,7 @@ class ShotDetector:
 
     def __post_init__(self) -> None:
         self._tracker = PulseTracker(self.config, self.mono)
+        self._recent = deque(maxlen=self.config.new_light_frames)
 
     def reset(self) -> None:
         self._bg = None
@@ -54,6 +56,7 @@ class ShotDetector:
         self._prev = None
         self._activity = None
         self._history.clear()
+        self._recent.clear()
         self._full.clear()
         self._tracker.reset()
         self._frames = 0
@@ -71,6 +74,7 @@ class ShotDetector:
         coarse = coarse_mean(bright)
         if self._bg is None or self._prev is None or self._bg.shape != bright.shape:
             self._bg, self._prev, self._bg_coarse = bright.copy(), coarse, coarse.copy()
+            self._recent.clear()
         # change of 8x8 cell means: moving content and people show, sensor noise averages out
         change = cv2.absdiff(coarse, self._prev)
         if self._activity is None or self._activity.shape != change.shape:
@@ -87,7 +91,8 @@ class ShotDetector:
         self._learn_clip_level(bright)
         if settled and cv2.minMaxLoc(rise)[1] >= cfg.min_rise:
             ref = self._history[0] if self._history else image
-            blobs = measure_blobs(image, ref, bright, self._activity, rise, self._levels())
+            blobs = measure_blobs(image, ref, bright, self._activity, rise, self._levels(),
+                                  list(self._recent))
         self.last_blobs = blobs
         events = self._tracker.update(frame.t_ns, frame.index, blobs)
         self._full.append(full)
@@ -97,6 +102,7 @@ class ShotDetector:
         cv2.addWeighted(change, cfg.activity_rate, self._activity, 1.0 - cfg.activity_rate, 0.0,
                         dst=self._activity)
         self._prev = coarse
+        self._recent.append(bright)  # a new array each frame (or the mono frame itself)
         self._history.append(image)
         self._frames += 1
         return events

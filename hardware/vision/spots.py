@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import cv2
@@ -62,10 +63,20 @@ class DetectorConfig:
     # most three times max_activity: a whole-view change is no licence for specks)
     rise_over_activity: float = 10.0  # a clipped coloured dot rising this far over it passes
     max_dots_per_frame: int = 4  # more new dots at once is a flash
+    # New light: a laser dot is light that was nowhere near in the previous frame; moving
+    # content is light that was a few pixels away then, and content a person uncovers was
+    # in the same place a few frames before. Compared with the brightest of the previous
+    # frame within this reach (px at 640 wide; more than projected content moves in a
+    # frame) and of the frames before in the same place, a pulse's first sighting rises
+    # at least this much.
+    new_light_reach: float = 7.0
+    new_light_frames: int = 10  # a person walking past hides a spot for fewer frames
+    min_new_light: int = 24
     # one pulse, one event (the peer's rule: a new shot after 60 ms and 2 frames)
     same_pulse_radius: float = 20.0
     same_pulse_ms: float = 60.0
     same_pulse_frames: int = 2
+    max_pulse_ms: float = 150.0  # a laser pulse lasts 1 ms to about 100 ms
     still_kernel: int = 21  # px: larger than any dot in a single image
 
 
@@ -91,6 +102,8 @@ class Blob:
     # the white core (where every channel rose far): its pixels over the disc its box
     # spans; about 1 for a round dot, low for a smear, 0 if there is no white core
     core_fill: float = 0.0
+    # its peak over the light already there (see `_new_light`; 255: no history)
+    new_light: int = 255
 
 
 def _regions(rise: Image, level: int) -> list[tuple[int, int, int, int]]:
@@ -137,11 +150,21 @@ def _cell_span(start: int, length: int, pixels: int, cells: int
     return (first, last), slice(first * step, last * step)
 
 
+# Rejections that mean "moving content is mixed in": a dot on a moving subject is
+# measured together with the subject's own rise over the slow background.
+MOVING = frozenset({"activity", "surrounded", "large", "streak", "fill", "aspect", "ring",
+                    "flicker"})
+
+
 def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray, rise: Image,
-                  cfg: DetectorConfig) -> list[Blob]:
+                  cfg: DetectorConfig, recent: Sequence[Image] = ()) -> list[Blob]:
+    """Blobs of risen brightness, measured and judged. `recent` is the brightness of the
+    last frames, oldest first: with it, new light is told from moving content (see
+    `_new_light`)."""
     h, w = rise.shape
     scale = (w * h) / (640 * 480)
     pad = 12  # room for the fainter halo around a dot's core
+    reach = max(2, round(cfg.new_light_reach * w / 640))
     out: list[Blob] = []
     # a noisy camera changes everywhere: the limit follows the quiet part of the view
     flat = activity.ravel()
@@ -150,21 +173,77 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
     for x0, y0, x1, y1 in _regions(rise, cfg.min_rise):
         ax, ay = max(0, x0 - pad), max(0, y0 - pad)
         bx, by = min(w, x1 + pad), min(h, y1 + pad)
-        roi_rise = rise[ay:by, ax:bx]
+        roi = (slice(ay, by), slice(ax, bx))
+        roi_rise = rise[roi]
         wide = (x1 - x0) * (y1 - y0) > cfg.max_area * scale * 16
         if wide:
             # a person or a lamp changed a wide area: a dot inside it can only be told
             # apart where it clips, so look there alone
             roi_rise = cv2.bitwise_and(roi_rise, roi_rise, mask=cv2.inRange(
-                bright[ay:by, ax:bx], cfg.saturated, 255))
-        found = blobs_in(image[ay:by, ax:bx], ref[ay:by, ax:bx], bright[ay:by, ax:bx],
-                         roi_rise, ax, ay, cfg, (w, h))
+                bright[roi], cfg.saturated, 255))
+        found = blobs_in(image[roi], ref[roi], bright[roi], roi_rise, ax, ay, cfg, (w, h))
         if wide:
             found = [_isolated(b, rise, cfg) for b in found]
-        out.extend(_with_activity(b, activity, limit, w, h, cfg) for b in found)
+        found = [_with_activity(b, activity, limit, w, h, cfg) for b in found]
+        if recent:
+            found = [_new_light(b, recent, reach, cfg) for b in found]
+            if any(b.why in MOVING and b.new_light >= cfg.min_new_light for b in found):
+                found = _fresh(found, image, ref, bright, rise, recent, roi, reach, cfg,
+                               (w, h))
+        out.extend(found)
     if sum(b.accepted for b in out) > cfg.max_dots_per_frame:  # a flash, not shooters
         out = [replace(b, accepted=False, why="burst") if b.accepted else b for b in out]
     return out
+
+
+def _new_light(b: Blob, recent: Sequence[Image], reach: int, cfg: DetectorConfig) -> Blob:
+    """Attach how far the blob's peak rises over the light already there: the brightest of
+    the previous frame within reach of the blob, and of the frames before over the blob
+    itself. Moving content brings its light from a few pixels away, and content a person
+    walking past uncovers was there a few frames before; a laser dot's first frame rises
+    over both. A dim blob without new light is moving content ("moved": like "activity",
+    it holds the spot so the same content a frame later is no shot either). A clipped one
+    is left alone: clipping hides how far it rose (a dot beside clipped content has
+    none). The later frames of a pulse have no new light either; they extend the pulse's
+    track whatever their verdict."""
+    half = (max(b.w, b.h) + 1) // 2
+    x, y = round(b.x), round(b.y)
+    r = half + reach
+    before = int(recent[-1][max(0, y - r):y + r + 1, max(0, x - r):x + r + 1].max())
+    for old in recent[:-1]:
+        before = max(before, int(old[max(0, y - half):y + half + 1,
+                                     max(0, x - half):x + half + 1].max()))
+    new = b.peak - before
+    if b.accepted and new < cfg.min_new_light and b.peak < cfg.saturated:
+        return replace(b, new_light=new, accepted=False, why="moved")
+    return replace(b, new_light=new)
+
+
+def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Image,
+           recent: Sequence[Image], roi: tuple[slice, slice], reach: int,
+           cfg: DetectorConfig, full: tuple[int, int]) -> list[Blob]:
+    """Measure the region again on its new light alone (risen over the background and over
+    the light already there, as `_new_light` sees it): a dot on a moving subject,
+    rejected because the subject's rise was measured with it, comes out on its own. Dots
+    found so replace the motion-rejected blobs near them; they need no activity or
+    isolation gate, the new light is the evidence that they are not moving content, but
+    like a dot passing the activity gate they must show their colour (moving white
+    content is grey)."""
+    kernel = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
+    before = cv2.dilate(recent[-1][roi], kernel)
+    for old in recent[:-1]:
+        before = cv2.max(before, old[roi])
+    new = cv2.subtract(bright[roi], before)
+    oy, ox = roi[0].start or 0, roi[1].start or 0
+    dots = [replace(b, new_light=b.peak_rise) for b in blobs_in(
+        image[roi], ref[roi], bright[roi], cv2.min(rise[roi], new), ox, oy, cfg, full)
+        if b.accepted and purity(b) >= cfg.min_purity_moving]
+    if not dots:
+        return found
+    r2 = cfg.same_pulse_radius ** 2
+    kept = [b for b in found if b.accepted or b.why not in MOVING or all(
+        (b.x - d.x) ** 2 + (b.y - d.y) ** 2 > r2 for d in dots)]
+    return dots + kept
 
 
 def _isolated(b: Blob, rise: Image, cfg: DetectorConfig) -> Blob:

@@ -8,7 +8,9 @@ shot. A pulse whose first frame is a smear (its white core, where every channel 
 is drawn out or missing: the dot moved through that exposure, or caught only the pulse's
 faint start) is placed where the next frame shows a compact white core, the first point
 the laser rested on; its time stays that of the first frame, and it is reported one frame
-later. A smear not followed by a compact dot stays where it was.
+later. A smear not followed by a compact dot stays where it was. Moving content can keep
+a track alive; a dot with new light (see `spots._new_light`) near a silent track or one
+older than any pulse is a new shot at that moving subject.
 """
 
 from __future__ import annotations
@@ -18,19 +20,22 @@ from dataclasses import dataclass, field, replace
 from hardware.events import Colour, SpotEvent
 from hardware.vision.spots import Blob, DetectorConfig
 
-# Rejections that mean "something else is going on here": such a blob starts a silent
-# track, so the same thing seen a frame later (when it may pass the gate) is not a shot.
-HOLDING = frozenset({"activity"})
+# Rejections that mean "something else is going on here" (motion, moving content): such a
+# blob starts a silent track, so the same thing seen a frame later (when it may pass the
+# gate) is not a shot.
+HOLDING = frozenset({"activity", "moved"})
 
 
 @dataclass(slots=True)
 class _Track:
     x: float
     y: float
+    first_t_ns: int
     first_index: int
     last_t_ns: int
     last_index: int
     pending: SpotEvent | None  # a smeared first sighting waiting for the next frame
+    silent: bool = False  # held for moving content, not a pulse
 
 
 @dataclass(slots=True)
@@ -47,12 +52,12 @@ class PulseTracker:
         events = self._expire(t_ns, index)
         for b in blobs:  # any blob near a live track extends it: one pulse, one event
             track = self._nearest(b)
-            if track is not None:
+            if track is not None and not self._new_pulse(track, b, t_ns):
                 events.extend(self._extend(track, b, t_ns, index))
             elif b.accepted:
                 events.extend(self._start(b, t_ns, index))
             elif b.why in HOLDING:  # moving content: later sightings there are not shots
-                self._tracks.append(_Track(b.x, b.y, index, t_ns, index, None))
+                self._tracks.append(_Track(b.x, b.y, t_ns, index, t_ns, index, None, silent=True))
         for track in self._tracks:  # a smear not followed by a compact dot stays where it was
             if track.pending is not None and index > track.first_index:
                 events.append(track.pending)
@@ -70,8 +75,16 @@ class PulseTracker:
         colour: Colour = "ir" if self.mono else b.colour
         ev = SpotEvent(t_ns, b.x, b.y, colour, index, float(b.peak))
         smear = b.core_fill < self.config.min_core_fill
-        self._tracks.append(_Track(b.x, b.y, index, t_ns, index, ev if smear else None))
+        self._tracks.append(_Track(b.x, b.y, t_ns, index, t_ns, index, ev if smear else None))
         return [] if smear else [ev]
+
+    def _new_pulse(self, track: _Track, b: Blob, t_ns: int) -> bool:
+        """New light on held moving content, or on a track that has outlived any pulse
+        (moving content kept it alive after its pulse ended), is a dot on that content: a
+        shot at a moving subject. The later frames of a pulse have no new light."""
+        cfg = self.config
+        old = track.silent or t_ns - track.first_t_ns > cfg.max_pulse_ms * 1e6
+        return old and b.accepted and b.new_light >= cfg.min_new_light
 
     def _extend(self, track: _Track, b: Blob, t_ns: int, index: int) -> list[SpotEvent]:
         track.x, track.y, track.last_t_ns, track.last_index = b.x, b.y, t_ns, index
