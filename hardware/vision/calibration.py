@@ -41,7 +41,8 @@ class Calibration:
     area_quad: tuple[tuple[float, float], ...]  # projector frame in camera px (TL TR BR BL)
     residual_px: float  # mean corner misfit, projector px
     max_residual_px: float
-    corners_left_out: int  # off the flat board (hidden by something): not in the fit
+    corners: tuple[tuple[float, float], ...]  # the board's inner corners found, camera px
+    left_out: tuple[int, ...]  # those off the flat board (hidden by something): not fitted
     # The area as ShootOFF would state it (x, y, w, h); None where its finder sees no board.
     shootoff_bounds: tuple[int, int, int, int] | None
 
@@ -64,8 +65,8 @@ class Calibration:
         (x0, y0), (x1, y1) = quad.min(axis=0), quad.max(axis=0)
         legacy = ("ShootOFF would not find this board" if self.shootoff_bounds is None
                   else "ShootOFF bounds {} {} {} {}".format(*self.shootoff_bounds))
-        left_out = (f" ({self.corners_left_out} hidden corners left out)"
-                    if self.corners_left_out else "")
+        left_out = (f" ({len(self.left_out)} hidden corners left out)"
+                    if self.left_out else "")
         return (f"projected area x {x0:.1f}..{x1:.1f} y {y0:.1f}..{y1:.1f} camera px; corner "
                 f"residual {self.residual_px:.3f} projector px mean, "
                 f"{self.max_residual_px:.3f} max{left_out}; {legacy}")
@@ -249,18 +250,21 @@ def calibrate(view: Image, projector_size: tuple[int, int], where: str = "camera
     quad = _warp(np.linalg.inv(h), frame)
     legacy = legacy_corners(gray, corners)
     return Calibration(h, projector_size, size, tuple((float(x), float(y)) for x, y in quad),
-                       float(err.mean()), float(err.max()), int((~flat).sum()),
+                       float(err.mean()), float(err.max()),
+                       tuple((float(x), float(y)) for x, y in corners),
+                       tuple(int(i) for i in np.flatnonzero(~flat)),
                        None if legacy is None else shootoff_bounds(legacy))
 
 
 def calibrate_frames(frames: Iterable[Image], projector_size: tuple[int, int], where: str
-                     ) -> Calibration:
-    """The first frame of a clip or camera in which the board is found and accepted."""
+                     ) -> tuple[Calibration, Image]:
+    """The first frame of a clip or camera in which the board is found and accepted, and
+    its calibration."""
     last: CalibrationError | None = None
     n = 0
     for n, image in enumerate(frames, start=1):
         try:
-            return calibrate(image, projector_size, f"{where} frame {n - 1}")
+            return calibrate(image, projector_size, f"{where} frame {n - 1}"), image
         except CalibrationError as exc:
             last = exc
     if last is None:

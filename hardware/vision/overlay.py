@@ -1,5 +1,6 @@
 """Debug pictures: the frame each shot was found in, with the shot marked and labelled,
-so a person can check what the detector saw."""
+and the view a rig was calibrated on with what the fit used, so a person can check what
+the detector and the calibration saw."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from hardware.errors import MediaError
 from hardware.events import SpotEvent
+from hardware.vision.calibration import Calibration
 from hardware.vision.frames import Frame, Image
 
 _MARK = {"red": (60, 60, 255), "green": (60, 230, 60), "ir": (255, 200, 60)}
@@ -44,3 +47,36 @@ class OverlayWriter:
         if not cv2.imwrite(str(path), draw_shots(frame.image, shots)):
             raise MediaError(f"{path}: could not write the overlay image")
         self.written.append(path)
+
+
+_AREA, _KEPT, _LEFT_OUT, _BOUNDS = (255, 220, 0), (60, 230, 60), (40, 40, 255), (0, 220, 255)
+
+
+def draw_calibration(view: Image, cal: Calibration) -> Image:
+    """A copy of the view the rig was calibrated on, showing what the fit used: the
+    projected area (cyan), the corners fitted (green) and left out (red cross), ShootOFF's
+    bounds (thin yellow) and the summary."""
+    out = view.copy() if view.ndim == 3 else cv2.cvtColor(view, cv2.COLOR_GRAY2BGR)
+    quad = np.round(np.array(cal.area_quad) * 16).astype(np.int32)
+    cv2.polylines(out, [quad], True, _AREA, 2, cv2.LINE_AA, shift=4)
+    for i, (x, y) in enumerate(cal.corners):
+        if i in cal.left_out:
+            cv2.drawMarker(out, (round(x), round(y)), _LEFT_OUT, cv2.MARKER_TILTED_CROSS, 12, 2)
+        else:
+            cv2.circle(out, (round(x * 16), round(y * 16)), 3 * 16, _KEPT, 1, cv2.LINE_AA,
+                       shift=4)
+    if cal.shootoff_bounds is not None:
+        x, y, w, h = cal.shootoff_bounds
+        cv2.rectangle(out, (x, y), (x + w - 1, y + h - 1), _BOUNDS, 1)
+    lines = cal.summary().split("; ")
+    top = out.shape[0] - 8 - 16 * len(lines)  # along the bottom, below most projections
+    out[top:] //= 3  # darken under the text so it reads on any view
+    for row, text in enumerate(lines):
+        cv2.putText(out, text, (8, top + 18 + 16 * row), cv2.FONT_HERSHEY_SIMPLEX, 0.42,
+                    (255, 255, 255), 1, cv2.LINE_AA)
+    return out
+
+
+def write_calibration(path: Path, view: Image, cal: Calibration) -> None:
+    if not cv2.imwrite(str(path), draw_calibration(view, cal)):
+        raise MediaError(f"{path}: could not write the overlay image")

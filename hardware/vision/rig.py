@@ -46,7 +46,8 @@ def to_json(cal: Calibration) -> str:
         "area_quad": [list(p) for p in cal.area_quad],
         "residual_px": cal.residual_px,
         "max_residual_px": cal.max_residual_px,
-        "corners_left_out": cal.corners_left_out,
+        "corners": [list(p) for p in cal.corners],
+        "left_out": list(cal.left_out),
         "shootoff_bounds": None if cal.shootoff_bounds is None else list(cal.shootoff_bounds),
     }, indent=2)
 
@@ -66,7 +67,8 @@ def from_json(text: str, where: str) -> Calibration:
             (int(raw["camera_size"][0]), int(raw["camera_size"][1])),
             tuple((float(x), float(y)) for x, y in raw["area_quad"]),
             float(raw["residual_px"]), float(raw["max_residual_px"]),
-            int(raw.get("corners_left_out", 0)),
+            tuple((float(x), float(y)) for x, y in raw["corners"]),
+            tuple(int(i) for i in raw["left_out"]),
             None if legacy is None else tuple(int(v) for v in legacy))  # type: ignore[arg-type]
     except (json.JSONDecodeError, KeyError, TypeError, ValueError, IndexError) as exc:
         raise CalibrationError(f"{where}: not a valid rig file ({exc})") from exc
@@ -114,10 +116,16 @@ def view_frames(source: str, max_frames: int) -> Iterator[Image]:
 
 def calibrate_source(source: str, projector_size: tuple[int, int], max_frames: int = 60
                      ) -> Calibration:
+    return calibrate_view(source, projector_size, max_frames)[0]
+
+
+def calibrate_view(source: str, projector_size: tuple[int, int], max_frames: int = 60
+                   ) -> tuple[Calibration, Image]:
+    """The calibration from a still, a clip or a camera, and the view it was fitted on."""
     frames = view_frames(source, max_frames)
     first, second = next(frames, None), next(frames, None)
     if first is not None and second is None:  # a still: its own error, no frame number
-        return calibrate(first, projector_size, source)
+        return calibrate(first, projector_size, source), first
     head = [f for f in (first, second) if f is not None]
     return calibrate_frames(itertools.chain(head, frames), projector_size, source)
 

@@ -38,6 +38,8 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
     p.add_argument("--rig", help="save the calibration under this rig name")
     p.add_argument("--rigs-dir", type=Path, default=Path("rigs"), help="where rigs are kept")
     p.add_argument("--frames", type=int, default=60, help="frames to try from a clip")
+    p.add_argument("--overlay", type=Path,
+                   help="write the view with the corners, area and bounds found (PNG)")
     p.set_defaults(handler=_calibrate)
 
     p = subparsers.add_parser("calibration-pattern",
@@ -131,11 +133,15 @@ def _judge_clips(args: argparse.Namespace) -> int:
 
 def _calibrate(args: argparse.Namespace) -> int:
     from hardware.vision.calibration import parse_size
-    from hardware.vision.rig import calibrate_source, save_rig
+    from hardware.vision.overlay import write_calibration
+    from hardware.vision.rig import calibrate_view, save_rig
 
     size = parse_size(args.projector)
-    cal = calibrate_source(args.source, size, max_frames=args.frames)
+    cal, view = calibrate_view(args.source, size, max_frames=args.frames)
     print(cal.summary())
+    if args.overlay:
+        write_calibration(args.overlay, view, cal)
+        print(f"wrote {args.overlay}")
     if args.rig:
         path = save_rig(args.rigs_dir, args.rig, cal)
         print(f"saved rig {args.rig!r} to {path}")

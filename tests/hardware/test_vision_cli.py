@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import cv2
 import pytest
 
+from hardware.vision.rig import calibrate_source
 from range.cli import main
 
 SHOOTOFF = Path(__file__).resolve().parents[2].parent / "shared" / "peer-data" / "shootoff"
@@ -63,6 +65,21 @@ def test_calibrate_saves_a_rig_and_check_alignment_uses_it(capsys, tmp_path):
     assert capsys.readouterr().out.startswith("aligned")
     moved = "synthetic:?seed=7&content=chessboard&frames=2"
     assert main(["check-alignment", "lane-2", moved, "--rigs-dir", str(tmp_path)]) == 1
+
+
+def test_calibrate_overlay_shows_the_corners_and_area(capsys, tmp_path):
+    out = tmp_path / "cal.png"
+    view = "synthetic:?seed=2&content=chessboard&frames=2"
+    assert main(["calibrate", view, "--overlay", str(out)]) == 0
+    assert f"wrote {out}" in capsys.readouterr().out
+    image = cv2.imread(str(out))
+    cal = calibrate_source(view, (1280, 720))
+    x, y = (round(v) for v in cal.corners[0])
+    ring = image[y - 3:y + 4, x - 3:x + 4].reshape(-1, 3)
+    assert any(b < 100 and g > 200 and r < 100 for b, g, r in ring)  # a green ring
+    qx, qy = (round(v) for v in cal.area_quad[0])
+    edge = image[qy - 1:qy + 2, qx - 1:qx + 2].reshape(-1, 3)
+    assert any(b > 200 and g > 180 and r < 60 for b, g, r in edge)  # the cyan area
 
 
 def test_calibrate_rejects_a_cut_off_view(capsys, shootoff_dir):
