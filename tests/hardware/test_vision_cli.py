@@ -73,6 +73,7 @@ def test_calibrate_overlay_shows_the_corners_and_area(capsys, tmp_path):
     assert main(["calibrate", view, "--overlay", str(out)]) == 0
     assert f"wrote {out}" in capsys.readouterr().out
     image = cv2.imread(str(out))
+    assert image is not None
     cal = calibrate_source(view, (1280, 720))
     x, y = (round(v) for v in cal.corners[0])
     ring = image[y - 3:y + 4, x - 3:x + 4].reshape(-1, 3)
