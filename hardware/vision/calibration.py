@@ -122,8 +122,9 @@ def find_corners(view: Image, where: str = "camera view") -> Points:
         raise CalibrationError(
             f"{where}: no complete {PATTERN[0]}x{PATTERN[1]}-corner chessboard found "
             "(pattern partly hidden, cut off, or out of focus)")
-    corners = max(boards, key=lambda c: cv2.contourArea(_outer_squares(c)))
-    w, h = np.ptp(_outer_squares(corners), axis=0)
+    outline, corners = max(((_outer_squares(c), c) for c in boards),
+                           key=lambda pair: cv2.contourArea(pair[0]))
+    w, h = np.ptp(outline, axis=0)
     if w < MIN_PROJECTED_SHARE * gray.shape[1] and h < MIN_PROJECTED_SHARE * gray.shape[0]:
         raise CalibrationError(
             f"{where}: the largest chessboard in view is {w:.0f} x {h:.0f} px, too small to "
