@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from range.scenario import Scenario
-from range.validation import validate_model
+from range.scenario.model import Scenario
+from range.scenario.validation import validate_model
 
 STANDING = {"stand": {"action": "idle", "threat": "passive_resistance"}}
 CHARGING = {"run": {"action": "charge", "threat": "deadly_force", "speed": "4.3 m/s"}}

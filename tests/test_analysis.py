@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from range.analysis import analyse, policy_indicator
-from range.debrief import Attack, BranchEffect, DecisionReport
-from range.events import (
+from range.analysis.decisions import analyse, policy_indicator
+from range.analysis.report import Attack, BranchEffect, DecisionReport
+from range.run.events import (
     ActorStateChanged,
     BranchKey,
     BulletHit,
@@ -25,9 +25,9 @@ from range.events import (
     read_log,
     to_json,
 )
-from range.policy import Policy, parse_policy
-from range.report_text import render_text
-from range.run_log import AnalysisError
+from range.scenario.policy import Policy, parse_policy
+from range.analysis.text import render_text
+from range.analysis.digest import AnalysisError
 
 STEP = 1 / 240
 

@@ -10,7 +10,7 @@ import pytest
 
 from range.cli.debrief_commands import register
 from range.errors import HoldfireError
-from range.events import (
+from range.run.events import (
     ActorStateChanged,
     Event,
     ScenarioEnded,

@@ -7,8 +7,8 @@ from typing import TypeVar, get_args
 
 import pytest
 
-from range.engine import World
-from range.events import (
+from range.world.engine import World
+from range.run.events import (
     ActorStateChanged,
     BulletHit,
     BulletStopped,
@@ -19,7 +19,7 @@ from range.events import (
     TaserDeployment,
     Zone,
 )
-from range.weapons import WEAPONS, TaserCartridge, WeaponName, spread_at
+from range.world.weapons import WEAPONS, TaserCartridge, WeaponName, spread_at
 from tests.builders import CHARGING, actor, scenario
 
 FT, IN = 0.3048, 0.0254

@@ -7,8 +7,8 @@ import pytest
 from hardware.clock import ManualClock
 from hardware.events import Shot
 from range.errors import InputsError
-from range.events import OfficerCommand, ShotFired
-from range.live import LiveSession
+from range.run.events import OfficerCommand, ShotFired
+from range.run.live import LiveSession
 from tests.builders import actor, scenario
 
 START_NS = 5_000_000_000

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from range.errors import ScenarioError
-from range.events import ThreatLevel
-from range.policy import load_policy, parse_policy, shipped_policy, shipped_policy_names
+from range.run.events import ThreatLevel
+from range.scenario.policy import load_policy, parse_policy, shipped_policy, shipped_policy_names
 
 MINIMAL = """
 schema_version = 1

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from range.projection import Projection
+from range.world.projection import Projection
 
 RIG = Projection()  # 3.0 m x 1.7 m screen 4.5 m away, 1920x1080
 

@@ -7,8 +7,8 @@ from hardware.clock import ManualClock
 from hardware.events import SpotEvent, TriggerEvent
 from hardware.fusion import Fusion, FusionConfig
 from hardware.replica.link import TriggerReport
-from range.events import BulletHit, ShotFired
-from range.live import LiveSession
+from range.run.events import BulletHit, ShotFired
+from range.run.live import LiveSession
 from tests.builders import actor, scenario
 
 MS = 1_000_000

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from range.analysis import analyse
-from range.catalogue import find, shipped_names
-from range.debrief import DecisionReport
-from range.eventlog import EventLogWriter
-from range.events import read_log, to_json
-from range.inputs import parse_inputs
-from range.policy import load_policy
-from range.scenario import Scenario, parse_scenario
-from range.session import simulate
+from range.analysis.decisions import analyse
+from range.scenario.catalogue import find, shipped_names
+from range.analysis.report import DecisionReport
+from range.run.log_writer import EventLogWriter
+from range.run.events import read_log, to_json
+from range.scenario.inputs import parse_inputs
+from range.scenario.policy import load_policy
+from range.scenario.model import Scenario, parse_scenario
+from range.run.scripted import simulate
 
 
 def load(name: str) -> Scenario:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from range.catalogue import find, shipped_names
+from range.scenario.catalogue import find, shipped_names
 from range.cli import main
 from range.errors import ScenarioError
-from range.scenario import parse_scenario
+from range.scenario.model import parse_scenario
 from tests.conftest import REPO_ROOT
 
 BAD = REPO_ROOT / "tests" / "data" / "bad"

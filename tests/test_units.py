@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from range.units import UnitError, parse_quantity, to_feet, to_inches
+from range.scenario.units import UnitError, parse_quantity, to_feet, to_inches
 
 
 @pytest.mark.parametrize(

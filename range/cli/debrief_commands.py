@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from range.analysis import analyse
+from range.analysis.decisions import analyse
 from range.errors import HoldfireError
-from range.events import Event, ScenarioStarted, read_log
-from range.policy import load_policy
-from range.report_text import render_text
+from range.run.events import Event, ScenarioStarted, read_log
+from range.scenario.policy import load_policy
+from range.analysis.text import render_text
 
 
 def register(subparsers: Any, benches: dict[str, Any]) -> None:

@@ -10,16 +10,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from range.analysis import analyse
-from range.catalogue import find
+from range.analysis.decisions import analyse
+from range.scenario.catalogue import find
 from range.errors import HoldfireError, ScenarioError
-from range.eventlog import EventLogWriter
-from range.inputs import InputScript, parse_inputs
-from range.policy import load_policy, parse_policy
-from range.report_text import render_text
-from range.scenario import Scenario, load_scenario, parse_scenario
-from range.session import ScriptedRun, simulate
-from range.validation import parse_toml, read_text
+from range.run.log_writer import EventLogWriter
+from range.scenario.inputs import InputScript, parse_inputs
+from range.scenario.policy import load_policy, parse_policy
+from range.analysis.text import render_text
+from range.scenario.model import Scenario, load_scenario, parse_scenario
+from range.run.scripted import ScriptedRun, simulate
+from range.scenario.validation import parse_toml, read_text
 
 
 def register(subparsers: Any, benches: dict[str, Any]) -> None:
@@ -141,7 +141,7 @@ def _scenario_for_inputs(path: Path, data: dict[str, Any]) -> Scenario:
 
 def bench_engine(args: argparse.Namespace) -> int:
     """Simulated seconds per wall-clock second for 1, 10 and 50 actors."""
-    from range.bench_engine import crowd_scenario
+    from range.bench.engine import crowd_scenario
 
     budget = args.seconds or 3.0
     print("Baseline: a bare pymunk space with the same bodies, stepped at the same rate.")

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from range.ballistics import Impact
-from range.events import TaserResult, Zone
-from range.units import to_feet, to_inches
+from range.world.ballistics import Impact
+from range.run.events import TaserResult, Zone
+from range.scenario.units import to_feet, to_inches
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from range.scenario import Scenario
-from range.validation import validate_model
+from range.scenario.model import Scenario
+from range.scenario.validation import validate_model
 
 
 def crowd_scenario(count: int, duration_s: float = 20.0) -> Scenario:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import pymunk
 
-from range.events import Zone
-from range.projection import Ray
+from range.run.events import Zone
+from range.world.projection import Ray
 
 # What the world tells the flight about a shape the track crosses.
 ActorLookup = Callable[[pymunk.Shape], "BodyAt | None"]

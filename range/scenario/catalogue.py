@@ -8,7 +8,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from range.errors import ScenarioError
-from range.validation import read_text, suggest
+from range.scenario.validation import read_text, suggest
 
 
 def shipped_dir(kind: str = "") -> Traversable:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TypeVar
 
-from range.events import (
+from range.run.events import (
     ActorStateChanged,
     BulletHit,
     Event,
@@ -24,7 +24,7 @@ from range.events import (
     TaserDeployment,
     ThreatLevel,
 )
-from range.units import to_feet
+from range.scenario.units import to_feet
 
 EventT = TypeVar("EventT", bound=Event)
 

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from range.events import ForceOption
+from range.run.events import ForceOption
 
 FT = 0.3048
 

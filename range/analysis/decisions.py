@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 
-from range.debrief import (
+from range.analysis.report import (
     ABOUT,
     Attack,
     BranchEffect,
@@ -39,7 +39,7 @@ from range.debrief import (
     ShotsAfterThreat,
     ThreatCue,
 )
-from range.events import (
+from range.run.events import (
     ActorStateChanged,
     BranchKey,
     Event,
@@ -50,9 +50,9 @@ from range.events import (
     ShotFired,
     ThreatLevel,
 )
-from range.policy import FORCE_ORDER, Policy
-from range.run_log import ACTIVE, OfficerInput, RunLog, digest, feet, threat_level
-from range.weapon_analysis import (
+from range.scenario.policy import FORCE_ORDER, Policy
+from range.analysis.digest import ACTIVE, OfficerInput, RunLog, digest, feet, threat_level
+from range.analysis.weapon_use import (
     bystander_hits,
     firearm_to_taser,
     hits,

@@ -6,17 +6,17 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import get_args
 
-from range.debrief import (
+from range.analysis.report import (
     ActorHits,
     BystanderHit,
     SplitTime,
     TaserOutcome,
     Transition,
 )
-from range.events import ProbeLanded, TaserCycleEnded, TaserDeployment, Zone
-from range.policy import FORCE_ORDER, Policy
-from range.run_log import RunLog, feet
-from range.units import to_inches
+from range.run.events import ProbeLanded, TaserCycleEnded, TaserDeployment, Zone
+from range.scenario.policy import FORCE_ORDER, Policy
+from range.analysis.digest import RunLog, feet
+from range.scenario.units import to_inches
 
 ZONES: tuple[Zone, ...] = get_args(Zone)
 

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import TextIO
 
 from range.errors import HoldfireError
-from range.events import Event, to_json
+from range.run.events import Event, to_json
 
 
 class EventLogWriter:

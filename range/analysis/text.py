@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from range.debrief import (
+from range.analysis.report import (
     ActorHits,
     BranchKeyEntry,
     DecisionReport,

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pymunk
 
-from range.actors import REACH, ActorRuntime
-from range.ballistics import BodyAt, CoverAt, Impact, Projectile
-from range.behaviour import Stimulus, cause_of, choose_target, due_transition
-from range.body import zone_centre
-from range.events import (
+from range.world.actors import REACH, ActorRuntime
+from range.world.ballistics import BodyAt, CoverAt, Impact, Projectile
+from range.world.behaviour import Stimulus, cause_of, choose_target, due_transition
+from range.world.body import zone_centre
+from range.run.events import (
     ActorStateChanged,
     BranchKey,
     BulletHit,
@@ -35,10 +35,10 @@ from range.events import (
     WeaponDropped,
     Zone,
 )
-from range.projection import Projection
-from range.scenario import Scenario
-from range.taser import Outcome, judge_pair
-from range.weapons import WEAPONS, Firearm, TaserCartridge
+from range.world.projection import Projection
+from range.scenario.model import Scenario
+from range.world.taser import Outcome, judge_pair
+from range.world.weapons import WEAPONS, Firearm, TaserCartridge
 
 STEP_S = 1 / 240
 SCENE_DEPTH_M = 300.0  # a bullet past this has left the scene

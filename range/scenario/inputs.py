@@ -11,11 +11,11 @@ from typing import Annotated, Literal, cast, get_args
 from pydantic import Field
 
 from range.errors import InputsError
-from range.events import Zone
-from range.scenario import Command, Instant, Scenario, Strict
-from range.units import parse_quantity
-from range.validation import parse_model, suggest
-from range.weapons import WeaponName
+from range.run.events import Zone
+from range.scenario.model import Command, Instant, Scenario, Strict
+from range.scenario.units import parse_quantity
+from range.scenario.validation import parse_model, suggest
+from range.world.weapons import WeaponName
 
 ZONES: tuple[Zone, ...] = get_args(Zone)
 

@@ -14,11 +14,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from range.errors import ScenarioError
-from range.events import Role, Zone
-from range.units import Dimension, parse_quantity
-from range.validation import parse_model, read_text
-from range.validation import suggest as _suggest
-from range.weapons import WeaponName
+from range.run.events import Role, Zone
+from range.scenario.units import Dimension, parse_quantity
+from range.scenario.validation import parse_model, read_text
+from range.scenario.validation import suggest as _suggest
+from range.world.weapons import WeaponName
 
 
 def _quantity(dimension: Dimension) -> BeforeValidator:

@@ -1,0 +1,2 @@
+"""Benchmarks of the scenario side, each printed beside a baseline measured in the same
+run."""
