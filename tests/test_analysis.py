@@ -8,7 +8,9 @@ import json
 import pytest
 
 from range.analysis.decisions import analyse, policy_indicator
+from range.analysis.digest import AnalysisError
 from range.analysis.report import Attack, BranchEffect, DecisionReport
+from range.analysis.text import render_text
 from range.run.events import (
     ActorStateChanged,
     BranchKey,
@@ -26,8 +28,6 @@ from range.run.events import (
     to_json,
 )
 from range.scenario.policy import Policy, parse_policy
-from range.analysis.text import render_text
-from range.analysis.digest import AnalysisError
 
 STEP = 1 / 240
 

@@ -7,7 +7,6 @@ from typing import TypeVar, get_args
 
 import pytest
 
-from range.world.engine import World
 from range.run.events import (
     ActorStateChanged,
     BulletHit,
@@ -19,6 +18,7 @@ from range.run.events import (
     TaserDeployment,
     Zone,
 )
+from range.world.engine import World
 from range.world.weapons import WEAPONS, TaserCartridge, WeaponName, spread_at
 from tests.builders import CHARGING, actor, scenario
 

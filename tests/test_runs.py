@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from range.analysis.decisions import analyse
-from range.scenario.catalogue import find, shipped_names
 from range.analysis.report import DecisionReport
-from range.run.log_writer import EventLogWriter
 from range.run.events import read_log, to_json
-from range.scenario.inputs import parse_inputs
-from range.scenario.policy import load_policy
-from range.scenario.model import Scenario, parse_scenario
+from range.run.log_writer import EventLogWriter
 from range.run.scripted import simulate
+from range.scenario.catalogue import find, shipped_names
+from range.scenario.inputs import parse_inputs
+from range.scenario.model import Scenario, parse_scenario
+from range.scenario.policy import load_policy
 
 
 def load(name: str) -> Scenario:

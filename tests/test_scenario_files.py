@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from range.scenario.catalogue import find, shipped_names
 from range.cli import main
 from range.errors import ScenarioError
+from range.scenario.catalogue import find, shipped_names
 from range.scenario.model import parse_scenario
 from tests.conftest import REPO_ROOT
 

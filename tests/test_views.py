@@ -7,11 +7,11 @@ from pathlib import Path
 import pygame
 import pytest
 
-from range.scenario.catalogue import find
 from range.cli import main
+from range.run.scripted import ScriptedRun
+from range.scenario.catalogue import find
 from range.scenario.inputs import parse_inputs
 from range.scenario.model import parse_scenario
-from range.run.scripted import ScriptedRun
 from range.views.projector import MARK_COLOURS, ZONE_COLOURS, draw
 from range.views.scene import SceneFrame, snapshot
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 
+from range.analysis.digest import ACTIVE, OfficerInput, RunLog, digest, feet, threat_level
 from range.analysis.report import (
     ABOUT,
     Attack,
@@ -39,6 +40,14 @@ from range.analysis.report import (
     ShotsAfterThreat,
     ThreatCue,
 )
+from range.analysis.weapon_use import (
+    bystander_hits,
+    firearm_to_taser,
+    hits,
+    splits,
+    taser_outcomes,
+    taser_to_firearm,
+)
 from range.run.events import (
     ActorStateChanged,
     BranchKey,
@@ -51,15 +60,6 @@ from range.run.events import (
     ThreatLevel,
 )
 from range.scenario.policy import FORCE_ORDER, Policy
-from range.analysis.digest import ACTIVE, OfficerInput, RunLog, digest, feet, threat_level
-from range.analysis.weapon_use import (
-    bystander_hits,
-    firearm_to_taser,
-    hits,
-    splits,
-    taser_outcomes,
-    taser_to_firearm,
-)
 
 
 def analyse(events: Iterable[Event], policy: Policy) -> DecisionReport:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import get_args
 
+from range.analysis.digest import RunLog, feet
 from range.analysis.report import (
     ActorHits,
     BystanderHit,
@@ -15,7 +16,6 @@ from range.analysis.report import (
 )
 from range.run.events import ProbeLanded, TaserCycleEnded, TaserDeployment, Zone
 from range.scenario.policy import FORCE_ORDER, Policy
-from range.analysis.digest import RunLog, feet
 from range.scenario.units import to_inches
 
 ZONES: tuple[Zone, ...] = get_args(Zone)

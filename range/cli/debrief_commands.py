@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from range.analysis.decisions import analyse
+from range.analysis.text import render_text
 from range.errors import HoldfireError
 from range.run.events import Event, ScenarioStarted, read_log
 from range.scenario.policy import load_policy
-from range.analysis.text import render_text
 
 
 def register(subparsers: Any, benches: dict[str, Any]) -> None:

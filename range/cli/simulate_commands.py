@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from range.analysis.decisions import analyse
-from range.scenario.catalogue import find
+from range.analysis.text import render_text
 from range.errors import HoldfireError, ScenarioError
 from range.run.log_writer import EventLogWriter
-from range.scenario.inputs import InputScript, parse_inputs
-from range.scenario.policy import load_policy, parse_policy
-from range.analysis.text import render_text
-from range.scenario.model import Scenario, load_scenario, parse_scenario
 from range.run.scripted import ScriptedRun, simulate
+from range.scenario.catalogue import find
+from range.scenario.inputs import InputScript, parse_inputs
+from range.scenario.model import Scenario, load_scenario, parse_scenario
+from range.scenario.policy import load_policy, parse_policy
 from range.scenario.validation import parse_toml, read_text
 
 

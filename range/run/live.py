@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 from hardware.clock import Clock
 from hardware.events import Shot
-from range.world.engine import World
 from range.errors import InputsError
 from range.run.events import Event
 from range.scenario.model import Scenario
+from range.world.engine import World
 from range.world.weapons import WEAPONS
 
 DEFAULT_DELAY_S = 0.05  # trigger-to-host latency of a serial replica plus fusion window

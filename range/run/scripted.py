@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from range.world.engine import STEP_S, World
 from range.run.events import Event
 from range.scenario.inputs import ScriptedInput
 from range.scenario.model import Scenario
+from range.world.engine import STEP_S, World
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from range.run.events import ShotFired
 from range.world.body import bands
 from range.world.engine import World
-from range.run.events import ShotFired
 
 # Half-widths of each zone band (m): a person seen from the front.
 HALF_WIDTHS = {"head": 0.10, "upper_torso": 0.22, "lower_torso": 0.19, "legs": 0.17,

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import pymunk
 
-from range.world.behaviour import Stimulus, pose_of
-from range.world.body import Pose, zone_at
 from range.run.events import ThreatLevel, Zone
 from range.scenario.model import Actor, State
+from range.world.behaviour import Stimulus, pose_of
+from range.world.body import Pose, zone_at
 
 FOOTPRINT_RADIUS = 0.22  # m: half a torso's width
 CONTACT_DISTANCE = 0.7  # m: a charging subject stops here, at arm's length

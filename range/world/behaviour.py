@@ -11,8 +11,8 @@ from typing import Literal
 
 import numpy as np
 
-from range.world.body import Pose
 from range.scenario.model import State, Transition
+from range.world.body import Pose
 
 StimulusKind = Literal["command", "hit", "taser", "branch"]
 

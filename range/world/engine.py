@@ -14,10 +14,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pymunk
 
-from range.world.actors import REACH, ActorRuntime
-from range.world.ballistics import BodyAt, CoverAt, Impact, Projectile
-from range.world.behaviour import Stimulus, cause_of, choose_target, due_transition
-from range.world.body import zone_centre
 from range.run.events import (
     ActorStateChanged,
     BranchKey,
@@ -35,8 +31,12 @@ from range.run.events import (
     WeaponDropped,
     Zone,
 )
-from range.world.projection import Projection
 from range.scenario.model import Scenario
+from range.world.actors import REACH, ActorRuntime
+from range.world.ballistics import BodyAt, CoverAt, Impact, Projectile
+from range.world.behaviour import Stimulus, cause_of, choose_target, due_transition
+from range.world.body import zone_centre
+from range.world.projection import Projection
 from range.world.taser import Outcome, judge_pair
 from range.world.weapons import WEAPONS, Firearm, TaserCartridge
 

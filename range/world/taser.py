@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from range.world.ballistics import Impact
 from range.run.events import TaserResult, Zone
 from range.scenario.units import to_feet, to_inches
+from range.world.ballistics import Impact
 
 
 @dataclass(frozen=True, slots=True)
