@@ -1,5 +1,13 @@
 """One exception hierarchy for the scenario side. Each message names the place (file and
-key path, or argument) and says what was expected and what was found."""
+key path, line, or argument) and says what was expected and what was found.
+
+    HoldfireError
+      ScenarioError        a scenario, inputs, policy or course file
+        InputsError        a scripted officer-inputs file
+        UnitError          a quantity with no unit, or one of the wrong dimension
+      EventLogError        an event log line that is not a known event
+        AnalysisError      a log of known events that cannot be analysed
+"""
 
 
 class HoldfireError(Exception):
@@ -12,3 +20,15 @@ class ScenarioError(HoldfireError, ValueError):
 
 class InputsError(ScenarioError):
     """A scripted officer-inputs file that cannot be used."""
+
+
+class UnitError(ScenarioError):
+    """A quantity that is not a number with a known unit of the right dimension."""
+
+
+class EventLogError(HoldfireError, ValueError):
+    """An event log line that is not a known event, or a log of a version we cannot read."""
+
+
+class AnalysisError(EventLogError):
+    """An event log that cannot be analysed (no start event, ticks out of order...)."""

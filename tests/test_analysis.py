@@ -8,9 +8,9 @@ import json
 import pytest
 
 from range.analysis.decisions import analyse, policy_indicator
-from range.analysis.digest import AnalysisError
 from range.analysis.report import Attack, BranchEffect, DecisionReport
 from range.analysis.text import render_text
+from range.errors import AnalysisError
 from range.run.events import (
     ActorStateChanged,
     BranchKey,

@@ -16,10 +16,10 @@ from range.run.events import (
     ShotFired,
     TaserCycleEnded,
     TaserDeployment,
-    Zone,
 )
+from range.vocabulary import WeaponName, Zone
 from range.world.engine import World
-from range.world.weapons import WEAPONS, TaserCartridge, WeaponName, spread_at
+from range.world.weapons import WEAPONS, TaserCartridge, spread_at
 from tests.builders import CHARGING, actor, scenario
 
 FT, IN = 0.3048, 0.0254

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from range.errors import ScenarioError
-from range.run.events import ThreatLevel
 from range.scenario.policy import load_policy, parse_policy, shipped_policy, shipped_policy_names
+from range.vocabulary import ThreatLevel
 
 MINIMAL = """
 schema_version = 1

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from range.scenario.units import UnitError, parse_quantity, to_feet, to_inches
+from range.errors import UnitError
+from range.scenario.units import parse_quantity, to_feet, to_inches
 
 
 @pytest.mark.parametrize(

@@ -52,14 +52,13 @@ from range.run.events import (
     ActorStateChanged,
     BranchKey,
     Event,
-    ForceOption,
     OfficerAttacked,
     OfficerCommand,
     ProbeLanded,
     ShotFired,
-    ThreatLevel,
 )
-from range.scenario.policy import FORCE_ORDER, Policy
+from range.scenario.policy import Policy
+from range.vocabulary import FORCE_ORDER, ForceOption, ThreatLevel
 
 
 def analyse(events: Iterable[Event], policy: Policy) -> DecisionReport:

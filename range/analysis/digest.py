@@ -10,29 +10,24 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TypeVar
 
+from range.errors import AnalysisError
 from range.run.events import (
     ActorStateChanged,
     BulletHit,
     Event,
-    EventLogError,
-    ForceOption,
     OfficerCommand,
     ProbeLanded,
     ScenarioEnded,
     ScenarioStarted,
     ShotFired,
     TaserDeployment,
-    ThreatLevel,
 )
 from range.scenario.units import to_feet
+from range.vocabulary import ForceOption, ThreatLevel
 
 EventT = TypeVar("EventT", bound=Event)
 
 ACTIVE = ThreatLevel.ACTIVE_AGGRESSION  # from here up an actor is a threat
-
-
-class AnalysisError(EventLogError):
-    """An event log that cannot be analysed (no start event, ticks out of order...)."""
 
 
 @dataclass(frozen=True, slots=True)

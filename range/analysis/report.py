@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from range.run.events import ForceOption, Role
+from range.vocabulary import ForceOption, Role
 
 ABOUT = ("Debrief indicators from the event log: facts and times for the instructor to "
          "discuss and grade. They are not a verdict on the officer's judgment.")

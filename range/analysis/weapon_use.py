@@ -4,7 +4,6 @@ outcomes and TASER/firearm transitions. Confirmed shots only (see `range.run_log
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import get_args
 
 from range.analysis.digest import RunLog, feet
 from range.analysis.report import (
@@ -14,12 +13,10 @@ from range.analysis.report import (
     TaserOutcome,
     Transition,
 )
-from range.run.events import ProbeLanded, TaserCycleEnded, TaserDeployment, Zone
-from range.scenario.policy import FORCE_ORDER, Policy
+from range.run.events import ProbeLanded, TaserCycleEnded, TaserDeployment
+from range.scenario.policy import Policy
 from range.scenario.units import to_inches
-
-ZONES: tuple[Zone, ...] = get_args(Zone)
-
+from range.vocabulary import FORCE_ORDER, ZONES
 
 # A longer pause between two shots of one weapon family starts a new string of fire: the
 # time between strings is a decision, not a split.

@@ -14,36 +14,10 @@ import dataclasses
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import IntEnum
-from typing import Any, ClassVar, Literal, TypeAlias
+from typing import Any, ClassVar
 
-from range.errors import HoldfireError
-
-
-class ThreatLevel(IntEnum):
-    """Ordered threat levels; a rise is a threat cue."""
-
-    COMPLIANT = 0
-    PASSIVE_RESISTANCE = 1
-    ACTIVE_AGGRESSION = 2
-    DEADLY_FORCE = 3
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def from_label(cls, label: str) -> ThreatLevel:
-        return cls[label.upper()]
-
-
-Role = Literal["subject", "bystander"]
-ForceOption = Literal["verbal", "taser", "firearm"]
-Zone = Literal["head", "upper_torso", "lower_torso", "legs", "arms"]
-TaserResult = Literal[
-    "effective", "miss", "one_probe", "short_spread", "clothing", "out_of_range", "resisted"
-]
-Point2: TypeAlias = tuple[float, float]
+from range.errors import EventLogError
+from range.vocabulary import ForceOption, Point2, Role, TaserResult, Zone
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -202,10 +176,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         OfficerAttacked, ScenarioEnded,
     )
 }
-
-
-class EventLogError(HoldfireError, ValueError):
-    """An event log line that is not a known event."""
 
 
 def _plain(value: Any) -> Any:

@@ -6,18 +6,15 @@ is aimed at where he is drawn at that moment) or at a fixed projector pixel."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, cast, get_args
+from typing import Annotated, Literal, cast
 
 from pydantic import Field
 
 from range.errors import InputsError
-from range.run.events import Zone
-from range.scenario.model import Command, Instant, Scenario, Strict
+from range.scenario.model import Instant, Scenario, Strict
 from range.scenario.units import parse_quantity
 from range.scenario.validation import parse_model, suggest
-from range.world.weapons import WeaponName
-
-ZONES: tuple[Zone, ...] = get_args(Zone)
+from range.vocabulary import ZONES, Command, WeaponName, Zone
 
 
 class ScriptedInput(Strict):

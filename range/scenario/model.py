@@ -14,11 +14,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from range.errors import ScenarioError
-from range.run.events import Role, Zone
 from range.scenario.units import Dimension, parse_quantity
 from range.scenario.validation import parse_model, read_text
 from range.scenario.validation import suggest as _suggest
-from range.world.weapons import WeaponName
+from range.vocabulary import Action, Command, HeldObject, Role, ThreatLabel, WeaponName, Zone
 
 
 def _quantity(dimension: Dimension) -> BeforeValidator:
@@ -33,19 +32,6 @@ Instant = Annotated[float, _quantity("time"), Field(ge=0, le=3600)]
 Speed = Annotated[float, _quantity("speed"), Field(gt=0, le=12.5)]  # Bolt peaked at 12.4 m/s
 PersonHeight = Annotated[float, _quantity("length"), Field(ge=0.5, le=2.5)]
 Thickness = Annotated[float, _quantity("length"), Field(ge=0, le=0.3)]
-
-Action = Literal[
-    "idle", "walk_to", "approach", "comply", "kneel", "draw", "aim", "fire",
-    "charge", "attack", "flee", "drop_weapon", "down",
-]
-ThreatLabel = Literal["compliant", "passive_resistance", "active_aggression", "deadly_force"]
-ActorWeapon = Literal["none", "knife", "handgun", "phone", "bat"]
-
-# Verbal commands an officer can give; transitions and inputs must use these names.
-Command = Literal[
-    "police", "stop", "show-hands", "drop-weapon", "get-down", "step-back", "turn-around",
-    "dont-move", "talk",
-]
 
 # Default speeds per moving action (m/s): walking pace, the Tueller charge (21 ft in
 # 1.5 s, domain-facts C.3), a running flight.
@@ -132,7 +118,7 @@ class Actor(Strict):
         if isinstance(self.clothing, float):
             return self.clothing
         return self.clothing.get(zone, 0.0) if zone is not None else 0.0
-    weapon: ActorWeapon = "none"
+    weapon: HeldObject = "none"
     taser_resistance: Annotated[float, Field(ge=0, le=1)] = 0.0
     initial: str
     states: dict[str, State]

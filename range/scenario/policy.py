@@ -31,11 +31,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from range.errors import ScenarioError
-from range.run.events import ForceOption, ThreatLevel
 from range.scenario.validation import parse_model, read_text, suggest
-
-# Least to most force: the order the "more/less force than expected" indicators use.
-FORCE_ORDER: tuple[ForceOption, ...] = ("verbal", "taser", "firearm")
+from range.vocabulary import ForceOption, ThreatLevel
 
 REFERENCE_LABELS: dict[str, str] = {
     "simple_reaction": "simple reaction",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from range.errors import UnitError
+
 Dimension = Literal["length", "time", "speed", "angle"]
 
 # Factor to the SI unit of each dimension (m, s, m/s, rad).
@@ -18,10 +20,6 @@ UNITS: dict[Dimension, dict[str, float]] = {
 }
 
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zA-Z/]+)\s*$")
-
-
-class UnitError(ValueError):
-    """A quantity that is not a number with a known unit of the right dimension."""
 
 
 def parse_quantity(value: object, dimension: Dimension) -> float:

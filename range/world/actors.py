@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pymunk
 
-from range.run.events import ThreatLevel, Zone
 from range.scenario.model import Actor, State
+from range.vocabulary import ThreatLevel, Zone
 from range.world.behaviour import Stimulus, pose_of
 from range.world.body import Pose, zone_at
 

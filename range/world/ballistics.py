@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pymunk
 
-from range.run.events import Zone
+from range.vocabulary import Zone
 from range.world.projection import Ray
 
 # What the world tells the flight about a shape the track crosses.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from range.run.events import Zone
+from range.vocabulary import Zone
 
 Pose = Literal["standing", "hands_up", "kneeling", "down"]
 

@@ -29,9 +29,9 @@ from range.run.events import (
     TaserCycleEnded,
     TaserDeployment,
     WeaponDropped,
-    Zone,
 )
 from range.scenario.model import Scenario
+from range.vocabulary import Zone
 from range.world.actors import REACH, ActorRuntime
 from range.world.ballistics import BodyAt, CoverAt, Impact, Projectile
 from range.world.behaviour import Stimulus, cause_of, choose_target, due_transition

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from range.run.events import TaserResult, Zone
 from range.scenario.units import to_feet, to_inches
+from range.vocabulary import TaserResult, Zone
 from range.world.ballistics import Impact
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
 
-from range.run.events import ForceOption
+from range.vocabulary import ForceOption
 
 FT = 0.3048
 
@@ -44,7 +43,6 @@ class TaserCartridge:
 
 
 Weapon = Firearm | TaserCartridge
-WeaponName = Literal["pistol", "x26", "x26-25ft", "taser7-cq", "taser7-so", "taser10"]
 
 
 def _deg(value: float) -> float:
