@@ -11,6 +11,7 @@ from range.analysis.decisions import analyse, policy_indicator
 from range.analysis.report import Attack, BranchEffect, DecisionReport
 from range.analysis.text import render_text
 from range.errors import AnalysisError
+from range.run.codec import read_log, to_json
 from range.run.events import (
     ActorStateChanged,
     BranchKey,
@@ -24,8 +25,6 @@ from range.run.events import (
     ShotFired,
     TaserCycleEnded,
     TaserDeployment,
-    read_log,
-    to_json,
 )
 from range.scenario.policy import Policy, parse_policy
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from range.cli import main
-from range.run.events import read_log
+from range.run.codec import read_log
 from tests.conftest import REPO_ROOT
 
 

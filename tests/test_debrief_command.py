@@ -10,13 +10,13 @@ import pytest
 
 from range.cli.debrief_commands import register
 from range.errors import HoldfireError
+from range.run.codec import to_json
 from range.run.events import (
     ActorStateChanged,
     Event,
     ScenarioEnded,
     ScenarioStarted,
     ShotFired,
-    to_json,
 )
 
 STEP = 1 / 240

@@ -70,7 +70,7 @@ def test_a_charging_subject_meets_the_probes_half_a_metre_closer() -> None:
     # His front is 21 ft + 0.5 m away at the trigger pull: they meet near 21 ft.
     world = World(scenario(actor(position=(0.0, 8.0), states=CHARGING)), seed=1)
     run_until(world, (8.0 - 0.22 - 21 * FT - 0.5) / 4.3)
-    start = world.actors[0].distance()
+    start = world.snapshot().actor("subject").distance_m
     world.fire("x26-25ft", world.aim_point("subject", "lower_torso"))
     run_until(world, 1.0)
     top = next(p for p in of(world.events, ProbeLanded) if p.probe == 0)

@@ -8,7 +8,7 @@ import pytest
 
 from range.analysis.decisions import analyse
 from range.analysis.report import DecisionReport
-from range.run.events import read_log, to_json
+from range.run.codec import read_log, to_json
 from range.run.log_writer import EventLogWriter
 from range.run.scripted import simulate
 from range.scenario.catalogue import find, shipped_names
@@ -24,7 +24,7 @@ def load(name: str) -> Scenario:
 def run_to_log(name: str, script: str | None, seed: int, path: Path) -> bytes:
     scenario = load(name)
     inputs = parse_inputs(*find(f"{name}-{script}", "inputs"), scenario).input if script else []
-    with EventLogWriter(path, 1 / 240) as log:
+    with EventLogWriter(path) as log:
         simulate(scenario, inputs, seed, sink=log.write)
     return path.read_bytes()
 
@@ -57,7 +57,7 @@ def test_the_log_reads_back_into_the_same_events(tmp_path: Path) -> None:
 def test_a_failed_run_leaves_only_a_partial_log(tmp_path: Path) -> None:
     path = tmp_path / "run.jsonl"
     scenario = load("knife-charge")
-    with pytest.raises(RuntimeError), EventLogWriter(path, 1 / 240) as log:
+    with pytest.raises(RuntimeError), EventLogWriter(path) as log:
         world = simulate(scenario, [], 0, sink=log.write)
         raise RuntimeError(f"crash after {len(world.events)} events")
     assert not path.exists()

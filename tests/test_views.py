@@ -13,13 +13,13 @@ from range.scenario.catalogue import find
 from range.scenario.inputs import parse_inputs
 from range.scenario.model import parse_scenario
 from range.views.projector import MARK_COLOURS, ZONE_COLOURS, draw
-from range.views.scene import SceneFrame, snapshot
+from range.views.scene import SceneFrame, scene_frame
 
 
 def frame_at(name: str, script: str, seconds: float) -> SceneFrame:
     scenario = parse_scenario(*find(name))
     inputs = parse_inputs(*find(f"{name}-{script}", "inputs"), scenario).input
-    return snapshot(ScriptedRun(scenario, inputs, 0).advance_to(seconds))
+    return scene_frame(ScriptedRun(scenario, inputs, 0).advance_to(seconds).snapshot())
 
 
 def centre(rect: tuple[float, float, float, float]) -> tuple[int, int]:

@@ -10,7 +10,8 @@ from typing import Any
 from range.analysis.decisions import analyse
 from range.analysis.text import render_text
 from range.errors import HoldfireError
-from range.run.events import Event, ScenarioStarted, read_log
+from range.run.codec import read_log
+from range.run.events import Event, ScenarioStarted
 from range.scenario.policy import load_policy
 
 

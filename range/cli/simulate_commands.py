@@ -1,4 +1,6 @@
-"""`holdfire check`, `holdfire simulate` and `holdfire bench engine`."""
+"""`holdfire check`, `holdfire simulate`, `holdfire render` and `holdfire bench engine`.
+
+Modules that do the work are imported by the handlers, so building the parser stays cheap."""
 
 from __future__ import annotations
 
@@ -8,18 +10,11 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from range.analysis.decisions import analyse
-from range.analysis.text import render_text
-from range.errors import HoldfireError, ScenarioError
-from range.run.log_writer import EventLogWriter
-from range.run.scripted import ScriptedRun, simulate
-from range.scenario.catalogue import find
-from range.scenario.inputs import InputScript, parse_inputs
-from range.scenario.model import Scenario, load_scenario, parse_scenario
-from range.scenario.policy import load_policy, parse_policy
-from range.scenario.validation import parse_toml, read_text
+if TYPE_CHECKING:
+    from range.scenario.inputs import InputScript
+    from range.scenario.model import Scenario
 
 
 def register(subparsers: Any, benches: dict[str, Any]) -> None:
@@ -50,29 +45,26 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
     benches["engine"] = bench_engine
 
 
-def load_scenario_arg(name_or_path: str) -> tuple[Scenario, Path | None]:
-    path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
-        return load_scenario(path), path.parent
-    return parse_scenario(*find(name_or_path)), None
-
-
-def load_inputs_arg(name_or_path: str, scenario: Scenario) -> InputScript:
-    path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
-        return parse_inputs(read_text(path), str(path), scenario)
-    return parse_inputs(*find(f"{scenario.id}-{name_or_path}", "inputs"), scenario)
-
-
 def run_simulate(args: argparse.Namespace) -> int:
+    from range.analysis.decisions import analyse
+    from range.analysis.text import render_text
+    from range.run.log_writer import EventLogWriter
+    from range.run.provenance import provenance
+    from range.run.scripted import simulate
+    from range.scenario.catalogue import load_scenario_arg
+    from range.scenario.policy import load_policy
+
     scenario, base = load_scenario_arg(args.scenario)
     policy = load_policy(scenario.policy, base)
-    inputs = load_inputs_arg(args.inputs, scenario).input if args.inputs else []
+    script = _script(args.inputs, scenario, base)
+    origin = provenance(scenario, "script" if script else "none", time.monotonic_ns(),
+                        inputs=script, policy=policy)
+    inputs = script.input if script else []
     if args.log is not None:
-        with EventLogWriter(args.log, 1 / 240) as log:
-            world = simulate(scenario, inputs, args.seed, sink=log.write)
+        with EventLogWriter(args.log) as log:
+            world = simulate(scenario, inputs, args.seed, sink=log.write, provenance=origin)
     else:
-        world = simulate(scenario, inputs, args.seed)
+        world = simulate(scenario, inputs, args.seed, provenance=origin)
     report = analyse(world.events, policy)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
@@ -81,24 +73,36 @@ def run_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _script(name: str | None, scenario: Scenario, base: Path | None) -> InputScript | None:
+    from range.scenario.catalogue import load_inputs_arg
+
+    return load_inputs_arg(name, scenario, base) if name else None
+
+
 def run_render(args: argparse.Namespace) -> int:
     # pygame prints a banner on import unless asked not to; the CLI's output is the report.
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from range.errors import ScenarioError
+    from range.run.scripted import ScriptedRun
+    from range.scenario.catalogue import load_scenario_arg
     from range.views.projector import render_png
-    from range.views.scene import snapshot
+    from range.views.scene import scene_frame
 
-    scenario, _ = load_scenario_arg(args.scenario)
-    inputs = load_inputs_arg(args.inputs, scenario).input if args.inputs else []
+    scenario, base = load_scenario_arg(args.scenario)
+    script = _script(args.inputs, scenario, base)
+    inputs = script.input if script else []
     if not 0.0 <= args.at <= scenario.duration:
         raise ScenarioError(f"--at: expected a time between 0 and the scenario's "
                             f"{scenario.duration:g} s, found {args.at:g}")
     world = ScriptedRun(scenario, inputs, args.seed).advance_to(args.at)
-    render_png(snapshot(world), str(args.out))
+    render_png(scene_frame(world.snapshot()), str(args.out))
     print(f"wrote {args.out} ({scenario.id} at {world.time_s:.3f} s)")
     return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from range.errors import HoldfireError
+
     failures = 0
     for path in args.files:
         try:
@@ -111,6 +115,12 @@ def run_check(args: argparse.Namespace) -> int:
 
 def check_file(path: Path) -> str:
     """Validate one file of any kind; a one-line summary of what it holds."""
+    from range.errors import ScenarioError
+    from range.scenario.inputs import parse_inputs
+    from range.scenario.model import load_scenario
+    from range.scenario.policy import load_policy, parse_policy
+    from range.scenario.validation import parse_toml, read_text
+
     text = read_text(path)
     data = parse_toml(text, str(path))
     if "actors" in data:
@@ -129,6 +139,10 @@ def check_file(path: Path) -> str:
 
 
 def _scenario_for_inputs(path: Path, data: dict[str, Any]) -> Scenario:
+    from range.errors import ScenarioError
+    from range.scenario.catalogue import find
+    from range.scenario.model import load_scenario, parse_scenario
+
     name = data.get("scenario")
     if not isinstance(name, str):
         raise ScenarioError(f"{path}: scenario: expected the id of the scenario these inputs "
@@ -140,41 +154,9 @@ def _scenario_for_inputs(path: Path, data: dict[str, Any]) -> Scenario:
 
 
 def bench_engine(args: argparse.Namespace) -> int:
-    """Simulated seconds per wall-clock second for 1, 10 and 50 actors."""
-    from range.bench.engine import crowd_scenario
+    """Simulated seconds per wall-clock second of busy scenes of 1, 10 and 50 actors."""
+    from range.bench.engine import run_bench
 
-    budget = args.seconds or 3.0
-    print("Baseline: a bare pymunk space with the same bodies, stepped at the same rate.")
-    print("actors  sim s  wall s  sim s per wall s  bare pymunk  share of bare speed"
-          "  (target: >= 100x real time with 10 actors)")
-    for count in (1, 10, 50):
-        scenario = crowd_scenario(count)
-        started = time.perf_counter()
-        world = simulate(scenario, [], seed=0)
-        wall = time.perf_counter() - started
-        simulated = world.tick * world.step_s
-        bare = bare_pymunk_speed(count, world.tick, world.step_s)
-        speed = simulated / wall
-        print(f"{count:6d}  {simulated:5.1f}  {wall:6.3f}  {speed:16.0f}  {bare:11.0f}"
-              f"  {speed / bare:18.2f}")
-        if wall > budget:
-            break
+    for line in run_bench(args.seconds or 3.0):
+        print(line, flush=True)
     return 0
-
-
-def bare_pymunk_speed(count: int, ticks: int, step_s: float) -> float:
-    """Simulated seconds per wall second of pymunk alone: the floor under the engine."""
-    import math
-
-    import pymunk
-
-    space = pymunk.Space()
-    for index in range(count):
-        body = pymunk.Body(80.0, math.inf)
-        body.position = (index * 1.0, 10.0)
-        body.velocity = (0.0, -1.0)
-        space.add(body, pymunk.Circle(body, 0.22))
-    started = time.perf_counter()
-    for _ in range(ticks):
-        space.step(step_s)
-    return ticks * step_s / (time.perf_counter() - started)

@@ -1,23 +1,29 @@
-"""Typed world events and their JSONL form.
+"""Typed world events: the vocabulary of the event log (`range.run.codec` writes and
+reads them).
 
 Everything that happens in a run is one of these, stamped with the simulation tick where
 it happened (time = tick x step). Within a tick, events are logged in cause order: an
 officer input comes before the state changes and impacts it causes, and the analysis
-relies on that order. The event log is one JSON object per line, keys in a
-fixed order, so the same scenario, seed and inputs give a byte-identical log. The
-analysis reads the log alone: it never looks at the engine.
+relies on that order. The analysis reads the log alone: it never looks at the engine.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
-from range.errors import EventLogError
-from range.vocabulary import ForceOption, Point2, Role, TaserResult, Zone
+from pydantic import ConfigDict
+
+from range.vocabulary import (
+    Command,
+    ForceOption,
+    Point2,
+    Role,
+    TaserResult,
+    WeaponName,
+    Zone,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -25,11 +31,41 @@ class Event:
     """Base: `tick` is the simulation tick where the event happened."""
 
     kind: ClassVar[str] = ""
+    # How the log reader checks each line against these types: exact types, finite numbers.
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(strict=True, allow_inf_nan=False)
     tick: int
+
+
+LOG_VERSION = "1.1"  # major.minor: a reader takes any minor of its major
+InputSource = Literal["script", "mouse", "rig", "none"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Provenance:
+    """Where a run came from, written into its first event. Hashes are SHA-256 of the
+    validated content (so a comment or a reformatted file keeps its hash); the wall-clock
+    start is paired with the monotonic time it was read at, so every stamp in a session
+    can be put on the calendar."""
+
+    holdfire_version: str = ""
+    scenario_sha256: str = ""
+    inputs_sha256: str | None = None
+    policy_sha256: str | None = None
+    input_source: InputSource = "script"
+    rig: str | None = None
+    calibration: str | None = None
+    wall_start: str = ""  # ISO 8601, UTC
+    mono_origin_ns: int = 0  # host monotonic time at the run's tick 0
+
+    def fields(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScenarioStarted(Event):
+    """The first event of every log: what ran, with which seed, and where it came from.
+    Fields after `actors` came with log version 1.1; a 1.0 log reads them as unknown."""
+
     kind: ClassVar[str] = "scenario_started"
     scenario: str
     title: str
@@ -37,6 +73,20 @@ class ScenarioStarted(Event):
     step_s: float
     policy: str
     actors: dict[str, Role]
+    log_version: str = "1.0"
+    holdfire_version: str = ""
+    scenario_sha256: str = ""
+    inputs_sha256: str | None = None
+    policy_sha256: str | None = None
+    input_source: InputSource | None = None
+    rig: str | None = None
+    calibration: str | None = None
+    wall_start: str = ""
+    mono_origin_ns: int = 0
+
+    def provenance(self) -> Provenance:
+        return Provenance(**{f.name: getattr(self, f.name)
+                             for f in dataclasses.fields(Provenance)})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,7 +111,7 @@ class OfficerCommand(Event):
     """A verbal command from the officer (force option "verbal")."""
 
     kind: ClassVar[str] = "officer_command"
-    command: str
+    command: Command
     distances: dict[str, float] = field(default_factory=dict)  # each actor's, at the command
 
 
@@ -80,7 +130,7 @@ class ShotFired(Event):
 
     kind: ClassVar[str] = "shot_fired"
     shot: int
-    weapon: str
+    weapon: WeaponName
     force: ForceOption
     point: Point2 | None
     replica: str | None = None
@@ -176,46 +226,3 @@ EVENT_TYPES: dict[str, type[Event]] = {
         OfficerAttacked, ScenarioEnded,
     )
 }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, 6)  # fixed precision keeps logs byte-identical and readable
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
-def to_json(event: Event, step_s: float) -> str:
-    """One log line: type, tick, time in seconds, then the event's own fields."""
-    record: dict[str, Any] = {"type": event.kind, "tick": event.tick,
-                              "t": round(event.tick * step_s, 6)}
-    for f in dataclasses.fields(event):
-        if f.name != "tick":
-            value = getattr(event, f.name)
-            # The step is kept exact: every time in the analysis is tick x step.
-            record[f.name] = value if f.name == "step_s" else _plain(value)
-    return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
-
-
-def from_json(line: str, where: str = "event log") -> Event:
-    """Parse one log line back into its event."""
-    try:
-        record = json.loads(line)
-        cls = EVENT_TYPES[record.pop("type")]
-        record.pop("t", None)
-        for name in ("point", "position"):
-            if isinstance(record.get(name), list):
-                record[name] = tuple(record[name])
-        return cls(**record)
-    except (ValueError, KeyError, TypeError) as exc:
-        found = f"{line[:80]!r} ({exc})"
-        raise EventLogError(f"{where}: expected an event object, found {found}") from exc
-
-
-def read_log(lines: Iterable[str], where: str = "event log") -> Iterator[Event]:
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            yield from_json(line, f"{where}:{number}")

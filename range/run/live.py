@@ -11,39 +11,32 @@ stamped when the operator gives them."""
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from hardware.clock import Clock
 from hardware.events import Shot
 from range.errors import InputsError
-from range.run.events import Event
+from range.run.events import Event, Provenance
+from range.run.queue import Branch, Fire, Input, InputQueue, Say
 from range.scenario.model import Scenario
+from range.vocabulary import Command
 from range.world.engine import World
 from range.world.weapons import WEAPONS
 
 DEFAULT_DELAY_S = 0.05  # trigger-to-host latency of a serial replica plus fusion window
 
 
-@dataclass(order=True, slots=True)
-class _Queued:
-    tick: int
-    arrival: int
-    apply: Callable[[World], None] = field(compare=False)
-
-
 class LiveSession:
     def __init__(self, scenario: Scenario, seed: int, clock: Clock,
                  delay_s: float = DEFAULT_DELAY_S,
-                 sink: Callable[[Event], None] | None = None) -> None:
-        self.world = World(scenario, seed, on_event=sink)
+                 sink: Callable[[Event], None] | None = None,
+                 provenance: Provenance | None = None) -> None:
         self.clock = clock
-        self.delay_ns = round(delay_s * 1e9)
         self.start_ns = clock.now_ns()
+        self.world = World(scenario, seed, provenance=provenance, on_event=sink)
+        self.delay_ns = round(delay_s * 1e9)
         self.late_shots = 0
-        self._queue: list[_Queued] = []
-        self._arrivals = 0
+        self._queue = InputQueue()
 
     def tick_at(self, t_ns: int) -> int:
         return max(0, round((t_ns - self.start_ns) / 1e9 / self.world.step_s))
@@ -55,31 +48,20 @@ class LiveSession:
         tick = self.tick_at(shot.t_ns)
         if tick < self.world.tick:
             self.late_shots += 1
-            tick = self.world.tick
-        self._push(tick, lambda world: _fire(world, shot))
+        self._push(tick, Fire(shot.weapon, shot.point, shot.replica_id,  # type: ignore[arg-type]
+                              shot.confirmed))
 
-    def command(self, name: str) -> None:
-        self._push(self.tick_at(self.clock.now_ns()), lambda world: world.command(name))
+    def command(self, name: Command) -> None:
+        self._push(self.tick_at(self.clock.now_ns()), Say(name))
 
     def branch(self, key: str, operator: str) -> None:
-        self._push(self.tick_at(self.clock.now_ns()),
-                   lambda world: world.branch(key, operator))
+        self._push(self.tick_at(self.clock.now_ns()), Branch(key, operator))
 
     def pump(self) -> int:
         """Step the world up to the clock less the delay; the number of steps taken."""
-        target = self.tick_at(self.clock.now_ns() - self.delay_ns)
-        steps = 0
-        while not self.world.ended and self.world.tick < target:
-            while self._queue and self._queue[0].tick <= self.world.tick:
-                heapq.heappop(self._queue).apply(self.world)
-            self.world.step()
-            steps += 1
-        return steps
+        before = self.world.tick
+        self._queue.drive(self.world, self.tick_at(self.clock.now_ns() - self.delay_ns))
+        return self.world.tick - before
 
-    def _push(self, tick: int, apply: Callable[[World], None]) -> None:
-        self._arrivals += 1
-        heapq.heappush(self._queue, _Queued(max(tick, self.world.tick), self._arrivals, apply))
-
-
-def _fire(world: World, shot: Shot) -> None:
-    world.fire(shot.weapon, shot.point, replica=shot.replica_id, confirmed=shot.confirmed)
+    def _push(self, tick: int, item: Input) -> None:
+        self._queue.push(max(tick, self.world.tick), item)

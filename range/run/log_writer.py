@@ -12,14 +12,18 @@ from types import TracebackType
 from typing import TextIO
 
 from range.errors import HoldfireError
-from range.run.events import Event, to_json
+from range.run.codec import to_json
+from range.run.events import Event, ScenarioStarted
 
 
 class EventLogWriter:
-    def __init__(self, path: Path, step_s: float) -> None:
+    """Writes a run's events; the first must be `scenario_started`, whose step times the
+    rest."""
+
+    def __init__(self, path: Path) -> None:
         self.path = path
         self.partial = path.with_name(path.name + ".partial")
-        self.step_s = step_s
+        self.step_s: float | None = None
         self._file: TextIO | None = None
 
     def __enter__(self) -> EventLogWriter:
@@ -31,6 +35,11 @@ class EventLogWriter:
 
     def write(self, event: Event) -> None:
         assert self._file is not None, "write() outside a with-block"
+        if isinstance(event, ScenarioStarted):
+            self.step_s = event.step_s
+        if self.step_s is None:
+            raise HoldfireError(f"{self.path}: expected scenario_started as the first event, "
+                                f"found {event.kind}")
         self._file.write(to_json(event, self.step_s) + "\n")
         self._file.flush()
 

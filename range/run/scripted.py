@@ -1,68 +1,57 @@
-"""A run: a scenario world driven by officer inputs, every event handed to a sink."""
+"""A scripted run: a scenario world driven by an inputs script, headless, as fast as the
+machine allows (`holdfire simulate`), every event handed to a sink."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
-from range.run.events import Event
+from range.run.events import Event, Provenance
+from range.run.queue import Branch, Fire, FireAt, Input, InputQueue, Say
 from range.scenario.inputs import ScriptedInput
 from range.scenario.model import Scenario
-from range.world.engine import STEP_S, World
+from range.world.engine import World
 
 
-@dataclass(frozen=True, slots=True)
-class TimedInput:
-    tick: int
-    item: ScriptedInput
-
-
-def schedule(inputs: Sequence[ScriptedInput], step_s: float = STEP_S) -> list[TimedInput]:
-    """Inputs on the tick grid, in time order; equal times keep their file order."""
-    timed = [TimedInput(round(item.at / step_s), item) for item in inputs]
-    return sorted(timed, key=lambda t: t.tick)
-
-
-def apply(world: World, item: ScriptedInput) -> None:
+def script_input(item: ScriptedInput) -> Input:
+    """One line of an inputs script as an input to the world."""
     if item.command is not None:
-        world.command(item.command)
-    elif item.branch is not None:
-        world.branch(item.branch, item.operator)
-    elif item.fire is not None:
-        world.fire(item.fire, _point(world, item))
-
-
-def _point(world: World, item: ScriptedInput) -> tuple[float, float] | None:
-    if item.point is not None:
-        return item.point
+        return Say(item.command)
+    if item.branch is not None:
+        return Branch(item.branch, item.operator)
+    assert item.fire is not None, "parse_inputs checked one of command, branch or fire"
     target = item.aim_target()
-    if target is None:
-        return None  # off the screen
-    return world.aim_point(*target, item.offset_m())
+    if target is not None:
+        return FireAt(item.fire, *target, item.offset_m())
+    return Fire(item.fire, item.point)  # a fixed pixel, or None: off the screen
+
+
+def script_queue(inputs: Sequence[ScriptedInput], step_s: float) -> InputQueue:
+    """The script on the tick grid; inputs at one time keep their file order."""
+    queue = InputQueue()
+    for item in inputs:
+        queue.push(round(item.at / step_s), script_input(item))
+    return queue
 
 
 class ScriptedRun:
     """A world stepped forward with its scripted inputs applied on their ticks."""
 
     def __init__(self, scenario: Scenario, inputs: Sequence[ScriptedInput], seed: int,
-                 sink: Callable[[Event], None] | None = None) -> None:
-        self.world = World(scenario, seed, on_event=sink)
-        self._pending = schedule(inputs, self.world.step_s)
-        self._next = 0
+                 sink: Callable[[Event], None] | None = None,
+                 provenance: Provenance | None = None) -> None:
+        self.world = World(scenario, seed, provenance=provenance, on_event=sink)
+        self._queue = script_queue(inputs, self.world.step_s)
 
     def advance_to(self, seconds: float) -> World:
         """Step until `seconds` of simulated time have passed, or the scenario ended."""
         world = self.world
-        while not world.ended and world.time_s < seconds - 1e-9:
-            while (self._next < len(self._pending)
-                   and self._pending[self._next].tick <= world.tick):
-                apply(world, self._pending[self._next].item)
-                self._next += 1
-            world.step()
+        self._queue.drive(world, math.ceil((seconds - 1e-9) / world.step_s))
         return world
 
 
 def simulate(scenario: Scenario, inputs: Sequence[ScriptedInput], seed: int,
-             sink: Callable[[Event], None] | None = None) -> World:
-    """Run the scenario to its end, headless, as fast as the machine allows."""
-    return ScriptedRun(scenario, inputs, seed, sink).advance_to(scenario.duration)
+             sink: Callable[[Event], None] | None = None,
+             provenance: Provenance | None = None) -> World:
+    """Run the scenario to its end."""
+    return ScriptedRun(scenario, inputs, seed, sink, provenance).advance_to(scenario.duration)

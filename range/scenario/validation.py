@@ -6,6 +6,7 @@ path, what was expected, what was found, and the nearest valid name for a typo."
 from __future__ import annotations
 
 import difflib
+import hashlib
 import tomllib
 import types
 import typing
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pydantic_core
 from pydantic import BaseModel, ValidationError
 
 from range.errors import ScenarioError
@@ -157,3 +159,10 @@ def _unwrap(annotation: Any) -> list[Any]:
 
 def _is_model(candidate: Any) -> bool:
     return isinstance(candidate, type) and issubclass(candidate, BaseModel)
+
+
+def content_hash(model: object) -> str:
+    """SHA-256 of a validated model's content (a pydantic model or a dataclass, less any
+    `source` path): the same for a file moved, reformatted or commented, different for
+    any change in what it says."""
+    return hashlib.sha256(pydantic_core.to_json(model, exclude={"source"})).hexdigest()

@@ -1,4 +1,11 @@
-"""Actors at run time: a pymunk body driven by the actor's behaviour state."""
+"""Actors at run time: a pymunk body driven by the actor's behaviour state.
+
+An actor is looked at only when something it reads may have changed: a stimulus arrived,
+a timed trigger is due, its distance may have crossed a threshold, an attack is due, or it
+is touching another body. Between those ticks its velocity holds (nothing else acts on a
+body in this world), so the engine's cost per tick does not grow with idle or coasting
+actors. `next_look` plans the next such tick conservatively: early is harmless, late is not.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ from dataclasses import dataclass, field
 import pymunk
 
 from range.scenario.model import Actor, State
-from range.vocabulary import ThreatLevel, Zone
+from range.vocabulary import HeldObject, ThreatLevel, Zone
 from range.world.behaviour import Stimulus, pose_of
 from range.world.body import Pose, zone_at
 
@@ -16,6 +23,8 @@ FOOTPRINT_RADIUS = 0.22  # m: half a torso's width
 CONTACT_DISTANCE = 0.7  # m: a charging subject stops here, at arm's length
 REACH = 1.0  # m: a strike or stab lands within this distance
 MASS = 80.0  # kg
+ARRIVED_M = 0.02  # a walk ends this close to its target
+NEVER = 1 << 62  # a tick that never comes
 
 
 @dataclass(slots=True)
@@ -25,16 +34,18 @@ class ActorRuntime:
     shape: pymunk.Circle
     state_name: str
     entered_tick: int
-    weapon: str
+    weapon: HeldObject
     stimuli: list[Stimulus] = field(default_factory=list)
     next_attack_tick: int = 0
     nmi_until_tick: int = -1
-    # Position read from pymunk once per step: reading a body's position is costly.
+    look_tick: int = 0  # the next tick the engine must look at this actor
+    touching: int = 0  # bodies in contact now: steered every tick while > 0
+    velocity: tuple[float, float] = (0.0, 0.0)  # as last set on the body
+    facing: float = 0.0  # heading on the ground plane, rad (0 = +x)
+    # Position read from pymunk at most once per tick: reading a body's position is costly.
     x: float = 0.0
     y: float = 0.0
-
-    def sync(self) -> None:
-        self.x, self.y = self.body.position
+    synced: int = -1  # the world's step count when x, y were read
 
     @classmethod
     def create(cls, spec: Actor) -> ActorRuntime:
@@ -43,8 +54,15 @@ class ActorRuntime:
         shape = pymunk.Circle(body, FOOTPRINT_RADIUS)
         shape.friction = 0.0
         actor = cls(spec, body, shape, spec.initial, 0, spec.weapon)
-        actor.sync()
+        actor.sync(0)
+        actor.facing = _heading(-actor.x, -actor.y, 0.0)
         return actor
+
+    def sync(self, generation: int) -> None:
+        """Read the body's position unless it was read since the world last stepped."""
+        if self.synced != generation:
+            self.x, self.y = self.body.position
+            self.synced = generation
 
     @property
     def id(self) -> str:
@@ -75,6 +93,17 @@ class ActorRuntime:
     def incapacitated(self, tick: int) -> bool:
         return tick < self.nmi_until_tick
 
+    def move(self, tick: int) -> None:
+        """Set the body's velocity to what the action asks for now, and face that way
+        (or face the officer when standing)."""
+        self.velocity = self.desired_velocity(tick)
+        self.body.velocity = self.velocity
+        vx, vy = self.velocity
+        if vx or vy:
+            self.facing = math.atan2(vy, vx)
+        elif self.state.action != "flee":
+            self.facing = _heading(-self.x, -self.y, self.facing)
+
     def desired_velocity(self, tick: int) -> tuple[float, float]:
         """Velocity the current action asks for (m/s, ground plane)."""
         if self.incapacitated(tick):
@@ -85,7 +114,7 @@ class ActorRuntime:
         speed = state.speed_or_default()
         if state.action == "walk_to" and state.target is not None:
             dx, dy = state.target[0] - x, state.target[1] - y
-            return _towards(dx, dy, speed, math.hypot(dx, dy) - 0.02)
+            return _towards(dx, dy, speed, math.hypot(dx, dy) - ARRIVED_M)
         if state.action == "approach":
             return _towards(-x, -y, speed, distance - state.stop_at)
         if state.action in ("charge", "attack"):
@@ -93,6 +122,70 @@ class ActorRuntime:
         if state.action == "flee":
             return _towards(x, y, speed, math.inf)
         return (0.0, 0.0)
+
+    def next_look(self, tick: int, step_s: float) -> int:
+        """The earliest tick after `tick` at which anything this actor reads could have
+        changed. A state entered at `tick` is looked at again on the next tick."""
+        if self.entered_tick == tick:
+            return tick + 1
+        state = self.state
+        due = [self.entered_tick + _ticks_until(t.after, step_s) for t in state.transitions
+               if t.after is not None]
+        if self.nmi_until_tick > tick:
+            due.append(self.nmi_until_tick)
+        elif state.action in ("fire", "attack") and self.next_attack_tick > tick:
+            due.append(self.next_attack_tick)
+        metres_per_tick = math.hypot(*self.velocity) * step_s
+        due += [tick + _ticks_to_cover(gap, metres_per_tick) for gap in self._gaps(tick)]
+        return max(tick + 1, min(due, default=NEVER))
+
+    def reads_distance(self) -> bool:
+        """Whether a transition of the current state fires on distance."""
+        return any(t.within is not None or t.beyond is not None
+                   for t in self.state.transitions)
+
+    def _gaps(self, tick: int) -> list[float]:
+        """Metres left before the actor's distance or movement crosses something it reads:
+        a distance trigger, the end of its movement, an attack's reach once it is due."""
+        distance = self.distance()
+        state = self.state
+        gaps = [distance - t.within for t in state.transitions if t.within is not None]
+        gaps += [t.beyond - distance for t in state.transitions if t.beyond is not None]
+        if state.action == "attack" and self.next_attack_tick <= tick:
+            gaps.append(distance - REACH)
+        if self.velocity != (0.0, 0.0):
+            gaps.append(self._room())
+        return gaps
+
+    def _room(self) -> float:
+        """Metres left before the current movement stops."""
+        state = self.state
+        if state.action == "walk_to" and state.target is not None:
+            return math.hypot(state.target[0] - self.x, state.target[1] - self.y) - ARRIVED_M
+        if state.action == "approach":
+            return self.distance() - state.stop_at
+        if state.action in ("charge", "attack"):
+            return self.distance() - CONTACT_DISTANCE
+        return math.inf  # fleeing: it never stops of itself
+
+
+def _ticks_until(after_s: float, step_s: float) -> int:
+    """A lower bound on the ticks in state before `time_in_state >= after - 1e-9`."""
+    return max(0, math.floor((after_s - 1e-9) / step_s) - 1)
+
+
+def _ticks_to_cover(gap_m: float, metres_per_tick: float) -> int:
+    """A lower bound on the ticks before a gap can close at this speed (a tick early);
+    a gap already closed is looked at on the next tick."""
+    if gap_m <= 0.0:
+        return 1
+    if metres_per_tick <= 0.0 or gap_m == math.inf:
+        return NEVER
+    return max(1, math.floor(gap_m / metres_per_tick) - 1)
+
+
+def _heading(dx: float, dy: float, otherwise: float) -> float:
+    return math.atan2(dy, dx) if dx or dy else otherwise
 
 
 def _towards(dx: float, dy: float, speed: float, room: float) -> tuple[float, float]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pymunk
 
@@ -106,3 +106,35 @@ class Projectile:
     def _point(self, s: float) -> tuple[float, float, float]:
         x, y = self.ray.ground_point(s)
         return (x, y, self.ray.height_at(s))
+
+
+@dataclass(frozen=True, slots=True)
+class Landing:
+    """A projectile that stopped this tick: a bullet (`probe` None) or a TASER probe."""
+
+    shot: int
+    probe: int | None
+    impact: Impact
+
+
+@dataclass(slots=True)
+class Flights:
+    """Every projectile in the air, flown a tick at a time in launch order."""
+
+    flying: list[Projectile] = field(default_factory=list)
+
+    def launch(self, projectile: Projectile) -> None:
+        self.flying.append(projectile)
+
+    def advance(self, space: pymunk.Space, dt: float, actor_at: ActorLookup,
+                cover_at: CoverLookup) -> list[Landing]:
+        landed: list[Landing] = []
+        still_flying = []
+        for projectile in self.flying:
+            impact = projectile.advance(space, dt, actor_at, cover_at)
+            if impact is None:
+                still_flying.append(projectile)
+            else:
+                landed.append(Landing(projectile.shot, projectile.probe, impact))
+        self.flying = still_flying
+        return landed

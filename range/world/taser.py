@@ -1,4 +1,5 @@
-"""TASER deployment outcomes from where the probes landed.
+"""TASER deployment outcomes from where the probes landed, and the judge that follows each
+deployment from trigger pull to outcome.
 
 Rules (domain-facts B.2): incapacitation needs two probes on the same body, spread at or
 above the agency's minimum (12 in by default; 6 in legacy), clothing under about 1 in at
@@ -8,13 +9,19 @@ given, in the order a TASER instructor would check them."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+import numpy as np
+
+from range.run.events import TaserDeployment
+from range.scenario.model import TaserRules
 from range.scenario.units import to_feet, to_inches
 from range.vocabulary import TaserResult, Zone
+from range.world.actors import ActorRuntime
 from range.world.ballistics import Impact
+from range.world.weapons import TaserCartridge
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +73,99 @@ def _connected(pair: tuple[Impact, Impact], clothing_at: Callable[[Zone | None],
                        f"spread {to_inches(gap):.1f} in, under the {to_inches(min_spread_m):.0f} "
                        "in minimum")
     return Outcome("effective", actor, gap, zones, "")
+
+
+@dataclass(slots=True)
+class Deployment:
+    """A TASER trigger pull whose probes are still in flight."""
+
+    shot: int
+    weapon: str
+    cartridge: TaserCartridge
+    aimed_at: str | None
+    impacts: list[Impact | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A deployment's outcome, and the energy cycle it starts on its target."""
+
+    event: TaserDeployment
+    cycle_ends_tick: int | None  # None: no cycle (not effective)
+
+
+class TaserJudge:
+    """Follows each TASER deployment from trigger pull to outcome: the probes in flight,
+    TASER 10 probes gathered on one body across pulls, the seeded chance that a subject
+    resists, and which shot powers each energy cycle."""
+
+    def __init__(self, rules: TaserRules, rng: np.random.Generator,
+                 actors: Mapping[str, ActorRuntime], step_s: float) -> None:
+        self._rules = rules
+        self._rng = rng
+        self._actors = actors
+        self._step_s = step_s
+        self._in_flight: dict[int, Deployment] = {}
+        self._taser10_probes: dict[str, list[Impact]] = {}
+        self._cycle_shots: dict[str, int] = {}  # actor -> the shot powering its cycle
+
+    def deployed(self, shot: int, weapon: str, cartridge: TaserCartridge,
+                 aimed_at: str | None) -> None:
+        self._in_flight[shot] = Deployment(shot, weapon, cartridge, aimed_at,
+                                           [None] * cartridge.probes_per_pull)
+
+    def off_screen(self, shot: int, weapon: str, cartridge: TaserCartridge,
+                   tick: int) -> Resolved:
+        deployment = Deployment(shot, weapon, cartridge, None, [])
+        return self._resolve(deployment, Outcome("miss", None, None, [], "fired off the screen"),
+                             tick)
+
+    def probe_landed(self, shot: int, probe: int, impact: Impact, tick: int) -> Resolved | None:
+        """The outcome once the deployment's last probe is in, else None."""
+        deployment = self._in_flight[shot]
+        deployment.impacts[probe] = impact
+        if any(i is None for i in deployment.impacts):
+            return None
+        del self._in_flight[shot]
+        return self._resolve(deployment, self._judge(deployment), tick)
+
+    def cycle_shot(self, actor: str) -> int:
+        """The shot whose energy cycle on `actor` is ending (0 if none is known)."""
+        return self._cycle_shots.pop(actor, 0)
+
+    def _judge(self, deployment: Deployment) -> Outcome:
+        impacts = [i for i in deployment.impacts if i is not None]
+        cartridge = deployment.cartridge
+        if cartridge.probes_per_pull == 1:
+            impacts = self._taser10_set(impacts[0])
+        hit = next((i.actor for i in impacts if i.actor is not None), None)
+        clothing_at = self._actors[hit].spec.clothing_at if hit else (lambda zone: 0.0)
+        return judge_pair(impacts, clothing_at, self._rules.min_spread,
+                          self._rules.max_clothing, cartridge.wire_length)
+
+    def _taser10_set(self, impact: Impact) -> list[Impact]:
+        """TASER 10: probes from separate pulls on one body make the circuit."""
+        if impact.actor is None:
+            return [impact]
+        probes = self._taser10_probes.setdefault(impact.actor, [])
+        probes.append(impact)
+        return list(probes)
+
+    def _resolve(self, deployment: Deployment, outcome: Outcome, tick: int) -> Resolved:
+        target = outcome.actor or deployment.aimed_at
+        result = outcome.result
+        actor = self._actors[target] if target is not None else None
+        if (result == "effective" and actor is not None
+                and self._rng.random() < actor.spec.taser_resistance):
+            result = "resisted"
+        reason = outcome.reason if result != "resisted" else (
+            "subject kept moving under power (seeded chance of no effect)")
+        event = TaserDeployment(
+            tick=tick, shot=deployment.shot, weapon=deployment.weapon,
+            cartridge=deployment.cartridge.name, actor=target, result=result,
+            spread_m=outcome.spread_m, zones=outcome.zones,
+            distance_m=actor.distance() if actor is not None else None, reason=reason)
+        if result != "effective" or target is None:
+            return Resolved(event, None)
+        self._cycle_shots[target] = deployment.shot
+        return Resolved(event, tick + round(deployment.cartridge.cycle_s / self._step_s))

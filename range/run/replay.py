@@ -1,0 +1,71 @@
+"""Replay: a log's inputs run again through the world.
+
+The log holds every input the world took (commands, branch keys, trigger pulls with the
+pixel they were fired at) on the tick it took them, and the seed. Run through the same
+scenario, they give the same log again, byte for byte: that is how the after-action
+review shows any moment of a session, and how a record is checked against its log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from range.errors import EventLogError
+from range.run.events import (
+    BranchKey,
+    Event,
+    OfficerCommand,
+    ScenarioEnded,
+    ScenarioStarted,
+    ShotFired,
+)
+from range.run.queue import Branch, Fire, InputQueue, Say
+from range.scenario.model import Scenario
+from range.scenario.validation import content_hash
+from range.world.engine import World
+
+
+def inputs_of(events: Sequence[Event]) -> InputQueue:
+    """The officer's inputs in a log, on the ticks the world took them."""
+    queue = InputQueue()
+    for event in events:
+        match event:
+            case OfficerCommand():
+                queue.push(event.tick, Say(event.command))
+            case BranchKey():
+                queue.push(event.tick, Branch(event.key, event.operator))
+            case ShotFired():
+                queue.push(event.tick, Fire(event.weapon, event.point,
+                                            event.replica, event.confirmed))
+    return queue
+
+
+def replay(events: Sequence[Event], scenario: Scenario,
+           sink: Callable[[Event], None] | None = None) -> World:
+    """The world of a log run again: to its end, or, for a log cut short (a killed
+    session), through the tick of its last event."""
+    start = _start(events, scenario)
+    world = World(scenario, start.seed, provenance=start.provenance(), on_event=sink)
+    queue = inputs_of(events)
+    ended = next((e for e in reversed(events) if isinstance(e, ScenarioEnded)), None)
+    if ended is None:
+        queue.drive(world, events[-1].tick + 1)
+        return world
+    queue.drive(world, ended.tick)
+    if not world.ended:  # the session was stopped before its scenario's end
+        queue.apply_due(world)
+        world.stop(ended.reason)
+    return world
+
+
+def _start(events: Sequence[Event], scenario: Scenario) -> ScenarioStarted:
+    start = events[0] if events else None
+    if not isinstance(start, ScenarioStarted):
+        raise EventLogError("replay: expected a log that begins with scenario_started")
+    if start.scenario != scenario.id:
+        raise EventLogError(f"replay: the log is of scenario {start.scenario!r}, found "
+                            f"scenario {scenario.id!r}")
+    if start.scenario_sha256 and start.scenario_sha256 != content_hash(scenario):
+        raise EventLogError(f"replay: the log was recorded with another version of scenario "
+                            f"{scenario.id!r} (sha256 {start.scenario_sha256[:12]}, this one "
+                            f"{content_hash(scenario)[:12]})")
+    return start

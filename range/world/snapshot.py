@@ -1,0 +1,93 @@
+"""The world's read model: a frozen snapshot of one tick.
+
+Views, the after-action review and lag compensation read this, never engine internals or
+pymunk shapes. A snapshot holds plain values only, so it can be kept in a history, sent
+to another thread or compared."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from range.vocabulary import (
+    Action,
+    ForceOption,
+    HeldObject,
+    Point2,
+    Role,
+    ThreatLabel,
+    WeaponName,
+)
+from range.world.body import Pose
+from range.world.projection import Projection
+
+RECENT_SHOTS_S = 2.0  # how far back a snapshot lists the shots fired
+
+
+@dataclass(frozen=True, slots=True)
+class ActorView:
+    id: str
+    role: Role
+    state: str
+    action: Action
+    pose: Pose
+    threat: ThreatLabel
+    position: Point2  # metres on the ground plane
+    facing: float  # heading on the ground plane, rad (0 = +x, pi/2 = away from the officer)
+    held: HeldObject
+    height: float  # standing height, m
+    incapacitated: bool  # under a TASER's energy cycle
+
+    @property
+    def distance_m(self) -> float:
+        return math.hypot(*self.position)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverView:
+    id: str
+    kind: str
+    center: Point2
+    size: Point2  # width along x, depth along y before turning by `angle`
+    height: float
+    angle: float  # rad
+
+    def corners(self) -> tuple[Point2, ...]:
+        """The footprint's corners on the ground plane, in order around it."""
+        return box_corners(self.center, self.size, self.angle)
+
+
+@dataclass(frozen=True, slots=True)
+class ShotView:
+    shot: int
+    tick: int
+    weapon: WeaponName
+    force: ForceOption
+    point: Point2 | None  # projector px; None off the screen
+    confirmed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WorldSnapshot:
+    tick: int
+    time_s: float
+    step_s: float
+    title: str
+    projection: Projection
+    actors: tuple[ActorView, ...]
+    cover: tuple[CoverView, ...]
+    recent_shots: tuple[ShotView, ...]  # fired within RECENT_SHOTS_S, oldest first
+    ended: bool
+
+    def actor(self, actor_id: str) -> ActorView:
+        return next(a for a in self.actors if a.id == actor_id)
+
+
+def box_corners(center: Point2, size: Point2, angle: float) -> tuple[Point2, ...]:
+    """Corners of a `size` box centred on `center`, turned by `angle`: the one definition
+    of a cover footprint, for the physics and for every view."""
+    half_w, half_d = size[0] / 2, size[1] / 2
+    cos, sin = math.cos(angle), math.sin(angle)
+    return tuple((cx * cos - cy * sin + center[0], cx * sin + cy * cos + center[1])
+                 for cx, cy in ((-half_w, -half_d), (half_w, -half_d), (half_w, half_d),
+                                (-half_w, half_d)))
