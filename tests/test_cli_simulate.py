@@ -66,3 +66,32 @@ def test_the_wheel_carries_scenarios_policies_inputs_and_assets(tmp_path: Path) 
     assert shipped <= names
     assert {"range/py.typed", "hardware/py.typed"} <= names
     assert not any(n.startswith("tests/") for n in names)
+
+
+def test_holdfire_alone_prints_the_help_and_version_names_the_release(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: holdfire") and "simulate" in out and "debrief" in out
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == "holdfire 0.1.0"
+
+
+def test_inputs_are_found_by_full_shipped_name_and_beside_a_scenario_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "knife-charge", "--inputs", "knife-charge-poor", "--json"]) == 0
+    shipped = json.loads(capsys.readouterr().out)
+    (tmp_path / "inputs").mkdir()
+    source = REPO_ROOT / "scenarios"
+    (tmp_path / "knife-charge.toml").write_text((source / "knife-charge.toml").read_text())
+    (tmp_path / "inputs" / "knife-charge-poor.toml").write_text(
+        (source / "inputs" / "knife-charge-poor.toml").read_text().replace(
+            'at = "2.2 s"', 'at = "2.0 s"', 1))
+    assert main(["simulate", str(tmp_path / "knife-charge.toml"), "--inputs", "poor",
+                 "--json"]) == 0
+    beside = json.loads(capsys.readouterr().out)
+    assert shipped["inputs"]["firearm_shots"] == 5
+    assert beside["inputs"] == shipped["inputs"]
+    assert beside != shipped  # the edited script beside the scenario was the one run

@@ -70,5 +70,6 @@ def test_policy_file_beside_the_log(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_missing_log(tmp_path: Path) -> None:
-    with pytest.raises(HoldfireError, match=r"nope\.jsonl: no such event log"):
+    with pytest.raises(HoldfireError,
+                       match=r"nope\.jsonl: expected a JSONL event log, found no such file"):
         run(["debrief", str(tmp_path / "nope.jsonl")])

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from range.errors import ScenarioError
-from range.scenario.policy import load_policy, parse_policy, shipped_policy, shipped_policy_names
+from range.scenario.catalogue import shipped_names
+from range.scenario.policy import load_policy, parse_policy, shipped_policy
 from range.vocabulary import ThreatLevel
 
 MINIMAL = """
@@ -32,7 +33,7 @@ def error_of(text: str, source: str = "agency/table.toml") -> str:
 
 
 def test_shipped_policies_load_by_name() -> None:
-    assert shipped_policy_names() == ("default", "restrictive")
+    assert shipped_names("policies") == ["default", "restrictive"]
     default = shipped_policy("default")
     assert default.name == "default"
     assert default.source == "scenarios/policies/default.toml"
@@ -126,5 +127,6 @@ def test_load_policy_from_a_file_beside_the_scenario(tmp_path: Path) -> None:
     assert policy.name == "county"
     assert policy.source == str(tmp_path / "county.toml")
     assert load_policy("restrictive").name == "restrictive"
-    with pytest.raises(ScenarioError, match=r"missing\.toml: no such file"):
+    with pytest.raises(ScenarioError,
+                       match=r"missing\.toml: expected a TOML file, found no such file"):
         load_policy("missing.toml", base=tmp_path)

@@ -28,7 +28,7 @@ BAD_FILES = {
     "threat-typo.toml": ("states.run.threat", "did you mean 'deadly_force'?"),
     "unknown-target.toml": ("transitions[0]", "found 'runn' (did you mean 'run'?)"),
     "missing-key.toml": ("duration", "the key is required"),
-    "binary.toml": ("", "expected UTF-8 TOML text, found binary data"),
+    "binary.toml": ("", "expected a TOML file in UTF-8, found binary data"),
 }
 
 

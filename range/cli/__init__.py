@@ -33,16 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="holdfire",
         description="Holdfire virtual range and less-lethal decision simulator.",
     )
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"holdfire {_version()}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     benches: dict[str, Bench] = {}
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue  # a command group not built yet
-        module.register(subparsers, benches)
+        importlib.import_module(name).register(subparsers, benches)
     bench = subparsers.add_parser("bench", help="run a benchmark and print its figures")
     bench.add_argument("name", choices=sorted(benches), help="which benchmark")
     bench.add_argument("--seconds", type=float, default=None,
@@ -51,9 +46,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("holdfire")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:  # no command: say what there is
+        parser.print_help()
+        return 0
     handler: Handler = args.handler
     try:
         return handler(args)

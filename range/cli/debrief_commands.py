@@ -5,14 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from range.analysis.decisions import analyse
-from range.analysis.text import render_text
-from range.errors import HoldfireError
-from range.run.codec import read_log
-from range.run.events import Event, ScenarioStarted
-from range.scenario.policy import load_policy
+if TYPE_CHECKING:
+    from range.run.events import Event
 
 
 def register(subparsers: Any, benches: dict[str, Any]) -> None:
@@ -29,6 +25,10 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
 
 
 def run_debrief(args: argparse.Namespace) -> int:
+    from range.analysis.decisions import analyse
+    from range.analysis.text import render_text
+    from range.scenario.policy import load_policy
+
     events = read_event_log(args.log)
     if args.policy is not None:
         policy = load_policy(args.policy)
@@ -40,19 +40,18 @@ def run_debrief(args: argparse.Namespace) -> int:
 
 
 def read_event_log(path: Path) -> list[Event]:
-    try:
-        with path.open(encoding="utf-8") as lines:
-            return list(read_log(lines, str(path)))
-    except FileNotFoundError as exc:
-        raise HoldfireError(f"{path}: no such event log") from exc
-    except UnicodeDecodeError as exc:
-        raise HoldfireError(f"{path}: expected a UTF-8 JSONL event log, found binary "
-                            f"data") from exc
-    except OSError as exc:
-        raise HoldfireError(f"{path}: cannot read: {exc.strerror}") from exc
+    from range.errors import EventLogError
+    from range.files import read_text
+    from range.run.codec import read_log
+
+    text = read_text(path, "a JSONL event log", EventLogError)
+    return list(read_log(text.splitlines(), str(path)))
 
 
 def _named_policy(events: list[Event], path: Path) -> str:
+    from range.errors import HoldfireError
+    from range.run.events import ScenarioStarted
+
     if not events or not isinstance(events[0], ScenarioStarted):
         found = events[0].kind if events else "an empty log"
         raise HoldfireError(f"{path}:1: expected scenario_started as the first event, found "

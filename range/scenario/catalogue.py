@@ -32,14 +32,19 @@ def find(name_or_path: str, kind: str = "") -> tuple[str, str]:
     """(text, source) of a file given by path, or shipped under `scenarios/kind` by name."""
     if is_path(name_or_path):
         return read_text(Path(name_or_path)), name_or_path
-    candidate = shipped_dir(kind) / f"{name_or_path}.toml"
-    if not candidate.is_file():
-        names = shipped_names(kind)
-        label = f"shipped {kind or 'scenario'}"
-        raise ScenarioError(f"{name_or_path}: expected a file path or a {label} name "
-                            f"{names}, found neither{suggest(name_or_path, names)}")
-    source = f"scenarios/{kind + '/' if kind else ''}{name_or_path}.toml"
-    return candidate.read_text(encoding="utf-8"), source
+    return shipped_source(name_or_path, kind)
+
+
+def shipped_source(name: str, kind: str = "", where: str = "") -> tuple[str, str]:
+    """(text, source) of a file shipped under `scenarios/kind`, by name; `where` names
+    the reference in an error (the name itself by default)."""
+    names = shipped_names(kind)
+    if name not in names:
+        what = {"": "scenario", "inputs": "inputs", "policies": "policy"}.get(kind, kind)
+        raise ScenarioError(f"{where or name}: expected a file path or a shipped {what} name "
+                            f"{names}, found {name!r}{suggest(name, names)}")
+    source = f"scenarios/{kind + '/' if kind else ''}{name}.toml"
+    return (shipped_dir(kind) / f"{name}.toml").read_text(encoding="utf-8"), source
 
 
 def load_scenario_arg(name_or_path: str) -> tuple[Scenario, Path | None]:

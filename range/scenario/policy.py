@@ -22,16 +22,13 @@ Parsing does no I/O; `read_policy`, `shipped_policy` and `load_policy` are the t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from range.errors import ScenarioError
-from range.scenario.validation import parse_model, read_text, suggest
+from range.scenario.validation import parse_model, read_text
 from range.vocabulary import ForceOption, ThreatLevel
 
 REFERENCE_LABELS: dict[str, str] = {
@@ -41,9 +38,6 @@ REFERENCE_LABELS: dict[str, str] = {
     "stop_shooting": "stop-shooting latency",
 }
 
-_SHIPPED_PACKAGE = "scenarios"
-_SHIPPED_FOLDER = "policies"
-_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 Seconds = Annotated[float, Field(gt=0, le=60)]
 
@@ -175,21 +169,11 @@ def read_policy(path: Path) -> Policy:
     return parse_policy(read_text(path), str(path))
 
 
-def shipped_policy_names() -> tuple[str, ...]:
-    folder = resources.files(_SHIPPED_PACKAGE).joinpath(_SHIPPED_FOLDER)
-    return tuple(sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
-                        if p.name.endswith(".toml")))
-
-
 def shipped_policy(name: str) -> Policy:
     """A policy shipped under scenarios/policies/, by name ("default")."""
-    names = shipped_policy_names()
-    if not _NAME.match(name) or name not in names:
-        raise ScenarioError(f"policy: expected one of the shipped policies {list(names)} or "
-                            f"a .toml file, found {name!r}{suggest(name, names)}")
-    resource = resources.files(_SHIPPED_PACKAGE).joinpath(_SHIPPED_FOLDER, f"{name}.toml")
-    return parse_policy(resource.read_text(encoding="utf-8"),
-                        f"{_SHIPPED_PACKAGE}/{_SHIPPED_FOLDER}/{name}.toml")
+    from range.scenario.catalogue import shipped_source
+
+    return parse_policy(*shipped_source(name, "policies", where="policy"))
 
 
 def load_policy(ref: str, base: Path | None = None) -> Policy:

@@ -1,7 +1,8 @@
 """From a file to a validated model, with errors a range master can act on.
 
-`read_text` is the only I/O here. Validation errors become one line: the file, the key
-path, what was expected, what was found, and the nearest valid name for a typo."""
+`read_text` (through `range.files`) is the only I/O here. Validation errors become one
+line: the file, the key path, what was expected, what was found, and the nearest valid
+name for a typo."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 import pydantic_core
 from pydantic import BaseModel, ValidationError
 
+from range import files
 from range.errors import ScenarioError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -35,14 +37,7 @@ _EXPECTED: dict[str, str] = {
 
 
 def read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ScenarioError(f"{path}: no such file") from exc
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{path}: expected UTF-8 TOML text, found binary data") from exc
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from exc
+    return files.read_text(path, "a TOML file", ScenarioError)
 
 
 def parse_toml(text: str, source: str,
