@@ -112,16 +112,16 @@ class Actor(Strict):
     position: tuple[Coordinate, Coordinate]
     height: PersonHeight = 1.78
     clothing: Thickness | dict[Zone, Thickness] = 0.25 * 0.0254
+    weapon: HeldObject = "none"
+    taser_resistance: Annotated[float, Field(ge=0, le=1)] = 0.0
+    initial: str
+    states: dict[str, State]
 
     def clothing_at(self, zone: Zone | None) -> float:
         """Clothing over a zone: one thickness for all, or per zone (unlisted: none)."""
         if isinstance(self.clothing, float):
             return self.clothing
         return self.clothing.get(zone, 0.0) if zone is not None else 0.0
-    weapon: HeldObject = "none"
-    taser_resistance: Annotated[float, Field(ge=0, le=1)] = 0.0
-    initial: str
-    states: dict[str, State]
 
 
 class Cover(Strict):
@@ -151,9 +151,6 @@ class Scenario(Strict):
     officer: Officer = Officer()
     actors: Annotated[list[Actor], Field(min_length=1)]
     cover: list[Cover] = []
-
-    def actor(self, actor_id: str) -> Actor:
-        return next(a for a in self.actors if a.id == actor_id)
 
 
 def parse_scenario(text: str, source: str) -> Scenario:
