@@ -8,6 +8,7 @@ given, in the order a TASER instructor would check them."""
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from itertools import combinations
 
 import numpy as np
 
-from range.run.events import TaserDeployment
+from range.run.events import TaserCycleEnded, TaserDeployment
 from range.scenario.model import TaserRules
 from range.scenario.units import to_feet, to_inches
 from range.vocabulary import TaserResult, Zone
@@ -97,7 +98,7 @@ class Resolved:
 class TaserJudge:
     """Follows each TASER deployment from trigger pull to outcome: the probes in flight,
     TASER 10 probes gathered on one body across pulls, the seeded chance that a subject
-    resists, and which shot powers each energy cycle."""
+    resists, and each energy cycle to its end."""
 
     def __init__(self, rules: TaserRules, rng: np.random.Generator,
                  actors: Mapping[str, ActorRuntime], step_s: float) -> None:
@@ -108,6 +109,7 @@ class TaserJudge:
         self._in_flight: dict[int, Deployment] = {}
         self._taser10_probes: dict[str, list[Impact]] = {}
         self._cycle_shots: dict[str, int] = {}  # actor -> the shot powering its cycle
+        self._cycle_ends: list[tuple[int, int, str]] = []  # (tick, cast order, actor)
 
     def deployed(self, shot: int, weapon: str, cartridge: TaserCartridge,
                  aimed_at: str | None) -> None:
@@ -129,9 +131,16 @@ class TaserJudge:
         del self._in_flight[shot]
         return self._resolve(deployment, self._judge(deployment), tick)
 
-    def cycle_shot(self, actor: str) -> int:
-        """The shot whose energy cycle on `actor` is ending (0 if none is known)."""
-        return self._cycle_shots.pop(actor, 0)
+    def cycles_ending(self, tick: int) -> list[TaserCycleEnded]:
+        """The energy cycles that end on this tick, in cast order. A cycle cut short by a
+        new one on the same subject ends with the new one."""
+        ended: list[TaserCycleEnded] = []
+        while self._cycle_ends and self._cycle_ends[0][0] <= tick:
+            _, _, actor = heapq.heappop(self._cycle_ends)
+            if self._actors[actor].nmi_until_tick == tick and actor in self._cycle_shots:
+                shot = self._cycle_shots.pop(actor)
+                ended.append(TaserCycleEnded(tick=tick, shot=shot, actor=actor))
+        return ended
 
     def _judge(self, deployment: Deployment) -> Outcome:
         impacts = [i for i in deployment.impacts if i is not None]
@@ -167,5 +176,7 @@ class TaserJudge:
             distance_m=actor.distance() if actor is not None else None, reason=reason)
         if result != "effective" or target is None:
             return Resolved(event, None)
+        ends = tick + round(deployment.cartridge.cycle_s / self._step_s)
         self._cycle_shots[target] = deployment.shot
-        return Resolved(event, tick + round(deployment.cartridge.cycle_s / self._step_s))
+        heapq.heappush(self._cycle_ends, (ends, list(self._actors).index(target), target))
+        return Resolved(event, ends)
