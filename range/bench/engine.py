@@ -37,7 +37,7 @@ def _grid(index: int) -> tuple[float, float]:
     return -6.0 + 12.0 * (index % 10) / 9, 8.0 + 1.5 * (index // 10)
 
 
-def walking_scenario(count: int, duration_s: float = 20.0) -> Scenario:
+def walking_scenario(count: int, duration_s: float = 60.0) -> Scenario:
     actors = []
     for index in range(count):
         x, y = _grid(index)
@@ -54,7 +54,7 @@ def walking_scenario(count: int, duration_s: float = 20.0) -> Scenario:
     return _scenario(count, actors, duration_s, car=(2.0, 3.0))  # in front of the lanes
 
 
-def contact_scenario(count: int, duration_s: float = 20.0) -> Scenario:
+def contact_scenario(count: int, duration_s: float = 60.0) -> Scenario:
     actors = []
     for index in range(count):
         x, y = _grid(index)

@@ -91,6 +91,8 @@ class InputQueue:
 
     def drive(self, world: World, until_tick: int) -> None:
         """Step the world up to `until_tick` (or its end), inputs applied on their ticks."""
+        heap = self._heap
         while not world.ended and world.tick < until_tick:
-            self.apply_due(world)
+            if heap and heap[0].tick <= world.tick:
+                self.apply_due(world)
             world.step()

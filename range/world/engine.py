@@ -62,9 +62,11 @@ class World:
     projection: Projection = field(init=False)
     cast: Cast = field(init=False)
     shooting: Shooting = field(init=False)
+    end_tick: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.rng = np.random.default_rng(self.seed)
+        self.end_tick = round(self.scenario.duration / self.step_s)
         self.space = pymunk.Space()
         rig = self.scenario.rig
         self.projection = Projection(rig.screen_width, rig.screen_height, rig.screen_distance,
@@ -84,9 +86,6 @@ class World:
     def time_s(self) -> float:
         return self.tick * self.step_s
 
-    @property
-    def end_tick(self) -> int:
-        return round(self.scenario.duration / self.step_s)
 
     # -- officer inputs -------------------------------------------------------------------
 
