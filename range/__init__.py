@@ -1,6 +1,6 @@
-"""Holdfire: the scenario side. Engine, weapons and ballistics, scenario files, sessions,
-timing analysis, records, views and the command line.
+"""Holdfire: the scenario side, in rooms by job (docs/architecture.md): scenario files,
+the world, runs and their log, the debrief, views, the command line and benchmarks.
 
 `range` is also a Python builtin: write `from range import x` or
-`from range.engine import World`, never `import range`.
+`from range.world.engine import World`, never `import range`.
 """
