@@ -27,8 +27,9 @@ from range.run.events import (
     TaserDeployment,
 )
 from range.scenario.policy import Policy, parse_policy
+from range.world.engine import STEP_S
 
-STEP = 1 / 240
+STEP = STEP_S
 
 POLICY_TEXT = """
 schema_version = 1

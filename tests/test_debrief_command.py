@@ -18,8 +18,9 @@ from range.run.events import (
     ScenarioStarted,
     ShotFired,
 )
+from range.world.engine import STEP_S
 
-STEP = 1 / 240
+STEP = STEP_S
 
 
 def run(argv: list[str]) -> int:

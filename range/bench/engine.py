@@ -33,43 +33,39 @@ def _scenario(count: int, actors: list[dict[str, Any]], duration_s: float,
     return validate_model(Scenario, data, "bench")
 
 
-def _grid(index: int) -> tuple[float, float]:
-    return -6.0 + 12.0 * (index % 10) / 9, 8.0 + 1.5 * (index // 10)
+def _crowd(count: int, states_at: Callable[[float, float], dict[str, Any]]
+           ) -> list[dict[str, Any]]:
+    """`count` actors in rows of ten, each with the states `states_at(x, y)` of its place;
+    every third a bystander."""
+    actors = []
+    for index in range(count):
+        x, y = -6.0 + 12.0 * (index % 10) / 9, 8.0 + 1.5 * (index // 10)
+        states = states_at(x, y)
+        actors.append({"id": f"a{index}", "role": "subject" if index % 3 else "bystander",
+                       "position": [x, y], "initial": next(iter(states)), "states": states})
+    return actors
 
 
 def walking_scenario(count: int, duration_s: float = 60.0) -> Scenario:
-    actors = []
-    for index in range(count):
-        x, y = _grid(index)
-        actors.append({
-            "id": f"a{index}", "role": "subject" if index % 3 else "bystander",
-            "position": [x, y], "initial": "in",
-            "states": {
-                "in": {"action": "walk_to", "threat": "passive_resistance",
-                       "target": [x, y - 3.0], "transitions": [{"after": 3.0, "to": "out"}]},
-                "out": {"action": "walk_to", "threat": "active_aggression",
-                        "target": [x, y], "transitions": [{"after": 3.0, "to": "in"}]},
-            },
-        })
-    return _scenario(count, actors, duration_s, car=(2.0, 3.0))  # in front of the lanes
+    def pacing(x: float, y: float) -> dict[str, Any]:
+        return {
+            "in": {"action": "walk_to", "threat": "passive_resistance",
+                   "target": [x, y - 3.0], "transitions": [{"after": 3.0, "to": "out"}]},
+            "out": {"action": "walk_to", "threat": "active_aggression",
+                    "target": [x, y], "transitions": [{"after": 3.0, "to": "in"}]},
+        }
+    return _scenario(count, _crowd(count, pacing), duration_s, car=(2.0, 3.0))
 
 
 def contact_scenario(count: int, duration_s: float = 60.0) -> Scenario:
-    actors = []
-    for index in range(count):
-        x, y = _grid(index)
-        actors.append({
-            "id": f"a{index}", "role": "subject" if index % 3 else "bystander",
-            "position": [x, y], "initial": "walk",
-            "states": {
-                "walk": {"action": "walk_to", "threat": "passive_resistance",
-                         "target": [-x, y + 2.0],
-                         "transitions": [{"after": 3.0, "to": "close"}]},
-                "close": {"action": "approach", "threat": "active_aggression",
-                          "stop_at": 3.0, "transitions": [{"after": 4.0, "to": "walk"}]},
-            },
-        })
-    return _scenario(count, actors, duration_s, car=(2.0, 6.0))  # in their way
+    def crossing(x: float, y: float) -> dict[str, Any]:
+        return {
+            "walk": {"action": "walk_to", "threat": "passive_resistance",
+                     "target": [-x, y + 2.0], "transitions": [{"after": 3.0, "to": "close"}]},
+            "close": {"action": "approach", "threat": "active_aggression",
+                      "stop_at": 3.0, "transitions": [{"after": 4.0, "to": "walk"}]},
+        }
+    return _scenario(count, _crowd(count, crossing), duration_s, car=(2.0, 6.0))
 
 
 def shots(scenario: Scenario) -> list[ScriptedInput]:
