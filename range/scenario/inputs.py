@@ -6,26 +6,31 @@ is aimed at where he is drawn at that moment) or at a fixed projector pixel."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, cast
+from typing import Annotated, cast
 
 from pydantic import Field
 
 from range.errors import InputsError
-from range.scenario.model import Instant, Scenario, Strict
+from range.scenario.model import Instant, Scenario
 from range.scenario.units import parse_quantity
-from range.scenario.validation import parse_model, suggest
+from range.scenario.validation import Key, SchemaVersion, Shape, Strict, parse_model, suggest
 from range.vocabulary import ZONES, Command, WeaponName, Zone
+
+# A projector pixel; off the screen is allowed (a miss), absurd is not.
+PixelCoordinate = Annotated[float, Field(ge=-1e5, le=1e5)]
 
 
 class ScriptedInput(Strict):
     at: Instant
     command: Command | None = None
     fire: WeaponName | None = None
-    aim: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*\.[a-z_]+$")] | None = None
+    aim: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*\.[a-z_]+$"),
+                   Shape("an actor id and a zone joined by '.', such as subject.upper_torso")
+                   ] | None = None
     offset: tuple[str | float, str | float] = (0.0, 0.0)
-    point: tuple[float, float] | None = None
+    point: tuple[PixelCoordinate, PixelCoordinate] | None = None
     off_screen: bool = False
-    branch: Annotated[str, Field(pattern=r"^[0-9A-Za-z]$")] | None = None
+    branch: Key | None = None
     operator: str = "instructor"
 
     def aim_target(self) -> tuple[str, Zone] | None:
@@ -40,7 +45,7 @@ class ScriptedInput(Strict):
 
 
 class InputScript(Strict):
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     scenario: str
     description: str = ""
     input: list[ScriptedInput] = Field(default_factory=list)

@@ -11,11 +11,20 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from range.errors import ScenarioError
 from range.scenario.units import Dimension, parse_quantity
-from range.scenario.validation import parse_model, read_text
+from range.scenario.validation import (
+    Key,
+    Name,
+    SchemaVersion,
+    Shape,
+    Strict,
+    Unit,
+    parse_model,
+    read_text,
+)
 from range.scenario.validation import suggest as _suggest
 from range.vocabulary import Action, Command, HeldObject, Role, ThreatLabel, WeaponName, Zone
 
@@ -24,14 +33,20 @@ def _quantity(dimension: Dimension) -> BeforeValidator:
     return BeforeValidator(lambda value: parse_quantity(value, dimension))
 
 
+LENGTH, TIME, SPEED, ANGLE = Unit("length"), Unit("time"), Unit("speed"), Unit("angle")
+
 # Bounds catch absurd numbers (a typo of a unit or a digit), not rare-but-real ones.
-Distance = Annotated[float, _quantity("length"), Field(ge=0, le=500)]
-Coordinate = Annotated[float, _quantity("length"), Field(ge=-500, le=500)]
-Duration = Annotated[float, _quantity("time"), Field(gt=0, le=3600)]
-Instant = Annotated[float, _quantity("time"), Field(ge=0, le=3600)]
-Speed = Annotated[float, _quantity("speed"), Field(gt=0, le=12.5)]  # Bolt peaked at 12.4 m/s
-PersonHeight = Annotated[float, _quantity("length"), Field(ge=0.5, le=2.5)]
-Thickness = Annotated[float, _quantity("length"), Field(ge=0, le=0.3)]
+Distance = Annotated[float, _quantity("length"), Field(ge=0, le=500), LENGTH]
+Coordinate = Annotated[float, _quantity("length"), Field(ge=-500, le=500), LENGTH]
+Duration = Annotated[float, _quantity("time"), Field(gt=0, le=3600), TIME]
+Instant = Annotated[float, _quantity("time"), Field(ge=0, le=3600), TIME]
+Speed = Annotated[float, _quantity("speed"), Field(gt=0, le=12.5), SPEED]  # Bolt: 12.4 m/s
+PersonHeight = Annotated[float, _quantity("length"), Field(ge=0.5, le=2.5), LENGTH]
+Thickness = Annotated[float, _quantity("length"), Field(ge=0, le=0.3), LENGTH]
+ScreenSize = Annotated[float, _quantity("length"), Field(ge=0.1, le=50), LENGTH]
+# A relative weight: large enough for any odds a scenario needs, small enough that a sum
+# of them stays finite.
+Weight = Annotated[float, Field(gt=0, le=1e6)]
 
 # Default speeds per moving action (m/s): walking pace, the Tueller charge (21 ft in
 # 1.5 s, domain-facts C.3), a running flight.
@@ -41,16 +56,12 @@ DEFAULT_SPEEDS: dict[str, float] = {
 DEFAULT_INTERVALS: dict[str, float] = {"fire": 0.5, "attack": 0.6}
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 class Rig(Strict):
     """The projection screen as seen from the shooter's line."""
 
-    screen_width: Distance = 3.0
-    screen_height: Distance = 1.7
-    screen_distance: Annotated[float, _quantity("length"), Field(gt=0.5, le=30)] = 4.5
+    screen_width: ScreenSize = 3.0
+    screen_height: ScreenSize = 1.7
+    screen_distance: Annotated[float, _quantity("length"), Field(gt=0.5, le=30), LENGTH] = 4.5
     screen_bottom: Distance = 0.3
     eye_height: PersonHeight = 1.65
     resolution: tuple[Annotated[int, Field(ge=320, le=8192)],
@@ -69,14 +80,14 @@ class Transition(Strict):
     seeded weighted chance."""
 
     to: str | None = None
-    choose: dict[str, Annotated[float, Field(gt=0)]] | None = None
+    choose: dict[str, Weight] | None = None
     after: Duration | None = None
     within: Distance | None = None
     beyond: Distance | None = None
     command: Command | None = None
     hit: list[Zone] | Literal["any"] | None = None
     taser: Literal["effective", "failed"] | None = None
-    branch: Annotated[str, Field(pattern=r"^[0-9A-Za-z]$")] | None = None
+    branch: Key | None = None
 
     def trigger(self) -> str:
         return next(n for n in TRIGGERS if getattr(self, n) is not None)
@@ -95,7 +106,7 @@ class State(Strict):
     target: tuple[Coordinate, Coordinate] | None = None
     stop_at: Distance = 1.5
     interval: Duration | None = None
-    transitions: list[Transition] = []
+    transitions: list[Transition] = Field(default_factory=list)
 
     def speed_or_default(self) -> float:
         return self.speed if self.speed is not None else DEFAULT_SPEEDS.get(self.action, 0.0)
@@ -107,7 +118,7 @@ class State(Strict):
 
 
 class Actor(Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    id: Name
     role: Role = "subject"
     position: tuple[Coordinate, Coordinate]
     height: PersonHeight = 1.78
@@ -125,23 +136,25 @@ class Actor(Strict):
 
 
 class Cover(Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    id: Name
     kind: Literal["wall", "vehicle", "barrier", "doorway"] = "wall"
     center: tuple[Coordinate, Coordinate]
     size: tuple[Annotated[Distance, Field(gt=0)], Annotated[Distance, Field(gt=0)]]
     height: Annotated[float, _quantity("length"), Field(gt=0, le=20)]
-    angle: Annotated[float, _quantity("angle"), Field(ge=-7, le=7)] = 0.0
+    angle: Annotated[float, _quantity("angle"), Field(ge=-7, le=7), ANGLE] = 0.0
+
+
+DEFAULT_WEAPONS: tuple[WeaponName, ...] = ("pistol", "x26")
 
 
 class Officer(Strict):
-    weapons: list[WeaponName] = [
-        "pistol", "x26",
-    ]
+    weapons: list[WeaponName] = Field(default_factory=lambda: list(DEFAULT_WEAPONS))
 
 
 class Scenario(Strict):
-    schema_version: Literal[1]
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    schema_version: SchemaVersion
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$"),
+                  Shape("lower-case letters, digits or '-', starting with a letter")]
     title: str
     description: str = ""
     duration: Duration
@@ -150,7 +163,7 @@ class Scenario(Strict):
     taser: TaserRules = TaserRules()
     officer: Officer = Officer()
     actors: Annotated[list[Actor], Field(min_length=1)]
-    cover: list[Cover] = []
+    cover: list[Cover] = Field(default_factory=list)
 
 
 def parse_scenario(text: str, source: str) -> Scenario:

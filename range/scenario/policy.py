@@ -24,11 +24,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from range.scenario.validation import parse_model, read_text
+from range.scenario.validation import SchemaVersion, Strict, parse_model, read_text
 from range.vocabulary import ForceOption, ThreatLevel
 
 REFERENCE_LABELS: dict[str, str] = {
@@ -42,8 +42,8 @@ REFERENCE_LABELS: dict[str, str] = {
 Seconds = Annotated[float, Field(gt=0, le=60)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+class _Strict(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class _Level(_Strict):
@@ -89,7 +89,7 @@ class _Reference(_Strict):
 
 
 class _PolicyFile(_Strict):
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     title: Annotated[str, Field(min_length=1)]
     description: str = ""
     levels: _Levels

@@ -19,6 +19,8 @@ UNITS: dict[Dimension, dict[str, float]] = {
     "angle": {"rad": 1.0, "deg": 0.017453292519943295},
 }
 
+SI_UNIT: dict[Dimension, str] = {"length": "m", "time": "s", "speed": "m/s", "angle": "rad"}
+
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zA-Z/]+)\s*$")
 
 

@@ -12,14 +12,16 @@ import tomllib
 import types
 import typing
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import pydantic_core
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from range import files
 from range.errors import ScenarioError
+from range.scenario.units import SI_UNIT, Dimension
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -67,11 +69,45 @@ def validate_model(model: type[ModelT], data: Any, source: str,
         raise error(message + (f" (+{more} more problems)" if more else "")) from None
 
 
+class Strict(BaseModel):
+    """Base of every file model: unknown keys refused, numbers finite, values frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """Marks a quantity field, so a bound on it is stated in its SI unit."""
+
+    dimension: Dimension
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Says in words what a string pattern asks for."""
+
+    words: str
+
+
+def _exact_int(value: object) -> object:
+    if isinstance(value, bool | float):
+        raise ValueError(f"expected the whole number 1, found {value!r}")
+    return value
+
+
+# `schema_version = true` or `1.0` would pass a plain Literal[1]: 1 == True == 1.0.
+SchemaVersion = Annotated[Literal[1], BeforeValidator(_exact_int)]
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$"),
+                 Shape("lower-case letters, digits, '-' or '_', starting with a letter")]
+Key = Annotated[str, Field(pattern=r"^[0-9A-Za-z]$"), Shape("one letter or digit")]
+
+
 def describe(model: type[BaseModel], error: Any, source: str) -> str:
-    loc = tuple(error["loc"])
+    loc = tuple(part for part in error["loc"] if not _is_type_tag(part))
     where = f"{source}: {key_path(loc)}" if loc else source
     kind = error["type"]
     found = error.get("input")
+    shown = clip(repr(found))
     if kind == "missing":
         present = found if isinstance(found, dict) else {}
         return (f"{where}: expected a value (the key is required), found no such key"
@@ -84,16 +120,33 @@ def describe(model: type[BaseModel], error: Any, source: str) -> str:
         return f"{where}: {error['msg'].removeprefix('Value error, ')}"
     if kind == "literal_error":
         expected = error["ctx"]["expected"]
-        return f"{where}: expected {expected}, found {found!r}{literal_hint(found, expected)}"
+        return f"{where}: expected {expected}, found {shown}{literal_hint(found, expected)}"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return f"{where}: expected a value {bound_text(kind, error['ctx'])}, found {found!r}"
+        unit = _marker(model, loc, Unit)
+        bound = bound_text(kind, error["ctx"], unit.dimension if unit else None)
+        return f"{where}: expected a value {bound}, found {shown}"
     if kind in ("too_short", "too_long"):
         return f"{where}: expected {error['msg'].lower()}"
     if kind == "string_pattern_mismatch":
-        return (f"{where}: expected lower-case letters, digits, '-' or '_' "
-                f"(pattern {error['ctx']['pattern']}), found {found!r}")
+        shape = _marker(model, loc, Shape)
+        words = shape.words if shape else f"text matching {error['ctx']['pattern']}"
+        return f"{where}: expected {words}, found {shown}"
     expected = _EXPECTED.get(kind, error["msg"])
-    return f"{where}: expected {expected}, found {found!r}"
+    return f"{where}: expected {expected}, found {shown}"
+
+
+def clip(text: str, limit: int = 80) -> str:
+    """A value as an error shows it: cut, so a huge value cannot flood the line."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+# The names pydantic puts in an error's location for the member of a union it tried.
+_TYPE_TAGS = ("function-", "literal[", "list[", "dict[", "tuple[", "union[", "nullable[")
+
+
+def _is_type_tag(part: object) -> bool:
+    return isinstance(part, str) and (part.startswith(_TYPE_TAGS) or part in (
+        "str", "int", "float", "bool", "none", "is-instance", "chain"))
 
 
 def key_path(loc: tuple[Any, ...]) -> str:
@@ -103,10 +156,11 @@ def key_path(loc: tuple[Any, ...]) -> str:
     return path
 
 
-def bound_text(kind: str, ctx: dict[str, Any]) -> str:
+def bound_text(kind: str, ctx: dict[str, Any], dimension: Dimension | None = None) -> str:
     symbol = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",
               "less_than_equal": "<="}[kind]
-    return f"{symbol} {next(iter(ctx.values()))} (SI units: m, s, m/s)"
+    unit = f" {SI_UNIT[dimension]}" if dimension else ""
+    return f"{symbol} {next(iter(ctx.values()))}{unit}"
 
 
 def literal_hint(found: object, expected: str) -> str:
@@ -121,12 +175,41 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
 
 def field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> set[str]:
     """The keys the model accepts at `loc`, found by walking the field annotations."""
+    target = annotation_at(model, loc)
+    return set(target.model_fields) if _is_model(target) else set()
+
+
+def annotation_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Any:
+    """The annotation of the value at `loc` (None where the walk loses its way)."""
     target: Any = model
     for part in loc:
         target = _step(target, part)
         if target is None:
-            return set()
-    return set(target.model_fields) if _is_model(target) else set()
+            return None
+    return target
+
+
+MarkerT = TypeVar("MarkerT")
+
+
+def _marker(model: type[BaseModel], loc: tuple[Any, ...], kind: type[MarkerT]
+            ) -> MarkerT | None:
+    """A marker of `kind` in the Annotated metadata of the field at `loc`, if any."""
+    for candidate in _annotated(annotation_at(model, loc)):
+        for meta in typing.get_args(candidate)[1:]:
+            if isinstance(meta, kind):
+                return meta
+    return None
+
+
+def _annotated(annotation: Any) -> list[Any]:
+    """The Annotated forms inside an annotation (through Optional and unions)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return [annotation, *_annotated(typing.get_args(annotation)[0])]
+    if origin in (typing.Union, types.UnionType):
+        return [a for arg in typing.get_args(annotation) for a in _annotated(arg)]
+    return []
 
 
 def _step(annotation: Any, part: Any) -> Any:
