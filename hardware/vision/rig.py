@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from hardware.errors import CalibrationError, MediaError
+from hardware.urls import is_device_url
 from hardware.vision.calibration import (
     Calibration,
     board_layout,
@@ -94,16 +95,15 @@ def load_rig(rigs_dir: Path, name: str) -> Calibration:
 
 def view_frames(source: str, max_frames: int) -> Iterator[Image]:
     """Frames from a still image, a clip path or a camera URL."""
-    if source.lower().endswith(_STILL) and ":" not in source.split("/")[0]:
+    if source.lower().endswith(_STILL) and not is_device_url(source):
         image = cv2.imread(source, cv2.IMREAD_COLOR)
         if image is None:
             raise MediaError(f"{source}: cannot read as an image (expected PNG or JPEG)")
         yield image
         return
-    from hardware.vision.sources import open_source
+    from hardware.vision.sources import open_source, source_url
 
-    url = source if ":" in source.split("/")[0] else f"video:{source}"
-    src = open_source(url)
+    src = open_source(source_url(source))
     try:
         for _ in range(max_frames):
             frame = src.read()

@@ -62,12 +62,11 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
 def _detect(args: argparse.Namespace) -> int:
     from hardware.vision.detector import ShotDetector
     from hardware.vision.overlay import OverlayWriter
-    from hardware.vision.sources import open_source
+    from hardware.vision.sources import open_source, source_url
 
-    url = args.video if ":" in args.video.split("/")[0] else f"video:{args.video}"
     det = ShotDetector(mask=_mask(args), mono=args.mono)
     overlay = OverlayWriter(args.overlay) if args.overlay else None
-    src = open_source(url)
+    src = open_source(source_url(args.video))
     try:
         n = 0
         while (args.max_frames is None or n < args.max_frames) and (f := src.read()) is not None:
