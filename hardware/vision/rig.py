@@ -49,12 +49,12 @@ def to_json(cal: Calibration) -> str:
         "max_residual_px": cal.max_residual_px,
         "corners": [list(p) for p in cal.corners],
         "left_out": list(cal.left_out),
-        "shootoff_bounds": None if cal.shootoff_bounds is None else list(cal.shootoff_bounds),
     }, indent=2)
 
 
 def from_json(text: str, where: str) -> Calibration:
-    """Parse a stored rig (no I/O)."""
+    """Parse a stored rig (no I/O). Rigs saved before held ShootOFF's bounds as well
+    (`shootoff_bounds`); that key is not read."""
     try:
         raw = json.loads(text)
         if raw.get("format") != "holdfire-rig/1":
@@ -62,15 +62,13 @@ def from_json(text: str, where: str) -> Calibration:
         h = np.array(raw["camera_to_projector"], np.float64)
         if h.shape != (3, 3):
             raise ValueError(f"camera_to_projector is {h.shape}, expected 3x3")
-        legacy = raw.get("shootoff_bounds")
         return Calibration(
             h, (int(raw["projector_size"][0]), int(raw["projector_size"][1])),
             (int(raw["camera_size"][0]), int(raw["camera_size"][1])),
             tuple((float(x), float(y)) for x, y in raw["area_quad"]),
             float(raw["residual_px"]), float(raw["max_residual_px"]),
             tuple((float(x), float(y)) for x, y in raw["corners"]),
-            tuple(int(i) for i in raw["left_out"]),
-            None if legacy is None else tuple(int(v) for v in legacy))  # type: ignore[arg-type]
+            tuple(int(i) for i in raw["left_out"]))
     except (json.JSONDecodeError, KeyError, TypeError, ValueError, IndexError) as exc:
         raise CalibrationError(f"{where}: not a valid rig file ({exc})") from exc
 
