@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -176,3 +178,16 @@ def test_calibration_pattern_is_written_and_found_again(tmp_path, capsys):
     text = capsys.readouterr().out
     residual = float(text.split("corner residual ")[1].split()[0])
     assert residual < 0.3  # the pattern seen as its own camera view maps onto itself
+
+
+def test_the_vision_commands_import_nothing_heavy_until_run():
+    # `holdfire --help` builds every parser: numpy, OpenCV and hardware.vision wait for a
+    # handler (a fresh interpreter, since this one has them loaded already)
+    code = ("import argparse, sys\n"
+            "from range.cli import vision_commands\n"
+            "vision_commands.register(argparse.ArgumentParser().add_subparsers(), {})\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'cv2')"
+            " or m.startswith('hardware.vision')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
