@@ -50,6 +50,11 @@ class CalibrationResult:
             abs(a - b) for a, b in zip(self.bounds, self.case.bounds, strict=True)
         ) <= BOUNDS_TOLERANCE_PX
 
+    def describe(self) -> str:
+        got = "refused" if self.calibration is None else f"accepted, bounds {self.bounds}"
+        want = "refuse" if not self.case.accept else f"accept, bounds {self.case.bounds}"
+        return f"{self.case.file}: calibration {got}; the peer says {want}"
+
 
 @dataclass(frozen=True, slots=True)
 class CaseResult:
@@ -76,8 +81,7 @@ class Judgement:
     def failures(self) -> list[str]:
         """Every difference that is not a documented known gap, one line each."""
         return ([f"{r.case.file}: {f}" for r in self.cases for f in r.verdict.failures()]
-                + [f"{c.case.file}: calibration view not as the peer says"
-                   for c in self.calibrations if not c.passed]
+                + [c.describe() for c in self.calibrations if not c.passed]
                 + [f"known gap {g.describe()}: no such clip" for g in self.stray_gaps])
 
     def case(self, file: str) -> CaseResult:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from hardware.errors import MediaError
-from hardware.vision.judge import ClipCase, Point, parse_expected, score_clip
+from hardware.vision.evaluate import CalibrationResult, Judgement, judge_corpus
+from hardware.vision.judge import (
+    CalibrationCase,
+    ClipCase,
+    Expected,
+    Point,
+    parse_expected,
+    score_clip,
+)
 from hardware.vision.known_gaps import KnownGap, parse_known_gaps, verdict
 
 
@@ -151,3 +160,17 @@ def test_bad_known_gaps_files_name_the_problem(gap, why):
         _gaps(gap)
     with pytest.raises(MediaError, match="format None"):
         parse_known_gaps('{"gaps": []}')
+
+
+def test_a_known_gap_for_a_clip_not_in_the_corpus_fails():
+    judgement = judge_corpus(Path("nowhere"), Expected((), (), ()),
+                             _gaps({"kind": "missed", "x": 1, "y": 1}))
+    assert judgement.failures() == ["known gap a.mp4 frame 40: missed (1.0, 1.0): no such clip"]
+
+
+def test_a_calibration_view_judged_otherwise_than_the_peer_says_is_a_failure():
+    case = CalibrationCase("v.png", accept=True, bounds=(10, 10, 100, 80))
+    result = CalibrationResult(case, None, "no complete 9x6-corner chessboard found")
+    judgement = Judgement((), (result,), ())
+    assert judgement.failures() == [
+        "v.png: calibration refused; the peer says accept, bounds (10, 10, 100, 80)"]
