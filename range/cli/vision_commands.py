@@ -137,8 +137,9 @@ def _judge_clips(args: argparse.Namespace) -> int:
 def _known_gaps_path(args: argparse.Namespace) -> Path | None:
     if args.no_known_gaps:
         return None
-    if args.known_gaps is not None:
-        return args.known_gaps  # type: ignore[no-any-return]
+    given: Path | None = args.known_gaps
+    if given is not None:
+        return given
     # run from a checkout, like the default --data: its known gaps; elsewhere none
     return DEFAULT_KNOWN_GAPS if DEFAULT_KNOWN_GAPS.is_file() else None
 

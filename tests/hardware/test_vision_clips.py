@@ -10,7 +10,6 @@ other difference fails, and so does a known gap no longer seen.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from hardware.errors import CalibrationError
 from hardware.vision.calibration import find_corners, verify_board_in_view
 from hardware.vision.evaluate import Judgement, judge_clip, read_frames
 from hardware.vision.frames import Frame
-from hardware.vision.judge import load_expected
+from hardware.vision.judge import Expected, load_expected
 from hardware.vision.judge_report import report_lines
 from hardware.vision.known_gaps import load_known_gaps
 from tests.conftest import KNOWN_GAPS, SHOOTOFF_DIR
@@ -49,10 +48,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """One test per clip, still and calibration view listed in expected.json (read at
     collection; without the peer data there are none, and test_peer_data_is_present fails)."""
     path = SHOOTOFF_DIR / "expected.json"
-    listed = json.loads(path.read_text()) if path.is_file() else {}
-    for arg, key in (("clip", "clips"), ("still", "stills"), ("view", "calibration")):
+    listed = load_expected(path) if path.is_file() else Expected((), (), ())
+    for arg, cases in (("clip", listed.clips), ("still", listed.stills),
+                       ("view", listed.calibration)):
         if arg in metafunc.fixturenames:
-            files = [str(c["file"]) for c in listed.get(key, [])]
+            files = [c.file for c in cases]
             metafunc.parametrize(arg, files, ids=[Path(f).stem for f in files])
 
 
