@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 
 import cv2
-import numpy as np
 
+from hardware.stats import percentiles_ms
 from hardware.vision.detector import ShotDetector
 from hardware.vision.frames import Frame
 from hardware.vision.synthetic import SceneSpec, SyntheticSource
@@ -23,11 +23,6 @@ def _frames(size: tuple[int, int], n: int) -> list[Frame]:
     src = SyntheticSource(SceneSpec(seed=7, width=w, height=h, frames=n, pulses=n // 15,
                                     colour="mixed", noise=2.0))
     return list(iter(src.read, None))
-
-
-def _percentiles(samples_ns: list[int]) -> tuple[float, float]:
-    arr = np.array(samples_ns, np.float64) / 1e6
-    return float(np.median(arr)), float(np.percentile(arr, 99))
 
 
 def measure(size: tuple[int, int], seconds: float, n_frames: int = 90
@@ -50,8 +45,8 @@ def measure(size: tuple[int, int], seconds: float, n_frames: int = 90
         det_ns.append(t1 - t0)
         copy_ns.append(t2 - t1)
         i += 1
-    d_med, d_p99 = _percentiles(det_ns)
-    c_med, c_p99 = _percentiles(copy_ns)
+    d_med, d_p99 = percentiles_ms(det_ns, (50, 99))
+    c_med, c_p99 = percentiles_ms(copy_ns, (50, 99))
     return d_med, d_p99, c_med, c_p99, i
 
 

@@ -19,8 +19,8 @@ import numpy.typing as npt
 
 from hardware.errors import CalibrationError
 from hardware.vision.frames import Image
-from hardware.vision.shootoff_bounds import PATTERN, legacy_corners, shootoff_bounds
 
+PATTERN = (9, 6)  # inner corners across, down: ShootOFF's board, and ours
 # White edge around the board, in squares: the proportion of ShootOFF's pattern (11 px
 # edge on 168 px squares), so a range can show either pattern.
 EDGE = 11 / 168
@@ -43,15 +43,10 @@ class Calibration:
     max_residual_px: float
     corners: tuple[tuple[float, float], ...]  # the board's inner corners found, camera px
     left_out: tuple[int, ...]  # those off the flat board (hidden by something): not fitted
-    # The area as ShootOFF would state it (x, y, w, h); None where its finder sees no board.
-    shootoff_bounds: tuple[int, int, int, int] | None
 
     def to_projector(self, pts: Points) -> Points:
         """Camera pixels (N x 2) to projector pixels."""
         return _warp(self.camera_to_projector, pts)
-
-    def to_camera(self, pts: Points) -> Points:
-        return _warp(np.linalg.inv(self.camera_to_projector), pts)
 
     def mask(self) -> Image:
         """255 inside the projected area (for the detector), 0 outside."""
@@ -63,13 +58,11 @@ class Calibration:
     def summary(self) -> str:
         quad = np.array(self.area_quad)
         (x0, y0), (x1, y1) = quad.min(axis=0), quad.max(axis=0)
-        legacy = ("ShootOFF would not find this board" if self.shootoff_bounds is None
-                  else "ShootOFF bounds {} {} {} {}".format(*self.shootoff_bounds))
         left_out = (f" ({len(self.left_out)} hidden corners left out)"
                     if self.left_out else "")
         return (f"projected area x {x0:.1f}..{x1:.1f} y {y0:.1f}..{y1:.1f} camera px; corner "
                 f"residual {self.residual_px:.3f} projector px mean, "
-                f"{self.max_residual_px:.3f} max{left_out}; {legacy}")
+                f"{self.max_residual_px:.3f} max{left_out}")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -116,7 +109,7 @@ def chessboard_image(projector_size: tuple[int, int], oversample: int = 4) -> Im
 def find_corners(view: Image, where: str = "camera view") -> Points:
     """The 9x6 inner corners of the projected board, sub-pixel. Where several boards are
     in view, the largest is the projection; one too small to be it is refused."""
-    gray = _gray(view)
+    gray = to_gray(view)
     boards = _find_boards(gray)
     if not boards:
         raise CalibrationError(
@@ -132,7 +125,7 @@ def find_corners(view: Image, where: str = "camera view") -> Points:
     return corners
 
 
-def _gray(view: Image) -> Image:
+def to_gray(view: Image) -> Image:
     return view if view.ndim == 2 else cv2.cvtColor(view, cv2.COLOR_BGR2GRAY)
 
 
@@ -237,7 +230,7 @@ def _square_side(corners: Points) -> float:
 def calibrate(view: Image, projector_size: tuple[int, int], where: str = "camera view"
               ) -> Calibration:
     """Fit the camera-to-projector homography from one view of our projected board."""
-    gray = _gray(view)
+    gray = to_gray(view)
     corners = _oriented(find_corners(gray, where), gray)
     size = (gray.shape[1], gray.shape[0])
     flat = verify_board_in_view(corners, size, where)
@@ -249,12 +242,10 @@ def calibrate(view: Image, projector_size: tuple[int, int], where: str = "camera
     pw, ph = projector_size
     frame = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
     quad = _warp(np.linalg.inv(h), frame)
-    legacy = legacy_corners(gray, corners)
     return Calibration(h, projector_size, size, tuple((float(x), float(y)) for x, y in quad),
                        float(err.mean()), float(err.max()),
                        tuple((float(x), float(y)) for x, y in corners),
-                       tuple(int(i) for i in np.flatnonzero(~flat)),
-                       None if legacy is None else shootoff_bounds(legacy))
+                       tuple(int(i) for i in np.flatnonzero(~flat)))
 
 
 def calibrate_frames(frames: Iterable[Image], projector_size: tuple[int, int], where: str

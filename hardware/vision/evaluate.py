@@ -1,9 +1,12 @@
-"""Running the detector over the recorded clips and stills and scoring it (see `judge`),
-and calibrating on the recorded calibration views."""
+"""The one judge of the peer's corpus: the detector run over its recorded clips and
+stills and scored by its rule (`judge`), its calibration views calibrated on and their
+bounds compared with ShootOFF's (`shootoff_bounds`), and every difference held against the
+documented known gaps (`known_gaps`). `holdfire judge-clips` and the tests both call
+`judge_corpus`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +18,9 @@ from hardware.vision.calibration import Calibration
 from hardware.vision.detector import ShotDetector, detect_still
 from hardware.vision.frames import Frame
 from hardware.vision.judge import CalibrationCase, ClipCase, Expected, Point, Score, score_clip
-from hardware.vision.rig import calibrate_source
+from hardware.vision.known_gaps import KnownGap, Verdict, verdict
+from hardware.vision.rig import calibrate_view
+from hardware.vision.shootoff_bounds import peer_bounds
 from hardware.vision.sources import VideoSource
 from hardware.vision.spots import DetectorConfig
 
@@ -32,10 +37,8 @@ class CalibrationResult:
     case: CalibrationCase
     calibration: Calibration | None  # None: refused
     refusal: str = ""
-
-    @property
-    def bounds(self) -> tuple[int, int, int, int] | None:
-        return self.calibration.shootoff_bounds if self.calibration else None
+    # ShootOFF's statement of the area (x, y, w, h); None if refused or its finder sees none
+    bounds: tuple[int, int, int, int] | None = None
 
     @property
     def passed(self) -> bool:
@@ -47,13 +50,51 @@ class CalibrationResult:
             abs(a - b) for a, b in zip(self.bounds, self.case.bounds, strict=True)
         ) <= BOUNDS_TOLERANCE_PX
 
+    def describe(self) -> str:
+        got = "refused" if self.calibration is None else f"accepted, bounds {self.bounds}"
+        want = "refuse" if not self.case.accept else f"accept, bounds {self.case.bounds}"
+        return f"{self.case.file}: calibration {got}; the peer says {want}"
+
 
 @dataclass(frozen=True, slots=True)
 class CaseResult:
     case: ClipCase
     detections: tuple[SpotEvent, ...]
-    score: Score
+    score: Score  # by the peer's rule alone
     frames: int
+    verdict: Verdict  # the score held against the known gaps
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """The whole corpus judged: clips then stills, and calibration views, in the order of
+    expected.json."""
+
+    cases: tuple[CaseResult, ...]
+    calibrations: tuple[CalibrationResult, ...]
+    stray_gaps: tuple[KnownGap, ...]  # known gaps naming no clip or still of the corpus
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures()
+
+    def failures(self) -> list[str]:
+        """Every difference that is not a documented known gap, one line each."""
+        return ([f"{r.case.file}: {f}" for r in self.cases for f in r.verdict.failures()]
+                + [c.describe() for c in self.calibrations if not c.passed]
+                + [f"known gap {g.describe()}: no such clip" for g in self.stray_gaps])
+
+    def case(self, file: str) -> CaseResult:
+        return next(r for r in self.cases if r.case.file == file)
+
+    def calibration(self, file: str) -> CalibrationResult:
+        return next(c for c in self.calibrations if c.case.file == file)
+
+    def total(self) -> Score:
+        total = Score()
+        for r in self.cases:
+            total.add(r.score)
+        return total
 
 
 def read_frames(path: Path) -> Iterator[Frame]:
@@ -87,64 +128,43 @@ def load_still(path: Path) -> Frame:
 
 
 def points(events: Iterable[SpotEvent]) -> list[Point]:
-    return [Point(e.x, e.y, e.colour) for e in events]
+    return [Point(e.x, e.y, e.colour, e.frame_index) for e in events]
 
 
-def judge_clip(root: Path, case: ClipCase, frames: Iterable[Frame] | None = None,
-               config: DetectorConfig | None = None) -> CaseResult:
+def _result(case: ClipCase, events: Sequence[SpotEvent], frames: int,
+            gaps: Sequence[KnownGap]) -> CaseResult:
+    score = score_clip(case, points(events))
+    return CaseResult(case, tuple(events), score, frames, verdict(case.file, score, gaps))
+
+
+def judge_clip(root: Path, case: ClipCase, gaps: Sequence[KnownGap] = (),
+               frames: Iterable[Frame] | None = None, config: DetectorConfig | None = None
+               ) -> CaseResult:
+    """One clip, read from `root` (or the `frames` given, e.g. altered ones), judged."""
     events, n = detect_frames(frames if frames is not None else read_frames(root / case.file),
                               config)
-    return CaseResult(case, tuple(events), score_clip(case, points(events)), n)
+    return _result(case, events, n, gaps)
 
 
-def judge_still(root: Path, case: ClipCase) -> CaseResult:
-    events = detect_still(load_still(root / case.file).image)
-    return CaseResult(case, tuple(events), score_clip(case, points(events)), 1)
-
-
-def judge_all(root: Path, expected: Expected, config: DetectorConfig | None = None
-              ) -> list[CaseResult]:
-    results = [judge_clip(root, c, config=config) for c in expected.clips]
-    return results + [judge_still(root, c) for c in expected.stills]
+def judge_still(root: Path, case: ClipCase, gaps: Sequence[KnownGap] = ()) -> CaseResult:
+    return _result(case, detect_still(load_still(root / case.file).image), 1, gaps)
 
 
 def judge_calibration(root: Path, case: CalibrationCase) -> CalibrationResult:
     try:
-        cal = calibrate_source(str(root / case.file), PEER_PROJECTOR, CALIBRATION_FRAMES)
+        cal, view = calibrate_view(str(root / case.file), PEER_PROJECTOR, CALIBRATION_FRAMES)
     except CalibrationError as exc:
         return CalibrationResult(case, None, str(exc))
-    return CalibrationResult(case, cal)
+    return CalibrationResult(case, cal, bounds=peer_bounds(view, cal))
 
 
-def calibration_lines(results: Iterable[CalibrationResult]) -> list[str]:
-    """One line per calibration view: accepted or refused as expected, bounds within 1 px."""
-    lines = [f"{'calibration view':44s} {'expect':6s} {'got':6s}  {'bounds':15s} "
-             f"{'expected':15s} verdict"]
-    for r in results:
-        def show(b: tuple[int, ...] | None) -> str:
-            return " ".join(map(str, b)) if b else "-"
-        lines.append(f"{Path(r.case.file).name[:44]:44s} "
-                     f"{'accept' if r.case.accept else 'refuse':6s} "
-                     f"{'refuse' if r.calibration is None else 'accept':6s}  "
-                     f"{show(r.bounds):15s} {show(r.case.bounds):15s} "
-                     f"{'pass' if r.passed else 'FAIL'}")
-        if r.refusal:
-            lines.append(f"{'':4s}{r.refusal}")
-    return lines
-
-
-def report_lines(results: Iterable[CaseResult]) -> list[str]:
-    """One line per clip or still, then the total."""
-    total = Score()
-    lines = [f"{'clip':58s} {'found':>5s} {'missed':>6s} {'false':>5s} {'colour':>6s}  verdict"]
-    for r in results:
-        s = r.score
-        total.add(s)
-        name = Path(r.case.file).name
-        lines.append(f"{name[:58]:58s} {s.found:5d} {s.missed:6d} {s.false:5d} "
-                     f"{s.wrong_colour:6d}  {'pass' if s.passed else 'FAIL'}")
-        lines.extend(f"{'':4s}missed ({p.x:.1f}, {p.y:.1f})" for p in s.missed_points)
-        lines.extend(f"{'':4s}false  ({p.x:.1f}, {p.y:.1f}) {p.colour}" for p in s.false_points)
-    lines.append(f"{'TOTAL':58s} {total.found:5d} {total.missed:6d} {total.false:5d} "
-                 f"{total.wrong_colour:6d}")
-    return lines
+def judge_corpus(root: Path, expected: Expected, gaps: Sequence[KnownGap] = (),
+                 config: DetectorConfig | None = None) -> Judgement:
+    """Every clip, still and calibration view of the corpus at `root`, judged by the peer's
+    rule, with `gaps` excusing exactly the differences they name."""
+    cases = ([judge_clip(root, c, gaps, config=config) for c in expected.clips]
+             + [judge_still(root, c, gaps) for c in expected.stills])
+    files = {c.file for c in (*expected.clips, *expected.stills)}
+    return Judgement(tuple(cases),
+                     tuple(judge_calibration(root, c) for c in expected.calibration),
+                     tuple(g for g in gaps if g.clip not in files))

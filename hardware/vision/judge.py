@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,6 +24,7 @@ class Point:
     x: float
     y: float
     colour: str
+    frame: int | None = None  # a detection's frame; the peer's shots have none
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +173,7 @@ def match(
 def score_clip(case: ClipCase, detections: Sequence[Point]) -> Score:
     """Score detections given in feed pixels against one clip's truth."""
     s = case.display_scale
-    dets = [Point(d.x * s, d.y * s, d.colour) for d in detections]
+    dets = [replace(d, x=d.x * s, y=d.y * s) for d in detections]
     if case.colour_check == "count" and case.exact_count and not case.required:
         n = len(dets)  # a count clip with shots but no positions: only the number counts
         return Score(found=min(n, case.exact_count), missed=max(0, case.exact_count - n),

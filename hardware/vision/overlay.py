@@ -49,13 +49,13 @@ class OverlayWriter:
         self.written.append(path)
 
 
-_AREA, _KEPT, _LEFT_OUT, _BOUNDS = (255, 220, 0), (60, 230, 60), (40, 40, 255), (0, 220, 255)
+_AREA, _KEPT, _LEFT_OUT = (255, 220, 0), (60, 230, 60), (40, 40, 255)
 
 
 def draw_calibration(view: Image, cal: Calibration) -> Image:
     """A copy of the view the rig was calibrated on, showing what the fit used: the
-    projected area (cyan), the corners fitted (green) and left out (red cross), ShootOFF's
-    bounds (thin yellow) and the summary."""
+    projected area (cyan), the corners fitted (green) and left out (red cross) and the
+    summary."""
     out = view.copy() if view.ndim == 3 else cv2.cvtColor(view, cv2.COLOR_GRAY2BGR)
     quad = np.round(np.array(cal.area_quad) * 16).astype(np.int32)
     cv2.polylines(out, [quad], True, _AREA, 2, cv2.LINE_AA, shift=4)
@@ -65,9 +65,6 @@ def draw_calibration(view: Image, cal: Calibration) -> Image:
         else:
             cv2.circle(out, (round(x * 16), round(y * 16)), 3 * 16, _KEPT, 1, cv2.LINE_AA,
                        shift=4)
-    if cal.shootoff_bounds is not None:
-        x, y, w, h = cal.shootoff_bounds
-        cv2.rectangle(out, (x, y), (x + w - 1, y + h - 1), _BOUNDS, 1)
     lines = cal.summary().split("; ")
     top = out.shape[0] - 8 - 16 * len(lines)  # along the bottom, below most projections
     out[top:] //= 3  # darken under the text so it reads on any view

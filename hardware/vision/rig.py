@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from hardware.errors import CalibrationError, MediaError
+from hardware.urls import is_device_url
 from hardware.vision.calibration import (
     Calibration,
     board_layout,
@@ -48,12 +49,12 @@ def to_json(cal: Calibration) -> str:
         "max_residual_px": cal.max_residual_px,
         "corners": [list(p) for p in cal.corners],
         "left_out": list(cal.left_out),
-        "shootoff_bounds": None if cal.shootoff_bounds is None else list(cal.shootoff_bounds),
     }, indent=2)
 
 
 def from_json(text: str, where: str) -> Calibration:
-    """Parse a stored rig (no I/O)."""
+    """Parse a stored rig (no I/O). Rigs saved before held ShootOFF's bounds as well
+    (`shootoff_bounds`); that key is not read."""
     try:
         raw = json.loads(text)
         if raw.get("format") != "holdfire-rig/1":
@@ -61,15 +62,13 @@ def from_json(text: str, where: str) -> Calibration:
         h = np.array(raw["camera_to_projector"], np.float64)
         if h.shape != (3, 3):
             raise ValueError(f"camera_to_projector is {h.shape}, expected 3x3")
-        legacy = raw.get("shootoff_bounds")
         return Calibration(
             h, (int(raw["projector_size"][0]), int(raw["projector_size"][1])),
             (int(raw["camera_size"][0]), int(raw["camera_size"][1])),
             tuple((float(x), float(y)) for x, y in raw["area_quad"]),
             float(raw["residual_px"]), float(raw["max_residual_px"]),
             tuple((float(x), float(y)) for x, y in raw["corners"]),
-            tuple(int(i) for i in raw["left_out"]),
-            None if legacy is None else tuple(int(v) for v in legacy))  # type: ignore[arg-type]
+            tuple(int(i) for i in raw["left_out"]))
     except (json.JSONDecodeError, KeyError, TypeError, ValueError, IndexError) as exc:
         raise CalibrationError(f"{where}: not a valid rig file ({exc})") from exc
 
@@ -94,16 +93,15 @@ def load_rig(rigs_dir: Path, name: str) -> Calibration:
 
 def view_frames(source: str, max_frames: int) -> Iterator[Image]:
     """Frames from a still image, a clip path or a camera URL."""
-    if source.lower().endswith(_STILL) and ":" not in source.split("/")[0]:
+    if source.lower().endswith(_STILL) and not is_device_url(source):
         image = cv2.imread(source, cv2.IMREAD_COLOR)
         if image is None:
             raise MediaError(f"{source}: cannot read as an image (expected PNG or JPEG)")
         yield image
         return
-    from hardware.vision.sources import open_source
+    from hardware.vision.sources import open_source, source_url
 
-    url = source if ":" in source.split("/")[0] else f"video:{source}"
-    src = open_source(url)
+    src = open_source(source_url(source))
     try:
         for _ in range(max_frames):
             frame = src.read()

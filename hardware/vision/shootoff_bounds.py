@@ -1,9 +1,10 @@
 """The projected pattern's bounds as ShootOFF states them.
 
 ShootOFF (the open laser range whose recordings and calibration results we are judged on)
-reports a calibration as `bounds` [x, y, w, h] in camera pixels. A range moving from it
-compares those numbers, so we state the same bounds the same way. Our own mapping never
-uses them: it rests on the accurate corners of `calibration.find_corners`.
+reports a calibration as `bounds` [x, y, w, h] in camera pixels, and its calibration views
+are judged by them. This is judging code (`evaluate.judge_calibration`), not part of
+calibrating: our own mapping never uses these bounds, it rests on the accurate corners of
+`calibration.find_corners`, and rigs do not store them.
 
 ShootOFF's bounds depend on *its* corners, and on a blurred camera view those sit where
 OpenCV 2.4's chessboard finder left them, up to 3 px from the true corners: the finder
@@ -24,12 +25,19 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from hardware.vision.calibration import PATTERN, Calibration, to_gray
 from hardware.vision.frames import Image
 
-PATTERN = (9, 6)  # inner corners across, down: ShootOFF's board, and ours
 BORDER = 0.065476  # ShootOFF's white edge, 11 px on 168 px squares, as it rounds it
 _REFINE = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 15, 0.1)
 Points = npt.NDArray[Any]
+
+
+def peer_bounds(view: Image, cal: Calibration) -> tuple[int, int, int, int] | None:
+    """ShootOFF's bounds for the view `cal` was fitted on; None where its finder would not
+    have found the board."""
+    legacy = legacy_corners(to_gray(view), np.array(cal.corners, np.float32))
+    return None if legacy is None else shootoff_bounds(legacy)
 
 
 def legacy_corners(gray: Image, board: Points) -> Points | None:

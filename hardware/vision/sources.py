@@ -18,7 +18,7 @@ import cv2
 
 from hardware.clock import Clock, MonotonicClock
 from hardware.errors import DeviceUnavailable, DeviceUrlError, MediaError
-from hardware.urls import number_param, whole_param
+from hardware.urls import is_device_url, number_param, whole_param
 from hardware.vision.frames import Frame, FrameSource
 
 
@@ -32,10 +32,15 @@ class SourceUrl:
 SCHEMES = ("cam", "video", "synthetic")
 
 
+def source_url(text: str) -> str:
+    """A camera URL as given, or a clip path (`C:\\clips\\a.mp4` too) as a `video:` URL."""
+    return text if is_device_url(text) else f"video:{text}"
+
+
 def parse_url(url: str) -> SourceUrl:
     """Split `scheme:target?key=value&...` and check the scheme and target."""
-    scheme, sep, rest = url.partition(":")
-    if not sep or scheme not in SCHEMES:
+    scheme, _, rest = url.partition(":")
+    if not is_device_url(url) or scheme not in SCHEMES:
         raise DeviceUrlError(
             f"camera URL {url!r}: expected one of cam:N, video:PATH, synthetic:?seed=N"
         )

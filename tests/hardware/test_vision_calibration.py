@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import cv2
 import numpy as np
 import pytest
@@ -80,11 +82,22 @@ def test_rig_round_trip_and_alignment_check(tmp_path):
     assert path.name == "range-1.json"
     again = load_rig(tmp_path, "range-1")
     assert np.allclose(again.camera_to_projector, cal.camera_to_projector)
-    assert again.shootoff_bounds == cal.shootoff_bounds and again.projector_size == PROJ
+    assert again.corners == cal.corners and again.projector_size == PROJ
     same = check_alignment(again, url)
     assert same.ok and same.mean_px < 1.0
     moved = check_alignment(again, "synthetic:?seed=3&content=chessboard&frames=2")
     assert not moved.ok and moved.mean_px > 5 and "MOVED" in moved.summary()
+
+
+def test_a_rig_holds_holdfires_own_fit_only():
+    # ShootOFF's bounds are the judge's business (shootoff_bounds), not a rig's
+    cal = calibrate_source("synthetic:?seed=2&content=chessboard&frames=1", PROJ)
+    saved = json.loads(to_json(cal))
+    assert set(saved) == {"format", "camera_to_projector", "projector_size", "camera_size",
+                          "area_quad", "residual_px", "max_residual_px", "corners", "left_out"}
+    # a rig saved before, with the bounds in it, still loads
+    older = from_json(json.dumps({**saved, "shootoff_bounds": [1, 2, 3, 4]}), "old.json")
+    assert older.corners == cal.corners and older.left_out == cal.left_out
 
 
 def test_bad_rigs_and_sizes_are_named(tmp_path):

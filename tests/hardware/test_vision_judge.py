@@ -1,13 +1,23 @@
-"""The ground-truth parser and the README's judging rule."""
+"""The ground-truth parser, the README's judging rule, and known gaps."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from hardware.errors import MediaError
-from hardware.vision.judge import ClipCase, Point, parse_expected, score_clip
+from hardware.vision.evaluate import CalibrationResult, Judgement, judge_corpus
+from hardware.vision.judge import (
+    CalibrationCase,
+    ClipCase,
+    Expected,
+    Point,
+    parse_expected,
+    score_clip,
+)
+from hardware.vision.known_gaps import KnownGap, parse_known_gaps, verdict
 
 
 def _case(**clip: object) -> ClipCase:
@@ -85,3 +95,82 @@ def test_count_clip_with_a_number_of_shots_checks_only_the_number():
     s = score_clip(case, [Point(1, 1, RED)] * 3)
     assert (s.found, s.missed, s.false, s.passed) == (2, 0, 1, False)
     assert score_clip(case, []).missed == 2
+
+
+def _gaps(*gaps: dict[str, object]) -> tuple[KnownGap, ...]:
+    return parse_known_gaps(json.dumps({"format": "holdfire-known-gaps/1", "gaps": [
+        {"clip": "a.mp4", "frame": 40, "why": "checked by eye", **g} for g in gaps]}))
+
+
+# one listed shot at (100, 100) and a detection 10 px right of it in frame 40
+_MOVED = (_case(required=[{"x": 100, "y": 100, "colour": RED}]), [Point(110, 100, RED, 40)])
+
+
+def test_a_known_gap_excuses_exactly_the_difference_it_names():
+    case, dets = _MOVED
+    gaps = _gaps({"kind": "missed", "x": 100, "y": 100}, {"kind": "false", "x": 111.5, "y": 99})
+    v = verdict(case.file, score_clip(case, dets), gaps)
+    assert v.passed and v.only_known_gaps
+    assert [(d.kind, d.gap) for d in v.differences] == [("missed", gaps[0]), ("false", gaps[1])]
+    # a second false shot beside the first is not excused by the same gap
+    v = verdict(case.file, score_clip(case, [*dets, Point(110.5, 100, RED, 40)]), gaps)
+    assert not v.passed
+    assert v.failures() == ["false (110.5, 100.0) red frame 40 is not a known gap"]
+
+
+@pytest.mark.parametrize("gap", [
+    {"kind": "false", "x": 112.5, "y": 100},  # 2.5 px off
+    {"kind": "false", "x": 110, "y": 100, "frame": 41},  # another frame
+    {"kind": "missed", "x": 110, "y": 100},  # another kind
+    {"kind": "false", "x": 110, "y": 100, "clip": "b.mp4"},  # another clip
+])
+def test_a_gap_elsewhere_excuses_nothing(gap):
+    case, dets = _MOVED
+    v = verdict(case.file, score_clip(case, dets), _gaps({"kind": "missed", "x": 100, "y": 100},
+                                                         gap))
+    assert not v.passed
+    assert "false (110.0, 100.0) red frame 40 is not a known gap" in v.failures()
+
+
+def test_a_known_gap_no_longer_seen_fails_until_the_file_is_tightened():
+    case = _case(required=[{"x": 100, "y": 100, "colour": RED}])
+    gaps = _gaps({"kind": "missed", "x": 100, "y": 100})
+    v = verdict(case.file, score_clip(case, [Point(100, 100, RED, 40)]), gaps)
+    assert v.differences == () and v.unseen == gaps and not v.passed
+    assert v.failures() == ["known gap a.mp4 frame 40: missed (100.0, 100.0) not seen: "
+                            "tighten the known gaps"]
+
+
+def test_wrong_colour_and_count_only_differences_are_never_excused():
+    strict = _case(required=[{"x": 10, "y": 10, "colour": "green"}])
+    assert not verdict("a.mp4", score_clip(strict, [Point(10, 10, RED, 3)]), ()).passed
+    count = _case(colour_check="count", exact_count=1)
+    v = verdict("a.mp4", score_clip(count, []), _gaps({"kind": "missed", "x": 0, "y": 0}))
+    assert [d.describe() for d in v.differences] == ["missed (a count-only clip: no position)"]
+    assert not v.passed
+
+
+@pytest.mark.parametrize(("gap", "why"), [
+    ({"kind": "late", "x": 1, "y": 1}, "kind must be one of missed, false"),
+    ({"kind": "false", "x": 1, "y": 1, "why": " "}, "needs its reason"),
+    ({"kind": "false", "x": 1}, "'y'"),
+])
+def test_bad_known_gaps_files_name_the_problem(gap, why):
+    with pytest.raises(MediaError, match=rf"known_gaps\.json: not a valid known-gaps file.*{why}"):
+        _gaps(gap)
+    with pytest.raises(MediaError, match="format None"):
+        parse_known_gaps('{"gaps": []}')
+
+
+def test_a_known_gap_for_a_clip_not_in_the_corpus_fails():
+    judgement = judge_corpus(Path("nowhere"), Expected((), (), ()),
+                             _gaps({"kind": "missed", "x": 1, "y": 1}))
+    assert judgement.failures() == ["known gap a.mp4 frame 40: missed (1.0, 1.0): no such clip"]
+
+
+def test_a_calibration_view_judged_otherwise_than_the_peer_says_is_a_failure():
+    case = CalibrationCase("v.png", accept=True, bounds=(10, 10, 100, 80))
+    result = CalibrationResult(case, None, "no complete 9x6-corner chessboard found")
+    judgement = Judgement((), (result,), ())
+    assert judgement.failures() == [
+        "v.png: calibration refused; the peer says accept, bounds (10, 10, 100, 80)"]

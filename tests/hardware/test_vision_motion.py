@@ -40,9 +40,7 @@ def test_hits_on_moving_mid_grey_content_are_found():
                            "&motion=3&motion_level=140&aim=motion")
         n = _found(src, events)
         found, false, total = found + n, false + len(events) - n, total + len(src.truth)
-    assert total == 60
-    assert found >= 57
-    assert false <= 2
+    assert (total, found, false) == (60, 59, 0)
 
 
 @pytest.mark.slow
@@ -51,4 +49,4 @@ def test_moving_mid_grey_content_without_shots_gives_nothing():
     # dots; they have no new light (measured: no false shot; before: 11 in these 45 s)
     events = [e for seed in range(3) for e in _run(
         f"synthetic:?seed={seed}&frames=450&pulses=0&motion=3&motion_level=140")[1]]
-    assert len(events) <= 1
+    assert events == []

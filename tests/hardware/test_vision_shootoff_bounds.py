@@ -5,13 +5,16 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from hardware.vision.calibration import chessboard_image, find_corners
-from hardware.vision.shootoff_bounds import legacy_corners, shootoff_bounds
+from hardware.vision.calibration import calibrate, chessboard_image, find_corners
+from hardware.vision.shootoff_bounds import legacy_corners, peer_bounds, shootoff_bounds
 
 # The outer corners OpenCV 2.4's finder gives on the peer's turned screen grab
 # (tight-calibration-pattern-turned.png), read off OpenCV 3.4.0's copy of that finder.
 TURNED_OUTER = {0: (195.8844, 101.4987), 8: (465.0119, 142.0244),
                 45: (176.5182, 292.6397), 53: (489.5507, 314.4907)}
+
+
+BLURRED_VIEW_BOUNDS = (63, -1, 514, 364)  # the board fills the view: the box reaches its edge
 
 
 def _board(outer: dict[int, tuple[float, float]]) -> np.ndarray:
@@ -83,3 +86,11 @@ def test_on_a_blurred_board_the_old_finder_stays_off_the_true_corners() -> None:
 def test_legacy_finder_refuses_a_board_it_was_not_given() -> None:
     gray = _view()
     assert legacy_corners(gray, find_corners(gray) + np.float32(30)) is None
+
+
+def test_the_judge_states_the_bounds_for_the_view_a_calibration_was_fitted_on() -> None:
+    gray = _view(2)
+    legacy = legacy_corners(gray, find_corners(gray))
+    assert legacy is not None
+    bounds = peer_bounds(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), calibrate(gray, (1280, 720)))
+    assert bounds == shootoff_bounds(legacy) == BLURRED_VIEW_BOUNDS
