@@ -525,3 +525,16 @@ def test_a_long_pause_starts_a_new_string_without_a_split(policy: Policy) -> Non
         ended(1440),
     ], policy)
     assert [(s.from_shot, s.to_shot, s.split_s) for s in report.splits] == [(1, 2, 2.0)]
+
+
+def test_an_hour_long_drill_of_12000_cues_is_debriefed_whole(policy: Policy) -> None:
+    """Two subjects alternate every 0.15 s for an hour; each rises from compliant once,
+    then on every other change of its own: 2 x (1 + 5999) + 2 = 12,002 cues."""
+    from range.bench.debrief import drill_events
+
+    events = drill_events(24_000)
+    report = analyse(events, policy)
+    assert len(report.cues) == 12_002
+    assert report.scenario.end_s == pytest.approx(3600.15)
+    assert report.inputs.firearm_shots == len(range(0, 24_000, 7))
+    assert any("overlap" in note for note in report.notes)

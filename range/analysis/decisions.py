@@ -23,8 +23,9 @@ Definitions (all from ticks; time = tick x step_s):
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import combinations
+from itertools import groupby
 
 from range.analysis.digest import ACTIVE, OfficerInput, RunLog, digest, feet, threat_level
 from range.analysis.report import (
@@ -128,8 +129,7 @@ def _notes(log: RunLog, policy: Policy, cues: tuple[ThreatCue, ...]) -> tuple[st
     if log.end_reason is None:
         notes.append("The log stops without a scenario_ended event; its last event is "
                      "taken as the end.")
-    if any(a.actor != b.actor and a.time_s < b.window_end_s and b.time_s < a.window_end_s
-           for a, b in combinations(cues, 2)):
+    if _overlapping_actors(cues):
         notes.append("Threat cues of different actors overlap; officer inputs are not tied "
                      "to an actor, so one input counts as the response to each open cue.")
     if not cues:
@@ -137,31 +137,76 @@ def _notes(log: RunLog, policy: Policy, cues: tuple[ThreatCue, ...]) -> tuple[st
     return tuple(notes)
 
 
+def _overlapping_actors(cues: Sequence[ThreatCue]) -> bool:
+    """Whether cues of two actors have open windows at once (a.start < b.end and
+    b.start < a.end), in one sweep by start time."""
+    by_start = sorted(cues, key=lambda c: c.time_s)
+    ends: dict[str, float] = {}  # each actor's latest window end among earlier starts
+    for _, group in groupby(by_start, key=lambda c: c.time_s):
+        same_start = list(group)
+        start = same_start[0].time_s
+        if any(end > start and actor != cue.actor for cue in same_start
+               for actor, end in ends.items()):
+            return True
+        open_now = {c.actor for c in same_start if c.window_end_s > start}
+        if len(open_now) > 1:
+            return True
+        for cue in same_start:
+            ends[cue.actor] = max(ends.get(cue.actor, cue.window_end_s), cue.window_end_s)
+    return False
+
+
 def _cues(log: RunLog, policy: Policy) -> tuple[ThreatCue, ...]:
-    inputs = log.inputs()
-    cues = [
-        _cue(log, policy, (order, change), changes[i + 1:], inputs)
-        for changes in log.timelines().values()
-        for i, (order, change) in enumerate(changes)
-        if threat_level(change.threat) > threat_level(change.previous_threat)
-    ]
+    firsts = _FirstInputs(log.inputs())
+    cues = []
+    for changes in log.timelines().values():
+        ends = _level_ends(changes)
+        for i, (order, change) in enumerate(changes):
+            if threat_level(change.threat) > threat_level(change.previous_threat):
+                end = changes[ends[i]] if ends[i] < len(changes) else None
+                cues.append(_cue(log, policy, (order, change), end, firsts))
     return tuple(sorted(cues, key=lambda c: c.time_s))
 
 
+def _level_ends(changes: list[tuple[int, ActorStateChanged]]) -> list[int]:
+    """For each change, the index of the actor's next change to another threat level
+    (len(changes) if none)."""
+    ends = [len(changes)] * len(changes)
+    for i in range(len(changes) - 2, -1, -1):
+        differs = threat_level(changes[i + 1][1].threat) != threat_level(changes[i][1].threat)
+        ends[i] = i + 1 if differs else ends[i + 1]
+    return ends
+
+
+class _FirstInputs:
+    """The officer's first input of each force option within a span of the log."""
+
+    def __init__(self, inputs: list[OfficerInput]) -> None:
+        self._by_option: dict[ForceOption, list[OfficerInput]] = {}
+        for item in inputs:
+            self._by_option.setdefault(item.option, []).append(item)
+        self._orders = {o: [i.order for i in items] for o, items in self._by_option.items()}
+
+    def between(self, start: int, stop: int) -> list[OfficerInput]:
+        """First of each option with start < order < stop, earliest first."""
+        found = []
+        for option, items in self._by_option.items():
+            at = bisect_right(self._orders[option], start)
+            if at < len(items) and items[at].order < stop:
+                found.append(items[at])
+        return sorted(found, key=lambda i: i.order)
+
+
 def _cue(log: RunLog, policy: Policy, at: tuple[int, ActorStateChanged],
-         later: list[tuple[int, ActorStateChanged]], inputs: list[OfficerInput]) -> ThreatCue:
+         next_level: tuple[int, ActorStateChanged] | None, firsts: _FirstInputs) -> ThreatCue:
     """The cue's window runs in log order from the cue to the actor's next change of
     threat level, so an input that caused that change (logged just before it) counts."""
     start, cue = at
     level = threat_level(cue.threat)
-    stop, end = next(((o, c) for o, c in later if threat_level(c.threat) != level),
-                     (len(log.events), None))
+    stop, end = next_level or (len(log.events), None)
     expected = policy.expects(level)
-    firsts: dict[ForceOption, OfficerInput] = {}
-    for item in inputs:
-        if start < item.order < stop:
-            firsts.setdefault(item.option, item)
-    responses = tuple(_response(log, cue, item, expected) for item in firsts.values())
+    responses = tuple(_response(log, cue, item, expected)
+                      for item in firsts.between(start, stop))
     window_end = _window_end(level, end)
     window_end_s = log.time(log.end_tick if end is None else end.tick)
     first = responses[0] if responses else None
@@ -201,40 +246,51 @@ def _response(log: RunLog, cue: ActorStateChanged, item: OfficerInput,
     )
 
 
-def _level_at(changes: list[tuple[int, ActorStateChanged]], order: int) -> ThreatLevel:
-    """An actor's threat level at a place in the log."""
-    current = ThreatLevel.COMPLIANT
-    for at, change in changes:
-        if at > order:
-            break
-        current = threat_level(change.threat)
-    return current
+class _Levels:
+    """Each actor's threat level at any place in the log."""
+
+    def __init__(self, changes: list[tuple[int, ActorStateChanged]]) -> None:
+        self._orders = [order for order, _ in changes]
+        self._levels = [threat_level(change.threat) for _, change in changes]
+
+    def at(self, order: int) -> ThreatLevel:
+        index = bisect_right(self._orders, order)
+        return self._levels[index - 1] if index else ThreatLevel.COMPLIANT
 
 
 def _after_threat(log: RunLog, policy: Policy) -> tuple[ShotsAfterThreat, ...]:
     timelines = log.timelines()
+    levels = {actor: _Levels(changes) for actor, changes in timelines.items()}
     shots = log.confirmed_shots()
+    shot_orders = [at for at, _ in shots]
+    reached = ({(h.shot, h.actor) for h in log.hits}
+               | {(p.shot, p.actor) for p in log.of(ProbeLanded)})
     found = []
     for actor, changes in timelines.items():
-        others = [c for name, c in timelines.items() if name != actor]
+        others = [lv for name, lv in levels.items() if name != actor]
+        resumes = _threat_resumes(changes, len(log.events))
         for i, (order, end) in enumerate(changes):
             if not threat_level(end.previous_threat) >= ACTIVE > threat_level(end.threat):
                 continue
-            resumed = next((o for o, c in changes[i + 1:] if threat_level(c.threat) >= ACTIVE),
-                           len(log.events))
+            window = shots[bisect_right(shot_orders, order):
+                           bisect_left(shot_orders, resumes[i])]
             after = tuple(
-                s for at, s in shots
-                if order < at < resumed and s.tick > end.tick  # not fired in the same tick
-                and (_reached(log, s.shot, actor)
-                     or all(_level_at(c, at) < ACTIVE for c in others))
+                s for at, s in window
+                if s.tick > end.tick  # not fired in the same tick
+                and ((s.shot, actor) in reached or all(lv.at(at) < ACTIVE for lv in others))
             )
             found.append(_shots_after(log, policy, end, after))
     return tuple(sorted(found, key=lambda a: a.time_s))
 
 
-def _reached(log: RunLog, shot: int, actor: str) -> bool:
-    return (any(h.shot == shot and h.actor == actor for h in log.hits)
-            or any(p.shot == shot and p.actor == actor for p in log.of(ProbeLanded)))
+def _threat_resumes(changes: list[tuple[int, ActorStateChanged]], end: int) -> list[int]:
+    """For each change, the log place of the actor's next change to active aggression or
+    above (`end` if none)."""
+    resumes = [end] * len(changes)
+    for i in range(len(changes) - 2, -1, -1):
+        after_order, after = changes[i + 1]
+        resumes[i] = after_order if threat_level(after.threat) >= ACTIVE else resumes[i + 1]
+    return resumes
 
 
 def _shots_after(log: RunLog, policy: Policy, end: ActorStateChanged,
@@ -254,11 +310,12 @@ def _shots_after(log: RunLog, policy: Policy, end: ActorStateChanged,
 def _branch_keys(log: RunLog) -> tuple[BranchKeyEntry, ...]:
     keys = log.indexed(BranchKey)
     changes = log.indexed(ActorStateChanged)
+    change_orders = [at for at, _ in changes]
     bounds = [o for o, _ in keys[1:]] + [len(log.events)]  # a key's effects end at the next
     entries = []
     for (order, key), until in zip(keys, bounds[:len(keys)], strict=True):
+        between = changes[bisect_right(change_orders, order):bisect_left(change_orders, until)]
         effects = tuple(BranchEffect(c.actor, c.state, c.threat, log.time(c.tick))
-                        for at, c in changes
-                        if c.cause == f"branch:{key.key}" and order < at < until)
+                        for _, c in between if c.cause == f"branch:{key.key}")
         entries.append(BranchKeyEntry(key.key, key.operator, log.time(key.tick), effects))
     return tuple(entries)

@@ -3,6 +3,7 @@ outcomes and TASER/firearm transitions. Confirmed shots only (see `range.run_log
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from itertools import pairwise
 
 from range.analysis.digest import RunLog, feet
@@ -77,11 +78,13 @@ def taser_to_firearm(log: RunLog, policy: Policy) -> tuple[Transition, ...]:
     figure = policy.figure("taser_to_firearm")
     found = []
     shots = log.confirmed_shots()
+    shot_orders = [at for at, _ in shots]
     fired = {s.shot: at for at, s in shots}
     for order, failed in log.indexed(TaserDeployment):
         # The shot after the TASER's own shows what the officer turned to; one fired
         # before the probes landed was no answer to the failure.
-        at, gun = next(((at, s) for at, s in shots if at > fired[failed.shot]), (0, None))
+        following = bisect_right(shot_orders, fired[failed.shot])
+        at, gun = shots[following] if following < len(shots) else (0, None)
         if failed.result == "effective" or gun is None or gun.force != "firearm" or at < order:
             continue
         found.append(Transition(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,14 +23,19 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
                          help="shipped policy name or .toml file (default: the run's own)")
     debrief.add_argument("--json", action="store_true", help="print the report as JSON")
     debrief.set_defaults(handler=run_debrief)
+    benches["debrief"] = bench_debrief
 
 
 def run_debrief(args: argparse.Namespace) -> int:
     from range.analysis.decisions import analyse
     from range.analysis.text import render_text
+    from range.run.log_writer import partial_of
     from range.scenario.policy import load_policy
 
     events = read_event_log(args.log)
+    if partial_of(args.log).exists():
+        print(f"note: {partial_of(args.log)} is beside this log: a later run of the same "
+              "name that did not finish; debrief that file to see it", file=sys.stderr)
     if args.policy is not None:
         policy = load_policy(args.policy)
     else:  # a policy file the run names sits beside the scenario; try beside the log
@@ -57,3 +63,12 @@ def _named_policy(events: list[Event], path: Path) -> str:
         raise HoldfireError(f"{path}:1: expected scenario_started as the first event, found "
                             f"{found}")
     return events[0].policy
+
+
+def bench_debrief(args: argparse.Namespace) -> int:
+    """The debrief of an hour-long, 12,000-cue drill log, beside reading it as plain JSON."""
+    from range.bench.debrief import run_bench
+
+    for line in run_bench():
+        print(line, flush=True)
+    return 0

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from range.cli.args import output_file, seconds, seed
+
 if TYPE_CHECKING:
     from range.scenario.inputs import InputScript
     from range.scenario.model import Scenario
@@ -29,18 +31,20 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
         "nothing.")
     sim.add_argument("scenario", metavar="SCENARIO")
     sim.add_argument("--inputs", metavar="INPUTS")
-    sim.add_argument("--seed", type=int, default=0, help="seed of the run's random generator")
+    sim.add_argument("--seed", type=seed, default=0, help="seed of the run's random generator")
     sim.add_argument("--log", type=Path, metavar="OUT.jsonl", help="write the event log here")
+    sim.add_argument("--force", action="store_true",
+                     help="replace an existing log (or the unfinished log of a killed run)")
     sim.add_argument("--json", action="store_true", help="print the report as JSON")
     sim.set_defaults(handler=run_simulate)
     render = subparsers.add_parser(
         "render", help="draw the projector view of a scenario at a moment to a PNG file")
     render.add_argument("scenario", metavar="SCENARIO")
     render.add_argument("--inputs", metavar="INPUTS")
-    render.add_argument("--seed", type=int, default=0)
-    render.add_argument("--at", type=float, default=0.0, metavar="SECONDS",
+    render.add_argument("--seed", type=seed, default=0)
+    render.add_argument("--at", type=seconds(0.0, 3600.0), default=0.0, metavar="SECONDS",
                         help="simulated time of the frame")
-    render.add_argument("--out", type=Path, required=True, metavar="FILE.png")
+    render.add_argument("--out", type=output_file(".png"), required=True, metavar="FILE.png")
     render.set_defaults(handler=run_render)
     benches["engine"] = bench_engine
 
@@ -61,7 +65,7 @@ def run_simulate(args: argparse.Namespace) -> int:
                         inputs=script, policy=policy)
     inputs = script.input if script else []
     if args.log is not None:
-        with EventLogWriter(args.log) as log:
+        with EventLogWriter(args.log, force=args.force) as log:
             world = simulate(scenario, inputs, args.seed, sink=log.write, provenance=origin)
     else:
         world = simulate(scenario, inputs, args.seed, provenance=origin)
@@ -95,7 +99,9 @@ def run_render(args: argparse.Namespace) -> int:
         raise ScenarioError(f"--at: expected a time between 0 and the scenario's "
                             f"{scenario.duration:g} s, found {args.at:g}")
     world = ScriptedRun(scenario, inputs, args.seed).advance_to(args.at)
-    render_png(scene_frame(world.snapshot()), str(args.out))
+    partial = args.out.with_name(f".{args.out.stem}.partial.png")  # never a half-written PNG
+    render_png(scene_frame(world.snapshot()), str(partial))
+    os.replace(partial, args.out)
     print(f"wrote {args.out} ({scenario.id} at {world.time_s:.3f} s)")
     return 0
 
