@@ -15,7 +15,12 @@ class HoldfireError(Exception):
 
 
 class ScenarioError(HoldfireError, ValueError):
-    """A scenario, inputs, policy or course file that cannot be used."""
+    """A scenario, inputs, policy or course file that cannot be used. The message names the
+    first problem; `problems` lists every one found, a line each."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 class InputsError(ScenarioError):

@@ -49,7 +49,9 @@ def test_a_bad_argument_is_refused_by_the_parser(capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit) as exit_info:
         main(["simulate", "knife-charge", "--seed", "many"])
     assert exit_info.value.code == 2
-    assert "argument --seed: invalid int value: 'many'" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "holdfire simulate: error: argument --seed: expected a whole number, found 'many' "
+        "(see holdfire simulate --help)\n")
 
 
 @pytest.mark.slow

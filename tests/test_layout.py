@@ -54,3 +54,28 @@ def test_the_checks_catch_offenders(tmp_path: Path) -> None:
     bad.write_text("import range.engine\nfrom range import cli\nimport range as r\n")
     assert offenders([bad], "range", only_binding=True, root=tmp_path) == ["bad.py:1"]
     assert len(offenders([bad], "range", only_binding=False, root=tmp_path)) == 3
+
+
+def test_every_room_says_in_its_docstring_what_belongs_in_it() -> None:
+    rooms = sorted(p.parent for p in (REPO_ROOT / "range").glob("*/__init__.py"))
+    assert {r.name for r in rooms} >= {"scenario", "world", "run", "analysis", "views", "cli",
+                                       "bench"}
+    for room in rooms:
+        docstring = ast.get_docstring(ast.parse((room / "__init__.py").read_text()))
+        assert docstring, f"{room.name}/__init__.py has no docstring"
+
+
+def test_modules_and_classes_stay_small() -> None:
+    """About 400 lines is the signal to split a module, about 200 a class."""
+    too_long = []
+    for path in python_files("range", "hardware"):
+        source = path.read_text()
+        if source.count("\n") > 420:
+            too_long.append(f"{path.relative_to(REPO_ROOT)}: {source.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ClassDef) and node.end_lineno is not None:
+                length = node.end_lineno - node.lineno + 1
+                if length > 210:
+                    too_long.append(f"{path.relative_to(REPO_ROOT)}: class {node.name} "
+                                    f"{length} lines")
+    assert too_long == []

@@ -109,3 +109,61 @@ def test_a_shipped_scenario_is_found_from_an_installed_package(tmp_path: Path) -
     text, source = find("knife-charge")
     assert source == "scenarios/knife-charge.toml"
     assert parse_scenario(text, source).id == "knife-charge"
+
+
+def test_check_reports_every_problem_of_a_file_a_line_each(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "many.toml"
+    bad.write_text('schema_version = 1\nid = "Bad Id"\ntitle = "t"\nduration = "-3 s"\n'
+                   '[[actors]]\nid = "a"\nposition = [0, "ten"]\ninitial = "s"\n'
+                   '[actors.states.s]\naction = "idle"\nthreat = "compliant"\n')
+    assert main(["check", str(bad)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {bad}: id: expected lower-case letters, digits or '-', starting with a "
+        "letter, found 'Bad Id'",
+        f"error: {bad}: duration: expected a value > 0 s, found '-3 s'",
+        f"error: {bad}: actors[0].position[1]: expected a length such as '21 ft' or '6.4 m', "
+        "found 'ten'",
+    ]
+
+
+def test_check_takes_shipped_names_of_every_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "knife-charge", "knife-charge-good", "restrictive"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "ok: knife-charge: scenario 'knife-charge', 1 actor(s)",
+        "ok: knife-charge-good: inputs for 'knife-charge', 2 input(s)",
+        "ok: restrictive: policy 'Restrictive use-of-force table (example)'",
+    ]
+    assert main(["check", "knife-charj"]) == 2
+    assert "(did you mean 'knife-charge'?)" in capsys.readouterr().err
+
+
+def test_an_inputs_file_for_an_unknown_scenario_is_named(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    script = tmp_path / "x-good.toml"
+    script.write_text('schema_version = 1\nscenario = "no-such-scenario"\n')
+    assert main(["check", str(script)]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {script}: scenario: expected a "
+                                              "scenario beside this file or a shipped one")
+
+
+def test_scenarios_lists_every_shipped_file_with_its_title(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenarios"]) == 0
+    out = capsys.readouterr().out
+    for name in shipped_names() + shipped_names("inputs") + shipped_names("policies"):
+        assert f"  {name}  " in out
+    assert "Knife charge from 30 ft" in out
+
+
+@pytest.mark.parametrize(("version", "accepted"), [("1", True), ("true", False),
+                                                   ("1.0", False), ('"1"', False)])
+def test_schema_version_is_exactly_the_whole_number_1(version: str, accepted: bool) -> None:
+    text = (REPO_ROOT / "scenarios" / "knife-charge.toml").read_text().replace(
+        "schema_version = 1", f"schema_version = {version}", 1)
+    if accepted:
+        assert parse_scenario(text, "s.toml").id == "knife-charge"
+    else:
+        with pytest.raises(ScenarioError, match=r"s\.toml: schema_version: expected"):
+            parse_scenario(text, "s.toml")

@@ -23,6 +23,7 @@ Bench = Callable[[argparse.Namespace], int]
 
 # Command-group modules, imported only when the parser is built (no work at import time).
 COMMAND_MODULES = (
+    "range.cli.catalogue_commands",
     "range.cli.simulate_commands",
     "range.cli.debrief_commands",
     "range.cli.vision_commands",

@@ -1,4 +1,4 @@
-"""`holdfire check`, `holdfire simulate`, `holdfire render` and `holdfire bench engine`.
+"""`holdfire simulate`, `holdfire render` and `holdfire bench engine`.
 
 Modules that do the work are imported by the handlers, so building the parser stays cheap."""
 
@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,10 +19,6 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any, benches: dict[str, Any]) -> None:
-    check = subparsers.add_parser("check", help="validate scenario, inputs and policy files")
-    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    check.set_defaults(handler=run_check)
-
     sim = subparsers.add_parser(
         "simulate", help="run a scenario headless and print the debrief report",
         description="SCENARIO is a file or a shipped scenario name; INPUTS is a file or the "
@@ -104,59 +99,6 @@ def run_render(args: argparse.Namespace) -> int:
     os.replace(partial, args.out)
     print(f"wrote {args.out} ({scenario.id} at {world.time_s:.3f} s)")
     return 0
-
-
-def run_check(args: argparse.Namespace) -> int:
-    from range.errors import HoldfireError
-
-    failures = 0
-    for path in args.files:
-        try:
-            print(f"ok: {path}: {check_file(path)}")
-        except HoldfireError as exc:
-            failures += 1
-            print(f"error: {exc}", file=sys.stderr)
-    return 2 if failures else 0
-
-
-def check_file(path: Path) -> str:
-    """Validate one file of any kind; a one-line summary of what it holds."""
-    from range.errors import ScenarioError
-    from range.scenario.inputs import parse_inputs
-    from range.scenario.model import load_scenario
-    from range.scenario.policy import load_policy, parse_policy
-    from range.scenario.validation import parse_toml, read_text
-
-    text = read_text(path)
-    data = parse_toml(text, str(path))
-    if "actors" in data:
-        scenario = load_scenario(path)
-        load_policy(scenario.policy, path.parent)
-        return f"scenario {scenario.id!r}, {len(scenario.actors)} actor(s)"
-    if "levels" in data:
-        policy = parse_policy(text, str(path))
-        return f"policy {policy.title!r}"
-    if "input" in data or "scenario" in data:
-        scenario = _scenario_for_inputs(path, data)
-        script = parse_inputs(text, str(path), scenario)
-        return f"inputs for {scenario.id!r}, {len(script.input)} input(s)"
-    raise ScenarioError(f"{path}: expected a scenario (with 'actors'), inputs (with 'input') "
-                        f"or policy (with 'levels'), found keys {sorted(data)}")
-
-
-def _scenario_for_inputs(path: Path, data: dict[str, Any]) -> Scenario:
-    from range.errors import ScenarioError
-    from range.scenario.catalogue import find
-    from range.scenario.model import load_scenario, parse_scenario
-
-    name = data.get("scenario")
-    if not isinstance(name, str):
-        raise ScenarioError(f"{path}: scenario: expected the id of the scenario these inputs "
-                            f"drive, found {name!r}")
-    for candidate in (path.parent / f"{name}.toml", path.parent.parent / f"{name}.toml"):
-        if candidate.is_file():
-            return load_scenario(candidate)
-    return parse_scenario(*find(name))
 
 
 def bench_engine(args: argparse.Namespace) -> int:

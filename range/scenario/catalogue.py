@@ -3,6 +3,7 @@ or files given by path: the one place that tells a name from a path."""
 
 from __future__ import annotations
 
+import tomllib
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -21,6 +22,15 @@ def shipped_dir(kind: str = "") -> Traversable:
 def shipped_names(kind: str = "") -> list[str]:
     return sorted(p.name.removesuffix(".toml") for p in shipped_dir(kind).iterdir()
                   if p.name.endswith(".toml"))
+
+
+def shipped_titles(kind: str = "") -> dict[str, str]:
+    """Each shipped file of a kind by name, with its title (a script's description)."""
+    titles = {}
+    for name in shipped_names(kind):
+        data = tomllib.loads(shipped_source(name, kind)[0])
+        titles[name] = str(data.get("title") or data.get("description") or "")
+    return titles
 
 
 def is_path(name_or_path: str) -> bool:

@@ -64,9 +64,10 @@ def validate_model(model: type[ModelT], data: Any, source: str,
         # An unknown key first: a misspelt key is also reported as a missing one, and
         # the unknown one carries the suggestion.
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        message = describe(model, errors[0], source)
-        more = len(errors) - 1
-        raise error(message + (f" (+{more} more problems)" if more else "")) from None
+        problems = list(dict.fromkeys(describe(model, e, source) for e in _typos_once(errors)))
+        more = len(problems) - 1
+        raise error(problems[0] + (f" (+{more} more problems)" if more else ""),
+                    problems) from None
 
 
 class Strict(BaseModel):
@@ -100,6 +101,20 @@ SchemaVersion = Annotated[Literal[1], BeforeValidator(_exact_int)]
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$"),
                  Shape("lower-case letters, digits, '-' or '_', starting with a letter")]
 Key = Annotated[str, Field(pattern=r"^[0-9A-Za-z]$"), Shape("one letter or digit")]
+
+
+def _typos_once(errors: list[Any]) -> list[Any]:
+    """A misspelt key is both unknown and, under its right name, missing: keep the unknown
+    one, which carries the suggestion."""
+    misspelt = set()
+    for e in errors:
+        if e["type"] == "extra_forbidden":
+            parent, key = tuple(e["loc"][:-1]), str(e["loc"][-1])
+            known = [str(k) for x in errors if x["type"] == "missing"
+                     and tuple(x["loc"][:-1]) == parent for k in x["loc"][-1:]]
+            misspelt |= {(parent, m) for m in difflib.get_close_matches(key, known, 1, 0.6)}
+    return [e for e in errors if e["type"] != "missing"
+            or (tuple(e["loc"][:-1]), str(e["loc"][-1])) not in misspelt]
 
 
 def describe(model: type[BaseModel], error: Any, source: str) -> str:
@@ -194,21 +209,33 @@ MarkerT = TypeVar("MarkerT")
 
 def _marker(model: type[BaseModel], loc: tuple[Any, ...], kind: type[MarkerT]
             ) -> MarkerT | None:
-    """A marker of `kind` in the Annotated metadata of the field at `loc`, if any."""
-    for candidate in _annotated(annotation_at(model, loc)):
-        for meta in typing.get_args(candidate)[1:]:
-            if isinstance(meta, kind):
-                return meta
-    return None
+    """A marker of `kind` in the metadata of the field at `loc`, if any."""
+    return next((m for m in _metadata_at(model, loc) if isinstance(m, kind)), None)
 
 
-def _annotated(annotation: Any) -> list[Any]:
-    """The Annotated forms inside an annotation (through Optional and unions)."""
+def _metadata_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[Any]:
+    """The Annotated metadata of the value at `loc`: a model keeps a field's in its
+    FieldInfo, a list or table item keeps its own in the annotation."""
+    if not loc:
+        return []
+    found: list[Any] = []
+    for parent in _unwrap(annotation_at(model, loc[:-1])):
+        if _is_model(parent) and loc[-1] in parent.model_fields:
+            info = parent.model_fields[loc[-1]]
+            found += [*info.metadata, *_annotated_metadata(info.annotation)]
+        else:
+            found += _annotated_metadata(_step(parent, loc[-1]))
+    return found
+
+
+def _annotated_metadata(annotation: Any) -> list[Any]:
+    """Metadata of the Annotated forms inside an annotation (through Optional, unions)."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return [annotation, *_annotated(typing.get_args(annotation)[0])]
+        args = typing.get_args(annotation)
+        return [*args[1:], *_annotated_metadata(args[0])]
     if origin in (typing.Union, types.UnionType):
-        return [a for arg in typing.get_args(annotation) for a in _annotated(arg)]
+        return [m for arg in typing.get_args(annotation) for m in _annotated_metadata(arg)]
     return []
 
 
