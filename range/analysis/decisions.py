@@ -62,9 +62,11 @@ from range.scenario.policy import Policy
 from range.vocabulary import FORCE_ORDER, ForceOption, ThreatLevel
 
 
-def analyse(events: Iterable[Event], policy: Policy) -> DecisionReport:
-    """The debrief report of one run's event log under an agency policy table."""
-    log = digest(list(events))
+def analyse(events: Iterable[Event], policy: Policy, source: str = "event log"
+            ) -> DecisionReport:
+    """The debrief report of one run's event log under an agency policy table; `source`
+    names the log in errors."""
+    log = digest(list(events), source)
     cues = _cues(log, policy)
     return DecisionReport(
         about=ABOUT,

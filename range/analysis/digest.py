@@ -14,6 +14,7 @@ from range.errors import AnalysisError
 from range.run.events import (
     ActorStateChanged,
     BulletHit,
+    BulletStopped,
     Event,
     OfficerCommand,
     ProbeLanded,
@@ -97,19 +98,24 @@ def _shot_text(shot: ShotFired) -> str:
     return f"{shot.weapon} shot {shot.shot}{aimed}"
 
 
-def digest(events: list[Event]) -> RunLog:
+MIN_STEP_S, MAX_STEP_S = 1e-4, 1.0  # a simulation step from 0.1 ms to 1 s
+
+
+def digest(events: list[Event], source: str = "event log") -> RunLog:
     """Check the log's shape and sort its events; the first must be scenario_started."""
     if not events or not isinstance(events[0], ScenarioStarted):
         found = events[0].kind if events else "an empty log"
-        raise AnalysisError(f"event log: expected scenario_started as the first event, "
+        raise AnalysisError(f"{source}: expected scenario_started as the first event, "
                             f"found {found}")
-    if not events[0].step_s > 0:
-        raise AnalysisError(f"event log: scenario_started.step_s: expected a step > 0 s, "
-                            f"found {events[0].step_s}")
+    step_s = events[0].step_s
+    if not MIN_STEP_S <= step_s <= MAX_STEP_S:
+        raise AnalysisError(f"{source}: scenario_started.step_s: expected a step from "
+                            f"{MIN_STEP_S:g} to {MAX_STEP_S:g} s, found {step_s!r}")
     for number, (before, after) in enumerate(pairwise(events), start=2):
         if after.tick < before.tick:
-            raise AnalysisError(f"event log: event {number} ({after.kind}): expected tick >= "
+            raise AnalysisError(f"{source}: event {number} ({after.kind}): expected tick >= "
                                 f"{before.tick} (the event before), found {after.tick}")
+    _check_once(events, source)
     for event in events:
         if isinstance(event, ActorStateChanged):
             _check_threat(event.threat, event)
@@ -127,6 +133,49 @@ def digest(events: list[Event]) -> RunLog:
         unconfirmed=tuple(s for s in shots if not s.confirmed),
         hits=tuple(e for e in events if isinstance(e, BulletHit) and e.shot in confirmed),
     )
+
+
+def _identity(event: Event) -> tuple[object, ...] | None:
+    """What makes an event one of a kind in a log (None: it may recur): a line written
+    twice, or two logs joined, show up as a second event with the same identity."""
+    match event:
+        case ScenarioStarted() | ScenarioEnded():
+            return (event.kind,)
+        case ShotFired() | TaserDeployment():
+            return (event.kind, event.shot)
+        case BulletHit() | BulletStopped():
+            return ("bullet landed", event.shot)
+        case ProbeLanded():
+            return (event.kind, event.shot, event.probe)
+    return None
+
+
+def _check_once(events: list[Event], source: str) -> None:
+    """Refuse a log that would count something twice, or a landing of a shot never fired;
+    the end must be the last event."""
+    seen: set[tuple[object, ...]] = set()
+    fired: set[int] = set()
+    for number, event in enumerate(events, start=1):
+        identity = _identity(event)
+        if identity is not None and identity in seen:
+            raise AnalysisError(f"{source}: event {number} ({event.kind}): expected each "
+                                f"{_what(identity)} once, found it again (a repeated line?)")
+        if identity is not None:
+            seen.add(identity)
+        if isinstance(event, ShotFired):
+            fired.add(event.shot)
+        elif (isinstance(event, BulletHit | BulletStopped | ProbeLanded | TaserDeployment)
+              and event.shot not in fired):
+            raise AnalysisError(f"{source}: event {number} ({event.kind}): expected a "
+                                f"shot fired earlier, found shot {event.shot}")
+        if isinstance(event, ScenarioEnded) and number != len(events):
+            raise AnalysisError(f"{source}: event {number} (scenario_ended): expected the "
+                                f"last event, found {len(events) - number} after it")
+
+
+def _what(identity: tuple[object, ...]) -> str:
+    kind, *rest = identity
+    return f"{kind} of shot {rest[0]}" if rest else str(kind)
 
 
 def _check_threat(label: str | None, event: ActorStateChanged) -> None:

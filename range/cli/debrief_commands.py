@@ -40,7 +40,7 @@ def run_debrief(args: argparse.Namespace) -> int:
         policy = load_policy(args.policy)
     else:  # a policy file the run names sits beside the scenario; try beside the log
         policy = load_policy(_named_policy(events, args.log), args.log.parent)
-    report = analyse(events, policy)
+    report = analyse(events, policy, str(args.log))
     print(json.dumps(report.to_dict(), indent=2) if args.json else render_text(report))
     return 0
 
