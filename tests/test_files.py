@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from hardware.files import read_text
 from range.errors import ScenarioError
-from range.files import read_text
 
 
 def refusal(path: Path, cap: int = 1 << 20) -> str:

@@ -13,11 +13,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Literal
 
 import cv2
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hardware.errors import CalibrationError, MediaError
+from hardware.files import read_text
 from hardware.urls import is_device_url
 from hardware.vision.calibration import (
     Calibration,
@@ -52,25 +55,40 @@ def to_json(cal: Calibration) -> str:
     }, indent=2)
 
 
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+PixelSize = Annotated[int, Field(ge=1, le=16384)]
+Point = tuple[Annotated[float, Field(ge=-1e5, le=1e5)], Annotated[float, Field(ge=-1e5, le=1e5)]]
+
+
+class RigFile(BaseModel):
+    """A stored rig as it is read: every number finite and in range."""
+
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False)
+    format: Literal["holdfire-rig/1"]
+    camera_to_projector: tuple[tuple[Finite, Finite, Finite], tuple[Finite, Finite, Finite],
+                               tuple[Finite, Finite, Finite]]
+    projector_size: tuple[PixelSize, PixelSize]
+    camera_size: tuple[PixelSize, PixelSize]
+    area_quad: tuple[Point, Point, Point, Point]
+    residual_px: Annotated[float, Field(ge=0, le=1e4)]
+    max_residual_px: Annotated[float, Field(ge=0, le=1e4)]
+    corners: tuple[Point, ...]
+    left_out: tuple[Annotated[int, Field(ge=0)], ...]
+
+
 def from_json(text: str, where: str) -> Calibration:
     """Parse a stored rig (no I/O). Rigs saved before held ShootOFF's bounds as well
     (`shootoff_bounds`); that key is not read."""
     try:
-        raw = json.loads(text)
-        if raw.get("format") != "holdfire-rig/1":
-            raise ValueError(f"format {raw.get('format')!r}, expected 'holdfire-rig/1'")
-        h = np.array(raw["camera_to_projector"], np.float64)
-        if h.shape != (3, 3):
-            raise ValueError(f"camera_to_projector is {h.shape}, expected 3x3")
-        return Calibration(
-            h, (int(raw["projector_size"][0]), int(raw["projector_size"][1])),
-            (int(raw["camera_size"][0]), int(raw["camera_size"][1])),
-            tuple((float(x), float(y)) for x, y in raw["area_quad"]),
-            float(raw["residual_px"]), float(raw["max_residual_px"]),
-            tuple((float(x), float(y)) for x, y in raw["corners"]),
-            tuple(int(i) for i in raw["left_out"]))
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError, IndexError) as exc:
-        raise CalibrationError(f"{where}: not a valid rig file ({exc})") from exc
+        raw = RigFile.model_validate_json(text)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        place = ".".join(str(p) for p in error["loc"]) or "the file"
+        raise CalibrationError(f"{where}: not a valid rig file ({place}: "
+                               f"{error['msg'].lower()})") from None
+    return Calibration(
+        np.array(raw.camera_to_projector, np.float64), raw.projector_size, raw.camera_size,
+        raw.area_quad, raw.residual_px, raw.max_residual_px, raw.corners, raw.left_out)
 
 
 def save_rig(rigs_dir: Path, name: str, cal: Calibration) -> Path:
@@ -84,11 +102,7 @@ def save_rig(rigs_dir: Path, name: str, cal: Calibration) -> Path:
 
 def load_rig(rigs_dir: Path, name: str) -> Calibration:
     path = rig_path(rigs_dir, name)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CalibrationError(f"rig {name!r}: cannot read {path} ({exc.strerror})") from exc
-    return from_json(text, str(path))
+    return from_json(read_text(path, f"the rig file of {name!r}", CalibrationError), str(path))
 
 
 def view_frames(source: str, max_frames: int) -> Iterator[Image]:

@@ -46,8 +46,8 @@ def run_debrief(args: argparse.Namespace) -> int:
 
 
 def read_event_log(path: Path) -> list[Event]:
+    from hardware.files import read_text
     from range.errors import EventLogError
-    from range.files import read_text
     from range.run.codec import read_log
 
     text = read_text(path, "a JSONL event log", EventLogError)

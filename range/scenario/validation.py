@@ -1,6 +1,6 @@
 """From a file to a validated model, with errors a range master can act on.
 
-`read_text` (through `range.files`) is the only I/O here. Validation errors become one
+`read_text` (through `hardware.files`) is the only I/O here. Validation errors become one
 line: the file, the key path, what was expected, what was found, and the nearest valid
 name for a typo."""
 
@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import pydantic_core
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from range import files
+from hardware import files
 from range.errors import ScenarioError
 from range.scenario.units import SI_UNIT, Dimension
 
@@ -48,6 +48,9 @@ def parse_toml(text: str, source: str,
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{source}: expected TOML, found a syntax error: {exc}") from exc
+    except RecursionError:
+        raise error(f"{source}: expected TOML nested a few levels deep, found it nested "
+                    "deeper than Python can read") from None
 
 
 def parse_model(model: type[ModelT], text: str, source: str,

@@ -106,8 +106,25 @@ def test_bad_rigs_and_sizes_are_named(tmp_path):
             "synthetic:?seed=2&content=chessboard&frames=1", PROJ))
     with pytest.raises(CalibrationError, match=r"r\.json: not a valid rig file"):
         from_json('{"format": "holdfire-rig/1"}', "r.json")
-    with pytest.raises(CalibrationError, match="cannot read"):
+    with pytest.raises(CalibrationError, match="expected the rig file of 'nobody', found no "
+                       "such file"):
         load_rig(tmp_path, "nobody")
+    for text, place in (("[1, 2, 3]", "the file: input should be an object"),
+                        ("null", "the file: input should be an object"),
+                        ("[" * 3000 + "]" * 3000, "the file: invalid json: recursion limit"),
+                        ('{"format": "holdfire-rig/1", "projector_size": [-5, 720]}',
+                         "camera_to_projector: field required")):
+        with pytest.raises(CalibrationError) as caught:
+            from_json(text, "r.json")
+        assert str(caught.value).startswith(f"r.json: not a valid rig file ({place}")
+    good = json.loads(to_json(calibrate_source(
+        "synthetic:?seed=4&content=chessboard&frames=1", PROJ)))
+    for key, value, place in (("projector_size", [-5, 720], "projector_size.0"),
+                              ("residual_px", float("nan"), "residual_px"),
+                              ("camera_to_projector", [[1, 0, 0], [0, 1, 0]],
+                               "camera_to_projector.2")):
+        with pytest.raises(CalibrationError, match=rf"\({place}: "):
+            from_json(json.dumps({**good, key: value}), "r.json")
     with pytest.raises(CalibrationError, match="WIDTHxHEIGHT"):
         parse_size("1280by720")
     assert from_json(to_json(calibrate_source(

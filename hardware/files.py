@@ -1,4 +1,5 @@
-"""Reading the user's files, with one clear line for each way it can fail.
+"""Reading the user's files, with one clear line for each way it can fail: scenario files,
+logs, rigs and expected-results files alike (the scenario side reads through this too).
 
 Only regular files are read (a FIFO would block, a device would never end), and no more
 than a cap, so bad input cannot hang the process or fill its memory."""
@@ -9,13 +10,10 @@ import os
 import stat
 from pathlib import Path
 
-from range.errors import HoldfireError
-
-TEXT_CAP = 64 << 20  # bytes: far above any scenario, inputs, policy or session log
+TEXT_CAP = 64 << 20  # bytes: far above any scenario, inputs, policy, rig or session log
 
 
-def read_text(path: Path, what: str, error: type[HoldfireError],
-              cap: int = TEXT_CAP) -> str:
+def read_text(path: Path, what: str, error: type[Exception], cap: int = TEXT_CAP) -> str:
     """A UTF-8 text file's contents; `what` names what it should be ("a TOML file")."""
     try:
         # Non-blocking, so opening a named pipe with no writer returns at once.
