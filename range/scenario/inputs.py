@@ -13,7 +13,15 @@ from pydantic import Field
 from range.errors import InputsError
 from range.scenario.model import Instant, Scenario
 from range.scenario.units import parse_quantity
-from range.scenario.validation import Key, SchemaVersion, Shape, Strict, parse_model, suggest
+from range.scenario.validation import (
+    Key,
+    SchemaVersion,
+    Shape,
+    Strict,
+    parse_toml,
+    suggest,
+    validate_model,
+)
 from range.vocabulary import ZONES, Command, WeaponName, Zone
 
 # A projector pixel; off the screen is allowed (a miss), absurd is not.
@@ -53,7 +61,12 @@ class InputScript(Strict):
 
 def parse_inputs(text: str, source: str, scenario: Scenario) -> InputScript:
     """Validate an inputs script against the scenario it will drive."""
-    script = parse_model(InputScript, text, source, InputsError)
+    return inputs_from_data(parse_toml(text, source, InputsError), source, scenario)
+
+
+def inputs_from_data(data: object, source: str, scenario: Scenario) -> InputScript:
+    """Validate an inputs script as read from TOML against the scenario it will drive."""
+    script = validate_model(InputScript, data, source, InputsError)
     if script.scenario != scenario.id:
         raise InputsError(f"{source}: scenario: expected {scenario.id!r} (the scenario being "
                           f"run), found {script.scenario!r}")

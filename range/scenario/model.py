@@ -22,8 +22,9 @@ from range.scenario.validation import (
     Shape,
     Strict,
     Unit,
-    parse_model,
+    parse_toml,
     read_text,
+    validate_model,
 )
 from range.scenario.validation import suggest as _suggest
 from range.vocabulary import Action, Command, HeldObject, Role, ThreatLabel, WeaponName, Zone
@@ -168,7 +169,12 @@ class Scenario(Strict):
 
 def parse_scenario(text: str, source: str) -> Scenario:
     """Validate scenario TOML text; `source` names it in errors."""
-    scenario = parse_model(Scenario, text, source)
+    return scenario_from_data(parse_toml(text, source), source)
+
+
+def scenario_from_data(data: object, source: str) -> Scenario:
+    """Validate a scenario as read from TOML (tables and lists)."""
+    scenario = validate_model(Scenario, data, source)
     _check_references(scenario, source)
     return scenario
 
