@@ -37,6 +37,7 @@ from hardware.replica.protocol import (
     Recoil,
     Trigger,
     encode,
+    wire_type,
 )
 
 MAX_PENDING_BYTES = 1 << 20  # a host that stopped reading: drop rather than grow forever
@@ -280,7 +281,7 @@ class ReplicaEmulator:
                 self._send(Hello(0, self.device_us(now), **self._hello_fields()), now)
             elif isinstance(message, Recoil | Lockout | Malfunction):
                 ok = self.model.command(message)
-                self._send(Ack(0, self.device_us(now), type(message).__name__.upper(), ok), now)
+                self._send(Ack(0, self.device_us(now), wire_type(message), ok), now)
 
     # -- power and cable ------------------------------------------------------------------
 

@@ -97,7 +97,7 @@ def test_commands_reach_the_replica_and_lockout_stops_discharge(tmp_path: Path) 
         wait_for(link, lambda e: isinstance(e.message, Hello))
         link.send(Lockout(0, True))
         ack = wait_for(link, lambda e: isinstance(e.message, Ack))[-1].message
-        assert ack == Ack(ack.seq, ack.device_us, "LOCKOUT", True)  # type: ignore[union-attr]
+        assert ack == Ack(ack.seq, ack.device_us, "LOCK", True)  # type: ignore[union-attr]
         emu.pull()
         report = wait_for(link, lambda e: e.trigger is not None)[-1].trigger
     assert report is not None and report.fired is False

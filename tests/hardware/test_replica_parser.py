@@ -69,7 +69,7 @@ def test_oversized_lines_are_skipped_to_the_next_frame() -> None:
     assert feed_all(parser, data, 10) == good
     assert parser.stats.oversized == 1
     assert parser.stats.noise_bytes == 0  # the rest of the long line is not counted twice
-    assert "no line end within 160 bytes" in parser.recent_errors[-1].message
+    assert f"no line end within {MAX_FRAME_BYTES} bytes" in parser.recent_errors[-1].message
 
 
 def test_binary_noise_between_frames_is_counted_and_survived() -> None:
@@ -95,7 +95,7 @@ def test_pure_random_bytes_never_crash_the_parser() -> None:
     data = data.replace(b"\x07", b"$")  # plenty of false frame starts
     assert feed_all(parser, data, 513) == []
     assert parser.stats.frames == 0 and parser.stats.noise_bytes > 50_000
-    assert parser.stats.malformed > 100 and parser.stats.oversized > 100
+    assert parser.stats.malformed > 100 and parser.stats.oversized > 30
     assert len(parser.recent_errors) == 32  # bounded memory
     assert parser.feed(encode(Heartbeat(1, 2))) == [Heartbeat(1, 2)]  # and it still works
 
