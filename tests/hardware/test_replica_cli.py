@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from hardware.replica.core import LinkEvent
 from hardware.replica.emulator import ReplicaEmulator
 from hardware.replica.endpoints import PtyEndpoint
-from hardware.replica.link import LinkEvent, ReplicaLink
+from hardware.replica.link import ReplicaLink
 from hardware.replica.models import Taser10
 from hardware.replica.protocol import Hello
 from range.cli import main
