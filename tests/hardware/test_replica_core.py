@@ -180,9 +180,10 @@ def test_every_weapon_name_the_link_can_produce_is_a_shot_weapon_name() -> None:
         for kind in ("std", "cq", "so", "probe"):
             core = LinkCore("loop://", hold_max_ns=0)
             core.connect(0)
-            frames: list[DeviceMessage] = [Hello(1, 0, 1, model, "1", "R", 1), Cartridge(2, 0, 1, kind, "loaded"),
-                      Cartridge(3, 0, 2, kind, "loaded"),
-                      *[Trigger(4 + bay, 0, 1 + bay, bay=bay) for bay in (0, 1, 2)]]
+            frames: list[DeviceMessage] = [
+                Hello(1, 0, 1, model, "1", "R", 1), Cartridge(2, 0, 1, kind, "loaded"),
+                Cartridge(3, 0, 2, kind, "loaded"),
+                *[Trigger(4 + bay, 0, 1 + bay, bay=bay) for bay in (0, 1, 2)]]
             events = core.feed(b"".join(encode(m) for m in frames), 1).events
             produced |= {t.weapon for t in triggers(events)}
     assert produced <= set(get_args(WeaponName))
