@@ -13,7 +13,7 @@ import os
 import select
 import threading
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -53,6 +53,65 @@ class TriggerTruth:
     frame: int  # index into `frames`
 
 
+# -- what the device loop has scheduled ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Pull:
+    """The trigger is pulled."""
+
+
+@dataclass(frozen=True, slots=True)
+class AutoFire:
+    """A pull now, and the next one a random (exponential) gap later."""
+
+    rate_hz: float
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """A message the model delayed (an energy cycle ending, a magazine seated) falls due."""
+
+    message: DeviceMessage
+
+
+@dataclass(frozen=True, slots=True)
+class HeartbeatDue:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class BatteryDue:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Unplug:
+    for_s: float | None  # None: the fault's `unplug_s`, and the next unplug is scheduled
+
+
+@dataclass(frozen=True, slots=True)
+class Replug:
+    pass
+
+
+DeviceEvent = Pull | AutoFire | Say | HeartbeatDue | BatteryDue | Unplug | Replug
+
+
+@dataclass(order=True, frozen=True, slots=True)
+class _Scheduled:
+    due_ns: int
+    order: int  # first scheduled, first done among equal times
+    event: DeviceEvent = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outgoing:
+    due_ns: int  # when its bytes reach the cable (latency and jitter applied)
+    chunks: list[bytes]
+    frame: int  # index into `frames`
+
+
 @dataclass(slots=True)
 class FrameRecord:
     seq: int
@@ -86,9 +145,9 @@ class ReplicaEmulator:
         self.frames: list[FrameRecord] = []
         self.plugs = 0
         self._lock = threading.Lock()
-        self._events: list[tuple[int, int, str, Any]] = []
+        self._events: list[_Scheduled] = []
         self._order = itertools.count()
-        self._out: deque[tuple[int, list[bytes], int]] = deque()  # (due, chunks, frame)
+        self._out: deque[_Outgoing] = deque()
         self._pending = bytearray()
         self._fd = -1
         self._seq = 0
@@ -113,10 +172,10 @@ class ReplicaEmulator:
         self._send(Hello(0, self.device_us(now), **self._hello_fields()), now)
         for item in self.model.startup(self.device_us(now)):
             self._emit(item, now)
-        self._at(now + self._heartbeat_ns, "heartbeat")
-        self._at(now + self._battery_ns, "battery")
+        self._at(now + self._heartbeat_ns, HeartbeatDue())
+        self._at(now + self._battery_ns, BatteryDue())
         if self.faults.unplug_every_s > 0:
-            self._at(now + int(self.faults.unplug_every_s * 1e9), "unplug")
+            self._at(now + int(self.faults.unplug_every_s * 1e9), Unplug(None))
         self._thread = threading.Thread(target=self._run, name=f"replica-{self.replica_id}",
                                         daemon=True)
         self._thread.start()
@@ -139,18 +198,18 @@ class ReplicaEmulator:
 
     def pull(self, at_ns: int | None = None) -> None:
         """Pull the trigger now, or at host time `at_ns`."""
-        self._at(self.clock.now_ns() if at_ns is None else at_ns, "pull")
+        self._at(self.clock.now_ns() if at_ns is None else at_ns, Pull())
 
     def schedule_pulls(self, times_ns: list[int]) -> None:
         for t in times_ns:
-            self._at(t, "pull")
+            self._at(t, Pull())
 
     def auto_fire(self, rate_hz: float, start_ns: int | None = None) -> None:
         """Pull at random (Poisson) times, `rate_hz` on average, until stopped."""
-        self._at(self.clock.now_ns() if start_ns is None else start_ns, "auto", rate_hz)
+        self._at(self.clock.now_ns() if start_ns is None else start_ns, AutoFire(rate_hz))
 
     def unplug(self, for_s: float) -> None:
-        self._at(self.clock.now_ns(), "unplug", for_s)
+        self._at(self.clock.now_ns(), Unplug(for_s))
 
     def device_us(self, host_ns: int) -> int:
         """The device clock at a host time: runs from 0 at power-up, drifting."""
@@ -173,9 +232,9 @@ class ReplicaEmulator:
 
     def _timeout_s(self, now: int) -> float:
         with self._lock:
-            nxt = self._events[0][0] if self._events else now + int(_TICK_S * 1e9)
+            nxt = self._events[0].due_ns if self._events else now + int(_TICK_S * 1e9)
         if self._out:
-            nxt = min(nxt, self._out[0][0])
+            nxt = min(nxt, self._out[0].due_ns)
         return min(max(nxt - now, 0) / 1e9, _TICK_S)
 
     def _wait_io(self, timeout_s: float) -> None:
@@ -205,40 +264,41 @@ class ReplicaEmulator:
     def _due_events(self, now: int) -> None:
         while True:
             with self._lock:
-                if not self._events or self._events[0][0] > now:
+                if not self._events or self._events[0].due_ns > now:
                     return
-                due, _, kind, arg = heapq.heappop(self._events)
-            self._handle(kind, arg, due)
+                item = heapq.heappop(self._events)
+            self._handle(item.event, item.due_ns)
 
-    def _handle(self, kind: str, arg: Any, due: int) -> None:
-        if kind == "pull":
-            for item in self.model.pull(self.device_us(due)):
-                self._emit(item, due)
-        elif kind == "auto":
-            self._handle("pull", None, due)
-            gap = self._script_rng.exponential(1.0 / arg)
-            self._at(due + int(gap * 1e9), "auto", arg)
-        elif kind == "message":
-            self._send(replace(arg, device_us=self.device_us(due)), due)
-        elif kind == "heartbeat":
-            self._send(Heartbeat(0, self.device_us(due)), due)
-            self._at(due + self._heartbeat_ns, "heartbeat")
-        elif kind == "battery":
-            self.model.battery_mv = max(3300, self.model.battery_mv - 1)
-            self._send(self.model.battery(self.device_us(due)), due)
-            self._at(due + self._battery_ns, "battery")
-        elif kind == "unplug":
-            self._unplug(due, arg)
-        elif kind == "replug":
-            self._replug(due)
+    def _handle(self, event: DeviceEvent, due: int) -> None:
+        match event:
+            case Pull():
+                for item in self.model.pull(self.device_us(due)):
+                    self._emit(item, due)
+            case AutoFire(rate_hz):
+                self._handle(Pull(), due)
+                gap = self._script_rng.exponential(1.0 / rate_hz)
+                self._at(due + int(gap * 1e9), event)
+            case Say(message):
+                self._send(replace(message, device_us=self.device_us(due)), due)
+            case HeartbeatDue():
+                self._send(Heartbeat(0, self.device_us(due)), due)
+                self._at(due + self._heartbeat_ns, event)
+            case BatteryDue():
+                self.model.battery_mv = max(3300, self.model.battery_mv - 1)
+                self._send(self.model.battery(self.device_us(due)), due)
+                self._at(due + self._battery_ns, event)
+            case Unplug(for_s):
+                self._unplug(due, for_s)
+            case Replug():
+                self._replug(due)
 
-    def _at(self, due_ns: int, kind: str, arg: Any = None) -> None:
+    def _at(self, due_ns: int, event: DeviceEvent) -> None:
         with self._lock:
-            heapq.heappush(self._events, (due_ns, next(self._order), kind, arg))
+            heapq.heappush(self._events, _Scheduled(due_ns, next(self._order), event))
 
     def _emit(self, item: DeviceMessage | Delayed, now: int) -> None:
         if isinstance(item, Delayed):
-            self._at(now + item.after_us * 1000, "message", item.message)
+            self._at(now + item.after_us * 1000, Say(item.message))
         else:
             self._send(item, now)
 
@@ -259,15 +319,15 @@ class ReplicaEmulator:
         due = max(now + self.injector.latency_ns(), self._last_due)  # a wire keeps order
         self._last_due = due
         if chunks:
-            self._out.append((due, chunks, index))
+            self._out.append(_Outgoing(due, chunks, index))
 
     def _queue_due_frames(self, now: int) -> None:
-        while self._out and self._out[0][0] <= now:
-            _, chunks, index = self._out.popleft()
+        while self._out and self._out[0].due_ns <= now:
+            out = self._out.popleft()
             if len(self._pending) > MAX_PENDING_BYTES:
-                self.frames[index].fate = "overflow"
+                self.frames[out.frame].fate = "overflow"
                 continue
-            for chunk in chunks:
+            for chunk in out.chunks:
                 self._pending += chunk
         if self._pending and self._fd >= 0:
             self._flush()
@@ -298,15 +358,15 @@ class ReplicaEmulator:
     def _unplug(self, now: int, for_s: float | None) -> None:
         if self._fd < 0:
             return
-        for _, _, index in self._out:
-            self.frames[index].fate = "unplugged"
+        for out in self._out:
+            self.frames[out.frame].fate = "unplugged"
         self._out.clear()
         self._pending.clear()
         self.endpoint.unplug()
         self._fd = -1
-        self._at(now + int((for_s or self.faults.unplug_s) * 1e9), "replug")
+        self._at(now + int((for_s or self.faults.unplug_s) * 1e9), Replug())
         if self.faults.unplug_every_s > 0 and for_s is None:
-            self._at(now + int(self.faults.unplug_every_s * 1e9), "unplug")
+            self._at(now + int(self.faults.unplug_every_s * 1e9), Unplug(None))
 
     def _replug(self, now: int) -> None:
         if self._fd >= 0:
