@@ -35,6 +35,7 @@ from hardware.replica.protocol import (
     encode,
     wire_type,
 )
+from tests.conftest import REPO_ROOT
 
 EVERY_MESSAGE: list[Message] = [
     Hello(0, 12, 1, "taser7", "7.2.0", "T7-0042", 31337, frozenset({"trig", "arc", "cart"}),
@@ -208,3 +209,11 @@ def test_a_day_of_uptime_hello_with_every_capability_fits() -> None:
 def test_an_ack_names_the_command_by_its_wire_type() -> None:
     assert wire_type(Lockout(1, True)) == "LOCK" and wire_type(Query(1)) == "WHO"
     assert b"cmd=LOCK," in encode(Ack(25, 92_100_000, "LOCK", True))
+
+
+def test_every_example_frame_in_the_protocol_document_is_valid_and_canonical() -> None:
+    text = (REPO_ROOT / "docs" / "serial-protocol.md").read_text()
+    examples = re.findall(r"^(\$[A-Z]+,[^\\\s]*\*[0-9A-F]{4})$", text, re.MULTILINE)
+    assert len(examples) >= 15
+    for line in examples:
+        assert encode(decode(line.encode())).rstrip(b"\r\n").decode() == line
