@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ from hardware.replica.faults import Faults
 from hardware.replica.link import ReplicaLink
 from hardware.replica.models import Pistol, Taser7
 from hardware.replica.ports import SimPort, port_for_url
-from hardware.replica.protocol import Ack, Hello, Lockout, Message, Trigger, encode
+from hardware.replica.protocol import Ack, Heartbeat, Hello, Lockout, Message, Trigger, encode
 from hardware.replica.sequence import StreamReset
 
 pytestmark = pytest.mark.usefixtures("no_leaked_threads")
@@ -221,17 +222,16 @@ def test_two_links_keep_their_own_replica_state(tmp_path: Path) -> None:
     assert (rb.replica_id, rb.weapon) == ("B", "pistol")
 
 
-def test_socket_url_reads_a_replica_served_over_tcp_and_reconnects() -> None:
-    """A serial server over TCP (`socket://`): the first connection ends, the link
-    reconnects, and the frames missed in between are counted as lost."""
+def serve_over_tcp(batches: list[list[Message]], until: Callable[[LinkEvent], bool]
+                   ) -> tuple[list[LinkEvent], dict[str, int]]:
+    """A serial server over TCP (`socket://`) that answers each connection's WHO with the
+    next batch of frames and then ends that connection (the last one stays open): the
+    events a link saw until `until`, and its counters."""
     server = socket.create_server(("127.0.0.1", 0))
     server.settimeout(10)
-    port = server.getsockname()[1]
     done = threading.Event()
 
     def serve() -> None:
-        batches: list[list[Message]] = [[Hello(0, 10, 1, "x26", "1", "S1", 5), Trigger(1, 20, 1)],
-                   [Hello(5, 30, 1, "x26", "1", "S1", 5), Trigger(6, 40, 2)]]
         for last, batch in enumerate(batches, start=1 - len(batches)):
             conn, _ = server.accept()
             with conn:
@@ -250,16 +250,42 @@ def test_socket_url_reads_a_replica_served_over_tcp_and_reconnects() -> None:
     thread = threading.Thread(target=serve)
     thread.start()
     try:
-        with ReplicaLink(f"socket://127.0.0.1:{port}") as link:
-            events = wait_for(link, lambda e: e.trigger is not None and e.trigger.n == 2)
+        with ReplicaLink(f"socket://127.0.0.1:{server.getsockname()[1]}") as link:
+            events = wait_for(link, until)
     finally:
         done.set()
         thread.join(10)
         server.close()
+    return events, link.error_counters()
+
+
+def test_socket_url_reads_a_replica_served_over_tcp_and_reconnects() -> None:
+    """The first connection ends, the link reconnects, and the frames the same replica
+    sent in between are counted as lost."""
+    events, counters = serve_over_tcp(
+        [[Hello(0, 10, 1, "x26", "1", "S1", 5), Trigger(1, 20, 1)],
+         [Hello(5, 30, 1, "x26", "1", "S1", 5), Trigger(6, 40, 2)]],
+        lambda e: e.trigger is not None and e.trigger.n == 2)
     triggers = [e.trigger for e in events if e.trigger is not None]
     assert [(t.n, t.weapon, t.replica_id) for t in triggers] == [
         (1, "x26", "S1"), (2, "x26", "S1")]
-    assert link.error_counters()["connects"] == 2 and link.error_counters()["lost"] == 3
+    assert counters["connects"] == 2 and counters["lost"] == 3
+
+
+def test_another_replica_after_a_reconnect_over_tcp_is_named_after_itself() -> None:
+    """Real threads, the bug of the reconnect: on the second connection a TASER 7 reports
+    a pull, numbered just behind the old pistol's frames, before its HELLO."""
+    old: list[Message] = [Hello(0, 10, 1, "pistol", "1", "P-OLD", 5, lane=1), Trigger(1, 20, 1),
+           *[Heartbeat(seq, 30 + seq) for seq in range(2, 40)]]
+    new: list[Message] = [Trigger(30, 900, 1, bay=2), Hello(31, 901, 1, "taser7", "7", "T7-NEW", 8,
+                                                laser="green", lane=2)]
+    events, counters = serve_over_tcp(
+        [old, new], lambda e: e.trigger is not None and e.trigger.replica_id == "T7-NEW")
+    trigger = events[-1].trigger
+    assert trigger is not None
+    assert (trigger.weapon, trigger.laser, trigger.lane, trigger.n) == (
+        "taser7-so", "green", 2, 1)
+    assert counters["duplicates"] == 0 and counters["resets"] == 1
 
 
 def test_sim_unplug_fault_comes_back_again_and_again() -> None:
