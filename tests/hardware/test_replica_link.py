@@ -275,10 +275,10 @@ def test_socket_url_reads_a_replica_served_over_tcp_and_reconnects() -> None:
 def test_another_replica_after_a_reconnect_over_tcp_is_named_after_itself() -> None:
     """Real threads, the bug of the reconnect: on the second connection a TASER 7 reports
     a pull, numbered just behind the old pistol's frames, before its HELLO."""
-    old: list[Message] = [Hello(0, 10, 1, "pistol", "1", "P-OLD", 5, lane=1), Trigger(1, 20, 1),
-           *[Heartbeat(seq, 30 + seq) for seq in range(2, 40)]]
-    new: list[Message] = [Trigger(30, 900, 1, bay=2), Hello(31, 901, 1, "taser7", "7", "T7-NEW", 8,
-                                                laser="green", lane=2)]
+    old: list[Message] = [Hello(0, 10, 1, "pistol", "1", "P-OLD", 5, lane=1),
+                          Trigger(1, 20, 1), *[Heartbeat(seq, 30 + seq) for seq in range(2, 40)]]
+    new: list[Message] = [Trigger(30, 900, 1, bay=2),
+                          Hello(31, 901, 1, "taser7", "7", "T7-NEW", 8, laser="green", lane=2)]
     events, counters = serve_over_tcp(
         [old, new], lambda e: e.trigger is not None and e.trigger.replica_id == "T7-NEW")
     trigger = events[-1].trigger
