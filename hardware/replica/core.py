@@ -171,10 +171,10 @@ class LinkCore:
         if self.info is not None:
             self._release(rx_ns, step, force=True)  # held events belong to the run that ended
         self.clock_map.reset()
-        self._held_pongs.clear()
         if self._hold_from_ns is None:
             self._hold_from_ns = rx_ns  # until a HELLO and the new clock are in
         if reset.cause == "sequence":  # no HELLO came with it: ask who it is now
+            self._held_pongs.clear()  # they may time the clock from before the restart
             self._unknown(rx_ns)
             step.send.append(self.command(Query(0)))
 

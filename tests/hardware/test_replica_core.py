@@ -300,3 +300,20 @@ def test_no_ping_while_disconnected(where: str) -> None:
         core.connect(0)
         core.disconnect(1, "gone")
     assert core.tick(10 * MS).send == []
+
+
+def test_a_pong_before_the_hello_waits_and_then_times_the_new_replicas_clock() -> None:
+    core = LinkCore("/dev/ttyUSB0")
+    core.connect(0)
+    core.feed(encode(Hello(0, 0, 1, "pistol", "1", "OLD", 1)), 1 * MS)
+    core.disconnect(2 * MS, "unplugged")
+    ping = core.connect(10 * MS).send[1]
+    assert isinstance(ping, Ping)
+    # the new replica (booted at host 0 + 1 s) answers the ping before it answers WHO
+    pong = Pong(7, 1_009_000, ping.token)  # reached it at host 11 ms: its 1.009 s
+    held = core.feed(encode(pong) + encode(Trigger(8, 1_009_500, 1)), 12 * MS)
+    assert held.events == [] and not core.clock_map.ready
+    events = core.feed(encode(Hello(9, 1_009_600, 1, "x26", "2", "NEW", 2)), 13 * MS).events
+    (trigger,) = triggers(events)
+    assert (trigger.replica_id, trigger.weapon, trigger.synced) == ("NEW", "x26", True)
+    assert trigger.t_ns == 11 * MS + 500_000  # the pong's round trip: 10 ms to 12 ms
