@@ -8,10 +8,14 @@ device time mapped to host time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 Colour = Literal["red", "green", "ir"]
 ShotSource = Literal["fused", "trigger", "spot", "pointer"]
+# The weapon a shot is fired with: the one vocabulary both sides of the seam use (the
+# range engine's WEAPONS table has exactly these names).
+WeaponName = Literal["pistol", "x26", "x26-25ft", "taser7-cq", "taser7-so", "taser10"]
+LinkState = Literal["connected", "disconnected", "incompatible"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,13 +32,41 @@ class SpotEvent:
 
 @dataclass(frozen=True, slots=True)
 class TriggerEvent:
-    """One trigger pull reported by a replica over the serial link."""
+    """One trigger pull reported by a replica over the serial link, with what fusion
+    needs to pair it with a laser spot."""
 
-    t_ns: int  # device time mapped to host time
+    t_ns: int  # device time mapped to host time; rx_ns when not synced
     replica_id: str
-    weapon: str  # replica model: "pistol", "x26", "taser7", "taser10"
-    seq: int
-    device_us: int = 0
+    weapon: WeaponName  # what the pull fired: the Shot weapon name
+    model: str  # replica family: "pistol", "x26", "taser7", "taser10"
+    n: int  # trigger pulls since the replica powered up
+    device_us: int
+    fired: bool  # False: the pull discharged nothing (empty, jam, lockout), so no laser
+    laser: Colour
+    lane: int  # 0: none assigned
+    pulse_us: int  # laser pulse length
+    rx_ns: int  # host time the report's bytes were read
+    synced: bool  # False: no clock sync yet, so t_ns fell back to rx_ns
+
+
+@dataclass(frozen=True, slots=True)
+class LinkStatus:
+    """Not a wire frame: a device link came up or went down, or found a device it cannot
+    speak to."""
+
+    state: LinkState
+    detail: str
+
+
+class LinkReport(Protocol):
+    """What fusion reads from a device link's event: its trigger pull or its status, if
+    it is one (`hardware.replica.link.LinkEvent` is one of these)."""
+
+    @property
+    def trigger(self) -> TriggerEvent | None: ...
+
+    @property
+    def status(self) -> LinkStatus | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +79,7 @@ class Shot:
     """
 
     t_ns: int
-    weapon: str
+    weapon: WeaponName
     point: tuple[float, float] | None
     replica_id: str | None = None
     source: ShotSource = "fused"

@@ -23,8 +23,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from hardware.events import Shot, SpotEvent
-from hardware.replica.link import LinkEvent, LinkStatus, TriggerReport
+from hardware.events import LinkReport, Shot, SpotEvent, TriggerEvent, WeaponName
 
 ToProjector = Callable[[float, float], tuple[float, float]]
 
@@ -41,7 +40,7 @@ class FusionConfig:
     arrival_slack_ms: float = 30.0  # how late a report may reach fusion after its time
     default_pulse_ms: float = 100.0  # when the replica does not say (mechanical trainers)
     lanes: Mapping[int, tuple[float, float]] = field(default_factory=dict)  # lane: x range, px
-    spot_weapon: str = "pistol"  # a spot with no trigger and no replica to name it
+    spot_weapon: WeaponName = "pistol"  # a spot with no trigger and no replica to name it
 
     def window_ns(self, pulse_us: int) -> tuple[int, int]:
         """(before, after) the trigger time in which its spot may be stamped."""
@@ -75,9 +74,9 @@ class Fusion:
         self.config = config or FusionConfig()
         self._to_projector = to_projector
         self._lock = threading.Lock()
-        self._triggers: list[TriggerReport] = []
+        self._triggers: list[TriggerEvent] = []
         self._spots: list[_Spot] = []
-        self._weapon_by_colour: dict[str, str] = {}
+        self._weapon_by_colour: dict[str, WeaponName] = {}
         self._links: dict[str, bool] = {}  # link name -> connected
         self.replicas_declared = False  # set when replicas are in use but not followed here
         self.counts = {"fused": 0, "missed": 0, "unconfirmed": 0, "spot_only": 0, "unfired": 0}
@@ -86,20 +85,22 @@ class Fusion:
     def replicas_connected(self) -> bool:
         return self.replicas_declared or any(self._links.values())
 
-    def follow(self, name: str) -> Callable[[LinkEvent], None]:
-        """A callback for `ReplicaLink(on_event=...)`: feeds that link's trigger pulls and
-        tracks whether it is connected."""
+    def follow(self, name: str) -> Callable[[LinkReport], None]:
+        """A callback for a device link's events (`ReplicaLink(on_event=...)`): feeds that
+        link's trigger pulls and tracks whether it is connected."""
         self._links[name] = False
 
-        def on_event(event: LinkEvent) -> None:
-            if isinstance(event.message, LinkStatus) and event.message.state != "incompatible":
-                self._links[name] = event.message.state == "connected"
+        def on_event(event: LinkReport) -> None:
+            status = event.status
+            if status is not None:
+                if status.state != "incompatible":  # still plugged in, just not understood
+                    self._links[name] = status.state == "connected"
             elif event.trigger is not None:
                 self.add_trigger(event.trigger)
 
         return on_event
 
-    def add_trigger(self, report: TriggerReport) -> None:
+    def add_trigger(self, report: TriggerEvent) -> None:
         with self._lock:
             if not report.fired:
                 self.counts["unfired"] += 1  # a dry pull (empty, jam, lockout): no laser
@@ -131,7 +132,7 @@ class Fusion:
                      default=self.config.window_ns(0)[1])
         shots: list[Shot] = []
         for trig in list(self._triggers):
-            if now_ns is not None and now_ns < trig.event.t_ns + \
+            if now_ns is not None and now_ns < trig.t_ns + \
                     self.config.decision_delay_ns(trig.pulse_us):
                 continue  # a spot may still come
             spot = pairs.pop(id(trig), None)
@@ -150,12 +151,12 @@ class Fusion:
 
     def _assign(self) -> dict[int, _Spot]:
         """Greedy assignment, best fits first: trigger id -> spot. Each used once."""
-        candidates: list[tuple[int, int, TriggerReport, _Spot]] = []
+        candidates: list[tuple[int, int, TriggerEvent, _Spot]] = []
         for order, trig in enumerate(self._triggers):
             before, after = self._window(trig)
             expected = self.config.expected_delay_ns(trig.pulse_us)
             for item in self._spots:
-                dt = item.spot.t_ns - trig.event.t_ns
+                dt = item.spot.t_ns - trig.t_ns
                 if -before <= dt <= after and self._fits(trig, item):
                     candidates.append((abs(dt - expected), order, trig, item))
         candidates.sort(key=lambda c: (c[0], c[1]))
@@ -167,23 +168,22 @@ class Fusion:
                 used.add(id(item))
         return pairs
 
-    def _window(self, trig: TriggerReport) -> tuple[int, int]:
+    def _window(self, trig: TriggerEvent) -> tuple[int, int]:
         return self.config.window_ns(trig.pulse_us)
 
-    def _fits(self, trig: TriggerReport, item: _Spot) -> bool:
+    def _fits(self, trig: TriggerEvent, item: _Spot) -> bool:
         """Colour must match the replica's laser; the point must lie in its lane."""
         if item.spot.colour != trig.laser:
             return False
         bounds = self.config.lanes.get(trig.lane) if trig.lane else None
         return bounds is None or bounds[0] <= item.point[0] < bounds[1]
 
-    def _shot(self, trig: TriggerReport, item: _Spot | None) -> Shot:
-        event = trig.event
+    def _shot(self, trig: TriggerEvent, item: _Spot | None) -> Shot:
         if item is None:
             self.counts["missed"] += 1
-            return Shot(event.t_ns, trig.weapon, None, event.replica_id, "trigger", True)
+            return Shot(trig.t_ns, trig.weapon, None, trig.replica_id, "trigger", True)
         self.counts["fused"] += 1
-        return Shot(event.t_ns, trig.weapon, item.point, event.replica_id, "fused", True)
+        return Shot(trig.t_ns, trig.weapon, item.point, trig.replica_id, "fused", True)
 
     def _spot_shot(self, item: _Spot) -> Shot:
         spot = item.spot

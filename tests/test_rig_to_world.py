@@ -6,7 +6,6 @@ from __future__ import annotations
 from hardware.clock import ManualClock
 from hardware.events import SpotEvent, TriggerEvent
 from hardware.fusion import Fusion, FusionConfig
-from hardware.replica.link import TriggerReport
 from range.run.events import BulletHit, ShotFired
 from range.run.live import LiveSession
 from tests.builders import actor, scenario
@@ -26,9 +25,8 @@ def test_a_fused_shot_hits_where_the_spot_was_at_the_tick_of_the_pull() -> None:
     assert head is not None
     fusion = Fusion(config, to_projector=lambda x, y: (x * 2.0, y * 2.0))
     pull_ns = clock.now_ns() + 1000 * MS
-    event = TriggerEvent(pull_ns, "p1", "pistol", 7, 0)
-    fusion.add_trigger(TriggerReport(event, "pistol", True, "red", 0, 1000, pull_ns + 2 * MS,
-                                     True))
+    fusion.add_trigger(TriggerEvent(pull_ns, "p1", "pistol", "pistol", 7, 0, True, "red", 0,
+                                    1000, pull_ns + 2 * MS, True))
     fusion.add_spot(SpotEvent(pull_ns + 15 * MS, head[0] / 2, head[1] / 2, "red"))
     for _ in range(150):  # 1.5 s of a 100 Hz live loop
         clock.advance_ns(10 * MS)

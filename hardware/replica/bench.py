@@ -18,6 +18,7 @@ from hardware.replica.link import ReplicaLink
 from hardware.replica.models import Pistol
 from hardware.replica.parser import Parser
 from hardware.replica.protocol import Heartbeat, Magazine, Trigger, encode
+from hardware.stats import percentiles_ms
 
 CHUNK = 4096  # bytes per feed, about what one serial read returns under load
 
@@ -90,7 +91,7 @@ def latency_figures(budget_s: float, rate_hz: float = 200.0) -> Iterator[str]:
             event = link.get(0.2)
             if event is not None and event.trigger is not None:
                 receipt_to_event.append(clock.now_ns() - event.rx_ns)
-                mapped[event.trigger.event.seq] = event.rx_ns
+                mapped[event.trigger.n] = event.rx_ns
     wire = [mapped[t.n] - t.host_ns for t in emulator.truth if t.n in mapped]
     folder.rmdir()
     yield f"triggers over a pty at {rate_hz:.0f}/s: {len(mapped)} of {count} received"
@@ -101,7 +102,7 @@ def latency_figures(budget_s: float, rate_hz: float = 200.0) -> Iterator[str]:
 def _percentiles(label: str, values_ns: list[int]) -> str:
     if not values_ns:
         return f"{label}: no samples"
-    p50, p99, top = np.percentile(np.array(values_ns) / 1e6, [50, 99, 100])
+    p50, p99, top = percentiles_ms(values_ns, (50, 99, 100))
     return f"{label:<40} p50 {p50:7.3f} ms  p99 {p99:7.3f} ms  max {top:7.3f} ms"
 
 

@@ -99,3 +99,36 @@ class ClockMap:
         slope = min(max(slope, 1000.0 * (1 - self._max_skew)), 1000.0 * (1 + self._max_skew))
         self._slope = slope
         self._anchor = SyncSample(round(d0), h0 + (round(d0) - d0) * slope, 0)
+
+
+class PingSchedule:
+    """When the next ping is due and which are still out, by token: a pong answers one of
+    them, or is stale (too late, or from before a reconnect)."""
+
+    def __init__(self, interval_ns: int, timeout_ns: int = 1_000_000_000) -> None:
+        if interval_ns <= 0:
+            raise ValueError(f"ping interval: expected > 0 ns, found {interval_ns}")
+        self._interval_ns, self._timeout_ns = interval_ns, timeout_ns
+        self._out: dict[int, int] = {}  # token -> host send time
+        self._token = 0
+        self._next_ns: int | None = None  # None: send one at the next chance
+
+    def due(self, now_ns: int) -> bool:
+        return self._next_ns is None or now_ns >= self._next_ns
+
+    def send(self, now_ns: int) -> int:
+        """The token of a ping sent at `now_ns`."""
+        self._token = (self._token + 1) % (1 << 32)
+        self._out = {k: v for k, v in self._out.items() if now_ns - v < self._timeout_ns}
+        self._out[self._token] = now_ns
+        self._next_ns = now_ns + self._interval_ns
+        return self._token
+
+    def answered(self, token: int) -> int | None:
+        """The send time of the ping this pong answers; None if it is not out."""
+        return self._out.pop(token, None)
+
+    def forget(self) -> None:
+        """A reconnect: pongs to earlier pings would time a cable that is gone."""
+        self._out.clear()
+        self._next_ns = None

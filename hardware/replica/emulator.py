@@ -12,9 +12,7 @@ import itertools
 import os
 import select
 import threading
-from collections import deque
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -22,8 +20,10 @@ from hardware.clock import Clock, MonotonicClock
 from hardware.replica.endpoints import Endpoint
 from hardware.replica.faults import FaultInjector, Faults
 from hardware.replica.models import Delayed, ReplicaModel
+from hardware.replica.outbox import FrameRecord, Outbox
 from hardware.replica.parser import Parser
 from hardware.replica.protocol import (
+    PROTOCOL_VERSION,
     SEQ_MODULUS,
     Ack,
     DeviceMessage,
@@ -36,10 +36,9 @@ from hardware.replica.protocol import (
     Query,
     Recoil,
     Trigger,
-    encode,
+    wire_type,
 )
 
-MAX_PENDING_BYTES = 1 << 20  # a host that stopped reading: drop rather than grow forever
 _TICK_S = 0.02  # longest sleep, so stop() is quick
 
 
@@ -52,12 +51,79 @@ class TriggerTruth:
     frame: int  # index into `frames`
 
 
-@dataclass(slots=True)
-class FrameRecord:
-    seq: int
-    type: str
-    fate: str  # "sent", "dropped", "corrupted", "unplugged", "overflow"
-    copies: int = 1  # 2 when the duplicate fault sent it twice
+# -- what the device loop has scheduled ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Pull:
+    """The trigger is pulled."""
+
+
+@dataclass(frozen=True, slots=True)
+class AutoFire:
+    """A pull now, and the next one a random (exponential) gap later."""
+
+    rate_hz: float
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """A message the model delayed (an energy cycle ending, a magazine seated) falls due."""
+
+    message: DeviceMessage
+
+
+@dataclass(frozen=True, slots=True)
+class HeartbeatDue:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class BatteryDue:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Unplug:
+    for_s: float | None  # None: the fault's `unplug_s`, and the next unplug is scheduled
+
+
+@dataclass(frozen=True, slots=True)
+class Replug:
+    pass
+
+
+DeviceEvent = Pull | AutoFire | Say | HeartbeatDue | BatteryDue | Unplug | Replug
+
+
+@dataclass(order=True, frozen=True, slots=True)
+class _Scheduled:
+    due_ns: int
+    order: int  # first scheduled, first done among equal times
+    event: DeviceEvent = field(compare=False)
+
+
+class Schedule:
+    """Device events by host time; safe to add to from any thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._heap: list[_Scheduled] = []
+        self._order = itertools.count()
+
+    def at(self, due_ns: int, event: DeviceEvent) -> None:
+        with self._lock:
+            heapq.heappush(self._heap, _Scheduled(due_ns, next(self._order), event))
+
+    def next_due_ns(self) -> int | None:
+        with self._lock:
+            return self._heap[0].due_ns if self._heap else None
+
+    def pop_due(self, now_ns: int) -> _Scheduled | None:
+        with self._lock:
+            if not self._heap or self._heap[0].due_ns > now_ns:
+                return None
+            return heapq.heappop(self._heap)
 
 
 class ReplicaEmulator:
@@ -82,18 +148,13 @@ class ReplicaEmulator:
         self._heartbeat_ns = int(heartbeat_s * 1e9)
         self._battery_ns = int(battery_s * 1e9)
         self.truth: list[TriggerTruth] = []
-        self.frames: list[FrameRecord] = []
+        self.outbox = Outbox(self.injector)
         self.plugs = 0
-        self._lock = threading.Lock()
-        self._events: list[tuple[int, int, str, Any]] = []
-        self._order = itertools.count()
-        self._out: deque[tuple[int, list[bytes], int]] = deque()  # (due, chunks, frame)
-        self._pending = bytearray()
+        self._schedule = Schedule()
         self._fd = -1
         self._seq = 0
         self._boot = 0
         self._boot_ns = 0
-        self._last_due = 0
         self._commands = Parser(direction="from_host")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -104,18 +165,23 @@ class ReplicaEmulator:
     def device_path(self) -> str:
         return self.endpoint.device_path
 
+    @property
+    def frames(self) -> list[FrameRecord]:
+        """Every frame sent so far and what became of it."""
+        return self.outbox.frames
+
     def start(self) -> ReplicaEmulator:
         now = self.clock.now_ns()
         self._power_up(now)
         self._fd = self.endpoint.plug()
         self.plugs = 1
-        self._send(Hello(0, self.device_us(now), **self._hello_fields()), now)
+        self._send(self._hello(now), now)
         for item in self.model.startup(self.device_us(now)):
             self._emit(item, now)
-        self._at(now + self._heartbeat_ns, "heartbeat")
-        self._at(now + self._battery_ns, "battery")
+        self._at(now + self._heartbeat_ns, HeartbeatDue())
+        self._at(now + self._battery_ns, BatteryDue())
         if self.faults.unplug_every_s > 0:
-            self._at(now + int(self.faults.unplug_every_s * 1e9), "unplug")
+            self._at(now + int(self.faults.unplug_every_s * 1e9), Unplug(None))
         self._thread = threading.Thread(target=self._run, name=f"replica-{self.replica_id}",
                                         daemon=True)
         self._thread.start()
@@ -138,18 +204,18 @@ class ReplicaEmulator:
 
     def pull(self, at_ns: int | None = None) -> None:
         """Pull the trigger now, or at host time `at_ns`."""
-        self._at(self.clock.now_ns() if at_ns is None else at_ns, "pull")
+        self._at(self.clock.now_ns() if at_ns is None else at_ns, Pull())
 
     def schedule_pulls(self, times_ns: list[int]) -> None:
         for t in times_ns:
-            self._at(t, "pull")
+            self._at(t, Pull())
 
     def auto_fire(self, rate_hz: float, start_ns: int | None = None) -> None:
         """Pull at random (Poisson) times, `rate_hz` on average, until stopped."""
-        self._at(self.clock.now_ns() if start_ns is None else start_ns, "auto", rate_hz)
+        self._at(self.clock.now_ns() if start_ns is None else start_ns, AutoFire(rate_hz))
 
     def unplug(self, for_s: float) -> None:
-        self._at(self.clock.now_ns(), "unplug", for_s)
+        self._at(self.clock.now_ns(), Unplug(for_s))
 
     def device_us(self, host_ns: int) -> int:
         """The device clock at a host time: runs from 0 at power-up, drifting."""
@@ -171,73 +237,58 @@ class ReplicaEmulator:
             self._wait_io(self._timeout_s(now))
 
     def _timeout_s(self, now: int) -> float:
-        with self._lock:
-            nxt = self._events[0][0] if self._events else now + int(_TICK_S * 1e9)
-        if self._out:
-            nxt = min(nxt, self._out[0][0])
+        dues = [d for d in (self._schedule.next_due_ns(), self.outbox.next_due_ns())
+                if d is not None]
+        nxt = min(dues, default=now + int(_TICK_S * 1e9))
         return min(max(nxt - now, 0) / 1e9, _TICK_S)
 
     def _wait_io(self, timeout_s: float) -> None:
         if self._fd < 0:
             self._stop.wait(timeout_s)
             return
-        wants_write = [self._fd] if self._pending else []
+        wants_write = [self._fd] if self.outbox.waiting else []
         try:
             readable, writable, _ = select.select([self._fd], wants_write, [], timeout_s)
             if writable:
-                self._flush()
+                self.outbox.flush(self._fd)
             if readable:
                 self._read_commands(os.read(self._fd, 4096))
         except OSError:
             pass  # the host closed its side mid-call; the next plug starts afresh
 
-    def _flush(self) -> None:
-        try:
-            written = os.write(self._fd, self._pending)
-        except BlockingIOError:
-            return  # the cable is full: the host is slow; try again when writable
-        except OSError:
-            self._pending.clear()  # the host side is gone (a closed sim: link)
-            return
-        del self._pending[:written]
-
     def _due_events(self, now: int) -> None:
-        while True:
-            with self._lock:
-                if not self._events or self._events[0][0] > now:
-                    return
-                due, _, kind, arg = heapq.heappop(self._events)
-            self._handle(kind, arg, due)
+        while (item := self._schedule.pop_due(now)) is not None:
+            self._handle(item.event, item.due_ns)
 
-    def _handle(self, kind: str, arg: Any, due: int) -> None:
-        if kind == "pull":
-            for item in self.model.pull(self.device_us(due)):
-                self._emit(item, due)
-        elif kind == "auto":
-            self._handle("pull", None, due)
-            gap = self._script_rng.exponential(1.0 / arg)
-            self._at(due + int(gap * 1e9), "auto", arg)
-        elif kind == "message":
-            self._send(replace(arg, device_us=self.device_us(due)), due)
-        elif kind == "heartbeat":
-            self._send(Heartbeat(0, self.device_us(due)), due)
-            self._at(due + self._heartbeat_ns, "heartbeat")
-        elif kind == "battery":
-            self.model.battery_mv = max(3300, self.model.battery_mv - 1)
-            self._send(self.model.battery(self.device_us(due)), due)
-            self._at(due + self._battery_ns, "battery")
-        elif kind == "unplug":
-            self._unplug(due, arg)
-        elif kind == "replug":
-            self._replug(due)
+    def _handle(self, event: DeviceEvent, due: int) -> None:
+        match event:
+            case Pull():
+                for item in self.model.pull(self.device_us(due)):
+                    self._emit(item, due)
+            case AutoFire(rate_hz):
+                self._handle(Pull(), due)
+                gap = self._script_rng.exponential(1.0 / rate_hz)
+                self._at(due + int(gap * 1e9), event)
+            case Say(message):
+                self._send(replace(message, device_us=self.device_us(due)), due)
+            case HeartbeatDue():
+                self._send(Heartbeat(0, self.device_us(due)), due)
+                self._at(due + self._heartbeat_ns, event)
+            case BatteryDue():
+                self.model.battery_mv = max(3300, self.model.battery_mv - 1)
+                self._send(self.model.battery(self.device_us(due)), due)
+                self._at(due + self._battery_ns, event)
+            case Unplug(for_s):
+                self._unplug(due, for_s)
+            case Replug():
+                self._replug(due)
 
-    def _at(self, due_ns: int, kind: str, arg: Any = None) -> None:
-        with self._lock:
-            heapq.heappush(self._events, (due_ns, next(self._order), kind, arg))
+    def _at(self, due_ns: int, event: DeviceEvent) -> None:
+        self._schedule.at(due_ns, event)
 
     def _emit(self, item: DeviceMessage | Delayed, now: int) -> None:
         if isinstance(item, Delayed):
-            self._at(now + item.after_us * 1000, "message", item.message)
+            self._at(now + item.after_us * 1000, Say(item.message))
         else:
             self._send(item, now)
 
@@ -246,30 +297,14 @@ class ReplicaEmulator:
         seq = self._seq
         self._seq = (seq + 1) % SEQ_MODULUS
         message = replace(message, seq=seq)
-        frame = encode(message)
-        chunks, fate = self.injector.apply(frame)
-        if self._fd < 0:
-            fate, chunks = "unplugged", []
-        index = len(self.frames)
-        copies = sum(1 for chunk in chunks if chunk == frame)
-        self.frames.append(FrameRecord(seq, type(message).__name__, fate, copies))
+        index = self.outbox.put(message, now, plugged=self._fd >= 0)
         if isinstance(message, Trigger):
             self.truth.append(TriggerTruth(message.n, seq, now, message.device_us, index))
-        due = max(now + self.injector.latency_ns(), self._last_due)  # a wire keeps order
-        self._last_due = due
-        if chunks:
-            self._out.append((due, chunks, index))
 
     def _queue_due_frames(self, now: int) -> None:
-        while self._out and self._out[0][0] <= now:
-            _, chunks, index = self._out.popleft()
-            if len(self._pending) > MAX_PENDING_BYTES:
-                self.frames[index].fate = "overflow"
-                continue
-            for chunk in chunks:
-                self._pending += chunk
-        if self._pending and self._fd >= 0:
-            self._flush()
+        self.outbox.move_due(now)
+        if self.outbox.waiting and self._fd >= 0:
+            self.outbox.flush(self._fd)
 
     def _read_commands(self, data: bytes) -> None:
         now = self.clock.now_ns()
@@ -277,35 +312,32 @@ class ReplicaEmulator:
             if isinstance(message, Ping):
                 self._send(Pong(0, self.device_us(now), message.token), now)
             elif isinstance(message, Query):
-                self._send(Hello(0, self.device_us(now), **self._hello_fields()), now)
+                self._send(self._hello(now), now)
             elif isinstance(message, Recoil | Lockout | Malfunction):
                 ok = self.model.command(message)
-                self._send(Ack(0, self.device_us(now), type(message).__name__.upper(), ok), now)
+                self._send(Ack(0, self.device_us(now), wire_type(message), ok), now)
 
     # -- power and cable ------------------------------------------------------------------
 
     def _power_up(self, now: int) -> None:
         self._boot = int(self._script_rng.integers(1, 1 << 31))
-        self._boot_ns, self._seq, self._last_due = now, 0, now
+        self._boot_ns, self._seq = now, 0
+        self.outbox.restart(now)
 
-    def _hello_fields(self) -> dict[str, Any]:
+    def _hello(self, now: int) -> Hello:
         m = self.model
-        return {"proto": 1, "model": m.name, "firmware": m.firmware,
-                "replica_id": self.replica_id, "boot": self._boot, "caps": m.caps,
-                "laser": m.laser, "pulse_us": m.pulse_us, "lane": self.lane}
+        return Hello(0, self.device_us(now), PROTOCOL_VERSION, m.name, m.firmware,
+                     self.replica_id, self._boot, m.caps, m.laser, m.pulse_us, self.lane)
 
     def _unplug(self, now: int, for_s: float | None) -> None:
         if self._fd < 0:
             return
-        for _, _, index in self._out:
-            self.frames[index].fate = "unplugged"
-        self._out.clear()
-        self._pending.clear()
+        self.outbox.unplugged()
         self.endpoint.unplug()
         self._fd = -1
-        self._at(now + int((for_s or self.faults.unplug_s) * 1e9), "replug")
+        self._at(now + int((for_s or self.faults.unplug_s) * 1e9), Replug())
         if self.faults.unplug_every_s > 0 and for_s is None:
-            self._at(now + int(self.faults.unplug_every_s * 1e9), "unplug")
+            self._at(now + int(self.faults.unplug_every_s * 1e9), Unplug(None))
 
     def _replug(self, now: int) -> None:
         if self._fd >= 0:
@@ -316,7 +348,7 @@ class ReplicaEmulator:
         self._fd = self.endpoint.plug()
         self._commands.forget_partial()  # half a command from before the unplug
         self.plugs += 1
-        self._send(Hello(0, self.device_us(now), **self._hello_fields()), now)
+        self._send(self._hello(now), now)
         if self.faults.reset_on_replug:
             for item in self.model.startup(self.device_us(now)):
                 self._emit(item, now)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hardware.events import Colour
 from hardware.replica.protocol import (
     Arc,
     Battery,
@@ -38,7 +39,7 @@ class ReplicaModel:
 
     name = "replica"
     firmware = "1.0.0"
-    laser = "red"
+    laser: Colour = "red"
     pulse_us = 1000
     caps: frozenset[str] = frozenset({"trig", "batt", "lock", "malf"})
 
@@ -153,7 +154,7 @@ class Taser7(Taser):
 
     name = "taser7"
     firmware = "7.2.0"
-    laser = "green"
+    laser: Colour = "green"
     bays = ("cq", "so")
 
 
@@ -162,7 +163,7 @@ class Taser10(ReplicaModel):
 
     name = "taser10"
     firmware = "10.1.3"
-    laser = "green"
+    laser: Colour = "green"
     caps = ReplicaModel.caps | {"mag", "arc"}
     capacity = 10
 

@@ -3,8 +3,8 @@
 `Parser.feed(bytes)` returns the messages completed by those bytes. It resynchronises on
 `$`, so split, concatenated, garbled, oversized and noisy input costs only the frames it
 touches; every problem is counted in `stats` and the latest few are kept, with their byte
-offset in the stream, in `recent_errors`. Sequence numbers reveal lost and duplicated frames
-and device resets.
+offset in the stream, in `recent_errors`. Sequence numbers are `sequence`'s business: a
+frame refused here never reaches it, so its number shows there as lost.
 """
 
 from __future__ import annotations
@@ -15,26 +15,14 @@ from dataclasses import asdict, dataclass
 from hardware.replica.protocol import (
     HOST_TYPES,
     MAX_FRAME_BYTES,
-    SEQ_MODULUS,
     ChecksumError,
-    Hello,
     Message,
     ProtocolError,
     Unknown,
     decode,
 )
 
-DUPLICATE_WINDOW = 64  # a sequence number this far behind is a late copy, not a reset
 _HOST_CLASSES = ("Ping", "Query", "Recoil", "Lockout", "Malfunction")
-
-
-@dataclass(frozen=True, slots=True)
-class StreamReset:
-    """Not a wire frame: the parser saw the device restart (new boot id or a sequence
-    jump backwards), so its clock and counters started again. Precedes the new messages."""
-
-    seq: int
-    reason: str
 
 
 @dataclass(slots=True)
@@ -42,11 +30,8 @@ class ParserStats:
     frames: int = 0  # good frames decoded (duplicates included)
     noise_bytes: int = 0  # bytes outside any frame, line endings excepted
     bad_crc: int = 0
-    malformed: int = 0
+    malformed: int = 0  # intact but breaking the grammar or a field's range, or cut short
     oversized: int = 0
-    lost: int = 0  # frames missing from sequence gaps
-    duplicates: int = 0  # frames seen twice, dropped
-    resets: int = 0
     unknown: int = 0  # well-formed frames of an unknown type (a newer firmware)
     unexpected: int = 0  # host commands arriving from the device side
 
@@ -70,24 +55,22 @@ class Parser:
 
     def __init__(self, keep_errors: int = 32, direction: str = "from_device") -> None:
         """`direction` "from_device" (the host's side) or "from_host" (an emulated
-        replica's side: commands expected, no sequence tracking)."""
+        replica's side: commands expected)."""
         self._from_host = direction == "from_host"
         self.stats = ParserStats()
         self.recent_errors: deque[FrameError] = deque(maxlen=keep_errors)
         self._buf = b""
         self._base = 0  # stream offset of self._buf[0]
         self._skipping = False  # inside an oversized line: discard to the next $ or \n
-        self._last_seq: int | None = None
-        self._boot: int | None = None
 
     @property
     def offset(self) -> int:
         """Bytes consumed so far."""
         return self._base + len(self._buf)
 
-    def feed(self, data: bytes) -> list[Message | StreamReset]:
+    def feed(self, data: bytes) -> list[Message]:
         buf = self._buf + data if self._buf else data
-        out: list[Message | StreamReset] = []
+        out: list[Message] = []
         pos = 0
         while pos < len(buf):
             if self._skipping:
@@ -135,7 +118,7 @@ class Parser:
         return None
 
     def _take(
-        self, buf: bytes, start: int, end: tuple[str, int], out: list[Message | StreamReset]
+        self, buf: bytes, start: int, end: tuple[str, int], out: list[Message]
     ) -> int:
         offset = self._base + start
         kind, stop = end
@@ -181,48 +164,15 @@ class Parser:
     def _error(self, offset: int, kind: str, message: str) -> None:
         self.recent_errors.append(FrameError(offset, kind, message))
 
-    # -- sequence -------------------------------------------------------------------------
+    # -- direction ------------------------------------------------------------------------
 
-    def _accept(self, message: Message, out: list[Message | StreamReset]) -> None:
+    def _accept(self, message: Message, out: list[Message]) -> None:
         is_command = type(message).__name__ in _HOST_CLASSES or (
             isinstance(message, Unknown) and message.type in HOST_TYPES
         )
         if is_command != self._from_host:
             self.stats.unexpected += 1
             return
-        if self._from_host:
-            out.append(message)
-            return
-        if isinstance(message, Unknown):
+        if isinstance(message, Unknown) and not self._from_host:
             self.stats.unknown += 1
-        reset = self._sequence(message)
-        if reset is False:
-            return  # a duplicate
-        if isinstance(reset, StreamReset):
-            out.append(reset)
         out.append(message)
-
-    def _sequence(self, message: Message) -> StreamReset | bool:
-        """True: in order; False: a duplicate to drop; a StreamReset: the device restarted."""
-        seq, last = message.seq, self._last_seq
-        if isinstance(message, Hello):
-            known, self._boot = self._boot, message.boot
-            if known is not None and known != message.boot:
-                return self._reset(seq, f"boot id changed from {known} to {message.boot}")
-        if last is None:
-            self._last_seq = seq
-            return True
-        delta = (seq - last) % SEQ_MODULUS
-        if delta == 0 or delta >= SEQ_MODULUS - DUPLICATE_WINDOW:
-            self.stats.duplicates += 1
-            return False
-        if delta >= SEQ_MODULUS // 2:
-            return self._reset(seq, f"sequence went back from {last} to {seq}")
-        self.stats.lost += delta - 1
-        self._last_seq = seq
-        return True
-
-    def _reset(self, seq: int, reason: str) -> StreamReset:
-        self.stats.resets += 1
-        self._last_seq = seq
-        return StreamReset(seq, reason)

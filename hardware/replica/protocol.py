@@ -18,10 +18,19 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from hardware.errors import HardwareError
+from hardware.events import Colour
 
 PROTOCOL_VERSION = 1
-MAX_FRAME_BYTES = 160  # from `$` to `\n` inclusive; a firmware line buffer
+# From `$` to `\n` inclusive: a firmware line buffer. Chosen so that every valid frame of
+# a known type fits, the largest being a HELLO with every field at its limit (232 bytes).
+MAX_FRAME_BYTES = 256
 SEQ_MODULUS = 65536
+# A device time is microseconds since power-up: 2^48 µs is 8.9 years of uptime, so a
+# larger `t` is a firmware bug (an unextended or garbage timer), not a real time.
+MAX_DEVICE_US = (1 << 48) - 1
+MAX_NAME_CHARS = 32  # `id` and `fw`: printed on a label, shown in a lane list
+MODEL_NAMES = ("pistol", "x26", "m26", "x26p", "x2", "taser7", "taser10")
+CAPABILITIES = frozenset({"trig", "arc", "cart", "mag", "batt", "recoil", "lock", "malf"})
 
 # Checked in two steps, so a frame damaged on the wire counts as a CRC failure and only a
 # frame that arrived intact but breaks the grammar counts as malformed (a firmware bug).
@@ -60,7 +69,7 @@ class Hello:
     replica_id: str
     boot: int  # changes on every power-up, so a reset is seen even if seq looks plausible
     caps: frozenset[str] = frozenset()
-    laser: str = "red"  # "red", "green", "ir"
+    laser: Colour = "red"
     pulse_us: int = 1000
     lane: int = 0  # 0: no lane assigned
 
@@ -175,12 +184,12 @@ Message = DeviceMessage | HostMessage | Unknown
 # -- field codecs ---------------------------------------------------------------------------
 
 
-def _uint(bits: int) -> Callable[[str], Any]:
-    limit = 1 << bits
+def _whole(low: int, high: int, what: str = "") -> Callable[[str], int]:
+    expected = what or f"a whole number {low}..{high}"
 
     def parse(text: str) -> int:
-        if not text.isdigit() or int(text) >= limit:
-            raise ValueError(f"an unsigned {bits}-bit integer")
+        if not text.isdigit() or not low <= int(text) <= high:
+            raise ValueError(expected)
         return int(text)
 
     return parse
@@ -201,40 +210,47 @@ def _choice(*options: str) -> Callable[[str], str]:
     return parse
 
 
-def _text(value: str) -> str:
-    return value
+def _name(text: str) -> str:
+    if len(text) > MAX_NAME_CHARS:
+        raise ValueError(f"at most {MAX_NAME_CHARS} characters")
+    return text
 
 
 def _caps(text: str) -> frozenset[str]:
-    return frozenset(c for c in text.split("+") if c)
+    # A capability this version does not know comes from a newer firmware: ignored.
+    return frozenset(c for c in text.split("+") if c in CAPABILITIES)
 
 
-_U8, _U16, _U32, _U64 = _uint(8), _uint(16), _uint(32), _uint(64)
+_U16, _U32 = _whole(0, (1 << 16) - 1), _whole(0, (1 << 32) - 1)
+_TIME = _whole(0, MAX_DEVICE_US, f"a device time 0..{MAX_DEVICE_US} µs (8.9 years of uptime)")
+_T = {"t": ("device_us", _TIME)}
 
 # wire type -> (class, {wire key: (attribute, parser)}, optional wire keys)
 _Spec = tuple[type, dict[str, tuple[str, Callable[[str], Any]]], frozenset[str]]
 _SPECS: dict[str, _Spec] = {
     "HELLO": (Hello, {
-        "t": ("device_us", _U64), "proto": ("proto", _U8), "model": ("model", _text),
-        "fw": ("firmware", _text), "id": ("replica_id", _text), "boot": ("boot", _U32),
+        **_T, "proto": ("proto", _whole(0, 255)), "model": ("model", _choice(*MODEL_NAMES)),
+        "fw": ("firmware", _name), "id": ("replica_id", _name), "boot": ("boot", _U32),
         "caps": ("caps", _caps), "laser": ("laser", _choice("red", "green", "ir")),
-        "pulse": ("pulse_us", _U32), "lane": ("lane", _U8),
+        "pulse": ("pulse_us", _U32), "lane": ("lane", _whole(0, 255)),
     }, frozenset({"caps", "laser", "pulse", "lane"})),
-    "TRIG": (Trigger, {"t": ("device_us", _U64), "n": ("n", _U32), "bay": ("bay", _U8),
-                       "fire": ("fired", _bool)}, frozenset({"bay", "fire"})),
-    "ARC": (Arc, {"t": ("device_us", _U64), "on": ("on", _bool)}, frozenset()),
+    "TRIG": (Trigger, {
+        **_T, "n": ("n", _whole(1, (1 << 32) - 1, "a pull count 1..4294967295")),
+        "bay": ("bay", _whole(0, 2, "a bay 0..2 (0: none)")), "fire": ("fired", _bool),
+    }, frozenset({"bay", "fire"})),
+    "ARC": (Arc, {**_T, "on": ("on", _bool)}, frozenset()),
     "CART": (Cartridge, {
-        "t": ("device_us", _U64), "bay": ("bay", _U8),
+        **_T, "bay": ("bay", _whole(1, 2, "a bay 1..2")),
         "kind": ("kind", _choice("std", "cq", "so", "probe")),
         "state": ("state", _choice("loaded", "fired", "removed", "dud")),
     }, frozenset()),
-    "MAG": (Magazine, {"t": ("device_us", _U64), "state": ("state", _choice("in", "out")),
+    "MAG": (Magazine, {**_T, "state": ("state", _choice("in", "out")),
                        "rounds": ("rounds", _U16)}, frozenset()),
-    "BATT": (Battery, {"t": ("device_us", _U64), "pct": ("percent", _U8),
+    "BATT": (Battery, {**_T, "pct": ("percent", _whole(0, 100, "a percentage 0..100")),
                        "mv": ("millivolts", _U16)}, frozenset()),
-    "HB": (Heartbeat, {"t": ("device_us", _U64)}, frozenset()),
-    "PONG": (Pong, {"t": ("device_us", _U64), "tok": ("token", _U32)}, frozenset()),
-    "ACK": (Ack, {"t": ("device_us", _U64), "cmd": ("cmd", _text), "ok": ("ok", _bool)},
+    "HB": (Heartbeat, {**_T}, frozenset()),
+    "PONG": (Pong, {**_T, "tok": ("token", _U32)}, frozenset()),
+    "ACK": (Ack, {**_T, "cmd": ("cmd", _choice("RECOIL", "LOCK", "MALF")), "ok": ("ok", _bool)},
             frozenset()),
     "PING": (Ping, {"tok": ("token", _U32)}, frozenset()),
     "WHO": (Query, {}, frozenset()),
@@ -255,18 +271,16 @@ def _format_value(value: object) -> str:
     return str(value)
 
 
+def wire_type(message: Message) -> str:
+    """The frame type a message is sent as: `LOCK` for a `Lockout`, `WHO` for a `Query`."""
+    return message.type if isinstance(message, Unknown) else _WIRE_TYPE[type(message)]
+
+
 def encode(message: Message) -> bytes:
-    """One complete frame, `$` to `\\r\\n`."""
-    if isinstance(message, Unknown):
-        wire, pairs = message.type, list(message.fields.items())
-    else:
-        wire = _WIRE_TYPE[type(message)]
-        keys = _SPECS[wire][1]
-        pairs = [(key, _format_value(getattr(message, attr))) for key, (attr, _) in keys.items()]
-        optional = _SPECS[wire][2]
-        defaults = {f.name: f.default for f in fields(message)}
-        pairs = [(k, v) for k, v in pairs
-                 if k not in optional or getattr(message, keys[k][0]) != defaults[keys[k][0]]]
+    """One complete frame, `$` to `\\r\\n`. Raises ProtocolError for a value the receiver
+    would refuse, so an emulator cannot send what a firmware must not."""
+    wire = wire_type(message)
+    pairs = list(message.fields.items()) if isinstance(message, Unknown) else _pairs(message)
     for key, value in pairs:
         if not _VALUE_RE.fullmatch(value):
             raise ProtocolError(
@@ -277,6 +291,26 @@ def encode(message: Message) -> bytes:
     if len(frame) > MAX_FRAME_BYTES:
         raise ProtocolError(f"{wire} frame is {len(frame)} bytes; the limit is {MAX_FRAME_BYTES}")
     return frame
+
+
+def _pairs(message: Message) -> list[tuple[str, str]]:
+    """The wire fields of a known message, defaults of optional ones left off, each value
+    checked by the parser that will read it."""
+    wire = _WIRE_TYPE[type(message)]
+    _, keys, optional = _SPECS[wire]
+    defaults = {f.name: f.default for f in fields(message)}
+    pairs = []
+    for key, (attr, parse) in keys.items():
+        value = getattr(message, attr)
+        if key in optional and value == defaults[attr]:
+            continue
+        text = _format_value(value)
+        try:
+            parse(text)
+        except ValueError as exc:
+            raise ProtocolError(f"{wire} field {key}: expected {exc}, found {text!r}") from None
+        pairs.append((key, text))
+    return pairs
 
 
 def decode(line: bytes, where: str = "frame") -> Message:

@@ -1,5 +1,9 @@
 """`holdfire listen`, `holdfire replica-sim` and `holdfire bench serial`: the replica
-serial link from the command line (hardware/replica)."""
+serial link from the command line (hardware/replica).
+
+The link, the emulator and the benchmark (pyserial, numpy) are imported by the handlers
+that use them: building the parser for `holdfire --help` imports none of them.
+"""
 
 from __future__ import annotations
 
@@ -13,16 +17,10 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hardware.clock import MonotonicClock
-from hardware.replica.bench import run_bench
-from hardware.replica.emulator import ReplicaEmulator
-from hardware.replica.endpoints import PtyEndpoint
-from hardware.replica.faults import Faults
-from hardware.replica.link import LinkEvent, LinkStatus, ReplicaLink
-from hardware.replica.models import MODELS
-from hardware.replica.parser import StreamReset
+if TYPE_CHECKING:
+    from hardware.replica.core import LinkEvent
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -42,8 +40,9 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
         "replica-sim", help="emulate training replicas on pseudo-terminals",
         description="Serve emulated replicas, each on its own pty; prints the device path "
                     "to give `holdfire listen`. Runs until Ctrl-C.")
-    sim.add_argument("--model", action="append", choices=sorted(MODELS),
-                     help="replica model; repeat for several (default: pistol)")
+    sim.add_argument("--model", action="append", type=_model,
+                     help="replica model, e.g. pistol or taser7; repeat for several "
+                          "(default: pistol)")
     sim.add_argument("--faults", default="", help="e.g. corrupt:0.01,drop:0.005,jitter_ms:5")
     sim.add_argument("--seed", type=int, default=0, help="seed for the fault pattern")
     sim.add_argument("--rate", type=_nonnegative, default=0.5,
@@ -53,6 +52,14 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
                      help="folder for the device links (default: a new temporary folder)")
     sim.set_defaults(handler=run_replica_sim)
     benches["serial"] = bench_serial
+
+
+def _model(text: str) -> str:
+    from hardware.replica.models import MODELS  # only when --model is given
+
+    if text not in MODELS:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(MODELS)}, found {text!r}")
+    return text
 
 
 def _positive(text: str) -> float:
@@ -76,6 +83,8 @@ def _nonnegative(text: str) -> float:
 
 
 def bench_serial(args: argparse.Namespace) -> int:
+    from hardware.replica.bench import run_bench
+
     for line in run_bench(args.seconds or 6.0):
         print(line, flush=True)
     return 0
@@ -85,6 +94,9 @@ def bench_serial(args: argparse.Namespace) -> int:
 
 
 def run_listen(args: argparse.Namespace) -> int:
+    from hardware.clock import MonotonicClock
+    from hardware.replica.link import ReplicaLink
+
     clock = MonotonicClock()
     start = clock.now_ns()
     deadline = None if args.seconds is None else start + int(args.seconds * 1e9)
@@ -118,7 +130,7 @@ def run_listen(args: argparse.Namespace) -> int:
 def event_record(event: LinkEvent) -> dict[str, Any]:
     """A JSON-ready record of one event: type, host times, replica, message fields."""
     message = event.message
-    record: dict[str, Any] = {"type": _type_name(message), "t_ns": event.t_ns,
+    record: dict[str, Any] = {"type": _type_name(event), "t_ns": event.t_ns,
                               "rx_ns": event.rx_ns, "replica": event.replica_id}
     for key, value in asdict(message).items():
         record[key] = sorted(value) if isinstance(value, frozenset) else value
@@ -128,12 +140,14 @@ def event_record(event: LinkEvent) -> dict[str, Any]:
     return record
 
 
-def _type_name(message: object) -> str:
-    if isinstance(message, LinkStatus):
+def _type_name(event: LinkEvent) -> str:
+    from hardware.replica.sequence import StreamReset
+
+    if event.status is not None:
         return "link"
-    if isinstance(message, StreamReset):
+    if isinstance(event.message, StreamReset):
         return "reset"
-    return type(message).__name__.lower()
+    return type(event.message).__name__.lower()
 
 
 def _json_line(event: LinkEvent) -> str:
@@ -152,6 +166,11 @@ def _text_line(event: LinkEvent, start_ns: int) -> str:
 
 
 def run_replica_sim(args: argparse.Namespace) -> int:
+    from hardware.replica.emulator import ReplicaEmulator
+    from hardware.replica.endpoints import PtyEndpoint
+    from hardware.replica.faults import Faults
+    from hardware.replica.models import MODELS
+
     faults = Faults.parse(args.faults, "--faults")
     folder: Path = args.dir or Path(tempfile.mkdtemp(prefix="holdfire-replicas-"))
     folder.mkdir(parents=True, exist_ok=True)

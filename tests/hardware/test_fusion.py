@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from hardware.events import Shot, SpotEvent, TriggerEvent
+from hardware.events import Colour, LinkStatus, Shot, SpotEvent, TriggerEvent, WeaponName
 from hardware.fusion import Fusion, FusionConfig
+from hardware.replica.core import LinkEvent
 from hardware.replica.emulator import ReplicaEmulator
 from hardware.replica.endpoints import PtyEndpoint
-from hardware.replica.link import LinkEvent, LinkStatus, ReplicaLink, TriggerReport
+from hardware.replica.link import ReplicaLink
 from hardware.replica.models import Pistol
 from hardware.replica.protocol import Trigger
 
@@ -20,11 +21,12 @@ pytestmark = pytest.mark.usefixtures("no_leaked_threads")
 MS = 1_000_000
 
 
-def trig(t_ms: float, rid: str = "A", laser: str = "red", lane: int = 0, pulse_us: int = 1000,
-         weapon: str = "pistol", fired: bool = True) -> TriggerReport:
+def trig(t_ms: float, rid: str = "A", laser: Colour = "red", lane: int = 0,
+         pulse_us: int = 1000, weapon: WeaponName = "pistol",
+         fired: bool = True) -> TriggerEvent:
     t_ns = int(t_ms * MS)
-    event = TriggerEvent(t_ns, rid, weapon.split("-")[0], 1, 0)
-    return TriggerReport(event, weapon, fired, laser, lane, pulse_us, t_ns + 3 * MS, True)
+    return TriggerEvent(t_ns, rid, weapon, weapon.split("-")[0], 1, 0, fired, laser, lane,
+                        pulse_us, t_ns + 3 * MS, True)
 
 
 def spot(t_ms: float, x: float = 100.0, y: float = 50.0, colour: str = "red") -> SpotEvent:
@@ -134,7 +136,8 @@ def test_two_pty_replicas_firing_30ms_apart_are_attributed(tmp_path: Path) -> No
             ReplicaLink(b.device_path, on_event=fusion.follow("b")) as lb:
         assert fusion.replicas_connected
         deadline = time.monotonic() + 10
-        while not (la.clock_map.ready and lb.clock_map.ready) and time.monotonic() < deadline:
+        while not (la.core.clock_map.ready and lb.core.clock_map.ready) \
+                and time.monotonic() < deadline:
             time.sleep(0.01)
         start = a.clock.now_ns() + 200 * MS
         for k in range(5):  # five volleys, B 30 ms after A each time
@@ -142,7 +145,7 @@ def test_two_pty_replicas_firing_30ms_apart_are_attributed(tmp_path: Path) -> No
             b.pull(start + k * 300 * MS + 30 * MS)
         while len(a.truth) + len(b.truth) < 10 and time.monotonic() < deadline:
             time.sleep(0.01)
-        while la.counters["triggers"] + lb.counters["triggers"] < 10 \
+        while la.error_counters()["triggers"] + lb.error_counters()["triggers"] < 10 \
                 and time.monotonic() < deadline:
             time.sleep(0.01)
     assert not fusion.replicas_connected  # both links closed
@@ -164,7 +167,7 @@ def test_following_links_decides_whether_lone_spots_count() -> None:
     down = LinkEvent(0, 0, "P1", LinkStatus("disconnected", "/dev/ttyUSB0: closed"))
     report = trig(1000)
     on_event(up)
-    on_event(LinkEvent(report.rx_ns, report.event.t_ns, "P1", Trigger(1, 0, 1), report))
+    on_event(LinkEvent(report.rx_ns, report.t_ns, "P1", Trigger(1, 0, 1), report))
     fusion.add_spot(spot(2000))
     shots = fusion.flush()
     assert [(s.source, s.confirmed) for s in shots] == [("trigger", True), ("spot", False)]

@@ -11,13 +11,18 @@ from pathlib import Path
 
 import pytest
 
+from hardware.clock import ManualClock
+from hardware.replica.core import LinkCore, LinkEvent
 from hardware.replica.emulator import ReplicaEmulator
 from hardware.replica.endpoints import PtyEndpoint
-from hardware.replica.link import LinkEvent, ReplicaLink
-from hardware.replica.models import Taser10
+from hardware.replica.faults import Faults
+from hardware.replica.link import ReplicaLink
+from hardware.replica.models import Taser7, Taser10
 from hardware.replica.protocol import Hello
 from range.cli import main
+from range.cli.serial_commands import event_record
 from tests.conftest import REPO_ROOT
+from tests.hardware.conftest import Cable, Wire
 
 pytestmark = pytest.mark.usefixtures("no_leaked_threads")
 
@@ -33,10 +38,49 @@ def test_listen_json_prints_every_event_then_the_counters(
     triggers = [r for r in lines if r["type"] == "trigger"]
     assert len(triggers) >= 5
     assert {r["weapon"] for r in triggers} <= {"taser7-cq", "taser7-so"}
-    assert all(isinstance(r["t_ns"], int) and abs(r["t_ns"] - r["rx_ns"]) < 50e6
+    # real threads on a maybe loaded machine: the read can come late, so only a clock
+    # that was not mapped at all (device µs are nowhere near host ns) fails this; the
+    # exact stamps are checked below on the core
+    assert all(isinstance(r["t_ns"], int) and abs(r["t_ns"] - r["rx_ns"]) < 1e9
                for r in triggers)
     assert lines[-1]["type"] == "counters" and lines[-1]["triggers"] == len(triggers)
     assert lines[-1]["lost"] > 0  # the drops were seen and counted
+
+
+def test_listen_records_carry_exact_stamps_when_run_on_the_core() -> None:
+    """What `listen --json` prints, from the link core on a ManualClock: a pull's record
+    has the pull's own time (mapped) and its receipt 1 ms later (the wire's latency)."""
+    start = 7_000_000_000
+    wire = Wire(Taser7(), replica_id="T7", faults=Faults(drop=0.05), seed=4)
+    run = Cable(LinkCore("sim:?model=taser7"), wire, ManualClock(start)).connect()
+    pulls = [start + 200_000_000 + i * 50_000_000 for i in range(30)]
+    run.pull_at(*pulls)
+    run.run_until(start + 2_000_000_000)
+    records = [event_record(e) for e in run.events]
+    assert records[0] == {"type": "link", "t_ns": start, "rx_ns": start,
+                          "replica": "sim:?model=taser7", "state": "connected",
+                          "detail": "sim:?model=taser7"}
+    hello = next(r for r in records if r["type"] == "hello")
+    assert (hello["replica_id"], hello["caps"][:2]) == ("T7", ["arc", "batt"])
+    triggers = [r for r in records if r["type"] == "trigger"]
+    arrived = {n: t for n, t, fate in wire.pulls if fate == "sent"}
+    assert [r["n"] for r in triggers] == sorted(arrived) and len(triggers) < 30
+    for record in triggers:
+        assert record["synced"] and record["weapon"] in ("taser7-cq", "taser7-so")
+        assert abs(record["t_ns"] - arrived[record["n"]]) <= 1_000  # to the device's µs
+        assert record["rx_ns"] == arrived[record["n"]] + wire.up_ns
+    assert run.core.error_counters()["lost"] > 0
+
+
+def test_building_the_serial_commands_imports_no_link_pyserial_or_numpy() -> None:
+    """`holdfire --help` builds every command's parser: this group's must stay light."""
+    code = ("import argparse, sys; import range.cli.serial_commands as m; "
+            "m.register(argparse.ArgumentParser().add_subparsers(), {}); "
+            "print(' '.join(sorted(k for k in sys.modules "
+            "if k.split('.')[0] in ('serial', 'numpy') or k.startswith('hardware.replica'))))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == ""
 
 
 def test_listen_text_from_a_pty_replica(tmp_path: Path,
@@ -95,7 +139,8 @@ def test_replica_sim_serves_a_pty_a_link_can_open(tmp_path: Path) -> None:
         assert any(e.trigger is not None and e.trigger.weapon == "x26" for e in seen)
     finally:
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=10)
+        # generous: stopping joins each emulator's thread, slow on a loaded machine
+        _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0
     assert "pistol-1:" in err and "pulls, frames sent=" in err
 

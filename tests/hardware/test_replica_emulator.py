@@ -54,7 +54,7 @@ def test_fault_specs_parse_and_bad_ones_name_the_item() -> None:
 
 def fates(seed: int, faults: Faults, count: int = 4000) -> list[tuple[list[bytes], str]]:
     injector = FaultInjector(faults, np.random.default_rng(seed))
-    return [injector.apply(encode(Trigger(i, i, i))) for i in range(count)]
+    return [injector.apply(encode(Trigger(i, i, i + 1))) for i in range(count)]
 
 
 def test_same_seed_same_fault_pattern_and_rates_as_asked() -> None:

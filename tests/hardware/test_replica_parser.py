@@ -1,4 +1,4 @@
-"""The stream parser without I/O: framing, resync, counters, sequence tracking."""
+"""The stream parser without I/O: framing, resync, counters."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from hardware.replica.parser import Parser, StreamReset
+from hardware.replica.parser import Parser
 from hardware.replica.protocol import (
     MAX_FRAME_BYTES,
     Heartbeat,
@@ -15,6 +15,7 @@ from hardware.replica.protocol import (
     Message,
     Ping,
     Trigger,
+    crc16,
     encode,
 )
 
@@ -32,8 +33,8 @@ def wire(messages: Sequence[Message]) -> bytes:
     return b"".join(encode(m) for m in messages)
 
 
-def feed_all(parser: Parser, data: bytes, chunk: int) -> list[Message | StreamReset]:
-    out: list[Message | StreamReset] = []
+def feed_all(parser: Parser, data: bytes, chunk: int) -> list[Message]:
+    out: list[Message] = []
     for i in range(0, len(data), chunk):
         out += parser.feed(data[i:i + chunk])
     return out
@@ -44,7 +45,7 @@ def test_split_and_concatenated_input_gives_the_same_messages(chunk: int) -> Non
     messages = [hello(), *stream(50)]
     parser = Parser()
     assert feed_all(parser, wire(messages), chunk) == messages
-    assert parser.stats.errors == 0 and parser.stats.lost == 0
+    assert parser.stats.errors == 0
     assert parser.offset == len(wire(messages))
 
 
@@ -56,7 +57,7 @@ def test_garbled_frames_cost_only_themselves() -> None:
     parser = Parser()
     out = parser.feed(b"".join(frames))
     assert out == [messages[0], messages[2], messages[4]]
-    assert (parser.stats.bad_crc, parser.stats.malformed, parser.stats.lost) == (1, 1, 2)
+    assert (parser.stats.bad_crc, parser.stats.malformed) == (1, 1)
     kinds = [(e.kind, e.offset) for e in parser.recent_errors]
     assert kinds == [("bad_crc", len(frames[0])),
                      ("malformed", sum(len(f) for f in frames[:3]))]
@@ -69,7 +70,7 @@ def test_oversized_lines_are_skipped_to_the_next_frame() -> None:
     assert feed_all(parser, data, 10) == good
     assert parser.stats.oversized == 1
     assert parser.stats.noise_bytes == 0  # the rest of the long line is not counted twice
-    assert "no line end within 160 bytes" in parser.recent_errors[-1].message
+    assert f"no line end within {MAX_FRAME_BYTES} bytes" in parser.recent_errors[-1].message
 
 
 def test_binary_noise_between_frames_is_counted_and_survived() -> None:
@@ -85,7 +86,6 @@ def test_binary_noise_between_frames_is_counted_and_survived() -> None:
     out = feed_all(parser, b"".join(parts), 33)
     assert out == messages  # noise can never eat a frame: every frame starts with `$`
     assert 0 < parser.stats.noise_bytes <= noise_total
-    assert parser.stats.lost == 0
 
 
 def test_pure_random_bytes_never_crash_the_parser() -> None:
@@ -95,49 +95,26 @@ def test_pure_random_bytes_never_crash_the_parser() -> None:
     data = data.replace(b"\x07", b"$")  # plenty of false frame starts
     assert feed_all(parser, data, 513) == []
     assert parser.stats.frames == 0 and parser.stats.noise_bytes > 50_000
-    assert parser.stats.malformed > 100 and parser.stats.oversized > 100
+    assert parser.stats.malformed > 100 and parser.stats.oversized > 30
     assert len(parser.recent_errors) == 32  # bounded memory
     assert parser.feed(encode(Heartbeat(1, 2))) == [Heartbeat(1, 2)]  # and it still works
 
 
-def test_sequence_gaps_count_lost_frames_and_duplicates_are_dropped() -> None:
-    messages = stream(10)
+def test_an_intact_frame_with_a_field_out_of_range_is_malformed_with_the_reason() -> None:
     parser = Parser()
-    sent = [*messages[:3], messages[2], *messages[6:]]  # 4,5,6 lost; frame 3 twice
-    assert parser.feed(wire(sent)) == messages[:3] + messages[6:]
-    assert (parser.stats.lost, parser.stats.duplicates) == (3, 1)
+    body = b"TRIG,4,t=18446744073709551615,n=1"
+    bad = b"$" + body + b"*%04X\r\n" % crc16(body)
+    assert parser.feed(bad + encode(Heartbeat(5, 9))) == [Heartbeat(5, 9)]
+    assert (parser.stats.malformed, parser.stats.bad_crc, parser.stats.frames) == (1, 0, 1)
+    error = parser.recent_errors[-1]
+    assert (error.kind, error.offset) == ("malformed", 0)
+    assert error.message.startswith("byte 0: TRIG: field t expected a device time 0..")
 
 
-def test_sequence_wraps_at_65536() -> None:
-    messages = [Heartbeat(65534, 1), Heartbeat(65535, 2), Heartbeat(0, 3), Heartbeat(2, 4)]
+def test_host_frames_and_duplicates_pass_through_the_parser_unjudged() -> None:
+    """Sequence numbers are the tracker's job: the parser returns every good frame."""
     parser = Parser()
-    assert parser.feed(wire(messages)) == messages
-    assert (parser.stats.lost, parser.stats.resets) == (1, 0)
-
-
-def test_a_new_boot_id_is_a_reset() -> None:
-    parser = Parser()
-    parser.feed(wire([hello(0, boot=7), *stream(3)]))
-    out = parser.feed(wire([hello(0, boot=8), Trigger(1, 10, 1)]))
-    assert isinstance(out[0], StreamReset) and "boot id changed from 7 to 8" in out[0].reason
-    assert out[1:] == [hello(0, boot=8), Trigger(1, 10, 1)]
-    assert (parser.stats.resets, parser.stats.lost) == (1, 0)
-
-
-def test_a_reconnect_with_the_same_boot_keeps_counting() -> None:
-    parser = Parser()
-    parser.feed(wire([hello(0), *stream(3)]))
-    out = parser.feed(wire([hello(9)]))  # 4..8 went while the cable was out
-    assert out == [hello(9)]
-    assert (parser.stats.resets, parser.stats.lost) == (0, 5)
-
-
-def test_a_sequence_jump_backwards_without_hello_is_a_reset() -> None:
-    parser = Parser()
-    parser.feed(wire(stream(200)))
-    out = parser.feed(wire(stream(2, first_seq=1)))
-    assert isinstance(out[0], StreamReset) and "went back from 200 to 1" in out[0].reason
-    assert parser.stats.resets == 1
+    assert parser.feed(wire([Heartbeat(3, 1), Heartbeat(3, 1)])) == [Heartbeat(3, 1)] * 2
 
 
 def test_commands_from_the_device_side_are_unexpected() -> None:

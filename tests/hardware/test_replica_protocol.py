@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import binascii
+import re
 
 import pytest
 
 from hardware.replica.protocol import (
+    CAPABILITIES,
+    MAX_DEVICE_US,
     MAX_FRAME_BYTES,
+    MAX_NAME_CHARS,
     Ack,
     Arc,
     Battery,
@@ -29,7 +33,9 @@ from hardware.replica.protocol import (
     crc16,
     decode,
     encode,
+    wire_type,
 )
+from tests.conftest import REPO_ROOT
 
 EVERY_MESSAGE: list[Message] = [
     Hello(0, 12, 1, "taser7", "7.2.0", "T7-0042", 31337, frozenset({"trig", "arc", "cart"}),
@@ -40,7 +46,7 @@ EVERY_MESSAGE: list[Message] = [
     Cartridge(8, 2, 1, "cq", "fired"),
     Magazine(9, 3, "out", 0),
     Battery(10, 4, 87, 3890),
-    Heartbeat(65535, 18_446_744_073_709_551_615),
+    Heartbeat(65535, MAX_DEVICE_US),
     Pong(11, 5, 4_294_967_295),
     Ack(12, 6, "RECOIL", False),
     Ping(1, 77),
@@ -113,8 +119,8 @@ def test_bad_field_values_name_the_field_and_value() -> None:
         decode(_signed(b"TRIG,1,t=5,n=1,fire=2"))
     with pytest.raises(ProtocolError, match="missing field\\(s\\) n"):
         decode(_signed(b"TRIG,1,t=5"))
-    with pytest.raises(ProtocolError, match="field pct expected an unsigned 8-bit integer"):
-        decode(_signed(b"BATT,1,t=5,pct=300,mv=3900"))
+    with pytest.raises(ProtocolError, match=r"field pct expected a percentage 0\.\.100"):
+        decode(_signed(b"BATT,1,t=5,pct=101,mv=3900"))
     with pytest.raises(ProtocolError, match="sequence number 70000"):
         decode(_signed(b"HB,70000,t=5"))
 
@@ -128,5 +134,86 @@ def test_newer_firmware_is_tolerated() -> None:
 def test_values_that_would_break_the_framing_are_refused() -> None:
     with pytest.raises(ProtocolError, match="found 'a,b'"):
         encode(Ack(1, 2, "a,b", True))
-    with pytest.raises(ProtocolError, match="limit is 160"):
-        encode(Unknown(1, "LONG", {f"k{i}": "x" * 30 for i in range(5)}))
+    with pytest.raises(ProtocolError, match=f"limit is {MAX_FRAME_BYTES}"):
+        encode(Unknown(1, "LONG", {f"k{i}": "x" * 40 for i in range(6)}))
+
+
+# -- the ranges the protocol document settles -------------------------------------------
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (b"HB,1,t=18446744073709551615",
+     "HB: field t expected a device time 0..281474976710655 µs (8.9 years of uptime), "
+     "found '18446744073709551615'"),
+    (b"TRIG,1,t=281474976710656,n=1", "TRIG: field t expected a device time"),
+    (b"TRIG,1,t=5,n=0", "TRIG: field n expected a pull count 1..4294967295, found '0'"),
+    (b"TRIG,1,t=5,n=4294967296", "TRIG: field n expected a pull count 1..4294967295"),
+    (b"TRIG,1,t=5,n=1,bay=3", "TRIG: field bay expected a bay 0..2 (0: none), found '3'"),
+    (b"TRIG,1,t=5,n=1,fire=2", "TRIG: field fire expected 0 or 1, found '2'"),
+    (b"CART,1,t=5,bay=0,kind=cq,state=fired", "CART: field bay expected a bay 1..2"),
+    (b"HELLO,0,t=0,proto=1,model=glock,fw=1,id=G,boot=1",
+     "HELLO: field model expected one of pistol/x26/m26/x26p/x2/taser7/taser10"),
+    (b"HELLO,0,t=0,proto=1,model=x26,fw=1,id=" + b"I" * 33 + b",boot=1",
+     "HELLO: field id expected at most 32 characters"),
+    (b"ACK,1,t=5,cmd=LOCKOUT,ok=1", "ACK: field cmd expected one of RECOIL/LOCK/MALF"),
+])
+def test_out_of_range_fields_are_refused_with_the_field_and_range(
+        body: bytes, expected: str) -> None:
+    with pytest.raises(ProtocolError, match=re.escape(expected)) as caught:
+        decode(_signed(body), "byte 3")
+    assert str(caught.value).startswith("byte 3: ")
+    assert not isinstance(caught.value, ChecksumError)
+
+
+def test_the_largest_time_and_count_are_accepted() -> None:
+    assert decode(_signed(b"TRIG,65535,t=281474976710655,n=4294967295,bay=2")) == Trigger(
+        65535, MAX_DEVICE_US, 4_294_967_295, bay=2)
+
+
+def test_the_encoder_refuses_what_the_receiver_would() -> None:
+    with pytest.raises(ProtocolError, match="HB field t: expected a device time"):
+        encode(Heartbeat(1, MAX_DEVICE_US + 1))
+    with pytest.raises(ProtocolError, match="TRIG field n: expected a pull count"):
+        encode(Trigger(1, 5, 0))
+
+
+def largest_hello() -> Hello:
+    """Every HELLO field at its widest: a valid HELLO can be no longer than this."""
+    name = "W" * MAX_NAME_CHARS
+    return Hello(65535, MAX_DEVICE_US, 255, "taser10", name, name, 4_294_967_295,
+                 CAPABILITIES, "green", 4_294_967_295, 255)
+
+
+def test_the_largest_valid_hello_fits_the_frame_limit_and_round_trips() -> None:
+    frame = encode(largest_hello())
+    assert len(frame) == 232 <= MAX_FRAME_BYTES
+    assert decode(frame) == largest_hello()
+    # a newer firmware may send capabilities this host does not know, up to the value
+    # limit of 48 characters: the frame still fits, and the unknown ones are ignored
+    caps = "arc+batt+cart+lock+malf+mag+recoil+trig+zz+yyyy"
+    assert len(caps) == 47
+    body = encode(largest_hello()).split(b"*")[0][1:].replace(
+        b"caps=arc+batt+cart+lock+mag+malf+recoil+trig", b"caps=" + caps.encode())
+    assert len(_signed(body)) <= MAX_FRAME_BYTES
+    assert decode(_signed(body)) == largest_hello()
+
+
+def test_a_day_of_uptime_hello_with_every_capability_fits() -> None:
+    """A HELLO of the kind that broke the old 160-byte limit."""
+    hello = Hello(65535, 86_400_000_000, 1, "taser10", "10.1.3", "T10-0042", 1804289383,
+                  CAPABILITIES, "green", 100_000, 12)
+    assert 160 < len(encode(hello)) <= MAX_FRAME_BYTES
+    assert decode(encode(hello)) == hello
+
+
+def test_an_ack_names_the_command_by_its_wire_type() -> None:
+    assert wire_type(Lockout(1, True)) == "LOCK" and wire_type(Query(1)) == "WHO"
+    assert b"cmd=LOCK," in encode(Ack(25, 92_100_000, "LOCK", True))
+
+
+def test_every_example_frame_in_the_protocol_document_is_valid_and_canonical() -> None:
+    text = (REPO_ROOT / "docs" / "serial-protocol.md").read_text()
+    examples = re.findall(r"^(\$[A-Z]+,[^\\\s]*\*[0-9A-F]{4})$", text, re.MULTILINE)
+    assert len(examples) >= 15
+    for line in examples:
+        assert encode(decode(line.encode())).rstrip(b"\r\n").decode() == line
