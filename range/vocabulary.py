@@ -7,6 +7,10 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Literal, get_args
 
+# The officer's weapons, as a replica names them on the serial link and the engine flies
+# them: defined once, where the link defines them.
+from hardware.events import WeaponName as WeaponName
+
 
 class ThreatLevel(IntEnum):
     """Ordered threat levels; a rise is a threat cue."""
@@ -34,8 +38,8 @@ ZONES: tuple[Zone, ...] = get_args(Zone)
 TaserResult = Literal[
     "effective", "miss", "one_probe", "short_spread", "clothing", "out_of_range", "resisted"
 ]
-# The officer's weapons, as a replica names them on the serial link and the engine flies them.
-WeaponName = Literal["pistol", "x26", "x26-25ft", "taser7-cq", "taser7-so", "taser10"]
+# How a subject attacks the officer.
+Attack = Literal["shot", "stab", "strike"]
 # What a subject holds.
 HeldObject = Literal["none", "knife", "handgun", "phone", "bat"]
 Action = Literal[

@@ -62,4 +62,6 @@ def test_commands_are_stamped_when_given_and_order_is_kept() -> None:
 def test_an_unknown_weapon_from_a_replica_is_refused() -> None:
     live, _ = session()
     with pytest.raises(InputsError, match="replica r9: expected a weapon of"):
-        live.submit_shot(Shot(t_ns=START_NS, weapon="bazooka", point=None, replica_id="r9"))
+        bad = Shot(t_ns=START_NS, weapon="bazooka", point=None,  # type: ignore[arg-type]
+                   replica_id="r9")
+        live.submit_shot(bad)

@@ -38,3 +38,12 @@ def test_a_fused_shot_hits_where_the_spot_was_at_the_tick_of_the_pull() -> None:
     (hit,) = [e for e in live.world.events if isinstance(e, BulletHit)]
     assert hit.zone == "head"
     assert live.late_shots == 0
+
+
+def test_the_weapon_names_a_replica_sends_are_the_weapons_the_engine_flies() -> None:
+    from typing import get_args
+
+    from hardware.events import WeaponName
+    from range.world.weapons import WEAPONS
+
+    assert set(get_args(WeaponName)) == set(WEAPONS)

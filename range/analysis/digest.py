@@ -118,8 +118,8 @@ def digest(events: list[Event], source: str = "event log") -> RunLog:
     _check_once(events, source)
     for event in events:
         if isinstance(event, ActorStateChanged):
-            _check_threat(event.threat, event)
-            _check_threat(event.previous_threat, event)
+            _check_threat(event.threat, event, source)
+            _check_threat(event.previous_threat, event, source)
     ended = [e for e in events if isinstance(e, ScenarioEnded)]
     shots = [e for e in events if isinstance(e, ShotFired)]
     confirmed = {s.shot for s in shots if s.confirmed}
@@ -178,10 +178,10 @@ def _what(identity: tuple[object, ...]) -> str:
     return f"{kind} of shot {rest[0]}" if rest else str(kind)
 
 
-def _check_threat(label: str | None, event: ActorStateChanged) -> None:
+def _check_threat(label: str | None, event: ActorStateChanged, source: str) -> None:
     if label is not None and label.upper() not in ThreatLevel.__members__:
         known = [level.label for level in ThreatLevel]
-        raise AnalysisError(f"event log: actor_state at tick {event.tick} ({event.actor}): "
+        raise AnalysisError(f"{source}: actor_state at tick {event.tick} ({event.actor}): "
                             f"expected a threat level in {known}, found {label!r}")
 
 

@@ -101,7 +101,7 @@ def _kind_of(line: str, where: str) -> str:
         raise EventLogError(f"{where}: expected a JSON event object, found "
                             f"{_clip(line)}") from None
     kind = record.get("type") if isinstance(record, dict) else None
-    if kind not in EVENT_TYPES:
+    if not isinstance(kind, str) or kind not in EVENT_TYPES:
         what = (f"type {kind!r}" if isinstance(record, dict)
                 else f"{type(record).__name__} {_clip(line)}")
         raise EventLogError(f"{where}: expected an event object with a type of "

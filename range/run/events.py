@@ -16,11 +16,15 @@ from typing import Any, ClassVar, Literal
 from pydantic import ConfigDict
 
 from range.vocabulary import (
+    Action,
+    Attack,
     Command,
     ForceOption,
+    HeldObject,
     Point2,
     Role,
     TaserResult,
+    ThreatLabel,
     WeaponName,
     Zone,
 )
@@ -97,10 +101,10 @@ class ActorStateChanged(Event):
     actor: str
     role: Role
     state: str
-    action: str
-    threat: str
+    action: Action
+    threat: ThreatLabel
     previous_state: str | None
-    previous_threat: str | None
+    previous_threat: ThreatLabel | None
     cause: str  # "start", "after", "within", "command:drop-weapon", "hit:legs", ...
     distance_m: float
     position: Point2
@@ -199,7 +203,7 @@ class TaserCycleEnded(Event):
 class WeaponDropped(Event):
     kind: ClassVar[str] = "weapon_dropped"
     actor: str
-    weapon: str
+    weapon: HeldObject
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -208,7 +212,7 @@ class OfficerAttacked(Event):
 
     kind: ClassVar[str] = "officer_attacked"
     actor: str
-    attack: str  # "shot", "stab", "strike"
+    attack: Attack
     distance_m: float
 
 

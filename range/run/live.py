@@ -48,8 +48,7 @@ class LiveSession:
         tick = self.tick_at(shot.t_ns)
         if tick < self.world.tick:
             self.late_shots += 1
-        self._push(tick, Fire(shot.weapon, shot.point, shot.replica_id,  # type: ignore[arg-type]
-                              shot.confirmed))
+        self._push(tick, Fire(shot.weapon, shot.point, shot.replica_id, shot.confirmed))
 
     def command(self, name: Command) -> None:
         self._push(self.tick_at(self.clock.now_ns()), Say(name))

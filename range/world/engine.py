@@ -30,7 +30,7 @@ from range.run.events import (
     WeaponDropped,
 )
 from range.scenario.model import Scenario
-from range.vocabulary import Command, Point2, WeaponName, Zone
+from range.vocabulary import Attack, Command, Point2, ThreatLabel, WeaponName, Zone
 from range.world.actors import REACH, ActorRuntime
 from range.world.behaviour import Stimulus, cause_of, choose_target, due_transition
 from range.world.body import zone_centre
@@ -44,7 +44,7 @@ from range.world.snapshot import (
 )
 
 STEP_S = 1 / 240
-ATTACKS = {"handgun": "shot", "knife": "stab"}
+ATTACKS: dict[str, Attack] = {"handgun": "shot", "knife": "stab"}
 
 
 @dataclass(slots=True)
@@ -174,7 +174,7 @@ class World:
                     f"{cause}:random" if by_chance else cause)
 
     def _enter(self, actor: ActorRuntime, state: str, previous: str | None,
-               previous_threat: str | None, cause: str) -> None:
+               previous_threat: ThreatLabel | None, cause: str) -> None:
         actor.state_name = state
         actor.entered_tick = self.tick
         actor.stimuli.clear()
@@ -196,7 +196,7 @@ class World:
             return
         if action == "attack" and actor.distance() > REACH:
             return
-        kind = "shot" if action == "fire" else ATTACKS.get(actor.weapon, "strike")
+        kind: Attack = "shot" if action == "fire" else ATTACKS.get(actor.weapon, "strike")
         self._emit(OfficerAttacked(tick=self.tick, actor=actor.id, attack=kind,
                                    distance_m=actor.distance()))
         actor.next_attack_tick = self.tick + max(1, round(actor.state.interval_or_default()
