@@ -97,3 +97,13 @@ def test_inputs_are_found_by_full_shipped_name_and_beside_a_scenario_file(
     assert shipped["inputs"]["firearm_shots"] == 5
     assert beside["inputs"] == shipped["inputs"]
     assert beside != shipped  # the edited script beside the scenario was the one run
+
+
+def test_building_the_parser_imports_none_of_the_heavy_libraries() -> None:
+    """`holdfire --help` stays quick: commands import their work when they run."""
+    code = ("import sys; from range.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('numpy', 'pymunk', 'pydantic', 'serial', 'cv2', "
+            "'pygame', 'importlib.metadata') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"

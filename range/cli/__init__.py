@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="holdfire",
         description="Holdfire virtual range and less-lethal decision simulator.",
     )
-    parser.add_argument("--version", action="version", version=f"holdfire {_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="show the Holdfire version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     benches: dict[str, Bench] = {}
     for name in COMMAND_MODULES:
@@ -56,13 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _version() -> str:
-    from importlib import metadata
+class _Version(argparse.Action):
+    """`--version`, looked up only when asked: reading package metadata costs more than
+    building the whole parser."""
 
-    try:
-        return metadata.version("holdfire")
-    except metadata.PackageNotFoundError:
-        return "(not installed)"
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from range.run.provenance import holdfire_version
+
+        print(f"holdfire {holdfire_version()}")
+        parser.exit(0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
