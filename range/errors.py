@@ -7,6 +7,7 @@ key path, line, or argument) and says what was expected and what was found.
         UnitError          a quantity with no unit, or one of the wrong dimension
       EventLogError        an event log line that is not a known event
         AnalysisError      a log of known events that cannot be analysed
+      RunError             a run that cannot go on (a behaviour loop without end)
 """
 
 
@@ -37,3 +38,7 @@ class EventLogError(HoldfireError, ValueError):
 
 class AnalysisError(EventLogError):
     """An event log that cannot be analysed (no start event, ticks out of order...)."""
+
+
+class RunError(HoldfireError):
+    """A run that cannot go on, such as one whose events would outgrow any memory."""

@@ -220,3 +220,17 @@ def test_shots_off_the_screen_and_unconfirmed_spots_fly_nowhere() -> None:
 
 def test_every_weapon_name_files_may_use_has_data() -> None:
     assert set(get_args(WeaponName)) == set(WEAPONS)
+
+
+def test_a_run_whose_events_outgrow_the_cap_stops_with_one_line(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import range.world.engine as engine
+    from range.errors import RunError
+
+    monkeypatch.setattr(engine, "MAX_EVENTS", 5)
+    world = World(scenario(actor(), actor("b", position=(1.0, 6.0)), actor("c", (2.0, 6.0))),
+                  seed=0)
+    with pytest.raises(RunError, match=r"test: expected at most 5 events in a run, found more "
+                                       r"by 0\.0 s: a behaviour that loops without end"):
+        for _ in range(3):
+            world.command("stop")

@@ -167,3 +167,29 @@ def test_schema_version_is_exactly_the_whole_number_1(version: str, accepted: bo
     else:
         with pytest.raises(ScenarioError, match=r"s\.toml: schema_version: expected"):
             parse_scenario(text, "s.toml")
+
+
+def looping(first: dict[str, object], second: dict[str, object]) -> str:
+    return ('schema_version = 1\nid = "loop"\ntitle = "t"\nduration = "10 s"\n'
+            '[[actors]]\nid = "man"\nposition = [0, 6]\ninitial = "near"\n'
+            '[actors.states.near]\naction = "idle"\nthreat = "compliant"\n'
+            f'transitions = [{{ {", ".join(f"{k} = {v!r}" for k, v in first.items())},'
+            ' to = "far" }]\n'
+            '[actors.states.far]\naction = "idle"\nthreat = "passive_resistance"\n'
+            f'transitions = [{{ {", ".join(f"{k} = {v!r}" for k, v in second.items())},'
+            ' to = "near" }]\n').replace("'", '"')
+
+
+def test_distance_triggers_that_would_flip_a_state_every_tick_are_refused() -> None:
+    """within 5 m and beyond 3 m both hold from 3 to 5 m: he would change every tick."""
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(looping({"within": "5 m"}, {"beyond": "3 m"}), "loop.toml")
+    assert str(caught.value).startswith(
+        "loop.toml: actors[0] (man).states.near: expected distance triggers that cannot "
+        "all hold at once, found near -> far -> near all firing at 3 m")
+
+
+def test_distance_triggers_with_a_gap_between_them_are_kept() -> None:
+    """within 3 m and beyond 5 m: a band where neither holds (hysteresis)."""
+    scenario = parse_scenario(looping({"within": "3 m"}, {"beyond": "5 m"}), "gap.toml")
+    assert [s for s in scenario.actors[0].states] == ["near", "far"]

@@ -6,8 +6,10 @@ is the thin edge that reads a file and checks the files it refers to.
 
 from __future__ import annotations
 
+import graphlib
 from collections import deque
 from collections.abc import Iterable
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -205,6 +207,14 @@ def _check_references(scenario: Scenario, source: str) -> None:
             raise ScenarioError(f"{where}.states.{unreachable[0]}: expected every state to be "
                                 f"reachable from initial state {actor.initial!r}, found "
                                 f"unreachable state(s) {unreachable}")
+        loop = _distance_loop(actor)
+        if loop is not None:
+            states, distance = loop
+            raise ScenarioError(
+                f"{where}.states.{states[0]}: expected distance triggers that cannot all hold "
+                f"at once, found {' -> '.join(states)} all firing at {distance:g} m: the "
+                "actor would change state every tick; leave a gap between 'within' and "
+                "'beyond', or add an 'after'")
 
 
 def _check_state(actor: Actor, name: str, state: State, where: str) -> None:
@@ -227,6 +237,39 @@ def _check_state(actor: Actor, name: str, state: State, where: str) -> None:
                 raise ScenarioError(f"{t_where}: expected a target among the actor's states "
                                     f"{_names(actor.states)}, found {target!r}"
                                     f"{_suggest(target, actor.states)}")
+
+
+def _distance_loop(actor: Actor) -> tuple[list[str], float] | None:
+    """A cycle of states joined by distance triggers that all hold at one distance (so the
+    actor would go round it every tick), and that distance; None if there is none. Which
+    triggers hold changes only at their thresholds, so those and the points between them
+    are all the distances to try."""
+    cuts = sorted({d for state in actor.states.values() for t in state.transitions
+                   for d in (t.within, t.beyond) if d is not None})
+    probes = [*cuts, *((a + b) / 2 for a, b in pairwise(cuts)), *(c + 1 for c in cuts[-1:])]
+    for distance in probes:
+        edges = {name: [target for t in state.transitions if _holds(t, distance)
+                        for target in t.targets()]
+                 for name, state in actor.states.items()}
+        cycle = _cycle(edges)
+        if cycle:
+            return cycle, distance
+    return None
+
+
+def _holds(transition: Transition, distance: float) -> bool:
+    return ((transition.within is not None and distance <= transition.within)
+            or (transition.beyond is not None and distance >= transition.beyond))
+
+
+def _cycle(edges: dict[str, list[str]]) -> list[str] | None:
+    """A cycle in a directed graph, as the states round it in order, the first repeated."""
+    try:
+        # Read as "a state waits for the states it leads to": a cycle there is one here.
+        graphlib.TopologicalSorter(edges).prepare()
+    except graphlib.CycleError as exc:
+        return list(reversed(exc.args[1]))
+    return None
 
 
 def _reachable(actor: Actor) -> set[str]:

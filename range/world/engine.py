@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pymunk
 
+from range.errors import RunError
 from range.run.codec import rounded
 from range.run.events import (
     LOG_VERSION,
@@ -44,6 +45,8 @@ from range.world.snapshot import (
 )
 
 STEP_S = 1 / 240
+# An hour-long drill logs about 40,000 events; a run past this is a behaviour loop.
+MAX_EVENTS = 2_000_000
 ATTACKS: dict[str, Attack] = {"handgun": "shot", "knife": "stab"}
 
 
@@ -203,6 +206,10 @@ class World:
                                                           / self.step_s))
 
     def _emit(self, event: Event) -> None:
+        if len(self.events) >= MAX_EVENTS:
+            raise RunError(f"{self.scenario.id}: expected at most {MAX_EVENTS:,} events in a "
+                           f"run, found more by {self.time_s:.1f} s: a behaviour that loops "
+                           "without end")
         event = rounded(event)
         self.events.append(event)
         if self.on_event is not None:
