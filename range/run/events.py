@@ -40,7 +40,7 @@ class Event:
     tick: int
 
 
-LOG_VERSION = "1.1"  # major.minor: a reader takes any minor of its major
+LOG_VERSION = "1.2"  # major.minor: a reader takes any minor of its major
 InputSource = Literal["script", "mouse", "rig", "none"]
 
 
@@ -129,8 +129,22 @@ class BranchKey(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ShotTiming:
+    """When a live shot happened and what the officer saw: the trigger pull (session
+    seconds), the world tick on screen then, and the pixel fired at on that frame. The
+    shot enters the world later (`late`); `ShotFired.point` is where that same spot of
+    the person aimed at is drawn by then, so the flight goes on in the present world."""
+
+    pull_s: float
+    shown_tick: int
+    seen_point: Point2 | None
+    late: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ShotFired(Event):
-    """A trigger pull. `point` is the projector pixel, None for a shot off the screen."""
+    """A trigger pull. `point` is the projector pixel flown, None for a shot off the
+    screen. Fields after `distances` came with log version 1.2 (live sessions)."""
 
     kind: ClassVar[str] = "shot_fired"
     shot: int
@@ -141,6 +155,25 @@ class ShotFired(Event):
     confirmed: bool = True
     aimed_at: str | None = None  # the first person on the line of the shot
     distances: dict[str, float] = field(default_factory=dict)  # each actor's, at the pull
+    pull_s: float | None = None  # the trigger pull, session seconds (live shots)
+    shown_tick: int | None = None  # the world tick on screen at the pull
+    seen_point: Point2 | None = None  # the pixel fired at on that frame
+    late: bool = False  # entered after its pull tick (fusion takes ~90 ms to decide)
+
+    def timing(self) -> ShotTiming | None:
+        if self.pull_s is None or self.shown_tick is None:
+            return None
+        return ShotTiming(pull_s=self.pull_s, shown_tick=self.shown_tick,
+                          seen_point=self.seen_point, late=self.late)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FrameShown(Event):
+    """The world at `tick` appeared on the projector at `flip_s` (session seconds,
+    stamped right after the display flip): when the officer could first see it."""
+
+    kind: ClassVar[str] = "frame_shown"
+    flip_s: float
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -227,6 +260,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (
         ScenarioStarted, ActorStateChanged, OfficerCommand, BranchKey, ShotFired, BulletHit,
         BulletStopped, ProbeLanded, TaserDeployment, TaserCycleEnded, WeaponDropped,
-        OfficerAttacked, ScenarioEnded,
+        OfficerAttacked, FrameShown, ScenarioEnded,
     )
 }

@@ -1,45 +1,75 @@
-"""A live session: the world stepped in step with a clock, fed by shots from the rig.
+"""A live session: the world stepped on time with a clock, the frames shown stamped at the
+display flip, and shots from the mouse or the rig judged against what was on screen.
 
-Shots arrive stamped with the host time of the trigger pull, some time after it happened:
-fusion decides a shot only once no later report can change it
-(`FusionConfig.decision_delay_ns`: about 90 ms for a 1 ms electronic pulse at 30 fps).
-The world runs a fixed `delay` behind the clock, so a shot that arrives within the delay
-still enters at the exact tick of its trigger pull; one that arrives later enters at once
-and is counted as late. The delay is also how far the projected scene lags reality, so it
-is a trade-off the live loop sets from the rig. Verbal commands and branch keys are
+The world is never held back. Shots arrive some time after their trigger pull (a mouse
+click by the next frame; a rig shot once fusion has decided it, about 90 ms later), and
+each is aimed at the frame that was on screen at the pull: the session keeps the last
+second of frames shown (their flip times and snapshots), finds the frame of the pull,
+and the round flies at the spot of the person the officer hit on that frame, wherever he
+is by now (`range.world.sightline`). The log records the pull time, the tick shown, the
+tick the shot entered and whether it came late. Verbal commands and branch keys are
 stamped when the operator gives them."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 
 from hardware.clock import Clock
 from hardware.events import Shot
 from range.errors import InputsError
-from range.run.events import Event, Provenance
-from range.run.queue import Branch, Fire, Input, InputQueue, Say
+from range.run.events import Event, FrameShown, Provenance
+from range.run.queue import Branch, FireSeen, Input, InputQueue, Say
 from range.scenario.model import Scenario
 from range.vocabulary import Command
 from range.world.engine import World
+from range.world.snapshot import WorldSnapshot
 from range.world.weapons import WEAPONS
 
-DEFAULT_DELAY_S = 0.05  # trigger-to-host latency of a serial replica plus fusion window
+HISTORY_S = 1.0  # frames kept for judging late shots: far past fusion's ~90 ms
 
 
 class LiveSession:
     def __init__(self, scenario: Scenario, seed: int, clock: Clock,
-                 delay_s: float = DEFAULT_DELAY_S,
                  sink: Callable[[Event], None] | None = None,
                  provenance: Provenance | None = None) -> None:
         self.clock = clock
         self.start_ns = clock.now_ns()
         self.world = World(scenario, seed, provenance=provenance, on_event=sink)
-        self.delay_ns = round(delay_s * 1e9)
         self.late_shots = 0
         self._queue = InputQueue()
+        self._frames: deque[tuple[int, WorldSnapshot]] = deque()  # (flip_ns, what it showed)
 
     def tick_at(self, t_ns: int) -> int:
         return max(0, round((t_ns - self.start_ns) / 1e9 / self.world.step_s))
+
+    def seconds_at(self, t_ns: int) -> float:
+        return (t_ns - self.start_ns) / 1e9
+
+    def pump(self) -> int:
+        """Step the world up to the clock; the number of steps taken."""
+        before = self.world.tick
+        self._queue.drive(self.world, self.tick_at(self.clock.now_ns()))
+        return self.world.tick - before
+
+    def frame(self) -> WorldSnapshot:
+        """The snapshot to draw now."""
+        return self.world.snapshot()
+
+    def shown(self, snapshot: WorldSnapshot, flip_ns: int) -> None:
+        """`snapshot` appeared on the projector at `flip_ns` (stamped right after the
+        flip): logged, and kept for judging the shots aimed at it."""
+        self.world.note(FrameShown(tick=snapshot.tick, flip_s=self.seconds_at(flip_ns)))
+        self._frames.append((flip_ns, snapshot))
+        oldest = flip_ns - int(HISTORY_S * 1e9)
+        while len(self._frames) > 1 and self._frames[1][0] <= oldest:
+            self._frames.popleft()
+
+    def on_screen_at(self, t_ns: int) -> WorldSnapshot:
+        """The frame on screen at `t_ns`: the last one flipped by then (the present world
+        if none was shown yet, as in a headless run without frames)."""
+        seen = [snapshot for flip_ns, snapshot in self._frames if flip_ns <= t_ns]
+        return seen[-1] if seen else self.world.snapshot()
 
     def submit_shot(self, shot: Shot) -> None:
         if shot.weapon not in WEAPONS:
@@ -48,19 +78,15 @@ class LiveSession:
         tick = self.tick_at(shot.t_ns)
         if tick < self.world.tick:
             self.late_shots += 1
-        self._push(tick, Fire(shot.weapon, shot.point, shot.replica_id, shot.confirmed))
+        self._push(tick, FireSeen(shot.weapon, shot.point, self.on_screen_at(shot.t_ns),
+                                  self.seconds_at(shot.t_ns), shot.replica_id,
+                                  shot.confirmed))
 
     def command(self, name: Command) -> None:
         self._push(self.tick_at(self.clock.now_ns()), Say(name))
 
     def branch(self, key: str, operator: str) -> None:
         self._push(self.tick_at(self.clock.now_ns()), Branch(key, operator))
-
-    def pump(self) -> int:
-        """Step the world up to the clock less the delay; the number of steps taken."""
-        before = self.world.tick
-        self._queue.drive(self.world, self.tick_at(self.clock.now_ns() - self.delay_ns))
-        return self.world.tick - before
 
     def _push(self, tick: int, item: Input) -> None:
         self._queue.push(max(tick, self.world.tick), item)

@@ -10,8 +10,11 @@ import heapq
 from dataclasses import dataclass, field
 
 from range.run.codec import quantise
+from range.run.events import FrameShown, ShotTiming
 from range.vocabulary import Command, Point2, WeaponName, Zone
 from range.world.engine import World
+from range.world.sightline import seen_hit, where_now
+from range.world.snapshot import WorldSnapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,20 @@ class Fire:
     point: Point2 | None
     replica: str | None = None
     confirmed: bool = True
+    timing: ShotTiming | None = None  # a live shot's pull and the frame it was aimed on
+
+
+@dataclass(frozen=True, slots=True)
+class FireSeen:
+    """A live pull at a pixel of the frame that was on screen (`shown`): the round flies
+    at the spot of the person it met there, wherever he is drawn when it enters."""
+
+    weapon: WeaponName
+    point: Point2 | None
+    shown: WorldSnapshot
+    pull_s: float
+    replica: str | None = None
+    confirmed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +67,14 @@ class FireAt:
     offset: Point2 = (0.0, 0.0)
 
 
-Input = Say | Branch | Fire | FireAt
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A run's own event (a frame shown) put into the log between the world's."""
+
+    event: FrameShown
+
+
+Input = Say | Branch | Fire | FireAt | FireSeen | Note
 
 
 def apply(world: World, item: Input) -> None:
@@ -59,10 +83,25 @@ def apply(world: World, item: Input) -> None:
             world.command(command)
         case Branch(key, operator):
             world.branch(key, operator)
-        case Fire(weapon, point, replica, confirmed):
-            world.fire(weapon, quantise(point), replica, confirmed)
+        case Fire(weapon, point, replica, confirmed, timing):
+            world.fire(weapon, quantise(point), replica, confirmed, timing)
         case FireAt(weapon, actor, zone, offset):
             world.fire(weapon, quantise(world.aim_point(actor, zone, offset)))
+        case FireSeen():
+            _fire_seen(world, item)
+        case Note(event):
+            world.note(event)
+
+
+def _fire_seen(world: World, item: FireSeen) -> None:
+    seen = quantise(item.point)
+    hit = seen_hit(item.shown, seen) if seen is not None else None
+    moved = where_now(world.snapshot(), hit) if hit is not None else None
+    pull_tick = round(item.pull_s / world.step_s)
+    timing = ShotTiming(pull_s=item.pull_s, shown_tick=item.shown.tick, seen_point=seen,
+                        late=world.tick > pull_tick)
+    world.fire(item.weapon, quantise(moved) if moved is not None else seen, item.replica,
+               item.confirmed, timing)
 
 
 @dataclass(order=True, slots=True)

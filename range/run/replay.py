@@ -13,19 +13,21 @@ from range.errors import EventLogError
 from range.run.events import (
     BranchKey,
     Event,
+    FrameShown,
     OfficerCommand,
     ScenarioEnded,
     ScenarioStarted,
     ShotFired,
 )
-from range.run.queue import Branch, Fire, InputQueue, Say
+from range.run.queue import Branch, Fire, InputQueue, Note, Say
 from range.scenario.model import Scenario
 from range.scenario.validation import content_hash
 from range.world.engine import World
 
 
 def inputs_of(events: Sequence[Event]) -> InputQueue:
-    """The officer's inputs in a log, on the ticks the world took them."""
+    """The officer's inputs in a log, and the frames shown, on the ticks the world took
+    them, in log order."""
     queue = InputQueue()
     for event in events:
         match event:
@@ -34,8 +36,10 @@ def inputs_of(events: Sequence[Event]) -> InputQueue:
             case BranchKey():
                 queue.push(event.tick, Branch(event.key, event.operator))
             case ShotFired():
-                queue.push(event.tick, Fire(event.weapon, event.point,
-                                            event.replica, event.confirmed))
+                queue.push(event.tick, Fire(event.weapon, event.point, event.replica,
+                                            event.confirmed, event.timing()))
+            case FrameShown():
+                queue.push(event.tick, Note(event))
     return queue
 
 

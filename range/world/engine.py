@@ -28,6 +28,7 @@ from range.run.events import (
     Provenance,
     ScenarioEnded,
     ScenarioStarted,
+    ShotTiming,
     WeaponDropped,
 )
 from range.scenario.model import Scenario
@@ -102,9 +103,14 @@ class World:
         self.cast.tell_all(Stimulus("branch", key), self.tick)
 
     def fire(self, weapon_name: WeaponName, point: Point2 | None,
-             replica: str | None = None, confirmed: bool = True) -> int:
+             replica: str | None = None, confirmed: bool = True,
+             timing: ShotTiming | None = None) -> int:
         """A trigger pull at a projector pixel (None: off the screen). Returns the shot id."""
-        return self.shooting.fire(self.tick, weapon_name, point, replica, confirmed)
+        return self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing)
+
+    def note(self, event: Event) -> None:
+        """A run's own event (a frame shown) into the log, in order with the world's."""
+        self._emit(event)
 
     def aim_point(self, actor_id: str, zone: Zone,
                   offset: Point2 = (0.0, 0.0)) -> Point2 | None:

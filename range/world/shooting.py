@@ -6,12 +6,20 @@ sink and cast; the world calls `fire` for a pull and `fly` once a tick after its
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import pymunk
 
-from range.run.events import BulletHit, BulletStopped, Event, ProbeLanded, ShotFired
+from range.run.events import (
+    BulletHit,
+    BulletStopped,
+    Event,
+    ProbeLanded,
+    ShotFired,
+    ShotTiming,
+)
 from range.scenario.model import Cover, TaserRules
 from range.vocabulary import Point2, WeaponName
 from range.world.ballistics import BodyAt, CoverAt, Flights, Impact, Projectile
@@ -45,7 +53,7 @@ class Shooting:
             self._cover_by_shape[shape] = CoverAt(item.id, item.height)
 
     def fire(self, tick: int, weapon_name: WeaponName, point: Point2 | None,
-             replica: str | None, confirmed: bool) -> int:
+             replica: str | None, confirmed: bool, timing: ShotTiming | None = None) -> int:
         """A trigger pull at a projector pixel (None: off the screen). Returns the shot id."""
         weapon = WEAPONS[weapon_name]
         shot = len(self.shots) + 1
@@ -56,7 +64,8 @@ class Shooting:
         self.shots.append(ShotView(shot, tick, weapon_name, weapon.force, point, confirmed))
         self._emit(ShotFired(tick=tick, shot=shot, weapon=weapon_name, force=weapon.force,
                              point=point, replica=replica, confirmed=confirmed, aimed_at=aimed,
-                             distances=self._cast.distances()))
+                             distances=self._cast.distances(),
+                             **(dataclasses.asdict(timing) if timing else {})))
         if not confirmed:
             return shot  # a spot with no trigger: recorded, not flown
         if ray is None:
