@@ -25,6 +25,7 @@ Bench = Callable[[argparse.Namespace], int]
 COMMAND_MODULES = (
     "range.cli.catalogue_commands",
     "range.cli.simulate_commands",
+    "range.cli.run_commands",
     "range.cli.debrief_commands",
     "range.cli.vision_commands",
     "range.cli.serial_commands",

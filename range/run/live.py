@@ -82,11 +82,13 @@ class LiveSession:
                                   self.seconds_at(shot.t_ns), shot.replica_id,
                                   shot.confirmed))
 
-    def command(self, name: Command) -> None:
-        self._push(self.tick_at(self.clock.now_ns()), Say(name))
+    def command(self, name: Command, at_ns: int | None = None) -> None:
+        """A verbal command given at `at_ns` (now, if not said)."""
+        self._push(self.tick_at(self.clock.now_ns() if at_ns is None else at_ns), Say(name))
 
-    def branch(self, key: str, operator: str) -> None:
-        self._push(self.tick_at(self.clock.now_ns()), Branch(key, operator))
+    def branch(self, key: str, operator: str, at_ns: int | None = None) -> None:
+        at = self.clock.now_ns() if at_ns is None else at_ns
+        self._push(self.tick_at(at), Branch(key, operator))
 
     def _push(self, tick: int, item: Input) -> None:
         self._queue.push(max(tick, self.world.tick), item)

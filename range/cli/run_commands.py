@@ -1,0 +1,98 @@
+"""`holdfire run`: a live session on the trainee's view, with the mouse (or a script,
+headless), its log and its debrief."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from range.cli.args import seed
+
+FRAME_HZ = 60  # the projector's refresh: a headless run shows a frame per 1/60 s
+
+
+def register(subparsers: Any, benches: dict[str, Any]) -> None:
+    run = subparsers.add_parser(
+        "run", help="run a scenario live on the trainee's view (mouse and keys)",
+        description="Left click fires the officer's firearm, right click his TASER; keys give "
+        "commands (p police, s stop, h show-hands, d drop-weapon, g get-down, b step-back, "
+        "t turn-around, m dont-move, k talk); digits are branch keys; Esc stops. With "
+        "--headless the same loop runs under SDL's dummy driver at full speed, played by "
+        "an inputs script.")
+    run.add_argument("scenario", metavar="SCENARIO")
+    run.add_argument("--inputs", metavar="INPUTS", help="play this script as the operator")
+    run.add_argument("--headless", action="store_true",
+                     help="no window: run at full speed (needs --inputs to do anything)")
+    run.add_argument("--realtime", action="store_true",
+                     help="with --headless: keep to the clock, as a live session does")
+    run.add_argument("--fullscreen", action="store_true")
+    run.add_argument("--display", type=int, default=0, metavar="N", help="which display")
+    run.add_argument("--seed", type=seed, default=0)
+    run.add_argument("--log", type=Path, metavar="OUT.jsonl", help="write the session log")
+    run.add_argument("--force", action="store_true", help="replace an existing log")
+    run.add_argument("--json", action="store_true", help="print the debrief as JSON")
+    run.set_defaults(handler=run_live_session)
+
+
+def run_live_session(args: argparse.Namespace) -> int:
+    from contextlib import nullcontext
+
+    from range.analysis.decisions import analyse
+    from range.analysis.text import render_text
+    from range.run.log_writer import EventLogWriter
+    from range.scenario.catalogue import load_inputs_arg, load_scenario_arg
+    from range.scenario.policy import load_policy
+
+    scenario, base = load_scenario_arg(args.scenario)
+    policy = load_policy(scenario.policy, base)
+    script = load_inputs_arg(args.inputs, scenario, base) if args.inputs else None
+    writer = EventLogWriter(args.log, force=args.force) if args.log else None
+    with writer if writer is not None else nullcontext() as log:
+        session, stats = _session(args, scenario, script, policy, log)
+    report = analyse(session.world.events, policy)
+    frames = (f"{stats.shown} frames shown, {stats.dropped} dropped, worst interval "
+              f"{stats.worst_ns / 1e6:.1f} ms")
+    if args.json:
+        print(json.dumps({"frames": {"shown": stats.shown, "dropped": stats.dropped,
+                                     "worst_interval_ms": round(stats.worst_ns / 1e6, 3)},
+                          "debrief": report.to_dict()}, indent=2))
+    else:
+        print(render_text(report))
+        print(f"Session: {frames}.")
+    return 0
+
+
+def _session(args: argparse.Namespace, scenario: Any, script: Any, policy: Any,
+             log: Any) -> tuple[Any, Any]:
+    from hardware.clock import ManualClock, MonotonicClock
+    from range.run.events import InputSource
+    from range.run.live import LiveSession
+    from range.run.loop import ScriptedOperator, run_live
+    from range.run.provenance import provenance
+
+    if args.headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+    clock = ManualClock(time.monotonic_ns()) if args.headless and not args.realtime \
+        else MonotonicClock()
+    source: InputSource = "script" if script else "mouse"
+    origin = provenance(scenario, source, clock.now_ns(), inputs=script, policy=policy)
+    session = LiveSession(scenario, args.seed, clock, sink=log.write if log else None,
+                          provenance=origin)
+    window = _window(args, scenario, clock)
+    try:
+        operator = ScriptedOperator(script.input, session.start_ns) if script else None
+        stats = run_live(session, window, clock, round(1e9 / FRAME_HZ), operator)
+    finally:
+        window.close()
+    return session, stats
+
+
+def _window(args: argparse.Namespace, scenario: Any, clock: Any) -> Any:
+    from range.views.window import Window
+
+    return Window(tuple(scenario.rig.resolution), clock, fullscreen=args.fullscreen,
+                  display=args.display, title=f"Holdfire: {scenario.title}")

@@ -1,0 +1,161 @@
+"""The live loop of `holdfire run`: step the world on time, take the operator's inputs,
+draw and flip, stamp each flip, until the scenario ends or the operator stops it.
+
+The loop knows no pygame: a `Display` draws a snapshot and reports clicks and keys. A
+headless run under a script advances a `ManualClock` one frame a turn, at full speed,
+and the script acts as the mouse would: each shot is aimed at where its target is drawn
+on the frame on screen at the pull, and goes in through the same path as a click."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from hardware.clock import Clock, ManualClock
+from hardware.events import Shot
+from range.run.live import LiveSession
+from range.scenario.inputs import ScriptedInput
+from range.scenario.model import Scenario
+from range.vocabulary import Command, WeaponName
+from range.world.body import zone_centre
+from range.world.snapshot import WorldSnapshot
+from range.world.weapons import WEAPONS, Firearm, TaserCartridge
+
+Trigger = Literal["firearm", "taser"]
+
+
+@dataclass(frozen=True, slots=True)
+class Click:
+    """A trigger pull with the mouse: left for the firearm, right for the TASER."""
+
+    t_ns: int
+    point: tuple[float, float]  # projector px
+    trigger: Trigger
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """A verbal command, an instructor's branch key, or the operator's stop."""
+
+    t_ns: int
+    command: Command | None = None
+    branch: str | None = None
+    stop: bool = False
+    operator: str | None = None  # who pressed a branch key, if not the session's operator
+
+
+OperatorInput = Click | Key
+
+
+class Display(Protocol):
+    def show(self, snapshot: WorldSnapshot) -> int:
+        """Draw the snapshot and flip; the host time right after the flip (ns)."""
+
+    def inputs(self) -> list[OperatorInput]:
+        """What the operator did since the last call, each stamped when it was seen."""
+
+
+@dataclass(slots=True)
+class FrameStats:
+    """Frame intervals of a session, and the frames the display missed."""
+
+    period_ns: int
+    shown: int = 0
+    dropped: int = 0
+    worst_ns: int = 0
+    _last_ns: int | None = field(default=None, repr=False)
+
+    def flipped(self, flip_ns: int) -> None:
+        if self._last_ns is not None:
+            interval = flip_ns - self._last_ns
+            self.worst_ns = max(self.worst_ns, interval)
+            # A flip more than half a period late means the display showed a frame twice.
+            self.dropped += max(0, round(interval / self.period_ns) - 1)
+        self._last_ns = flip_ns
+        self.shown += 1
+
+
+def weapon_for(scenario: Scenario, trigger: Trigger) -> WeaponName | None:
+    """The officer's first weapon of that kind (the scenario names what he carries)."""
+    kind = Firearm if trigger == "firearm" else TaserCartridge
+    return next((w for w in scenario.officer.weapons if isinstance(WEAPONS[w], kind)), None)
+
+
+class ScriptedOperator:
+    """An inputs script played as an operator at the mouse and keys would play it."""
+
+    def __init__(self, inputs: Sequence[ScriptedInput], start_ns: int) -> None:
+        self._pending = sorted(inputs, key=lambda item: item.at)  # stable: file order kept
+        self._start_ns = start_ns
+
+    def due(self, now_ns: int, shown: WorldSnapshot) -> list[OperatorInput | Shot]:
+        found: list[OperatorInput | Shot] = []
+        while self._pending and self._start_ns + round(self._pending[0].at * 1e9) <= now_ns:
+            item = self._pending.pop(0)
+            at_ns = self._start_ns + round(item.at * 1e9)
+            if item.command is not None:
+                found.append(Key(at_ns, command=item.command))
+            elif item.branch is not None:
+                found.append(Key(at_ns, branch=item.branch, operator=item.operator))
+            elif item.fire is not None:
+                found.append(Shot(t_ns=at_ns, weapon=item.fire, point=_aimed(item, shown),
+                                  source="pointer"))
+        return found
+
+
+def _aimed(item: ScriptedInput, shown: WorldSnapshot) -> tuple[float, float] | None:
+    """The pixel a scripted shot is fired at on the frame on screen."""
+    if item.point is not None:
+        return item.point
+    target = item.aim_target()
+    if target is None:
+        return None  # off the screen
+    actor = shown.actor(target[0])
+    height = zone_centre(actor.pose, actor.height, target[1])
+    if height is None:
+        return None
+    dx, dz = item.offset_m()
+    x, y = actor.position
+    return shown.projection.world_to_screen(x + dx, y, height + dz)
+
+
+def run_live(session: LiveSession, display: Display, clock: Clock, frame_ns: int,
+             script: ScriptedOperator | None = None, operator: str = "instructor"
+             ) -> FrameStats:
+    """Run the session to its end. With a `ManualClock` the loop advances it a frame a
+    turn (headless, full speed); with a real clock the display's flip paces it."""
+    stats = FrameStats(frame_ns)
+    world = session.world
+    shown = session.frame()
+    while not world.ended:
+        if isinstance(clock, ManualClock):
+            clock.advance_ns(frame_ns)
+        now = clock.now_ns()
+        incoming = display.inputs() + (script.due(now, shown) if script else [])
+        for item in incoming:
+            _apply(session, item, operator)
+        session.pump()
+        if world.ended:
+            break  # the end is the log's last event: no frame after it
+        shown = session.frame()
+        flip_ns = display.show(shown)
+        session.shown(shown, flip_ns)
+        stats.flipped(flip_ns)
+    return stats
+
+
+def _apply(session: LiveSession, item: OperatorInput | Shot, operator: str) -> None:
+    if isinstance(item, Shot):
+        session.submit_shot(item)
+    elif isinstance(item, Click):
+        weapon = weapon_for(session.world.scenario, item.trigger)
+        if weapon is not None:  # a TASER click when the officer carries none does nothing
+            session.submit_shot(Shot(t_ns=item.t_ns, weapon=weapon, point=item.point,
+                                     source="pointer"))
+    elif item.stop:
+        session.world.stop("stopped by the operator")
+    elif item.command is not None:
+        session.command(item.command, item.t_ns)
+    elif item.branch is not None:
+        session.branch(item.branch, item.operator or operator, item.t_ns)

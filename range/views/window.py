@@ -1,0 +1,90 @@
+"""The trainee's view on a display: a pygame window (or full screen on a chosen display)
+that draws snapshots and turns clicks and keys into the live loop's inputs.
+
+Left click fires the officer's firearm, right click his TASER, at the cursor. Keys give
+verbal commands (see KEYS) and the digits are the instructor's branch keys; Esc stops
+the session. Under the SDL dummy driver the same window works headless, for tests."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from hardware.clock import Clock
+from range.run.loop import Click, Key, OperatorInput, Trigger
+from range.vocabulary import Command
+from range.world.snapshot import WorldSnapshot
+
+# Verbal commands by key: the word's first letter where it is free.
+KEYS: dict[str, Command] = {
+    "p": "police", "s": "stop", "h": "show-hands", "d": "drop-weapon", "g": "get-down",
+    "b": "step-back", "t": "turn-around", "m": "dont-move", "k": "talk",
+}
+
+
+class Window:
+    def __init__(self, resolution: tuple[int, int], clock: Clock, *, fullscreen: bool = False,
+                 display: int = 0, size: tuple[int, int] | None = None,
+                 title: str = "Holdfire") -> None:
+        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+        import pygame
+
+        self._pygame = pygame
+        pygame.display.init()
+        self._clock = clock
+        self.resolution = resolution
+        flags = pygame.FULLSCREEN if fullscreen else 0
+        shown_size = resolution if fullscreen else (size or _fit(resolution))
+        # A real display paces the loop with vsync; the dummy driver has none to offer.
+        vsync = int(os.environ.get("SDL_VIDEODRIVER") != "dummy")
+        self._screen = pygame.display.set_mode(shown_size, flags, display=display, vsync=vsync)
+        pygame.display.set_caption(title)
+        self._canvas = (self._screen if self._screen.get_size() == resolution
+                        else pygame.Surface(resolution))
+
+    def show(self, snapshot: WorldSnapshot) -> int:
+        from range.views.projector import draw
+        from range.views.scene import scene_frame
+
+        draw(self._canvas, scene_frame(snapshot))
+        if self._canvas is not self._screen:
+            self._pygame.transform.scale(self._canvas, self._screen.get_size(), self._screen)
+        self._pygame.display.flip()
+        return self._clock.now_ns()  # stamped right after the flip: when it was shown
+
+    def inputs(self) -> list[OperatorInput]:
+        pygame = self._pygame
+        found: list[OperatorInput] = []
+        for event in pygame.event.get():
+            now = self._clock.now_ns()
+            if event.type == pygame.QUIT:
+                found.append(Key(now, stop=True))
+            elif event.type == pygame.MOUSEBUTTONDOWN and event.button in (1, 3):
+                trigger: Trigger = "firearm" if event.button == 1 else "taser"
+                found.append(Click(now, self._to_projector(event.pos), trigger))
+            elif event.type == pygame.KEYDOWN:
+                found += self._key(event, now)
+        return found
+
+    def _key(self, event: Any, now: int) -> list[OperatorInput]:
+        name = self._pygame.key.name(event.key)
+        if event.key == self._pygame.K_ESCAPE:
+            return [Key(now, stop=True)]
+        if name in KEYS:
+            return [Key(now, command=KEYS[name])]
+        if len(name) == 1 and name.isdigit():
+            return [Key(now, branch=name)]
+        return []
+
+    def _to_projector(self, pos: tuple[int, int]) -> tuple[float, float]:
+        """A window pixel to the projector pixel drawn there (the window may be scaled)."""
+        width, height = self._screen.get_size()
+        return (pos[0] * self.resolution[0] / width, pos[1] * self.resolution[1] / height)
+
+    def close(self) -> None:
+        self._pygame.display.quit()
+
+
+def _fit(resolution: tuple[int, int]) -> tuple[int, int]:
+    """A window half the projector's size: it fits a laptop screen."""
+    return (resolution[0] // 2, resolution[1] // 2)
