@@ -23,9 +23,10 @@ Definitions (all from ticks; time = tick x step_s):
 
 from __future__ import annotations
 
+import statistics
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import groupby
+from itertools import groupby, pairwise
 
 from range.analysis.digest import ACTIVE, OfficerInput, RunLog, digest, feet, threat_level
 from range.analysis.report import (
@@ -34,6 +35,7 @@ from range.analysis.report import (
     BranchEffect,
     BranchKeyEntry,
     DecisionReport,
+    FramesShown,
     OfficerInputs,
     ReferenceNote,
     Response,
@@ -84,7 +86,19 @@ def analyse(events: Iterable[Event], policy: Policy, source: str = "event log"
                              feet(a.distance_m)) for a in log.of(OfficerAttacked)),
         branch_keys=_branch_keys(log),
         reference=tuple(ReferenceNote(f.label, f.text, f.source) for f in policy.reference),
+        frames=_frames(log),
     )
+
+
+def _frames(log: RunLog) -> FramesShown | None:
+    flips = [f.flip_s for f in log.frames]
+    if len(flips) < 2:
+        return None
+    intervals = [b - a for a, b in pairwise(flips)]
+    usual = statistics.median(intervals)
+    missed = sum(max(0, round(i / usual) - 1) for i in intervals) if usual > 0 else 0
+    return FramesShown(len(flips), round(usual * 1000, 3), round(max(intervals) * 1000, 3),
+                       missed)
 
 
 def policy_indicator(expected: Sequence[ForceOption], option: ForceOption) -> str:
@@ -207,7 +221,8 @@ def _cue(log: RunLog, policy: Policy, at: tuple[int, ActorStateChanged],
     level = threat_level(cue.threat)
     stop, end = next_level or (len(log.events), None)
     expected = policy.expects(level)
-    responses = tuple(_response(log, cue, item, expected)
+    shown = log.shown_s(cue.tick)
+    responses = tuple(_response(log, cue, shown, item, expected)
                       for item in firsts.between(start, stop))
     window_end = _window_end(level, end)
     window_end_s = log.time(log.end_tick if end is None else end.tick)
@@ -216,7 +231,8 @@ def _cue(log: RunLog, policy: Policy, at: tuple[int, ActorStateChanged],
                if first else f"no response before {window_end} at {window_end_s:.3f} s")
     figure = policy.figure("simple_reaction")
     return ThreatCue(
-        actor=cue.actor, role=cue.role, time_s=log.time(cue.tick), threat=cue.threat,
+        actor=cue.actor, role=cue.role, time_s=log.time(cue.tick), shown_s=shown,
+        threat=cue.threat,
         previous_threat=cue.previous_threat, state=cue.state, cause=cue.cause,
         distance_m=cue.distance_m, distance_ft=feet(cue.distance_m),
         window_end_s=window_end_s, window_end=window_end, first_response=first,
@@ -237,12 +253,17 @@ def _window_end(level: ThreatLevel, end: ActorStateChanged | None) -> str:
     return f"the threat fell to {end.threat} ({end.state})"
 
 
-def _response(log: RunLog, cue: ActorStateChanged, item: OfficerInput,
-              expected: tuple[ForceOption, ...]) -> Response:
+def _response(log: RunLog, cue: ActorStateChanged, shown_s: float | None,
+              item: OfficerInput, expected: tuple[ForceOption, ...]) -> Response:
+    """The response's latency runs from when the cue was first on screen to the input
+    (a live shot's trigger pull); in a scripted run, from tick to tick."""
     distance = item.distances.get(cue.actor)
+    live = shown_s is not None or item.time_s != log.time(item.tick)
+    onset = shown_s if shown_s is not None else log.time(cue.tick)
+    latency = round(item.time_s - onset, 6) if live else log.span(cue.tick, item.tick)
     return Response(
-        option=item.option, what=item.what, shot=item.shot, time_s=log.time(item.tick),
-        latency_s=log.span(cue.tick, item.tick), distance_m=distance,
+        option=item.option, what=item.what, shot=item.shot, time_s=item.time_s,
+        latency_s=latency, distance_m=distance,
         distance_ft=None if distance is None else feet(distance),
         policy=policy_indicator(expected, item.option),
     )
@@ -278,7 +299,7 @@ def _after_threat(log: RunLog, policy: Policy) -> tuple[ShotsAfterThreat, ...]:
                            bisect_left(shot_orders, resumes[i])]
             after = tuple(
                 s for at, s in window
-                if s.tick > end.tick  # not fired in the same tick
+                if log.pulled_s(s) > log.time(end.tick)  # pulled after, not in the same tick
                 and ((s.shot, actor) in reached or all(lv.at(at) < ACTIVE for lv in others))
             )
             found.append(_shots_after(log, policy, end, after))

@@ -6,6 +6,7 @@ that no later step scores them by mistake.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TypeVar
@@ -16,6 +17,7 @@ from range.run.events import (
     BulletHit,
     BulletStopped,
     Event,
+    FrameShown,
     OfficerCommand,
     ProbeLanded,
     ScenarioEnded,
@@ -37,6 +39,7 @@ class OfficerInput:
 
     order: int  # place in the log
     tick: int
+    time_s: float  # when it happened: the trigger pull of a live shot, else its tick
     option: ForceOption
     what: str
     shot: int | None
@@ -54,6 +57,8 @@ class RunLog:
     shots: tuple[ShotFired, ...]  # confirmed only
     unconfirmed: tuple[ShotFired, ...]
     hits: tuple[BulletHit, ...]  # of confirmed shots only
+    frames: tuple[FrameShown, ...]  # a live session's frames, in order
+    frame_ticks: tuple[int, ...]  # their ticks, for finding the frame of a tick
 
     @property
     def step_s(self) -> float:
@@ -61,6 +66,16 @@ class RunLog:
 
     def time(self, tick: int) -> float:
         return round(tick * self.step_s, 6)
+
+    def pulled_s(self, shot: ShotFired) -> float:
+        """When the trigger was pulled: a live shot says, a scripted one is its tick."""
+        return shot.pull_s if shot.pull_s is not None else self.time(shot.tick)
+
+    def shown_s(self, tick: int) -> float | None:
+        """When the world at `tick` first appeared on screen (None: no frames logged)."""
+        index = bisect_left(self.frame_ticks, tick)
+        return self.frames[index].flip_s if index < len(self.frames) else None
+
 
     def span(self, first: int, last: int) -> float:
         return round((last - first) * self.step_s, 6)
@@ -85,9 +100,10 @@ class RunLog:
     def inputs(self) -> list[OfficerInput]:
         """Verbal commands and confirmed shots, in log order."""
         return [
-            OfficerInput(i, e.tick, "verbal", e.command, None, e.distances)
+            OfficerInput(i, e.tick, self.time(e.tick), "verbal", e.command, None, e.distances)
             if isinstance(e, OfficerCommand)
-            else OfficerInput(i, e.tick, e.force, _shot_text(e), e.shot, e.distances)
+            else OfficerInput(i, e.tick, self.pulled_s(e), e.force, _shot_text(e), e.shot,
+                              e.distances)
             for i, e in enumerate(self.events)
             if isinstance(e, OfficerCommand) or (isinstance(e, ShotFired) and e.confirmed)
         ]
@@ -123,6 +139,7 @@ def digest(events: list[Event], source: str = "event log") -> RunLog:
     ended = [e for e in events if isinstance(e, ScenarioEnded)]
     shots = [e for e in events if isinstance(e, ShotFired)]
     confirmed = {s.shot for s in shots if s.confirmed}
+    frames = tuple(e for e in events if isinstance(e, FrameShown))
     return RunLog(
         start=events[0], end_tick=ended[0].tick if ended else events[-1].tick,
         end_reason=ended[0].reason if ended else None,
@@ -132,6 +149,7 @@ def digest(events: list[Event], source: str = "event log") -> RunLog:
         shots=tuple(s for s in shots if s.confirmed),
         unconfirmed=tuple(s for s in shots if not s.confirmed),
         hits=tuple(e for e in events if isinstance(e, BulletHit) and e.shot in confirmed),
+        frames=frames, frame_ticks=tuple(f.tick for f in frames),
     )
 
 

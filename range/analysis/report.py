@@ -63,6 +63,9 @@ class ThreatCue:
     actor: str
     role: Role
     time_s: float
+    # When the cue first appeared on the projector (the flip of the first frame showing
+    # it); latencies run from here. None without frames (a scripted run): from time_s.
+    shown_s: float | None
     threat: str
     previous_threat: str | None
     state: str
@@ -77,6 +80,17 @@ class ThreatCue:
     policy_expects: tuple[ForceOption, ...]
     policy_note: str
     reference: str  # a published reaction figure for context, "" if the policy has none
+
+
+@dataclass(frozen=True, slots=True)
+class FramesShown:
+    """How the projector kept up in a live session: frames shown, the usual and the
+    worst interval between flips, and frames missed (a flip a whole period late)."""
+
+    count: int
+    median_interval_ms: float
+    worst_interval_ms: float
+    dropped: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +218,7 @@ class DecisionReport:
     attacks: tuple[Attack, ...]
     branch_keys: tuple[BranchKeyEntry, ...]
     reference: tuple[ReferenceNote, ...]
+    frames: FramesShown | None  # a live session's frames; None for a scripted run
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: dicts, lists, strings, numbers, None."""

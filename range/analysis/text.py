@@ -12,6 +12,7 @@ from range.analysis.report import (
     ActorHits,
     BranchKeyEntry,
     DecisionReport,
+    FramesShown,
     ShotsAfterThreat,
     ThreatCue,
 )
@@ -67,8 +68,15 @@ def _header(report: DecisionReport) -> str:
         f"Officer inputs: {i.verbal_commands} verbal command(s), {i.taser_shots} TASER "
         f"shot(s), {i.firearm_shots} firearm shot(s); unconfirmed shots (not scored): "
         f"{unconfirmed}",
+        *([_frames_line(report.frames)] if report.frames else []),
         report.about,
     ])
+
+
+def _frames_line(frames: FramesShown) -> str:
+    return (f"Projector: {frames.count} frames shown, {frames.median_interval_ms:.1f} ms "
+            f"apart (worst {frames.worst_interval_ms:.1f} ms), {frames.dropped} dropped; "
+            "reaction times run from the frame that first showed each cue")
 
 
 def _section(title: str, lines: Sequence[str]) -> str:
@@ -81,7 +89,8 @@ def _cues(cues: Sequence[ThreatCue]) -> list[str]:
         lines += [
             f"{_s(c.time_s)}  {c.actor} ({c.role}): {c.previous_threat or 'start'} -> "
             f"{c.threat}, state {c.state}, cause {c.cause}, at "
-            f"{_distance(c.distance_m, c.distance_ft)}",
+            f"{_distance(c.distance_m, c.distance_ft)}"
+            + (f"; on screen at {_s(c.shown_s)}" if c.shown_s is not None else ""),
             f"    {c.summary}",
             *(f"    {line}" for line in _table(
                 ["option", "input", "at", "after cue", "distance", "against the policy"],
