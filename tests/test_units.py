@@ -46,3 +46,18 @@ def test_bad_quantities_say_what_was_expected(text: object, dimension: str,
 def test_conversions_back_to_range_units() -> None:
     assert to_feet(6.4008) == pytest.approx(21.0)
     assert to_inches(0.3048) == pytest.approx(12.0)
+
+
+def test_a_long_run_of_digits_is_refused_at_once() -> None:
+    """`\\d+\\.?\\d*` backtracked over digits: 16,000 of them took 10 s, 100,000 minutes."""
+    with pytest.raises(UnitError, match="found text of 100002 characters"):
+        parse_quantity("1" * 100_000 + " m", "length")
+    from range.scenario import units
+
+    assert units._QUANTITY.match("1" * 200_000 + "!") is None  # and the pattern is linear
+
+
+def test_every_written_form_of_a_number_still_reads() -> None:
+    assert [parse_quantity(text, "length") for text in ("21 ft", ".5 m", "3. m", "-1e3 mm",
+                                                        "+2.5e-1 m")] == pytest.approx(
+        [6.4008, 0.5, 3.0, -1.0, 0.25])

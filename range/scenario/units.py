@@ -21,7 +21,10 @@ UNITS: dict[Dimension, dict[str, float]] = {
 
 SI_UNIT: dict[Dimension, str] = {"length": "m", "time": "s", "speed": "m/s", "angle": "rad"}
 
-_QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zA-Z/]+)\s*$")
+# Each part has one way to match, so a long run of digits cannot make the match
+# backtrack (a 16,000-digit value took 10 s with `\d+\.?\d*`).
+_QUANTITY = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zA-Z/]+)\s*$")
+MAX_TEXT = 64  # characters: "21 ft" needs a handful
 
 
 def parse_quantity(value: object, dimension: Dimension) -> float:
@@ -32,6 +35,9 @@ def parse_quantity(value: object, dimension: Dimension) -> float:
         return float(value)
     if not isinstance(value, str):
         raise UnitError(f"expected a {dimension} such as {example(dimension)}, found {value!r}")
+    if len(value) > MAX_TEXT:
+        raise UnitError(f"expected a {dimension} such as {example(dimension)}, found text of "
+                        f"{len(value)} characters")
     match = _QUANTITY.match(value)
     if match is None:
         raise UnitError(f"expected a {dimension} such as {example(dimension)}, found {value!r}")
