@@ -274,3 +274,32 @@ def test_a_refusal_is_a_holdfire_error() -> None:
     """The properties above catch only our own errors: anything else fails them."""
     with pytest.raises(HoldfireError):
         scenario_from_data({"schema_version": 1}, "x.toml")
+
+
+SCENARIO_TEXTS = [shipped_source(name)[0] for name in shipped_names()]
+
+
+@st.composite
+def garbled(draw: st.DrawFn) -> str:
+    """A shipped scenario's text with a few characters cut, doubled or replaced."""
+    text = draw(st.sampled_from(SCENARIO_TEXTS))
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(text) - 1))
+        junk = draw(st.sampled_from(["", "=", "[", "]", '"', "\n", "#", "9" * 40, "\x00",
+                                     "{", "}", ",", "inf", "nan", "-", "\\", "'''"]))
+        cut = draw(st.integers(0, 3))
+        text = text[:at] + junk + text[at + cut:]
+    return text
+
+
+@SETTINGS
+@given(garbled())
+def test_a_garbled_scenario_text_is_accepted_or_refused_in_one_line(text: str) -> None:
+    try:
+        scenario = parse_scenario(text, "garbled.toml")
+    except ScenarioError as exc:
+        assert one_line(exc).startswith("garbled.toml")
+        event("refused")
+        return
+    event("accepted")
+    assert ScriptedRun(scenario, [], seed=0).advance_to(min(RUN_S, scenario.duration)).tick > 0
