@@ -63,7 +63,7 @@ def test_the_wheel_carries_scenarios_policies_inputs_and_assets(tmp_path: Path) 
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {p.relative_to(REPO_ROOT).as_posix()
                for folder in ("scenarios", "assets")
-               for p in (REPO_ROOT / folder).rglob("*") if p.suffix in (".toml", ".md")}
+               for p in (REPO_ROOT / folder).rglob("*") if p.suffix in (".toml", ".md", ".wav")}
     assert len(shipped) > 20
     assert shipped <= names
     assert {"range/py.typed", "hardware/py.typed"} <= names

@@ -35,6 +35,7 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
     run.add_argument("--log", type=Path, metavar="OUT.jsonl", help="write the session log")
     run.add_argument("--force", action="store_true", help="replace an existing log")
     run.add_argument("--json", action="store_true", help="print the debrief as JSON")
+    run.add_argument("--no-sound", action="store_true", help="play the scenario in silence")
     run.set_defaults(handler=run_live_session)
 
 
@@ -92,7 +93,11 @@ def _session(args: argparse.Namespace, scenario: Any, script: Any, policy: Any,
 
 
 def _window(args: argparse.Namespace, scenario: Any, clock: Any) -> Any:
+    from range.views.audio import Sounds
     from range.views.window import Window
 
+    if args.headless:
+        os.environ["SDL_AUDIODRIVER"] = "dummy"
+    sounds = Sounds(scenario, enabled=not args.no_sound)
     return Window(tuple(scenario.rig.resolution), clock, fullscreen=args.fullscreen,
-                  display=args.display, title=f"Holdfire: {scenario.title}")
+                  display=args.display, title=f"Holdfire: {scenario.title}", sounds=sounds)

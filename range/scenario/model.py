@@ -105,6 +105,7 @@ TRIGGERS = ("after", "within", "beyond", "command", "hit", "taser", "branch")
 class State(Strict):
     action: Action
     threat: ThreatLabel
+    say: Annotated[str, Field(min_length=1, max_length=120)] | None = None  # on entering
     speed: Speed | None = None
     target: tuple[Coordinate, Coordinate] | None = None
     stop_at: Distance = 1.5

@@ -12,6 +12,7 @@ from typing import Any
 
 from hardware.clock import Clock
 from range.run.loop import Click, Key, OperatorInput, Trigger
+from range.views.audio import Sounds
 from range.vocabulary import Command
 from range.world.snapshot import WorldSnapshot
 
@@ -25,13 +26,14 @@ KEYS: dict[str, Command] = {
 class Window:
     def __init__(self, resolution: tuple[int, int], clock: Clock, *, fullscreen: bool = False,
                  display: int = 0, size: tuple[int, int] | None = None,
-                 title: str = "Holdfire") -> None:
+                 title: str = "Holdfire", sounds: Sounds | None = None) -> None:
         os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
         import pygame
 
         self._pygame = pygame
         pygame.display.init()
         self._clock = clock
+        self._sounds = sounds
         self.resolution = resolution
         flags = pygame.FULLSCREEN if fullscreen else 0
         shown_size = resolution if fullscreen else (size or _fit(resolution))
@@ -50,7 +52,10 @@ class Window:
         if self._canvas is not self._screen:
             self._pygame.transform.scale(self._canvas, self._screen.get_size(), self._screen)
         self._pygame.display.flip()
-        return self._clock.now_ns()  # stamped right after the flip: when it was shown
+        flip_ns = self._clock.now_ns()  # stamped right after the flip: when it was shown
+        if self._sounds is not None:
+            self._sounds.update(snapshot)
+        return flip_ns
 
     def inputs(self) -> list[OperatorInput]:
         pygame = self._pygame
