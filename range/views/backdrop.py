@@ -90,8 +90,8 @@ def _parking_lot() -> list[tuple[Quad, RGB]]:
         for i in range(-10, 11):
             x = i * 2.6
             quads.append(_ground(x - 0.05, x + 0.05, row_y, row_y + 5.0, (214, 214, 206)))
-    quads.append(_upright(-40.0, 45.0, 40.0, 45.0, 0.0, 7.0, (168, 158, 140)))
-    quads.append(_upright(-12.0, 44.9, 12.0, 44.9, 4.6, 6.2, (30, 70, 140)))  # the shop sign
+    quads.append(_upright(-40.0, 45.0, 40.0, 45.0, 0.0, 4.6, (168, 158, 140)))
+    quads.append(_upright(-12.0, 44.9, 12.0, 44.9, 3.4, 4.3, (30, 70, 140)))  # the shop sign
     quads += [_upright(x, 44.9, x + 4.0, 44.9, 0.0, 3.0, (60, 80, 96))
               for x in (-20.0, -8.0, 4.0, 16.0)]  # shop windows
     for x, y in ((-9.0, 30.0), (9.0, 30.0), (-9.0, 12.0), (9.0, 12.0)):  # lamp posts
