@@ -1,4 +1,5 @@
-"""The projector view, rendered headless and read back pixel by pixel."""
+"""The projector view, rendered headless and read back pixel by pixel where the projection
+model puts a person's head, his clothes, the object in his hand and a car."""
 
 from __future__ import annotations
 
@@ -12,57 +13,108 @@ from range.run.scripted import ScriptedRun
 from range.scenario.catalogue import find
 from range.scenario.inputs import parse_inputs
 from range.scenario.model import parse_scenario
-from range.views.projector import MARK_COLOURS, ZONE_COLOURS, draw
+from range.views.cover_art import PAINT
+from range.views.figure import HEAD_Z, STANDARD_HEIGHT
+from range.views.projector import MARK_COLOURS, PROBE_COLOUR, draw
 from range.views.scene import SceneFrame, scene_frame
+from range.world.snapshot import ActorView, WorldSnapshot
+
+
+def run_to(name: str, script: str, seconds: float) -> WorldSnapshot:
+    scenario = parse_scenario(*find(name))
+    inputs = parse_inputs(*find(f"{name}-{script}", "inputs"), scenario).input
+    return ScriptedRun(scenario, inputs, 0).advance_to(seconds).snapshot()
 
 
 def frame_at(name: str, script: str, seconds: float) -> SceneFrame:
-    scenario = parse_scenario(*find(name))
-    inputs = parse_inputs(*find(f"{name}-{script}", "inputs"), scenario).input
-    return scene_frame(ScriptedRun(scenario, inputs, 0).advance_to(seconds).snapshot())
+    return scene_frame(run_to(name, script, seconds))
 
 
-def centre(rect: tuple[float, float, float, float]) -> tuple[int, int]:
-    return round(rect[0] + rect[2] / 2), round(rect[1] + rect[3] / 2)
-
-
-def test_figures_are_drawn_life_size_where_the_engine_has_them() -> None:
-    frame = frame_at("bystander-behind", "poor", 2.31)
-    subject = next(f for f in frame.figures if f.actor == "subject")
-    torso = dict(subject.zones)["upper_torso"]
-    # 0.44 m wide at 6.4 m, on a 3.0 m / 1920 px screen 4.5 m away.
-    assert torso[2] == pytest.approx(0.44 * 4.5 / 6.4008 * 1920 / 3.0, rel=1e-6)
+def drawn(frame: SceneFrame) -> pygame.Surface:
     surface = pygame.Surface(frame.resolution)
     draw(surface, frame)
-    assert tuple(surface.get_at(centre(torso)))[:3] == ZONE_COLOURS["subject"]["upper_torso"]
-    bystander = next(f for f in frame.figures if f.actor == "bystander")
-    head = dict(bystander.zones)["head"]
-    assert tuple(surface.get_at(centre(head)))[:3] == ZONE_COLOURS["bystander"]["head"]
+    return surface
+
+
+def colour_at(surface: pygame.Surface, point: tuple[float, float]) -> tuple[int, int, int]:
+    r, g, b, _ = surface.get_at((round(point[0]), round(point[1])))
+    return (r, g, b)
+
+
+def head_point(snapshot: WorldSnapshot, actor: ActorView) -> tuple[float, float]:
+    z = HEAD_Z * actor.height / STANDARD_HEIGHT
+    point = snapshot.projection.world_to_screen(*actor.position, z)
+    assert point is not None
+    return point
+
+
+def test_heads_and_clothes_are_drawn_life_size_where_the_engine_has_them() -> None:
+    snapshot = run_to("bystander-behind", "poor", 2.31)
+    frame = scene_frame(snapshot)
+    surface = drawn(frame)
+    for actor in snapshot.actors:
+        fig = next(f for f in frame.figures if f.actor == actor.id)
+        assert fig.head == pytest.approx(head_point(snapshot, actor), abs=1.0)
+        assert colour_at(surface, fig.head) == actor.appearance.rgb("skin")
+    subject = snapshot.actor("subject")
+    x, y = subject.position
+    chest = snapshot.projection.world_to_screen(x + 0.12, y, 1.15)
+    assert chest is not None
+    assert colour_at(surface, chest) == subject.appearance.rgb("top")
+    # 0.30 m to his side at belt height is past his 0.34 m-wide hips: the street shows.
+    beside = snapshot.projection.world_to_screen(x + 0.30, y, 0.8)
+    assert beside is not None
+    assert colour_at(surface, beside) not in (subject.appearance.rgb("top"),
+                                              subject.appearance.rgb("trousers"))
     # The nearer subject is drawn over the bystander behind him.
-    assert frame.drawables[-1] is subject
+    assert frame.drawables[-1].actor == "subject"  # type: ignore[union-attr]
 
 
 def test_the_shot_mark_sits_on_the_bystander_it_hit() -> None:
-    frame = frame_at("bystander-behind", "poor", 2.31)
+    snapshot = run_to("bystander-behind", "poor", 2.31)
+    frame = scene_frame(snapshot)
     (mark,) = frame.marks
-    bystander = next(f for f in frame.figures if f.actor == "bystander")
-    left, top, width, height = dict(bystander.zones)["upper_torso"]
-    assert left <= mark.point[0] <= left + width and top <= mark.point[1] <= top + height
-    surface = pygame.Surface(frame.resolution)
-    draw(surface, frame)
-    point = (round(mark.point[0]), round(mark.point[1]))
-    assert tuple(surface.get_at(point))[:3] == MARK_COLOURS["firearm"]
+    bystander = snapshot.actor("bystander")
+    left = snapshot.projection.world_to_screen(bystander.position[0] - 0.22,
+                                               bystander.position[1], 1.5)
+    right = snapshot.projection.world_to_screen(bystander.position[0] + 0.22,
+                                                bystander.position[1], 1.0)
+    assert left is not None and right is not None
+    assert left[0] <= mark.point[0] <= right[0] and left[1] <= mark.point[1] <= right[1]
+    assert colour_at(drawn(frame), mark.point) == MARK_COLOURS["firearm"]
 
 
-def test_cover_hides_the_lower_body(tmp_path: Path) -> None:
-    frame = frame_at("traffic-stop-draw", "good", 1.0)
+def test_the_car_is_drawn_and_hides_the_driver_below_the_waist() -> None:
+    snapshot = run_to("traffic-stop-draw", "good", 1.0)
+    frame = scene_frame(snapshot)
     (car,) = frame.cover
-    driver = frame.figures[0]
-    assert frame.drawables.index(car) > frame.drawables.index(driver)  # car is nearer
-    legs = dict(driver.zones)["legs"]
-    surface = pygame.Surface(frame.resolution)
-    draw(surface, frame)
-    assert tuple(surface.get_at(centre(legs)))[:3] != ZONE_COLOURS["subject"]["legs"]
+    driver = snapshot.actor("driver")
+    assert frame.drawables.index(car) > frame.drawables.index(frame.figures[0])  # nearer
+    surface = drawn(frame)
+    knee = snapshot.projection.world_to_screen(*driver.position, 0.5)
+    assert knee is not None
+    assert colour_at(surface, knee) != driver.appearance.rgb("trousers")
+    # The car's near flank, half-way up its body, is its paint (lit from the side).
+    cover = snapshot.cover[0]
+    near_y = cover.center[1] - cover.size[1] / 2
+    flank = snapshot.projection.world_to_screen(cover.center[0], near_y, 0.7)
+    assert flank is not None
+    r, g, b = colour_at(surface, flank)
+    assert r > 2 * g and r > 2 * b and r <= PAINT[0]
+    # His head is above the roof and seen.
+    assert colour_at(surface, head_point(snapshot, driver)) == driver.appearance.rgb("skin")
+
+
+def test_probes_and_their_wires_are_drawn_on_the_subject() -> None:
+    snapshot = run_to("crisis-knife", "poor", 9.62)  # a TASER 7 standoff pair
+    assert len(snapshot.probes) == 2 and {p.actor for p in snapshot.probes} == {"man"}
+    frame = scene_frame(snapshot)
+    surface = drawn(frame)
+    seen = [p for p in frame.probes if snapshot.projection.on_screen(*p.point)]
+    assert seen
+    for probe in seen:
+        assert colour_at(surface, probe.point) == PROBE_COLOUR
+        assert probe.wire[-1] == probe.point
 
 
 def test_render_command_writes_a_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

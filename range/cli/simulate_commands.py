@@ -42,6 +42,7 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
     render.add_argument("--out", type=output_file(".png"), required=True, metavar="FILE.png")
     render.set_defaults(handler=run_render)
     benches["engine"] = bench_engine
+    benches["render"] = bench_render
 
 
 def run_simulate(args: argparse.Namespace) -> int:
@@ -106,5 +107,14 @@ def bench_engine(args: argparse.Namespace) -> int:
     from range.bench.engine import run_bench
 
     for line in run_bench(args.seconds or 3.0):
+        print(line, flush=True)
+    return 0
+
+
+def bench_render(args: argparse.Namespace) -> int:
+    """Projector frames per second of the busiest shipped scene, beside a plain blit."""
+    from range.bench.render import run_bench
+
+    for line in run_bench(args.seconds or 4.0):
         print(line, flush=True)
     return 0

@@ -121,6 +121,25 @@ class State(Strict):
         return DEFAULT_INTERVALS.get(self.action, 0.0)
 
 
+Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$"),
+                  Shape("a colour '#rrggbb'")]
+Backdrop = Literal["street", "parking-lot", "hallway", "park"]
+
+
+class Appearance(Strict):
+    """How an actor is drawn: clothing, skin and hair colours. Drawing only; the engine
+    never reads it."""
+
+    top: Colour = "#3c465f"
+    trousers: Colour = "#2a2b31"
+    skin: Colour = "#c89c7c"
+    hair: Colour = "#2b2118"
+
+    def rgb(self, part: Literal["top", "trousers", "skin", "hair"]) -> tuple[int, int, int]:
+        value: str = getattr(self, part)
+        return (int(value[1:3], 16), int(value[3:5], 16), int(value[5:7], 16))
+
+
 class Actor(Strict):
     id: Name
     role: Role = "subject"
@@ -131,6 +150,7 @@ class Actor(Strict):
     taser_resistance: Annotated[float, Field(ge=0, le=1)] = 0.0
     initial: str
     states: dict[str, State]
+    appearance: Appearance = Appearance()
 
     def clothing_at(self, zone: Zone | None) -> float:
         """Clothing over a zone: one thickness for all, or per zone (unlisted: none)."""
@@ -161,6 +181,7 @@ class Scenario(Strict):
                   Shape("lower-case letters, digits or '-', starting with a letter")]
     title: str
     description: str = ""
+    backdrop: Backdrop = "street"  # what the projector draws behind the scene
     duration: Duration
     policy: str = "default"
     rig: Rig = Rig()

@@ -1,58 +1,128 @@
-"""The projector view: draws a `SceneFrame` onto a pygame surface. No logic but layout."""
+"""The projector view: draws a `SceneFrame` onto a pygame surface. No logic but layout.
+
+The backdrop and the cover never change during a run, so a `SceneRenderer` draws each once
+and keeps the result; a live loop keeps one renderer and calls `renderer.draw` every
+frame. `draw(surface, frame)` is the same with a renderer of its own (one frame's worth
+of caching: right for a still, slow for a loop)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pygame
 
+from range.views.backdrop import backdrop_shapes
 from range.views.scene import CoverShape, Figure, SceneFrame
+from range.views.shapes import Lens, Shape
+from range.world.projection import Projection
 
-FLOOR = (58, 54, 50)
-SKY = (128, 146, 160)
-WALL = (92, 98, 104)
-ZONE_COLOURS = {
-    "subject": {"head": (214, 178, 150), "upper_torso": (60, 70, 96),
-                "lower_torso": (48, 56, 78), "legs": (40, 40, 46), "arms": (214, 178, 150)},
-    "bystander": {"head": (200, 160, 130), "upper_torso": (150, 64, 60),
-                  "lower_torso": (120, 52, 50), "legs": (70, 60, 64), "arms": (200, 160, 130)},
-}
-COVER_COLOURS = {"vehicle": (120, 126, 134), "wall": (150, 140, 120),
-                 "barrier": (170, 150, 60), "doorway": (110, 90, 70)}
 MARK_COLOURS = {"firearm": (255, 40, 40), "taser": (250, 220, 40)}
+MARK_RADIUS = 7
+PROBE_COLOUR = (236, 240, 246)
+WIRE_COLOUR = (196, 200, 206)
 
 
-def draw(surface: pygame.Surface, frame: SceneFrame, show_marks: bool = True) -> None:
-    width, height = frame.resolution
-    horizon = max(0, min(height, round(frame.horizon_v)))
-    surface.fill(SKY, pygame.Rect(0, 0, width, horizon))
-    surface.fill(FLOOR, pygame.Rect(0, horizon, width, height - horizon))
-    for item in frame.drawables:
-        if isinstance(item, CoverShape):
-            _cover(surface, item)
+def draw_shapes(surface: pygame.Surface, shapes: tuple[Shape, ...],
+                offset: tuple[float, float] = (0.0, 0.0)) -> None:
+    """Opaque shapes only; see-through ones are blended by `_sprite`."""
+    ox, oy = offset
+    for shape in shapes:
+        points = [(u - ox, v - oy) for u, v in shape.points]
+        if shape.kind == "polygon":
+            if len(points) >= 3:
+                pygame.draw.polygon(surface, shape.colour, points)
+        elif shape.kind == "circle":
+            pygame.draw.circle(surface, shape.colour, points[0], max(1.0, shape.size))
         else:
-            _figure(surface, item)
-    if show_marks:
-        for mark in frame.marks:
-            centre = (round(mark.point[0]), round(mark.point[1]))
-            pygame.draw.circle(surface, MARK_COLOURS[mark.force], centre, 7)
-            pygame.draw.circle(surface, (0, 0, 0), centre, 7, 2)
+            pygame.draw.lines(surface, shape.colour, False, points, max(1, round(shape.size)))
+
+
+@dataclass(slots=True)
+class SceneRenderer:
+    """Draws frames, keeping the static layers it has drawn (backdrop and cover sprites)."""
+
+    _backdrops: dict[tuple[str, Projection], pygame.Surface] = field(default_factory=dict)
+    _sprites: dict[CoverShape, tuple[pygame.Surface, tuple[int, int]]] = field(
+        default_factory=dict)
+
+    def draw(self, surface: pygame.Surface, frame: SceneFrame, show_marks: bool = True) -> None:
+        surface.blit(self._backdrop(surface, frame), (0, 0))
+        for item in frame.drawables:
+            if isinstance(item, CoverShape):
+                sprite, at = self._sprite(item, frame.resolution)
+                surface.blit(sprite, at)
+            else:
+                _figure(surface, item)
+        if show_marks:
+            _marks(surface, frame)
+
+    def _backdrop(self, surface: pygame.Surface, frame: SceneFrame) -> pygame.Surface:
+        key = (frame.backdrop, frame.projection)
+        if key not in self._backdrops:
+            layer = pygame.Surface(frame.resolution, 0, surface)
+            draw_shapes(layer, backdrop_shapes(Lens(frame.projection), frame.backdrop))
+            self._backdrops = {key: layer}  # one scenario at a time: keep only the latest
+        return self._backdrops[key]
+
+    def _sprite(self, cover: CoverShape, resolution: tuple[int, int]
+                ) -> tuple[pygame.Surface, tuple[int, int]]:
+        if cover not in self._sprites:
+            if len(self._sprites) > 64:  # a new scenario's cover: forget the old
+                self._sprites.clear()
+            self._sprites[cover] = _sprite(cover, resolution)
+        return self._sprites[cover]
+
+
+def _sprite(cover: CoverShape, resolution: tuple[int, int]
+            ) -> tuple[pygame.Surface, tuple[int, int]]:
+    """The cover drawn once on a see-through surface the size of its part of the screen;
+    glass is blended over what is behind it (a person is seen through a car's windows)."""
+    points = [p for s in cover.shapes for p in s.points] or [(0.0, 0.0)]
+    left = max(0, int(min(u for u, _ in points)) - 2)
+    top = max(0, int(min(v for _, v in points)) - 2)
+    right = min(resolution[0], int(max(u for u, _ in points)) + 3)
+    bottom = min(resolution[1], int(max(v for _, v in points)) + 3)
+    size = (max(1, right - left), max(1, bottom - top))
+    sprite = pygame.Surface(size, pygame.SRCALPHA)
+    offset = (float(left), float(top))
+    for shape in cover.shapes:
+        if shape.alpha >= 255:
+            draw_shapes(sprite, (shape,), offset)
+            continue
+        glass = pygame.Surface(size, pygame.SRCALPHA)
+        draw_shapes(glass, (Shape(shape.kind, shape.colour, shape.points, shape.size),), offset)
+        glass.set_alpha(shape.alpha)
+        sprite.blit(glass, (0, 0))
+    return sprite, (left, top)
 
 
 def _figure(surface: pygame.Surface, figure: Figure) -> None:
-    colours = ZONE_COLOURS[figure.role]
-    for zone, (left, top, w, h) in figure.zones:
-        rect = pygame.Rect(round(left), round(top), max(1, round(w)), max(1, round(h)))
-        pygame.draw.rect(surface, colours[zone], rect, border_radius=min(rect.w, rect.h) // 6)
+    draw_shapes(surface, figure.shapes)
 
 
-def _cover(surface: pygame.Surface, cover: CoverShape) -> None:
-    points = [(round(u), round(v)) for u, v in cover.outline]
-    if len(points) >= 3:
-        pygame.draw.polygon(surface, COVER_COLOURS[cover.kind], points)
-        pygame.draw.polygon(surface, (30, 30, 30), points, 3)
+def _marks(surface: pygame.Surface, frame: SceneFrame) -> None:
+    for probe in frame.probes:
+        pygame.draw.lines(surface, WIRE_COLOUR, False, probe.wire, 2)
+        pygame.draw.circle(surface, PROBE_COLOUR, probe.point, 4)
+        pygame.draw.circle(surface, (40, 40, 40), probe.point, 4, 1)
+    for mark in frame.marks:
+        centre = (round(mark.point[0]), round(mark.point[1]))
+        pygame.draw.circle(surface, MARK_COLOURS[mark.force], centre, MARK_RADIUS)
+        pygame.draw.circle(surface, (0, 0, 0), centre, MARK_RADIUS, 2)
 
 
-def render_png(frame: SceneFrame, path: str, show_marks: bool = True) -> None:
-    """Draw the frame off-screen and save it: no display or audio device is needed."""
+def draw(surface: pygame.Surface, frame: SceneFrame, show_marks: bool = True,
+         renderer: SceneRenderer | None = None) -> None:
+    """Draw one frame; pass the loop's `renderer` to keep the static layers between frames."""
+    (renderer or SceneRenderer()).draw(surface, frame, show_marks)
+
+
+def render_png(frame: SceneFrame, path: str, show_marks: bool = True,
+               size: tuple[int, int] | None = None) -> None:
+    """Draw the frame off-screen and save it, scaled to `size` if given: no display or
+    audio device is needed."""
     surface = pygame.Surface(frame.resolution)
     draw(surface, frame, show_marks)
+    if size is not None and size != frame.resolution:
+        surface = pygame.transform.smoothscale(surface, size)
     pygame.image.save(surface, path)

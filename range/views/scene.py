@@ -1,46 +1,54 @@
 """What the projector shows at one moment, as plain data made from the world's snapshot:
-every figure already in projector pixels, nearest last, so a renderer only draws."""
+every person, car and wall already in projector pixels as shapes, nearest last, so a
+renderer only draws. The backdrop is named, not laid out: it never changes in a run, so a
+renderer lays it out once (`backdrop.backdrop_shapes`) and keeps it."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-import numpy as np
-
-from range.world.body import bands
+from range.scenario.model import Backdrop
+from range.views.cover_art import cover_shapes
+from range.views.geometry import Px, Vec3, hull, lerp
+from range.views.people import Figure, figure
+from range.views.shapes import Lens, Shape
+from range.world.body import DOWN_HEIGHT_M
 from range.world.projection import Projection
-from range.world.snapshot import ActorView, CoverView, WorldSnapshot
+from range.world.snapshot import ActorView, CoverView, ProbeView, WorldSnapshot
 
-# Half-widths of each zone band (m): a person seen from the front.
-HALF_WIDTHS = {"head": 0.10, "upper_torso": 0.22, "lower_torso": 0.19, "legs": 0.17,
-               "arms": 0.06}
-DOWN_HALF_LENGTH = 0.9  # a person lying across the line of sight
 MARK_SECONDS = 2.0  # how long a shot's mark stays on the projected scene
-Rect = tuple[float, float, float, float]  # left, top, width, height in projector px
+WIRE_FROM: Vec3 = (0.18, 0.25, 1.25)  # the officer's TASER in the hand, aimed from the chest
+WIRE_POINTS = 12  # a sagging wire drawn as this many straight pieces
+WIRE_SAG_M = 0.12
+DEFAULT_PROJECTION = Projection()
 
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    actor: str
-    role: str
-    state: str
-    distance_m: float
-    zones: tuple[tuple[str, Rect], ...]
+__all__ = ["CoverShape", "Figure", "Mark", "ProbeMark", "SceneFrame", "scene_frame"]
 
 
 @dataclass(frozen=True, slots=True)
 class CoverShape:
     cover: str
     kind: str
-    outline: tuple[tuple[float, float], ...]
+    outline: tuple[Px, ...]  # the silhouette (convex hull of the footprint box)
     distance_m: float
+    shapes: tuple[Shape, ...]  # static: a renderer may draw them once and keep the sprite
 
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    point: tuple[float, float]
+    point: Px
     force: str
     shot: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeMark:
+    """A TASER probe where it landed (on a body it moves with him) and its wire back."""
+
+    point: Px
+    shot: int
+    wire: tuple[Px, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,51 +61,48 @@ class SceneFrame:
     cover: tuple[CoverShape, ...]
     marks: tuple[Mark, ...]
     drawables: tuple[Figure | CoverShape, ...]  # far to near
+    backdrop: Backdrop = "street"
+    projection: Projection = DEFAULT_PROJECTION
+    probes: tuple[ProbeMark, ...] = ()
 
 
 def scene_frame(world: WorldSnapshot) -> SceneFrame:
     """The projector's picture of a world snapshot."""
     projection = world.projection
-    figures = tuple(_figure(projection, actor) for actor in world.actors)
-    cover = tuple(_cover(projection, c) for c in world.cover)
+    lens = Lens(projection)
+    figures = tuple(figure(lens, actor, world.time_s) for actor in world.actors)
+    cover = tuple(_cover(lens, c) for c in world.cover)
     recent = world.tick - round(MARK_SECONDS / world.step_s)
     marks = tuple(Mark(s.point, s.force, s.shot) for s in world.recent_shots
                   if s.point is not None and s.tick >= recent)
+    actors = {a.id: a for a in world.actors}
+    probes = tuple(_probe(lens, p, actors) for p in world.probes if p.tick >= recent)
     horizon = projection.plane_to_screen(0.0, projection.eye_height)[1]
     drawables: list[Figure | CoverShape] = [*figures, *cover]
     drawables.sort(key=lambda d: -d.distance_m)
     return SceneFrame(projection.resolution, horizon, world.time_s, world.title,
-                      figures, cover, marks, tuple(drawables))
+                      figures, cover, marks, tuple(drawables), world.backdrop, projection,
+                      probes)
 
 
-def _figure(projection: Projection, actor: ActorView) -> Figure:
-    x, y = actor.position
-    rects: list[tuple[str, Rect]] = []
-    for band in bands(actor.pose, actor.height):
-        half = DOWN_HALF_LENGTH if actor.pose == "down" else HALF_WIDTHS[band.zone]
-        sides = (-0.16, 0.16) if band.zone == "arms" else (0.0,)  # raised hands by the head
-        for side in sides:
-            rect = _rect(projection, x + side, y, half, band.bottom, band.top)
-            if rect:
-                rects.append((band.zone, rect))
-    return Figure(actor.id, actor.role, actor.state, actor.distance_m, tuple(rects))
+def _cover(lens: Lens, cover: CoverView) -> CoverShape:
+    points = [lens.point((gx, gy, z)) for gx, gy in cover.corners() for z in (0.0, cover.height)]
+    return CoverShape(cover.id, cover.kind, hull(points), math.hypot(*cover.center),
+                      cover_shapes(lens, cover))
 
 
-def _rect(projection: Projection, x: float, y: float, half: float, bottom: float,
-          top: float) -> Rect | None:
-    top_left = projection.world_to_screen(x - half, y, top)
-    bottom_right = projection.world_to_screen(x + half, y, bottom)
-    if top_left is None or bottom_right is None:
-        return None
-    return (top_left[0], top_left[1], bottom_right[0] - top_left[0],
-            bottom_right[1] - top_left[1])
-
-
-def _cover(projection: Projection, cover: CoverView) -> CoverShape:
-    import cv2
-
-    points = [screen for gx, gy in cover.corners() for z in (0.0, cover.height)
-              if (screen := projection.world_to_screen(gx, gy, z)) is not None]
-    hull = cv2.convexHull(np.array(points, dtype=np.float32)).reshape(-1, 2)
-    outline = tuple((float(u), float(v)) for u, v in hull)
-    return CoverShape(cover.id, cover.kind, outline, float(np.hypot(*cover.center)))
+def _probe(lens: Lens, probe: ProbeView, actors: dict[str, ActorView]) -> ProbeMark:
+    x, y, z = probe.point
+    actor = actors.get(probe.actor) if probe.actor is not None else None
+    if actor is not None and probe.anchor is not None:
+        x += actor.position[0] - probe.anchor[0]
+        y += actor.position[1] - probe.anchor[1]
+        if actor.pose == "down":
+            z = min(z, DOWN_HEIGHT_M)  # he fell: the probe is in him on the floor
+    end = (x, y, z)
+    wire = []
+    for i in range(WIRE_POINTS + 1):
+        t = i / WIRE_POINTS
+        p = lerp(WIRE_FROM, end, t)
+        wire.append(lens.point((p[0], p[1], p[2] - WIRE_SAG_M * math.sin(math.pi * t))))
+    return ProbeMark(lens.point(end), probe.shot, tuple(wire))

@@ -11,7 +11,7 @@ draws from."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pymunk
@@ -152,13 +152,24 @@ class World:
     def snapshot(self) -> WorldSnapshot:
         """The read model of this tick."""
         recent = self.tick - round(RECENT_SHOTS_S / self.step_s)
+        step = self.step_s
+        views = tuple(
+            replace(view, velocity=actor.velocity, appearance=actor.spec.appearance,
+                    state_s=(self.tick - actor.entered_tick) * step,
+                    # An attack sets the next one an interval on; none yet leaves it at entry.
+                    last_attack_s=(actor.next_attack_tick * step - actor.state.interval_or_default()
+                                   if actor.next_attack_tick > actor.entered_tick else None),
+                    attack_interval_s=actor.state.interval_or_default(),
+                    dropped=actor.spec.weapon if actor.weapon != actor.spec.weapon else "none")
+            for view, actor in zip(self.cast.views(self.tick), self.cast.actors, strict=True))
         return WorldSnapshot(
-            tick=self.tick, time_s=self.time_s, step_s=self.step_s, title=self.scenario.title,
-            projection=self.projection, actors=self.cast.views(self.tick),
+            tick=self.tick, time_s=self.time_s, step_s=step, title=self.scenario.title,
+            projection=self.projection, actors=views,
             cover=tuple(CoverView(c.id, c.kind, c.center, c.size, c.height, c.angle)
                         for c in self.scenario.cover),
             recent_shots=tuple(s for s in self.shooting.shots if s.tick >= recent),
-            ended=self.ended)
+            ended=self.ended, backdrop=self.scenario.backdrop,
+            probes=tuple(p for p in self.shooting.landings if p.tick >= recent))
 
     def _look(self, tick: int) -> None:
         """Behaviour, then movement and attacks, of the actors due a look this tick. One

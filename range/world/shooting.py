@@ -26,11 +26,12 @@ from range.world.ballistics import BodyAt, CoverAt, Flights, Impact, Projectile
 from range.world.behaviour import Stimulus
 from range.world.cast import Cast
 from range.world.projection import Projection
-from range.world.snapshot import ShotView, box_corners
+from range.world.snapshot import ProbeView, ShotView, box_corners
 from range.world.taser import Resolved, TaserJudge
 from range.world.weapons import WEAPONS, Firearm, TaserCartridge
 
 SCENE_DEPTH_M = 300.0  # a bullet past this has left the scene
+KEPT_LANDINGS = 64  # probe landings kept for the views: far more than a 2 s window holds
 
 
 class Shooting:
@@ -45,6 +46,7 @@ class Shooting:
         self._flights = Flights()
         self._taser = TaserJudge(rules, rng, cast.by_id, step_s)
         self.shots: list[ShotView] = []
+        self.landings: list[ProbeView] = []  # the latest probe landings, oldest first
         self._cover_by_shape: dict[pymunk.Shape, CoverAt] = {}
         for item in cover:
             shape = pymunk.Poly(space.static_body,
@@ -115,9 +117,15 @@ class Shooting:
                                zone=impact.zone, by=impact.by,
                                distance_m=impact.ground_distance, height_m=impact.point[2]))
         self._cast.distances()  # read every position: the judge reads the target's distance
+        self._keep_landing(shot, probe, impact, tick)
         resolved = self._taser.probe_landed(shot, probe, impact, tick)
         if resolved is not None:
             self._resolved(resolved, tick)
+
+    def _keep_landing(self, shot: int, probe: int, impact: Impact, tick: int) -> None:
+        anchor = None if impact.actor is None else self._cast.by_id[impact.actor].position
+        self.landings.append(ProbeView(shot, probe, tick, impact.point, impact.actor, anchor))
+        del self.landings[:-KEPT_LANDINGS]
 
     def _resolved(self, resolved: Resolved, tick: int) -> None:
         event = resolved.event

@@ -7,8 +7,9 @@ to another thread or compared."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from range.scenario.model import Appearance, Backdrop
 from range.vocabulary import (
     Action,
     ForceOption,
@@ -37,6 +38,13 @@ class ActorView:
     held: HeldObject
     height: float  # standing height, m
     incapacitated: bool  # under a TASER's energy cycle
+    # For drawing only (animation and look); the engine never reads these back.
+    velocity: Point2 = (0.0, 0.0)  # m/s on the ground plane
+    state_s: float = 0.0  # time in the current state
+    last_attack_s: float | None = None  # world time of the state's latest attack
+    attack_interval_s: float = 0.0  # time between attacks of the current state
+    dropped: HeldObject = "none"  # the object the actor let go of, lying at his feet
+    appearance: Appearance = field(default_factory=Appearance)
 
     @property
     def distance_m(self) -> float:
@@ -68,6 +76,19 @@ class ShotView:
 
 
 @dataclass(frozen=True, slots=True)
+class ProbeView:
+    """Where a TASER probe landed: a world point, and if it stuck in an actor, that actor
+    and where he stood then (the probe moves with him)."""
+
+    shot: int
+    probe: int
+    tick: int
+    point: tuple[float, float, float]  # metres
+    actor: str | None
+    anchor: Point2 | None  # the actor's position when the probe landed
+
+
+@dataclass(frozen=True, slots=True)
 class WorldSnapshot:
     tick: int
     time_s: float
@@ -78,6 +99,8 @@ class WorldSnapshot:
     cover: tuple[CoverView, ...]
     recent_shots: tuple[ShotView, ...]  # fired within RECENT_SHOTS_S, oldest first
     ended: bool
+    backdrop: Backdrop = "street"
+    probes: tuple[ProbeView, ...] = ()  # landed within RECENT_SHOTS_S, oldest first
 
     def actor(self, actor_id: str) -> ActorView:
         return next(a for a in self.actors if a.id == actor_id)
