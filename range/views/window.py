@@ -43,12 +43,14 @@ class Window:
         pygame.display.set_caption(title)
         self._canvas = (self._screen if self._screen.get_size() == resolution
                         else pygame.Surface(resolution))
+        from range.views.projector import SceneRenderer
+
+        self._renderer = SceneRenderer()  # keeps the backdrop and cover between frames
 
     def show(self, snapshot: WorldSnapshot) -> int:
-        from range.views.projector import draw
         from range.views.scene import scene_frame
 
-        draw(self._canvas, scene_frame(snapshot))
+        self._renderer.draw(self._canvas, scene_frame(snapshot))
         if self._canvas is not self._screen:
             self._pygame.transform.scale(self._canvas, self._screen.get_size(), self._screen)
         self._pygame.display.flip()
