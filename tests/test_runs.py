@@ -9,6 +9,7 @@ import pytest
 from range.analysis.decisions import analyse
 from range.analysis.report import DecisionReport
 from range.run.codec import read_log, to_json
+from range.run.events import ShotFired
 from range.run.log_writer import EventLogWriter
 from range.run.scripted import simulate
 from range.scenario.catalogue import find, shipped_names
@@ -156,3 +157,17 @@ def test_no_officer_input_is_analysed_too(name: str) -> None:
     assert report.inputs.verbal_commands == report.inputs.firearm_shots == 0
     assert all(c.first_response is None for c in report.cues)
     assert report.cues, "every shipped scenario has at least one threat cue"
+
+
+@pytest.mark.parametrize("name", shipped_names())
+def test_every_scripted_shot_is_one_a_trainee_could_fire_at_the_screen(name: str) -> None:
+    """A shot at a point below or beside the screen could not be fired on a real rig."""
+    scenario = load(name)
+    width, height = scenario.rig.resolution
+    for script in ("good", "poor"):
+        inputs = parse_inputs(*find(f"{name}-{script}", "inputs"), scenario).input
+        shots = [e for e in simulate(scenario, inputs, 0).events if isinstance(e, ShotFired)]
+        meant_off = sum(item.off_screen for item in inputs)
+        on_screen = [s for s in shots if s.point is not None
+                     and 0 <= s.point[0] < width and 0 <= s.point[1] < height]
+        assert len(on_screen) == len(shots) - meant_off, (script, [s.point for s in shots])
