@@ -30,6 +30,8 @@ class SourceUrl:
 
 
 SCHEMES = ("cam", "video", "synthetic")
+MAX_CAMERA_PX = 16384  # per side; as a rig file's camera size
+MAX_CAMERA_FPS = 1000.0
 
 
 def source_url(text: str) -> str:
@@ -159,10 +161,12 @@ def open_source(url: str, clock: Clock | None = None) -> FrameSource:
         exposure = spec.params.get("exposure")
         return CameraSource(
             int(spec.target),
-            width=whole_param(url, spec.params, "width", 640, minimum=1),
-            height=whole_param(url, spec.params, "height", 480, minimum=1),
-            fps=number_param(url, spec.params, "fps", 30.0, minimum=0),
-            exposure=number_param(url, spec.params, "exposure", 0.0) if exposure else None,
+            width=whole_param(url, spec.params, "width", 640, 1, MAX_CAMERA_PX),
+            height=whole_param(url, spec.params, "height", 480, 1, MAX_CAMERA_PX),
+            fps=number_param(url, spec.params, "fps", 30.0, 0, MAX_CAMERA_FPS),
+            # driver units: V4L2 counts 100 µs steps, DirectShow powers of two below 0
+            exposure=number_param(url, spec.params, "exposure", 0.0, -1e6, 1e6)
+            if exposure else None,
             clock=clk,
         )
     from hardware.vision.synthetic import synthetic_from_url
