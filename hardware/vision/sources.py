@@ -19,7 +19,7 @@ import cv2
 from hardware.clock import Clock, MonotonicClock
 from hardware.errors import DeviceUnavailable, DeviceUrlError, MediaError
 from hardware.urls import is_device_url, number_param, whole_param
-from hardware.vision.frames import Frame, FrameSource
+from hardware.vision.frames import Frame, FrameSource, Image
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,24 @@ class SourceUrl:
 SCHEMES = ("cam", "video", "synthetic")
 MAX_CAMERA_PX = 16384  # per side; as a rig file's camera size
 MAX_CAMERA_FPS = 1000.0
+STILLS = (".png", ".jpg", ".jpeg", ".bmp")
+
+
+def is_still(text: str) -> bool:
+    """Whether a source names a still image by its file name (not a camera URL)."""
+    return text.lower().endswith(STILLS) and not is_device_url(text)
+
+
+def read_still(path: str) -> Image:
+    """A PNG, JPEG or BMP image, BGR. Only a regular file is read: OpenCV would wait for
+    ever on a named pipe."""
+    if not Path(path).is_file():
+        kind = "a folder" if Path(path).is_dir() else "no such file"
+        raise MediaError(f"{path}: expected an image file, found {kind}")
+    image = cv2.imread(path, cv2.IMREAD_COLOR)
+    if image is None:
+        raise MediaError(f"{path}: cannot read as an image (expected PNG or JPEG)")
+    return image
 
 
 def source_url(text: str) -> str:
