@@ -52,6 +52,21 @@ def no_leaked_threads() -> Iterator[None]:
     assert set(threading.enumerate()) - before == set()
 
 
+def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line a refused command line prints (exit 2)."""
+    from range.cli import main
+
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own refusals
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    assert code == 2, captured
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    return lines[0]
+
+
 # -- a replica on a cable for the link core, without threads -------------------------------
 
 

@@ -23,21 +23,10 @@ from hardware.replica.protocol import Hello, Trigger
 from hardware.replica.schedule import Pull
 from hardware.urls import MAX_SEED, number_param, whole_param
 from range.cli import main
+from tests.hardware.conftest import refused
 
 FAULT_NUMBERS = ["noise", "corrupt", "drop", "dup", "jitter_ms", "drift_ppm",
                  "unplug_every_s", "unplug_s"]
-
-
-def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    try:
-        code = main(argv)
-    except SystemExit as exc:  # argparse's own refusals
-        code = exc.code  # type: ignore[assignment]
-    captured = capsys.readouterr()
-    assert code == 2, captured
-    lines = captured.err.strip().splitlines()
-    assert len(lines) == 1, captured.err
-    return lines[0]
 
 
 @pytest.mark.parametrize("name", FAULT_NUMBERS)
