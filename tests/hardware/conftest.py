@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from _pytest.capture import CaptureResult
 
 from hardware.clock import ManualClock
 from hardware.replica.core import LinkCore, LinkEvent, Step
@@ -52,17 +53,24 @@ def no_leaked_threads() -> Iterator[None]:
     assert set(threading.enumerate()) - before == set()
 
 
-def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    """The one line a refused command line prints (exit 2)."""
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]
+            ) -> tuple[int, CaptureResult[str]]:
+    """A command line's exit code and output; argparse's exits are codes too."""
     from range.cli import main
 
+    capsys.readouterr()
     try:
         code = main(argv)
-    except SystemExit as exc:  # argparse's own refusals
+    except SystemExit as exc:  # argparse: --help, or a refused argument
         code = int(exc.code or 0)
-    captured = capsys.readouterr()
+    return code, capsys.readouterr()
+
+
+def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line a refused command line prints (exit 2)."""
+    code, captured = run_cli(argv, capsys)
     assert code == 2, captured
-    lines = captured.err.strip().splitlines()
+    lines: list[str] = captured.err.strip().splitlines()
     assert len(lines) == 1, captured.err
     return lines[0]
 

@@ -152,19 +152,25 @@ def test_an_error_in_the_emulator_thread_is_raised_by_check_and_on_leaving(
     assert left.value is error
 
 
-def test_replica_sim_exits_2_with_one_line_when_an_emulator_dies(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+def fail_replugs(monkeypatch: pytest.MonkeyPatch,
+                 endpoint: type[PtyEndpoint] | type[SocketEndpoint]) -> None:
+    """Every endpoint of this kind plugs in once; the next plug-in fails."""
     plugs: list[int] = []
-    real_plug = PtyEndpoint.plug
+    real_plug = endpoint.plug
 
-    def plug(self: PtyEndpoint) -> int:
+    def plug(self: PtyEndpoint | SocketEndpoint) -> int:
         plugs.append(1)
         if len(plugs) > 1:
             raise OSError(24, "Too many open files")
-        return real_plug(self)
+        return real_plug(self)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(PtyEndpoint, "plug", plug)
+    monkeypatch.setattr(endpoint, "plug", plug)
+
+
+def test_replica_sim_exits_2_with_one_line_when_an_emulator_dies(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    fail_replugs(monkeypatch, PtyEndpoint)
     started = time.monotonic()
     code = main(["replica-sim", "--dir", str(tmp_path), "--seconds", "60", "--faults",
                  "unplug_every_s:0.05,unplug_s:0.01"])
@@ -177,16 +183,7 @@ def test_replica_sim_exits_2_with_one_line_when_an_emulator_dies(
 
 def test_listen_on_a_sim_url_exits_2_with_one_line_when_its_emulator_dies(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    plugs: list[int] = []
-    real_plug = SocketEndpoint.plug
-
-    def plug(self: SocketEndpoint) -> int:
-        plugs.append(1)
-        if len(plugs) > 1:
-            raise OSError(24, "Too many open files")
-        return real_plug(self)
-
-    monkeypatch.setattr(SocketEndpoint, "plug", plug)
+    fail_replugs(monkeypatch, SocketEndpoint)
     line = refused(["listen", "sim:?faults=unplug_every_s:0.05,unplug_s:0.01", "--seconds",
                     "60"], capsys)
     assert line.startswith("holdfire listen: error: replica pistol-sim: the emulator stopped")

@@ -24,6 +24,7 @@ from hardware.replica.schedule import AutoFire
 from hardware.vision.sources import open_source, parse_url
 from hardware.vision.synthetic import SceneSpec
 from range.cli import main
+from tests.hardware.conftest import run_cli
 
 SETTINGS = settings(max_examples=200, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow,
@@ -198,12 +199,7 @@ def command_lines(draw: st.DrawFn, folder: Path) -> list[str]:
 def test_any_hardware_command_line_runs_or_is_refused_in_one_line(
         data: st.DataObject, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = data.draw(command_lines(folder))
-    capsys.readouterr()
-    try:
-        code = main(argv)
-    except SystemExit as exc:  # argparse: --help, or a refused argument
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
+    code, captured = run_cli(argv, capsys)
     assert code in (0, 1, 2), (argv, captured)
     event(f"{argv[0]} exit {code}")
     if code == 2:
