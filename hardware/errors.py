@@ -20,3 +20,7 @@ class MediaError(HardwareError):
 
 class CalibrationError(HardwareError):
     """A calibration pattern that was not found, was cut off, or fitted badly."""
+
+
+class EmulatorError(HardwareError):
+    """An emulated device whose thread stopped with an error; raised in the caller's thread."""

@@ -8,6 +8,7 @@ the same seed gives the same fault pattern.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -49,20 +50,31 @@ class Faults:
                         if getattr(self, f.name) != getattr(default, f.name)) or "none"
 
 
+# Each number's range: chances are chances; the rest are bounded so that no fault can
+# overflow a clock, flood the device loop (an unplug every nanosecond) or never end.
+_RANGES: dict[str, tuple[float, float, str]] = {
+    **{name: (0.0, 1.0, "a chance from 0 to 1") for name in ("noise", "corrupt", "drop", "dup")},
+    "jitter_ms": (0.0, 10_000.0, "milliseconds from 0 to 10000"),
+    "drift_ppm": (-10_000.0, 10_000.0, "parts per million from -10000 to 10000"),
+    "unplug_every_s": (0.0, 3600.0, "0 (never) or seconds from 0.01 to 3600"),
+    "unplug_s": (0.0, 3600.0, "seconds from 0 to 3600"),
+}
+MIN_UNPLUG_EVERY_S = 0.01
+
+
 def _value(name: str, text: str, where: str) -> float | bool:
     if name == "reset_on_replug":
         if text not in ("0", "1"):
             raise DeviceUrlError(f"{where}: {name} expected 0 or 1, found {text!r}")
         return text == "1"
+    low, high, expected = _RANGES[name]
     try:
         value = float(text)
     except ValueError:
-        raise DeviceUrlError(f"{where}: {name} expected a number, found {text!r}") from None
-    chance = name in ("noise", "corrupt", "drop", "dup")
-    if chance and not 0.0 <= value <= 1.0:
-        raise DeviceUrlError(f"{where}: {name} expected a chance in 0..1, found {text!r}")
-    if not chance and name != "drift_ppm" and value < 0:
-        raise DeviceUrlError(f"{where}: {name} expected a value >= 0, found {text!r}")
+        raise DeviceUrlError(f"{where}: {name} expected {expected}, found {text!r}") from None
+    too_often = name == "unplug_every_s" and 0 < value < MIN_UNPLUG_EVERY_S
+    if not (math.isfinite(value) and low <= value <= high) or too_often:
+        raise DeviceUrlError(f"{where}: {name} expected {expected}, found {text!r}")
     return value
 
 

@@ -105,6 +105,10 @@ class ReplicaLink:
         with self._lock:
             self._writable().write(data)
 
+    def check(self) -> None:
+        """Raise the error that stopped the device behind the link (an emulator), if any."""
+        self.port.check()
+
     def error_counters(self) -> dict[str, int]:
         with self._lock:
             return self.core.error_counters()

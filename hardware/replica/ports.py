@@ -23,9 +23,12 @@ from hardware.replica.emulator import ReplicaEmulator
 from hardware.replica.endpoints import SocketEndpoint
 from hardware.replica.faults import Faults
 from hardware.replica.models import MODELS
-from hardware.urls import number_param, whole_param
+from hardware.replica.protocol import ProtocolError
+from hardware.replica.schedule import MAX_RATE_HZ
+from hardware.urls import MAX_SEED, number_param, whole_param
 
 READ_TIMEOUT_S = 0.05
+MAX_LANE = 255  # the HELLO's lane field
 _PYSERIAL_SCHEMES = ("socket://", "rfc2217://", "loop://", "spy://")
 _COM_RE = re.compile(r"COM\d{1,3}", re.IGNORECASE)
 URL_FORMS = "/dev/ttyUSB0 (any absolute path), COM3, socket://host:port, loop://, sim:?model=..."
@@ -49,6 +52,10 @@ class Port(Protocol):
 
     def close(self) -> None:
         """Release whatever stands behind the URL (an emulator)."""
+        ...
+
+    def check(self) -> None:
+        """Raise the error that stopped whatever stands behind the URL, if one did."""
         ...
 
 
@@ -122,6 +129,9 @@ class SerialPort:
     def close(self) -> None:
         pass
 
+    def check(self) -> None:
+        pass  # a real device's troubles show as a lost link, not here
+
 
 class SocketTransport:
     """The host side of a `sim:` cable."""
@@ -165,13 +175,16 @@ class SimPort:
         if model not in MODELS:
             raise DeviceUrlError(f"{url}: model expected one of {', '.join(MODELS)}, "
                                  f"found {model!r}")
-        self.rate = number_param(url, params, "rate", 0.0, minimum=0)
+        self.rate = number_param(url, params, "rate", 0.0, 0, MAX_RATE_HZ)
         self._endpoint = SocketEndpoint(url)
-        self.emulator = ReplicaEmulator(
-            MODELS[model](), self._endpoint, params.get("id", f"{model}-sim"),
-            faults=Faults.parse(params.get("faults", ""), f"{url}: faults"),
-            seed=whole_param(url, params, "seed", 0, minimum=0), clock=clock,
-            lane=whole_param(url, params, "lane", 0, minimum=0))
+        try:
+            self.emulator = ReplicaEmulator(
+                MODELS[model](), self._endpoint, params.get("id", f"{model}-sim"),
+                faults=Faults.parse(params.get("faults", ""), f"{url}: faults"),
+                seed=whole_param(url, params, "seed", 0, 0, MAX_SEED), clock=clock,
+                lane=whole_param(url, params, "lane", 0, 0, MAX_LANE))
+        except ProtocolError as exc:  # an id the HELLO cannot carry
+            raise DeviceUrlError(f"{url}: {exc}") from None
         self._started = False
 
     def open(self) -> Transport:
@@ -184,6 +197,9 @@ class SimPort:
 
     def close(self) -> None:
         self.emulator.stop()
+
+    def check(self) -> None:
+        self.emulator.check()
 
 
 def _sim_params(url: str) -> dict[str, str]:

@@ -9,6 +9,7 @@ that is cut off by the frame, or only partly visible, is rejected with the reaso
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,12 @@ EDGE = 11 / 168
 MIN_PROJECTED_SHARE = 0.25
 Points = npt.NDArray[Any]  # N x 2 float32
 _SUBPIX = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 40, 0.01)
+MIN_PROJECTOR_PX = 16
+_BAND_ROWS = 256
+MIN_VIEW_PX = 32  # below about this, OpenCV's search fails (under 15 px) or finds nothing
+PREVIEW_PX = 1280  # a larger view is first searched at this size (longest side)
+MAX_PROJECTOR_PX = 16384  # per side: as a rig file's; beyond any projector made
+_SIZE = re.compile(r"([0-9]{1,6})[xX]([0-9]{1,6})", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +73,15 @@ class Calibration:
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    w, sep, h = text.lower().partition("x")
-    if not sep or not w.isdigit() or not h.isdigit() or int(w) < 16 or int(h) < 16:
-        raise CalibrationError(f"projector size {text!r}: expected WIDTHxHEIGHT, e.g. 1280x720")
-    return int(w), int(h)
+    """`WIDTHxHEIGHT` in ASCII digits ('1280x72²' is refused: `int` would read the '²'),
+    each side from MIN_PROJECTOR_PX to MAX_PROJECTOR_PX."""
+    match = _SIZE.fullmatch(text)
+    w, h = (int(match[1]), int(match[2])) if match else (0, 0)
+    if not all(MIN_PROJECTOR_PX <= side <= MAX_PROJECTOR_PX for side in (w, h)):
+        raise CalibrationError(
+            f"projector size {text!r}: expected WIDTHxHEIGHT with each side from "
+            f"{MIN_PROJECTOR_PX} to {MAX_PROJECTOR_PX} px, e.g. 1280x720")
+    return w, h
 
 
 def board_layout(projector_size: tuple[int, int]) -> tuple[Points, float, tuple[float, float]]:
@@ -91,18 +103,23 @@ def chessboard_image(projector_size: tuple[int, int], oversample: int = 4) -> Im
     pw, ph = projector_size
     k = oversample
     _, square, (x0, y0) = board_layout(projector_size)
-    big = np.full((ph * k, pw * k), 255, np.uint8)
 
     def hi(v: float) -> int:  # full-res edge coordinate -> first hi-res pixel past it
         return round(k * v + k / 2)
 
-    for j in range(PATTERN[1] + 1):
-        for i in range(PATTERN[0] + 1):
-            if (i + j) % 2 == 0:
-                a = (hi(x0 + i * square), hi(y0 + j * square))
-                b = (hi(x0 + (i + 1) * square) - 1, hi(y0 + (j + 1) * square) - 1)
-                cv2.rectangle(big, a, b, 0, thickness=-1)
-    img = cv2.resize(big, (pw, ph), interpolation=cv2.INTER_AREA)
+    img = np.empty((ph, pw), np.uint8)
+    # In bands of rows: averaging k x k blocks down is the same band by band, and a large
+    # projector's oversampled board (16384 px a side: 4 GiB) never has to fit at once.
+    for top in range(0, ph, _BAND_ROWS):
+        rows = min(_BAND_ROWS, ph - top)
+        big = np.full((rows * k, pw * k), 255, np.uint8)
+        for j in range(PATTERN[1] + 1):
+            for i in range(PATTERN[0] + 1):
+                if (i + j) % 2 == 0:
+                    a = (hi(x0 + i * square), hi(y0 + j * square) - top * k)
+                    b = (hi(x0 + (i + 1) * square) - 1, hi(y0 + (j + 1) * square) - 1 - top * k)
+                    cv2.rectangle(big, a, b, 0, thickness=-1)
+        img[top:top + rows] = cv2.resize(big, (pw, rows), interpolation=cv2.INTER_AREA)
     return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
 
 
@@ -110,7 +127,15 @@ def find_corners(view: Image, where: str = "camera view") -> Points:
     """The 9x6 inner corners of the projected board, sub-pixel. Where several boards are
     in view, the largest is the projection; one too small to be it is refused."""
     gray = to_gray(view)
-    boards = _find_boards(gray)
+    h, w = gray.shape[:2]
+    if min(w, h) < MIN_VIEW_PX:
+        raise CalibrationError(
+            f"{where}: the view is {w}x{h} px; expected at least {MIN_VIEW_PX} px a side to "
+            f"find a {PATTERN[0]}x{PATTERN[1]}-corner chessboard in")
+    try:
+        boards = _find_boards(gray)
+    except cv2.error as exc:  # a view OpenCV cannot search at all: say so in one line
+        raise CalibrationError(f"{where}: the chessboard search failed: {exc.err}") from None
     if not boards:
         raise CalibrationError(
             f"{where}: no complete {PATTERN[0]}x{PATTERN[1]}-corner chessboard found "
@@ -129,22 +154,50 @@ def to_gray(view: Image) -> Image:
     return view if view.ndim == 2 else cv2.cvtColor(view, cv2.COLOR_BGR2GRAY)
 
 
-def _find_boards(gray: Image, most: int = 3) -> list[Points]:
-    """Every board in view (up to `most`): each one found is blanked before looking again."""
-    boards: list[Points] = []
-    search = gray
+def _preview(gray: Image) -> tuple[Image, float, float]:
+    """The view at most PREVIEW_PX a side, and how much larger the view is across and down.
+    The search's time grows faster than the image: on 16 MP of noise it ran for over
+    400 s, on the preview in about two. A view no larger (every peer view) is unchanged."""
+    h, w = gray.shape[:2]
+    scale = PREVIEW_PX / max(w, h)
+    if scale >= 1:
+        return gray, 1.0, 1.0
+    size = (max(MIN_VIEW_PX, round(w * scale)), max(MIN_VIEW_PX, round(h * scale)))
+    return cv2.resize(gray, size, interpolation=cv2.INTER_AREA), w / size[0], h / size[1]
+
+
+def _full_size(gray: Image, corners: Points, fx: float, fy: float) -> Points:
+    """Corners found on the preview placed on the full view and refined there."""
+    at = (corners + 0.5) * np.array([fx, fy], np.float32) - 0.5  # pixel centres
+    win = max(5, int(np.ceil(2 * max(fx, fy))))  # reaches past the preview's rounding
+    refined = cv2.cornerSubPix(gray, at.reshape(-1, 1, 2), (win, win), (-1, -1), _SUBPIX)
+    return np.asarray(refined, np.float32).reshape(-1, 2)
+
+
+def _chessboard(gray: Image) -> Points | None:
     # no CALIB_CB_FAST_CHECK: its quick look misses a pale projected board beside a printed one
     flags = cv2.CALIB_CB_ADAPTIVE_THRESH | cv2.CALIB_CB_NORMALIZE_IMAGE
+    ok, corners = cv2.findChessboardCorners(gray, PATTERN, flags=flags)
+    return corners if ok and corners is not None else None
+
+
+def _find_boards(view: Image, most: int = 3) -> list[Points]:
+    """Every board in view (up to `most`): each one found is blanked before looking again."""
+    gray, fx, fy = _preview(view)
+    boards: list[Points] = []
+    search = gray
     while len(boards) < most:
-        ok, corners = cv2.findChessboardCorners(search, PATTERN, flags=flags)
-        if not ok or corners is None:
+        corners = _chessboard(search)
+        if corners is None:
             break
         corners = cv2.cornerSubPix(search, corners, (5, 5), (-1, -1), _SUBPIX)
         boards.append(np.asarray(corners, np.float32).reshape(-1, 2))
         search = search.copy()
         hull = np.round(_outer_squares(boards[-1])).astype(np.int32)
         cv2.fillConvexPoly(search, hull, int(np.median(search)))
-    return boards
+    if gray is view:
+        return boards
+    return [_full_size(view, board, fx, fy) for board in boards]
 
 
 def _outer_squares(corners: Points) -> Points:

@@ -200,15 +200,19 @@ STILL_MIN_PURITY = 1.5
 
 
 def detect_still(image: Image, config: DetectorConfig | None = None,
-                 mono: bool = False) -> list[SpotEvent]:
+                 mono: bool = False, mask: Image | None = None) -> list[SpotEvent]:
     """Dots in one image with no history: the background is the image with every bright
     feature smaller than a dot could be opened away (a top-hat), so glare and lit areas
-    larger than that stay background."""
+    larger than that stay background. `mask`: 255 where shots may be (as `ShotDetector`)."""
     cfg = config or DetectorConfig(min_purity=STILL_MIN_PURITY)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (cfg.still_kernel, cfg.still_kernel))
     ref = cv2.morphologyEx(image, cv2.MORPH_OPEN, kernel)
     bright = brightness(image)
     rise = cv2.subtract(bright, brightness(ref))
+    if mask is not None:  # a mask made for another size is stretched over this image
+        fitted = mask if mask.shape == rise.shape else cv2.resize(
+            mask, (rise.shape[1], rise.shape[0]), interpolation=cv2.INTER_NEAREST)
+        rise = cv2.bitwise_and(rise, fitted)
     blobs = blobs_in(image, ref, bright, rise, 0, 0, cfg, (bright.shape[1], bright.shape[0]))
     return [SpotEvent(0, b.x, b.y, "ir" if mono else b.colour, 0, float(b.peak))
             for b in blobs if b.accepted]

@@ -6,7 +6,8 @@ documented known gaps (`known_gaps`). `holdfire judge-clips` and the tests both 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,12 +160,30 @@ def judge_calibration(root: Path, case: CalibrationCase) -> CalibrationResult:
 
 
 def judge_corpus(root: Path, expected: Expected, gaps: Sequence[KnownGap] = (),
-                 config: DetectorConfig | None = None) -> Judgement:
+                 config: DetectorConfig | None = None,
+                 progress: Callable[[str], None] | None = None) -> Judgement:
     """Every clip, still and calibration view of the corpus at `root`, judged by the peer's
-    rule, with `gaps` excusing exactly the differences they name."""
-    cases = ([judge_clip(root, c, gaps, config=config) for c in expected.clips]
-             + [judge_still(root, c, gaps) for c in expected.stills])
+    rule, with `gaps` excusing exactly the differences they name. `progress` is told of
+    each one as it is done (the corpus takes a while)."""
+    total = len(expected.clips) + len(expected.stills) + len(expected.calibration)
+    done = itertools.count(1)
+
+    def told(result: CaseResult) -> CaseResult:
+        if progress is not None:
+            s = result.score
+            progress(f"[{next(done)}/{total}] {result.case.file}: {s.found} found, "
+                     f"{s.missed} missed, {s.false} false in {result.frames} frames")
+        return result
+
+    def told_calibration(result: CalibrationResult) -> CalibrationResult:
+        if progress is not None:
+            progress(f"[{next(done)}/{total}] {result.describe()}")
+        return result
+
+    cases = ([told(judge_clip(root, c, gaps, config=config)) for c in expected.clips]
+             + [told(judge_still(root, c, gaps)) for c in expected.stills])
     files = {c.file for c in (*expected.clips, *expected.stills)}
     return Judgement(tuple(cases),
-                     tuple(judge_calibration(root, c) for c in expected.calibration),
+                     tuple(told_calibration(judge_calibration(root, c))
+                           for c in expected.calibration),
                      tuple(g for g in gaps if g.clip not in files))

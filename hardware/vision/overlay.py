@@ -4,6 +4,7 @@ the detector and the calibration saw."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -44,8 +45,7 @@ class OverlayWriter:
         if not shots:
             return
         path = self.folder / f"shot-{frame.index:06d}.png"
-        if not cv2.imwrite(str(path), draw_shots(frame.image, shots)):
-            raise MediaError(f"{path}: could not write the overlay image")
+        write_png(path, draw_shots(frame.image, shots), "the overlay image")
         self.written.append(path)
 
 
@@ -75,5 +75,19 @@ def draw_calibration(view: Image, cal: Calibration) -> Image:
 
 
 def write_calibration(path: Path, view: Image, cal: Calibration) -> None:
-    if not cv2.imwrite(str(path), draw_calibration(view, cal)):
-        raise MediaError(f"{path}: could not write the overlay image")
+    write_png(path, draw_calibration(view, cal), "the overlay image")
+
+
+def write_png(path: Path, image: Image, what: str) -> None:
+    """Write a PNG whole: encoded in memory, written under a temporary name beside it and
+    renamed over it, so no reader (and no crash) ever sees half a picture."""
+    ok, data = cv2.imencode(".png", image)
+    if not ok:
+        raise MediaError(f"{path}: could not encode {what} as PNG")
+    temp = path.with_name(f".{path.name}.partial")
+    try:
+        temp.write_bytes(data.tobytes())
+        os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise MediaError(f"{path}: cannot write {what}: {exc.strerror}") from None

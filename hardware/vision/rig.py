@@ -17,22 +17,31 @@ from typing import Annotated, Literal
 
 import cv2
 import numpy as np
+import numpy.typing as npt
+import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from hardware.errors import CalibrationError, MediaError
+from hardware.errors import CalibrationError
 from hardware.files import read_text
-from hardware.urls import is_device_url
 from hardware.vision.calibration import (
+    PATTERN,
     Calibration,
     board_layout,
     calibrate,
     calibrate_frames,
     find_corners,
+    to_gray,
 )
 from hardware.vision.frames import Image
+from hardware.vision.sources import is_still, open_source, read_still, source_url
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_STILL = (".png", ".jpg", ".jpeg", ".bmp")
+
+
+def default_rigs_dir() -> Path:
+    """Where rigs are kept unless told: the user's data folder (on Linux
+    ~/.local/share/holdfire/rigs), not wherever the command happens to run."""
+    return Path(platformdirs.user_data_path("holdfire")) / "rigs"
 
 
 def rig_path(rigs_dir: Path, name: str) -> Path:
@@ -107,13 +116,9 @@ def load_rig(rigs_dir: Path, name: str) -> Calibration:
 
 def view_frames(source: str, max_frames: int) -> Iterator[Image]:
     """Frames from a still image, a clip path or a camera URL."""
-    if source.lower().endswith(_STILL) and not is_device_url(source):
-        image = cv2.imread(source, cv2.IMREAD_COLOR)
-        if image is None:
-            raise MediaError(f"{source}: cannot read as an image (expected PNG or JPEG)")
-        yield image
+    if is_still(source):
+        yield read_still(source)
         return
-    from hardware.vision.sources import open_source, source_url
 
     src = open_source(source_url(source))
     try:
@@ -175,3 +180,66 @@ def check_alignment(cal: Calibration, source: str, tolerance_px: float = 2.0,
         per = np.linalg.norm(mapped - expected, axis=1)
         return AlignmentCheck(float(err), float(per.max()), tolerance_px)
     raise last or CalibrationError(f"{source}: no frames to check alignment with")
+
+
+# The lit area is measured this far (in the board's squares) beyond the board at most, and
+# an aspect ratio this far off the projector's is worth a warning.
+_LIT_REACH_SQUARES = 12
+ASPECT_TOLERANCE = 0.05
+
+
+def lit_aspect(view: Image, cal: Calibration) -> float | None:
+    """The aspect ratio (width / height) of the lit area around the board, measured along
+    the board's middle lines in the calibration's projector px; None where the light runs
+    out of view or never fades. When the projector size given is not the one the pattern
+    was made for, the board still fits (a homography absorbs the scale) but this differs
+    from the size's own ratio."""
+    gray = to_gray(view)
+    _, square, (x0, y0) = board_layout(cal.projector_size)
+    lit = _lit_level(gray, cal, square, (x0, y0))
+    cols, rows = PATTERN[0] + 1, PATTERN[1] + 1
+    mid = (x0 + 4.5 * square, y0 + 3.5 * square)  # inside a square, not on an edge
+    reach = [_lit_reach(gray, cal, lit, (x, mid[1]), (dx, 0.0), square)
+             for x, dx in ((x0, -1.0), (x0 + cols * square, 1.0))]
+    reach += [_lit_reach(gray, cal, lit, (mid[0], y), (0.0, dy), square)
+              for y, dy in ((y0, -1.0), (y0 + rows * square, 1.0))]
+    if any(r is None for r in reach):
+        return None
+    left, right, top, bottom = (float(r) for r in reach if r is not None)
+    return (cols * square + left + right) / (rows * square + top + bottom)
+
+
+def _lit_level(gray: Image, cal: Calibration, square: float,
+               origin: tuple[float, float]) -> float:
+    """Half-way between the board's dark and light squares, as the camera sees them."""
+    x0, y0 = origin
+    centres = [((i + 0.5) * square + x0, (j + 0.5) * square + y0, (i + j) % 2 == 0)
+               for j in range(PATTERN[1] + 1) for i in range(PATTERN[0] + 1)]
+    values = _sample(gray, cal, np.array([(x, y) for x, y, _ in centres], np.float32))
+    dark = np.array([d for _, _, d in centres])
+    return float((np.nanmedian(values[dark]) + np.nanmedian(values[~dark])) / 2)
+
+
+def _lit_reach(gray: Image, cal: Calibration, lit: float, start: tuple[float, float],
+               step: tuple[float, float], square: float) -> float | None:
+    """How far the light goes on from the board's edge at `start` (projector px)."""
+    t = np.arange(1, _LIT_REACH_SQUARES * 10) * (square / 10)
+    pts = np.stack([start[0] + step[0] * t, start[1] + step[1] * t], axis=1).astype(np.float32)
+    values = _sample(gray, cal, pts)
+    dark = np.flatnonzero(values < lit)
+    if len(dark) == 0 or np.isnan(values[: dark[0]]).any():
+        return None  # never fades, or leaves the camera's view first
+    return float(t[dark[0]])
+
+
+def _sample(gray: Image, cal: Calibration, proj: npt.NDArray[np.float32]
+            ) -> npt.NDArray[np.float64]:
+    """The view's level at projector points (nan outside the view)."""
+    cam = cv2.perspectiveTransform(proj.reshape(1, -1, 2),
+                                   np.linalg.inv(cal.camera_to_projector)).reshape(-1, 2)
+    h, w = gray.shape[:2]
+    out = np.full(len(cam), np.nan)
+    inside = (cam[:, 0] >= 0) & (cam[:, 0] <= w - 1) & (cam[:, 1] >= 0) & (cam[:, 1] <= h - 1)
+    xs, ys = np.round(cam[inside]).astype(int).T
+    out[inside] = gray[ys, xs]
+    return out

@@ -19,7 +19,7 @@ import cv2
 from hardware.clock import Clock, MonotonicClock
 from hardware.errors import DeviceUnavailable, DeviceUrlError, MediaError
 from hardware.urls import is_device_url, number_param, whole_param
-from hardware.vision.frames import Frame, FrameSource
+from hardware.vision.frames import Frame, FrameSource, Image
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,26 @@ class SourceUrl:
 
 
 SCHEMES = ("cam", "video", "synthetic")
+MAX_CAMERA_PX = 16384  # per side; as a rig file's camera size
+MAX_CAMERA_FPS = 1000.0
+STILLS = (".png", ".jpg", ".jpeg", ".bmp")
+
+
+def is_still(text: str) -> bool:
+    """Whether a source names a still image by its file name (not a camera URL)."""
+    return text.lower().endswith(STILLS) and not is_device_url(text)
+
+
+def read_still(path: str) -> Image:
+    """A PNG, JPEG or BMP image, BGR. Only a regular file is read: OpenCV would wait for
+    ever on a named pipe."""
+    if not Path(path).is_file():
+        kind = "a folder" if Path(path).is_dir() else "no such file"
+        raise MediaError(f"{path}: expected an image file, found {kind}")
+    image = cv2.imread(path, cv2.IMREAD_COLOR)
+    if image is None:
+        raise MediaError(f"{path}: cannot read as an image (expected PNG or JPEG)")
+    return image
 
 
 def source_url(text: str) -> str:
@@ -159,10 +179,12 @@ def open_source(url: str, clock: Clock | None = None) -> FrameSource:
         exposure = spec.params.get("exposure")
         return CameraSource(
             int(spec.target),
-            width=whole_param(url, spec.params, "width", 640, minimum=1),
-            height=whole_param(url, spec.params, "height", 480, minimum=1),
-            fps=number_param(url, spec.params, "fps", 30.0, minimum=0),
-            exposure=number_param(url, spec.params, "exposure", 0.0) if exposure else None,
+            width=whole_param(url, spec.params, "width", 640, 1, MAX_CAMERA_PX),
+            height=whole_param(url, spec.params, "height", 480, 1, MAX_CAMERA_PX),
+            fps=number_param(url, spec.params, "fps", 30.0, 0, MAX_CAMERA_FPS),
+            # driver units: V4L2 counts 100 µs steps, DirectShow powers of two below 0
+            exposure=number_param(url, spec.params, "exposure", 0.0, -1e6, 1e6)
+            if exposure else None,
             clock=clk,
         )
     from hardware.vision.synthetic import synthetic_from_url

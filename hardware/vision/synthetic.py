@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from hardware.errors import DeviceUrlError
 from hardware.events import Colour
+from hardware.urls import MAX_SEED, number_param, whole_param
 from hardware.vision.calibration import chessboard_image
 from hardware.vision.frames import Frame, Image
 from hardware.vision.sources import SourceUrl
@@ -58,16 +59,12 @@ class SceneSpec:
     def from_url(spec: SourceUrl, url: str) -> SceneSpec:
         known = {f.name: f for f in fields(SceneSpec)}
         kwargs: dict[str, Any] = {}
-        for key, raw in spec.params.items():
+        where = f"camera URL {url!r}"
+        for key in spec.params:
             if key not in known:
-                raise DeviceUrlError(f"camera URL {url!r}: unknown key {key!r}; expected one "
+                raise DeviceUrlError(f"{where}: unknown key {key!r}; expected one "
                                      f"of {', '.join(sorted(known))}")
-            kind = type(getattr(SceneSpec(), key))
-            try:
-                kwargs[key] = kind(raw)
-            except ValueError as exc:
-                raise DeviceUrlError(f"camera URL {url!r}: {key} must be {kind.__name__}, "
-                                     f"found {raw!r}") from exc
+            kwargs[key] = _param(where, spec.params, key)
         out = SceneSpec(**kwargs)
         if out.colour not in ("red", "green", "mixed", "ir"):
             raise DeviceUrlError(f"camera URL {url!r}: colour must be red, green, mixed or ir")
@@ -77,6 +74,29 @@ class SceneSpec:
             raise DeviceUrlError(f"camera URL {url!r}: aim must be anywhere, or motion with "
                                  "motion=1 or more")
         return out
+
+
+# Each number's range: what a camera, a projector and a laser can be, and no more than
+# keeps a frame's rendering bounded (six noise images of the camera's size are kept).
+# A zero where something divides by it (fps, dot, pulse_ms, exposure_ms) is refused.
+_RANGES: dict[str, tuple[float, float]] = {
+    "seed": (0, MAX_SEED), "width": (16, 4096), "height": (16, 4096),
+    "proj_width": (16, 4096), "proj_height": (16, 4096), "fps": (1, 1000),
+    "frames": (0, 100_000), "pulses": (0, 10_000), "dot": (0.3, 20), "power": (0, 1e5),
+    "pulse_ms": (0.1, 10_000), "exposure_ms": (0.1, 1000), "noise": (0, 255),
+    "exposure": (0, 1), "motion": (0, 100), "motion_level": (0, 255), "people": (0, 100),
+    "drop": (0, 1), "tilt": (0, 0.25),
+}
+
+
+def _param(where: str, params: dict[str, str], key: str) -> Any:
+    default = getattr(SceneSpec(), key)
+    if isinstance(default, str):
+        return params[key]
+    low, high = _RANGES[key]
+    if isinstance(default, int):
+        return whole_param(where, params, key, default, int(low), int(high))
+    return number_param(where, params, key, default, low, high)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,10 +19,16 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hardware.errors import EmulatorError
+from range.cli.args import seconds, seed
+from range.cli.hardware_args import folder, number
+
 if TYPE_CHECKING:
     from hardware.replica.core import LinkEvent
+    from hardware.replica.emulator import ReplicaEmulator
 
 Handler = Callable[[argparse.Namespace], int]
+RUN_SECONDS = seconds(0.001, 7 * 24 * 3600.0)  # a week: far longer than any session
 
 
 def register(subparsers: Any, benches: dict[str, Handler]) -> None:
@@ -33,7 +39,7 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
                     "error counters.")
     listen.add_argument("url", help="replica device URL")
     listen.add_argument("--json", action="store_true", help="one JSON object per line")
-    listen.add_argument("--seconds", type=_positive, default=None, help="stop after this long")
+    listen.add_argument("--seconds", type=RUN_SECONDS, default=None, help="stop after this long")
     listen.set_defaults(handler=run_listen)
 
     sim = subparsers.add_parser(
@@ -44,12 +50,13 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
                      help="replica model, e.g. pistol or taser7; repeat for several "
                           "(default: pistol)")
     sim.add_argument("--faults", default="", help="e.g. corrupt:0.01,drop:0.005,jitter_ms:5")
-    sim.add_argument("--seed", type=int, default=0, help="seed for the fault pattern")
-    sim.add_argument("--rate", type=_nonnegative, default=0.5,
+    sim.add_argument("--seed", type=seed, default=0, help="seed for the fault pattern")
+    sim.add_argument("--rate", type=_rate, default=0.5,
                      help="trigger pulls per second per replica, at random times (default 0.5)")
-    sim.add_argument("--seconds", type=_positive, default=None, help="stop after this long")
-    sim.add_argument("--dir", type=Path, default=None,
-                     help="folder for the device links (default: a new temporary folder)")
+    sim.add_argument("--seconds", type=RUN_SECONDS, default=None, help="stop after this long")
+    sim.add_argument("--dir", type=folder, default=None,
+                     help="an existing folder for the device links (default: a new temporary "
+                          "folder)")
     sim.set_defaults(handler=run_replica_sim)
     benches["serial"] = bench_serial
 
@@ -62,24 +69,10 @@ def _model(text: str) -> str:
     return text
 
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, found {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected seconds > 0, found {text!r}")
-    return value
+def _rate(text: str) -> float:
+    from hardware.replica.schedule import MAX_RATE_HZ  # only when --rate is given
 
-
-def _nonnegative(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, found {text!r}")
-    return value
+    return number(0.0, MAX_RATE_HZ, "pulls per second")(text)
 
 
 def bench_serial(args: argparse.Namespace) -> int:
@@ -110,12 +103,16 @@ def run_listen(args: argparse.Namespace) -> int:
             event = link.get(0.1)
             if event is not None:
                 show(event)
+            link.check()  # an emulated replica (sim:) that died says so, and we stop
     except KeyboardInterrupt:
         pass
     except BrokenPipeError:  # `holdfire listen ... | head`: the reader has gone
         link.close()
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (so the exit flush stays quiet)
         return 0
+    except EmulatorError:
+        link.close()
+        raise
     link.close()
     for event in link.drain():  # arrived before the stop, not yet printed
         show(event)
@@ -173,37 +170,43 @@ def run_replica_sim(args: argparse.Namespace) -> int:
 
     faults = Faults.parse(args.faults, "--faults")
     folder: Path = args.dir or Path(tempfile.mkdtemp(prefix="holdfire-replicas-"))
-    folder.mkdir(parents=True, exist_ok=True)
     emulators = []
-    for index, model in enumerate(args.model or ["pistol"], start=1):
-        endpoint = PtyEndpoint(folder / f"{model}-{index}")
-        emulators.append(ReplicaEmulator(MODELS[model](), endpoint, f"{model}-{index}",
-                                         faults, seed=args.seed + index - 1, lane=index))
     try:
-        for emulator in emulators:
-            emulator.start()
+        for index, model in enumerate(args.model or ["pistol"], start=1):
+            endpoint = PtyEndpoint(folder / f"{model}-{index}")
+            emulator = ReplicaEmulator(MODELS[model](), endpoint, f"{model}-{index}", faults,
+                                       seed=args.seed + index - 1, lane=index)
+            emulators.append(emulator.start())
             if args.rate > 0:
                 emulator.auto_fire(args.rate)
             print(f"{emulator.replica_id}: {emulator.device_path}", flush=True)
         print(f"faults: {faults.describe()}, seed {args.seed}; Ctrl-C stops", file=sys.stderr)
-        _wait(args.seconds)
+        _wait(args.seconds, emulators)
     finally:
         for emulator in emulators:
             emulator.stop()
-            fates: dict[str, int] = {}
-            for frame in emulator.frames:
-                fates[frame.fate] = fates.get(frame.fate, 0) + 1
-            print(f"{emulator.replica_id}: {len(emulator.truth)} pulls, frames "
-                  + " ".join(f"{k}={v}" for k, v in sorted(fates.items())), file=sys.stderr)
         if args.dir is None:
             shutil.rmtree(folder, ignore_errors=True)  # only our own temporary folder
+    for emulator in emulators:  # only when all went well: a failure is its one line
+        print(_fates(emulator), file=sys.stderr)
     return 0
 
 
-def _wait(seconds: float | None) -> None:
+def _fates(emulator: ReplicaEmulator) -> str:
+    fates: dict[str, int] = {}
+    for frame in emulator.frames:
+        fates[frame.fate] = fates.get(frame.fate, 0) + 1
+    return (f"{emulator.replica_id}: {len(emulator.truth)} pulls, frames "
+            + " ".join(f"{k}={v}" for k, v in sorted(fates.items())))
+
+
+def _wait(seconds: float | None, emulators: list[ReplicaEmulator]) -> None:
+    """Until `seconds` have passed or Ctrl-C; an emulator that failed ends it at once."""
     end = None if seconds is None else time.monotonic() + seconds
     try:
         while end is None or time.monotonic() < end:
             time.sleep(0.1 if end is None else max(0.0, min(0.1, end - time.monotonic())))
+            for emulator in emulators:
+                emulator.check()
     except KeyboardInterrupt:
         pass

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from range.cli.args import output_file
+from range.cli.hardware_args import count, folder, number
 
 DEFAULT_PEER_DATA = Path("../shared/peer-data/shootoff")
 DEFAULT_KNOWN_GAPS = Path("tests/data/vision/known_gaps.json")
@@ -17,16 +21,20 @@ DEFAULT_KNOWN_GAPS = Path("tests/data/vision/known_gaps.json")
 Handler = Callable[[argparse.Namespace], int]
 
 
+RIGS_HELP = "an existing folder where rigs are kept (default: rigs in the user's data folder)"
+
+
 def register(subparsers: Any, benches: dict[str, Handler]) -> None:
-    p = subparsers.add_parser("detect", help="print the laser shots found in a clip")
-    p.add_argument("video", help="a clip path, or a camera URL (video:, synthetic:, cam:)")
+    p = subparsers.add_parser("detect", help="print the laser shots found in a clip or a still")
+    p.add_argument("video", help="a clip path, a still (PNG/JPEG), or a camera URL (video:, "
+                                 "synthetic:, cam:)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("--mono", action="store_true", help="IR camera: colour is 'ir'")
     p.add_argument("--mask", type=Path, help="PNG, white where shots may be")
     p.add_argument("--rig", help="limit to this rig's calibrated projection area")
-    p.add_argument("--rigs-dir", type=Path, default=Path("rigs"), help="where rigs are kept")
-    p.add_argument("--overlay", type=Path,
-                   help="folder for a PNG of each shot's frame with the shot marked")
+    p.add_argument("--rigs-dir", type=folder, default=None, help=RIGS_HELP)
+    p.add_argument("--overlay", type=folder,
+                   help="an existing folder for a PNG of each shot's frame with the shot marked")
     p.add_argument("--max-frames", type=int, default=None, help="stop after this many")
     p.set_defaults(handler=_detect)
 
@@ -45,15 +53,16 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
     p.add_argument("source", help="a camera view: PNG/JPEG still, clip path, or camera URL")
     p.add_argument("--projector", default="1280x720", help="projector size WxH")
     p.add_argument("--rig", help="save the calibration under this rig name")
-    p.add_argument("--rigs-dir", type=Path, default=Path("rigs"), help="where rigs are kept")
-    p.add_argument("--frames", type=int, default=60, help="frames to try from a clip")
-    p.add_argument("--overlay", type=Path,
+    p.add_argument("--rigs-dir", type=folder, default=None, help=RIGS_HELP)
+    p.add_argument("--frames", type=count(1, 100_000, "frames"), default=60,
+                   help="frames to try from a clip")
+    p.add_argument("--overlay", type=output_file(".png"),
                    help="write the view with the corners, area and bounds found (PNG)")
     p.set_defaults(handler=_calibrate)
 
     p = subparsers.add_parser("calibration-pattern",
                               help="write the chessboard to project for calibration")
-    p.add_argument("out", type=Path, help="PNG to write")
+    p.add_argument("out", type=output_file(".png"), help="PNG to write")
     p.add_argument("--projector", default="1280x720", help="projector size WxH")
     p.set_defaults(handler=_pattern)
 
@@ -61,35 +70,59 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
                               help="quick check that a saved rig still matches the camera")
     p.add_argument("rig", help="rig name")
     p.add_argument("source", help="a camera view showing the projected chessboard")
-    p.add_argument("--rigs-dir", type=Path, default=Path("rigs"))
-    p.add_argument("--tolerance", type=float, default=2.0, help="projector px (mean)")
+    p.add_argument("--rigs-dir", type=folder, default=None, help=RIGS_HELP)
+    p.add_argument("--tolerance", type=number(0.0, 1000.0, "projector px"), default=2.0,
+                   help="projector px (mean)")
     p.set_defaults(handler=_check_alignment)
 
     benches["vision"] = _bench
 
 
-def _detect(args: argparse.Namespace) -> int:
-    from hardware.vision.detector import ShotDetector
-    from hardware.vision.overlay import OverlayWriter
-    from hardware.vision.sources import open_source, source_url
+def _rigs_dir(args: argparse.Namespace) -> Path:
+    from hardware.vision.rig import default_rigs_dir
 
-    det = ShotDetector(mask=_mask(args), mono=args.mono)
+    given: Path | None = args.rigs_dir
+    return given if given is not None else default_rigs_dir()
+
+
+def _detect(args: argparse.Namespace) -> int:
+    from hardware.vision.overlay import OverlayWriter
+
     overlay = OverlayWriter(args.overlay) if args.overlay else None
+    shots = frames = 0
+    for frame, found in _detections(args, _mask(args)):
+        if overlay and frame is not None:
+            overlay.add(frame, found)
+        for ev in found:
+            _print_shot(ev, args.json)
+        shots += len(found)
+        frames += frame is not None
+    if shots == 0:  # say so: an empty output reads like a command that did nothing
+        print(f"0 shots in {frames} frame{'s' if frames != 1 else ''}",
+              file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def _detections(args: argparse.Namespace, mask: Any) -> Iterator[tuple[Any, list[Any]]]:
+    """(frame, shots first seen in it) in order; a clip's last held shots with no frame."""
+    from hardware.vision.detector import ShotDetector, detect_still
+    from hardware.vision.frames import Frame
+    from hardware.vision.sources import is_still, open_source, read_still, source_url
+
+    if is_still(args.video):
+        still = Frame(read_still(args.video), 0, 0)
+        yield still, detect_still(still.image, mono=args.mono, mask=mask)
+        return
+    det = ShotDetector(mask=mask, mono=args.mono)
     src = open_source(source_url(args.video))
     try:
         n = 0
         while (args.max_frames is None or n < args.max_frames) and (f := src.read()) is not None:
-            shots = det.feed(f)
-            if overlay:
-                overlay.add(f, shots)
-            for ev in shots:
-                _print_shot(ev, args.json)
+            yield f, det.feed(f)
             n += 1
-        for ev in det.flush():
-            _print_shot(ev, args.json)
+        yield None, det.flush()
     finally:
         src.close()
-    return 0
 
 
 def _mask(args: argparse.Namespace) -> Any:
@@ -99,7 +132,7 @@ def _mask(args: argparse.Namespace) -> Any:
     from hardware.vision.rig import load_rig
 
     if args.rig:
-        return load_rig(args.rigs_dir, args.rig).mask()
+        return load_rig(_rigs_dir(args), args.rig).mask()
     if args.mask is None:
         return None
     mask = cv2.imread(str(args.mask), cv2.IMREAD_GRAYSCALE)
@@ -127,7 +160,8 @@ def _judge_clips(args: argparse.Namespace) -> int:
     expected = load_expected(args.data / "expected.json")
     path = _known_gaps_path(args)
     gaps = load_known_gaps(path) if path else ()
-    judgement = judge_corpus(args.data, expected, gaps)
+    judgement = judge_corpus(args.data, expected, gaps,
+                             progress=lambda line: print(line, file=sys.stderr, flush=True))
     for line in report_lines(judgement):
         print(line)
     print(f"known gaps from {path}" if path else "no known gaps given")
@@ -152,24 +186,33 @@ def _calibrate(args: argparse.Namespace) -> int:
     size = parse_size(args.projector)
     cal, view = calibrate_view(args.source, size, max_frames=args.frames)
     print(cal.summary())
+    _warn_aspect(view, cal, args.projector)
     if args.overlay:
         write_calibration(args.overlay, view, cal)
         print(f"wrote {args.overlay}")
     if args.rig:
-        path = save_rig(args.rigs_dir, args.rig, cal)
+        path = save_rig(_rigs_dir(args), args.rig, cal)
         print(f"saved rig {args.rig!r} to {path}")
     return 0
 
 
-def _pattern(args: argparse.Namespace) -> int:
-    import cv2
+def _warn_aspect(view: Any, cal: Any, given: str) -> None:
+    from hardware.vision.rig import ASPECT_TOLERANCE, lit_aspect
 
-    from hardware.errors import MediaError
+    seen = lit_aspect(view, cal)
+    w, h = cal.projector_size
+    if seen is not None and abs(seen / (w / h) - 1) > ASPECT_TOLERANCE:
+        print(f"warning: --projector {given} is {w / h:.2f}:1, but the lit area around the "
+              f"board is about {seen:.2f}:1; give the size the pattern was made for",
+              file=sys.stderr)
+
+
+def _pattern(args: argparse.Namespace) -> int:
     from hardware.vision.calibration import chessboard_image, parse_size
+    from hardware.vision.overlay import write_png
 
     size = parse_size(args.projector)
-    if not cv2.imwrite(str(args.out), chessboard_image(size)):
-        raise MediaError(f"{args.out}: could not write the pattern (expected a .png path)")
+    write_png(args.out, chessboard_image(size), "the pattern")
     print(f"wrote the {size[0]}x{size[1]} calibration pattern to {args.out}")
     return 0
 
@@ -177,7 +220,7 @@ def _pattern(args: argparse.Namespace) -> int:
 def _check_alignment(args: argparse.Namespace) -> int:
     from hardware.vision.rig import check_alignment, load_rig
 
-    cal = load_rig(args.rigs_dir, args.rig)
+    cal = load_rig(_rigs_dir(args), args.rig)
     check = check_alignment(cal, args.source, args.tolerance)
     print(check.summary())
     return 0 if check.ok else 1

@@ -111,7 +111,7 @@ def test_bad_seconds_is_refused_by_the_argument_parser(
         capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["listen", "loop://", "--seconds", "-1"])
-    assert "expected seconds > 0, found '-1'" in capsys.readouterr().err
+    assert "expected seconds from 0.001 to 604800, found '-1'" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -148,6 +148,7 @@ def test_bench_vision_prints_three_sizes_beside_the_copy_baseline(capsys):
 
 def test_detect_overlay_writes_a_marked_picture_per_shot(tmp_path, capsys):
     out = tmp_path / "ov"
+    out.mkdir()  # the folder must exist: a typo does not make a new one
     assert main(["detect", "synthetic:?seed=1&pulses=2&frames=120&noise=0",
                  "--overlay", str(out)]) == 0
     lines = capsys.readouterr().out.splitlines()
