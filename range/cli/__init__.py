@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from hardware.errors import HardwareError
+from range.cli.args import seconds
 from range.errors import HoldfireError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         importlib.import_module(name).register(subparsers, benches)
     bench = subparsers.add_parser("bench", help="run a benchmark and print its figures")
     bench.add_argument("name", choices=sorted(benches), help="which benchmark")
-    bench.add_argument("--seconds", type=float, default=None,
+    bench.add_argument("--seconds", type=seconds(0.1, 3600.0), default=None,
                        help="rough time budget for the benchmark")
     bench.set_defaults(handler=lambda args: benches[args.name](args))
     return parser

@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hardware.errors import EmulatorError
-from range.cli.args import seconds, seed
-from range.cli.hardware_args import folder, number
+from range.cli.args import folder, number, seconds, seed
 
 if TYPE_CHECKING:
     from hardware.replica.core import LinkEvent

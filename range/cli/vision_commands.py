@@ -12,8 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from range.cli.args import output_file
-from range.cli.hardware_args import count, folder, number
+from range.cli.args import count, folder, number, output_file
 
 DEFAULT_PEER_DATA = Path("../shared/peer-data/shootoff")
 DEFAULT_KNOWN_GAPS = Path("tests/data/vision/known_gaps.json")
@@ -35,7 +34,8 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
     p.add_argument("--rigs-dir", type=folder, default=None, help=RIGS_HELP)
     p.add_argument("--overlay", type=folder,
                    help="an existing folder for a PNG of each shot's frame with the shot marked")
-    p.add_argument("--max-frames", type=int, default=None, help="stop after this many")
+    p.add_argument("--max-frames", type=count(1, 10**9, "frames"), default=None,
+                   help="stop after this many")
     p.set_defaults(handler=_detect)
 
     p = subparsers.add_parser("judge-clips",
