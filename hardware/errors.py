@@ -24,3 +24,7 @@ class CalibrationError(HardwareError):
 
 class EmulatorError(HardwareError):
     """An emulated device whose thread stopped with an error; raised in the caller's thread."""
+
+
+class LinkError(HardwareError):
+    """A replica link whose reader stopped on an error of its own."""

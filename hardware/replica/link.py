@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 
 from hardware.clock import Clock, MonotonicClock
-from hardware.errors import DeviceUnavailable
+from hardware.errors import DeviceUnavailable, LinkError
 from hardware.replica.core import LinkCore, LinkEvent, Step
 from hardware.replica.ports import Port, Transport, port_for_url
 from hardware.replica.protocol import HostMessage, encode
@@ -42,6 +42,7 @@ class ReplicaLink:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None  # what stopped the reader, if anything
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -106,7 +107,10 @@ class ReplicaLink:
             self._writable().write(data)
 
     def check(self) -> None:
-        """Raise the error that stopped the device behind the link (an emulator), if any."""
+        """Raise the error that stopped the reader thread, or the device behind the link
+        (an emulator), if one did."""
+        if self._failure is not None:
+            raise LinkError(f"{self.url}: the link stopped reading: {self._failure}")
         self.port.check()
 
     def error_counters(self) -> dict[str, int]:
@@ -116,6 +120,12 @@ class ReplicaLink:
     # -- the reader thread ----------------------------------------------------------------
 
     def _run(self) -> None:
+        try:
+            self._read_until_stopped()
+        except Exception as exc:  # kept for check(): a reader must not die unheard
+            self._failure = exc
+
+    def _read_until_stopped(self) -> None:
         while not self._stop.is_set():
             transport = self._transport
             if transport is None:

@@ -328,3 +328,43 @@ def test_a_replica_of_a_newer_protocol_version_is_reported() -> None:
     assert isinstance(status, LinkStatus)
     assert status.detail == "loop://: the replica speaks protocol 2, this host 1"
     assert link.error_counters()["proto_mismatch"] == 1
+
+
+class _Breaks:
+    """A cable whose reads fail in a way the link does not expect (not an unplug)."""
+
+    url = "test://breaks"
+
+    def open(self) -> _Breaks:
+        return self
+
+    def read(self) -> bytes:
+        raise RuntimeError("the adapter's driver crashed")
+
+    def write(self, data: bytes) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def check(self) -> None:
+        pass
+
+
+def test_a_reader_that_dies_is_heard_by_check(no_leaked_threads: None) -> None:
+    import time as _time
+
+    from hardware.errors import LinkError
+
+    link = ReplicaLink(_Breaks())
+    with link:
+        deadline = _time.monotonic() + 10.0  # generous: the reader fails on its first read
+        while _time.monotonic() < deadline:
+            try:
+                link.check()
+            except LinkError as exc:
+                assert str(exc) == ("test://breaks: the link stopped reading: the adapter's "
+                                    "driver crashed")
+                return
+            _time.sleep(0.01)
+    raise AssertionError("check() never reported the reader's failure")
