@@ -68,6 +68,15 @@ class ReplicaModel:
     def discharge(self, t_us: int) -> Output:
         return [Trigger(0, t_us, self.pulls)]
 
+    def would_fire(self) -> bool:
+        """Whether a pull now would fire (and flash its laser): not locked out, no jam,
+        misfire or dud waiting, something loaded."""
+        return (not self.locked and self.malfunction not in ("jam", "misfire", "dud")
+                and self.loaded_now())
+
+    def loaded_now(self) -> bool:
+        return True
+
     def command(self, message: Recoil | Lockout | Malfunction) -> bool:
         """Apply a host command; False when this replica cannot do it."""
         if isinstance(message, Lockout):
@@ -92,6 +101,9 @@ class Pistol(ReplicaModel):
 
     def startup(self, t_us: int) -> Output:
         return [*super().startup(t_us), Magazine(0, t_us, "in", self.rounds)]
+
+    def loaded_now(self) -> bool:
+        return self.rounds > 0
 
     def discharge(self, t_us: int) -> Output:
         if self.rounds == 0:
@@ -120,6 +132,9 @@ class Taser(ReplicaModel):
 
     def startup(self, t_us: int) -> Output:
         return [*super().startup(t_us), *self._load_all(t_us)]
+
+    def loaded_now(self) -> bool:
+        return True in self.loaded
 
     def discharge(self, t_us: int) -> Output:
         arc: Output = [Arc(0, t_us, True),
@@ -173,6 +188,9 @@ class Taser10(ReplicaModel):
 
     def startup(self, t_us: int) -> Output:
         return [*super().startup(t_us), Magazine(0, t_us, "in", self.probes)]
+
+    def loaded_now(self) -> bool:
+        return self.probes > 0
 
     def discharge(self, t_us: int) -> Output:
         if self.probes == 0:

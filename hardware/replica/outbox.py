@@ -74,6 +74,12 @@ class Outbox:
             for chunk in out.chunks:
                 self._pending += chunk
 
+    def take(self) -> bytes:
+        """Every byte waiting, for a host in the same process (no cable to write to)."""
+        data = bytes(self._pending)
+        self._pending.clear()
+        return data
+
     def flush(self, fd: int) -> None:
         try:
             written = os.write(fd, self._pending)

@@ -36,6 +36,9 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
     run.add_argument("--force", action="store_true", help="replace an existing log")
     run.add_argument("--json", action="store_true", help="print the debrief as JSON")
     run.add_argument("--no-sound", action="store_true", help="play the scenario in silence")
+    run.add_argument("--rig", choices=["mouse", "sim"], default="mouse",
+                     help="sim: the whole rig in software (emulated replicas, a camera "
+                     "watching the frames shown, the real detector, calibration and fusion)")
     run.set_defaults(handler=run_live_session)
 
 
@@ -79,15 +82,23 @@ def _session(args: argparse.Namespace, scenario: Any, script: Any, policy: Any,
         os.environ["SDL_VIDEODRIVER"] = "dummy"
     clock = ManualClock(time.monotonic_ns()) if args.headless and not args.realtime \
         else MonotonicClock()
-    source: InputSource = "script" if script else "mouse"
+    source: InputSource = "rig" if args.rig == "sim" else "script" if script else "mouse"
     origin = provenance(scenario, source, clock.now_ns(), inputs=script, policy=policy)
     session = LiveSession(scenario, args.seed, clock, sink=log.write if log else None,
                           provenance=origin)
     window = _window(args, scenario, clock)
+    rig = None
     try:
+        if args.rig == "sim":
+            from range.run.rig import SimulatedRig
+
+            rig = SimulatedRig(scenario, session.start_ns, seed=args.seed,
+                               threaded=not isinstance(clock, ManualClock))
         operator = ScriptedOperator(script.input, session.start_ns) if script else None
-        stats = run_live(session, window, clock, round(1e9 / FRAME_HZ), operator)
+        stats = run_live(session, window, clock, round(1e9 / FRAME_HZ), operator, rig=rig)
     finally:
+        if rig is not None:
+            rig.close()
         window.close()
     return session, stats
 

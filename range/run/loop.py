@@ -8,9 +8,9 @@ on the frame on screen at the pull, and goes in through the same path as a click
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from hardware.clock import Clock, ManualClock
 from hardware.events import Shot
@@ -54,6 +54,28 @@ class Display(Protocol):
 
     def inputs(self) -> list[OperatorInput]:
         """What the operator did since the last call, each stamped when it was seen."""
+
+
+@runtime_checkable
+class Watched(Display, Protocol):
+    """A display a simulated rig's camera can watch."""
+
+    def pixels(self, size: tuple[int, int] | None = None) -> Any:
+        """The frame last shown (scaled to `size`), height x width x 3 RGB."""
+
+
+class Rig(Protocol):
+    """Where trigger pulls go when replicas and a camera stand between the trainee and the
+    session (`range.run.rig.SimulatedRig`): the shots come back fused."""
+
+    def pull(self, weapon: WeaponName, point: tuple[float, float] | None,
+             t_ns: int) -> None: ...
+
+    def observe(self, shown: Callable[[tuple[int, int]], Any], now_ns: int) -> None:
+        """The projector has shown `shown(size)` up to `now_ns`: read only if a capture is
+        due, at the size the camera needs."""
+
+    def advance(self, now_ns: int) -> list[Shot]: ...
 
 
 @dataclass(slots=True)
@@ -121,10 +143,11 @@ def _aimed(item: ScriptedInput, shown: WorldSnapshot) -> tuple[float, float] | N
 
 
 def run_live(session: LiveSession, display: Display, clock: Clock, frame_ns: int,
-             script: ScriptedOperator | None = None, operator: str = "instructor"
-             ) -> FrameStats:
+             script: ScriptedOperator | None = None, operator: str = "instructor",
+             rig: Rig | None = None) -> FrameStats:
     """Run the session to its end. With a `ManualClock` the loop advances it a frame a
-    turn (headless, full speed); with a real clock the display's flip paces it."""
+    turn (headless, full speed); with a real clock the display's flip paces it. With a
+    rig, pulls go to its replicas and its camera watches every frame shown."""
     stats = FrameStats(frame_ns)
     world = session.world
     shown = session.frame()
@@ -134,7 +157,13 @@ def run_live(session: LiveSession, display: Display, clock: Clock, frame_ns: int
         now = clock.now_ns()
         incoming = display.inputs() + (script.due(now, shown) if script else [])
         for item in incoming:
-            _apply(session, item, operator)
+            _apply(session, item, operator, rig)
+        if rig is not None:  # pulls first: a frame exposed by now may hold their pulses
+            if not isinstance(display, Watched):
+                raise TypeError("a rig's camera needs a display it can watch")
+            rig.observe(display.pixels, now)  # frames shown since the last flip
+            for shot in rig.advance(now):
+                session.submit_shot(shot)
         session.pump()
         if world.ended:
             break  # the end is the log's last event: no frame after it
@@ -145,12 +174,16 @@ def run_live(session: LiveSession, display: Display, clock: Clock, frame_ns: int
     return stats
 
 
-def _apply(session: LiveSession, item: OperatorInput | Shot, operator: str) -> None:
-    if isinstance(item, Shot):
-        session.submit_shot(item)
-    elif isinstance(item, Click):
-        weapon = weapon_for(session.world.scenario, item.trigger)
-        if weapon is not None:  # a TASER click when the officer carries none does nothing
+def _apply(session: LiveSession, item: OperatorInput | Shot, operator: str,
+           rig: Rig | None) -> None:
+    if isinstance(item, Shot | Click):
+        weapon = (item.weapon if isinstance(item, Shot)
+                  else weapon_for(session.world.scenario, item.trigger))
+        if weapon is None:  # a TASER click when the officer carries none does nothing
+            return
+        if rig is not None:
+            rig.pull(weapon, item.point, item.t_ns)
+        else:
             session.submit_shot(Shot(t_ns=item.t_ns, weapon=weapon, point=item.point,
                                      source="pointer"))
     elif item.stop:

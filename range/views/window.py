@@ -59,6 +59,15 @@ class Window:
             self._sounds.update(snapshot)
         return flip_ns
 
+    def pixels(self, size: tuple[int, int] | None = None) -> Any:
+        """The frame last drawn, as the projector shows it (scaled to `size`, if given):
+        height x width x 3, RGB."""
+        import numpy as np
+
+        surface = self._canvas if size is None else self._pygame.transform.scale(
+            self._canvas, size)
+        return np.ascontiguousarray(self._pygame.surfarray.array3d(surface).transpose(1, 0, 2))
+
     def inputs(self) -> list[OperatorInput]:
         pygame = self._pygame
         found: list[OperatorInput] = []

@@ -1,0 +1,121 @@
+"""The simulated rig (`holdfire run --rig sim`): the whole range in software.
+
+Each of the officer's weapons is an emulated replica wired to a real link core; a pull
+sends its trigger report over the protocol and lights a laser pulse where it was aimed.
+A simulated camera watches the frames actually rendered (through a seeded perspective,
+with the pulses drawn and sensor noise), the real detector finds the dots, a calibration
+fitted on the camera's view of the projected chessboard maps them to projector pixels,
+and fusion pairs them with the trigger reports into the shots the live session judges.
+Driven by the loop's clock, a headless run gives the same shots every time; live, the
+camera and detector run on their own thread so a slow frame never stalls the projector."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from hardware.events import Shot
+from hardware.fusion import Fusion, FusionConfig
+from hardware.replica.wired import WiredReplica
+from hardware.vision.calibration import Calibration, calibrate, chessboard_image
+from hardware.vision.detector import ShotDetector
+from hardware.vision.frames import Image
+from hardware.vision.prediction import ProjectionPrediction
+from hardware.vision.projected import ProjectedCamera, Pulse
+from range.scenario.model import Scenario
+from range.vocabulary import WeaponName
+
+REPLICA_OF: dict[WeaponName, str] = {  # the replica model that fires each weapon
+    "pistol": "pistol", "x26": "x26", "x26-25ft": "x26", "taser7-cq": "taser7",
+    "taser7-so": "taser7", "taser10": "taser10",
+}
+
+
+class SimulatedRig:
+    def __init__(self, scenario: Scenario, start_ns: int, seed: int = 0,
+                 threaded: bool = False) -> None:
+        resolution = (int(scenario.rig.resolution[0]), int(scenario.rig.resolution[1]))
+        self.camera = ProjectedCamera(resolution, seed=seed)
+        self.calibration = self._calibrate(resolution)
+        self.fusion = Fusion(FusionConfig(frame_period_ms=1000.0 / self.camera.fps),
+                             to_projector=self._to_projector)
+        self.detector = ShotDetector(mask=self.calibration.mask())
+        self.prediction = ProjectionPrediction(self.calibration, resolution)
+        models = sorted({REPLICA_OF[w] for w in scenario.officer.weapons})
+        self.replicas = {m: WiredReplica(m, f"{m}-sim", seed=seed + i)
+                         for i, m in enumerate(models)}
+        self._follow = {m: self.fusion.follow(r.url) for m, r in self.replicas.items()}
+        self._next_capture_ns = start_ns + self.camera.period_ns
+        self._lock = threading.Lock()  # the camera's pulses: set by pulls, read by captures
+        self._frames: queue.Queue[tuple[Image, int] | None] | None = None
+        self._worker: threading.Thread | None = None
+        if threaded:
+            self._frames = queue.Queue(maxsize=4)
+            self._worker = threading.Thread(target=self._detect_forever, daemon=True,
+                                            name="rig camera")
+            self._worker.start()
+        self.advance(start_ns)
+
+    def _calibrate(self, resolution: tuple[int, int]) -> Calibration:
+        board = np.ascontiguousarray(chessboard_image(resolution)[..., ::-1])  # BGR -> RGB
+        view = self.camera.capture(board, 0).image
+        return calibrate(view, resolution, "the simulated camera's view")
+
+    def _to_projector(self, x: float, y: float) -> tuple[float, float]:
+        mapped = self.calibration.to_projector(np.array([[x, y]], np.float32))
+        return float(mapped[0][0]), float(mapped[0][1])
+
+    def pull(self, weapon: WeaponName, point: tuple[float, float] | None, t_ns: int) -> None:
+        """The trainee pulls a replica's trigger at `t_ns`, aimed at `point` (None: off
+        the screen): the replica reports it, and its laser lights the screen."""
+        replica = self.replicas[REPLICA_OF[weapon]]
+        if replica.pull(t_ns) and point is not None:
+            pulse = Pulse(point[0], point[1], t_ns, replica.pulse_us * 1000,
+                          "green" if replica.laser == "green" else "red")
+            with self._lock:
+                self.camera.pulse(pulse)
+
+    def observe(self, shown: Callable[[tuple[int, int]], Image], now_ns: int) -> None:
+        """The projector has shown `shown()` up to `now_ns`: the camera exposes the frames
+        due by then (the picture is read only when one is)."""
+        picture: Image | None = None
+        while self._next_capture_ns <= now_ns:
+            t_ns, self._next_capture_ns = (self._next_capture_ns,
+                                           self._next_capture_ns + self.camera.period_ns)
+            picture = shown(self.camera.sees) if picture is None else picture
+            if self._frames is not None:
+                self._frames.put((picture, t_ns))
+            else:
+                self._detect(picture, t_ns)
+
+    def advance(self, now_ns: int) -> list[Shot]:
+        """Run the replicas' links to now; the shots fusion has decided by now."""
+        for model, replica in self.replicas.items():
+            for event in replica.advance(now_ns):
+                self._follow[model](event)
+        return self.fusion.poll(now_ns)
+
+    def close(self) -> None:
+        if self._frames is not None and self._worker is not None:
+            self._frames.put(None)
+            self._worker.join(timeout=5.0)
+
+    def _detect(self, shown_rgb: Image, t_ns: int) -> None:
+        with self._lock:
+            frame = self.camera.capture(shown_rgb, t_ns)
+        unexplained = self.prediction.unexplained(frame, shown_rgb)
+        for spot in self.detector.feed(unexplained):
+            self.fusion.add_spot(spot)
+
+    def _detect_forever(self) -> None:
+        assert self._frames is not None
+        while (item := self._frames.get()) is not None:
+            self._detect(*item)
+
+    def describe(self) -> dict[str, Any]:
+        return {"replicas": sorted(self.replicas), "camera_fps": self.camera.fps,
+                "calibration_residual_px": round(self.calibration.residual_px, 3)}
