@@ -41,6 +41,7 @@ class Fire:
     replica: str | None = None
     confirmed: bool = True
     timing: ShotTiming | None = None  # a live shot's pull and the frame it was aimed on
+    distances: dict[str, float] | None = None  # a live shot's: each actor's at the pull
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +84,8 @@ def apply(world: World, item: Input) -> None:
             world.command(command)
         case Branch(key, operator):
             world.branch(key, operator)
-        case Fire(weapon, point, replica, confirmed, timing):
-            world.fire(weapon, quantise(point), replica, confirmed, timing)
+        case Fire(weapon, point, replica, confirmed, timing, distances):
+            world.fire(weapon, quantise(point), replica, confirmed, timing, distances)
         case FireAt(weapon, actor, zone, offset):
             world.fire(weapon, quantise(world.aim_point(actor, zone, offset)))
         case FireSeen():
@@ -100,8 +101,11 @@ def _fire_seen(world: World, item: FireSeen) -> None:
     pull_tick = round(item.pull_s / world.step_s)
     timing = ShotTiming(pull_s=item.pull_s, shown_tick=item.shown.tick, seen_point=seen,
                         late=world.tick > pull_tick)
+    # Each actor's distance at the pull: the world's now if the shot is on time, else the
+    # frame on screen then (the nearest record of it, up to a frame before the pull).
+    at_pull = None if not timing.late else {a.id: a.distance_m for a in item.shown.actors}
     world.fire(item.weapon, quantise(moved) if moved is not None else seen, item.replica,
-               item.confirmed, timing)
+               item.confirmed, timing, at_pull)
 
 
 @dataclass(order=True, slots=True)

@@ -36,8 +36,10 @@ def inputs_of(events: Sequence[Event]) -> InputQueue:
             case BranchKey():
                 queue.push(event.tick, Branch(event.key, event.operator))
             case ShotFired():
+                timing = event.timing()
                 queue.push(event.tick, Fire(event.weapon, event.point, event.replica,
-                                            event.confirmed, event.timing()))
+                                            event.confirmed, timing,
+                                            event.distances if timing else None))
             case FrameShown():
                 queue.push(event.tick, Note(event))
     return queue

@@ -104,9 +104,12 @@ class World:
 
     def fire(self, weapon_name: WeaponName, point: Point2 | None,
              replica: str | None = None, confirmed: bool = True,
-             timing: ShotTiming | None = None) -> int:
-        """A trigger pull at a projector pixel (None: off the screen). Returns the shot id."""
-        return self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing)
+             timing: ShotTiming | None = None,
+             distances: dict[str, float] | None = None) -> int:
+        """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
+        A live shot gives each actor's distance at its pull (they moved since)."""
+        return self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing,
+                                  distances)
 
     def note(self, event: Event) -> None:
         """A run's own event (a frame shown) into the log, in order with the world's."""

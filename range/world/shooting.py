@@ -55,7 +55,8 @@ class Shooting:
             self._cover_by_shape[shape] = CoverAt(item.id, item.height)
 
     def fire(self, tick: int, weapon_name: WeaponName, point: Point2 | None,
-             replica: str | None, confirmed: bool, timing: ShotTiming | None = None) -> int:
+             replica: str | None, confirmed: bool, timing: ShotTiming | None = None,
+             distances: dict[str, float] | None = None) -> int:
         """A trigger pull at a projector pixel (None: off the screen). Returns the shot id."""
         weapon = WEAPONS[weapon_name]
         shot = len(self.shots) + 1
@@ -66,7 +67,8 @@ class Shooting:
         self.shots.append(ShotView(shot, tick, weapon_name, weapon.force, point, confirmed))
         self._emit(ShotFired(tick=tick, shot=shot, weapon=weapon_name, force=weapon.force,
                              point=point, replica=replica, confirmed=confirmed, aimed_at=aimed,
-                             distances=self._cast.distances(),
+                             distances=self._cast.distances() if distances is None
+                             else distances,
                              **(dataclasses.asdict(timing) if timing else {})))
         if not confirmed:
             return shot  # a spot with no trigger: recorded, not flown

@@ -1,0 +1,120 @@
+"""`holdfire run --rig sim`: the whole rig in software. Every scripted shot travels the
+replica link, the simulated camera, the real detector, calibration and fusion, and the
+debrief matches the run with the mouse (the script clicking) within a camera frame."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hardware.replica.wired import WiredReplica
+from hardware.vision.calibration import chessboard_image
+from hardware.vision.prediction import ProjectionPrediction
+from hardware.vision.projected import ProjectedCamera, Pulse
+from range.cli import main
+from range.scenario.catalogue import load_inputs_arg, load_scenario_arg, shipped_names
+
+CAMERA_FRAME_S = 1 / 30
+RUN_M_PER_FRAME = 4.5 / 60  # a charge at 4.3 m/s, over one 60 Hz frame, and a margin
+
+
+def run_json(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
+    assert main(argv) == 0
+    return dict(json.loads(capsys.readouterr().out))
+
+
+def assert_within_a_camera_frame(rig: dict, mouse: dict) -> None:  # type: ignore[type-arg]
+    """The same shots from the same pulls (the replica's report, mapped to host time, is
+    within a millisecond of the click) hitting the same zones, each actor's distance at
+    the pull within what a running man covers in a projector frame, and reaction times
+    within a camera frame.
+
+    A rig shot enters the world once fusion has decided it (~90 ms after the pull),
+    judged against the frame on screen at the pull; what it causes (he falls, the threat
+    ends, he gets a stab in first) happens when it enters. Those times, and distances
+    measured then, are the rig's own and are not compared."""
+    assert rig["inputs"] == mouse["inputs"]
+    assert [(h["actor"], h["zones"], h["total"]) for h in rig["hits"]] == [
+        (h["actor"], h["zones"], h["total"]) for h in mouse["hits"]]
+    assert [(b["actor"], b["shot"], b["zone"]) for b in rig["bystander_hits"]] == [
+        (b["actor"], b["shot"], b["zone"]) for b in mouse["bystander_hits"]]
+    assert [(t["shot"], t["result"]) for t in rig["taser"]] == [
+        (t["shot"], t["result"]) for t in mouse["taser"]]
+    for cue_rig, cue_mouse in zip(rig["cues"], mouse["cues"], strict=True):
+        assert cue_rig["time_s"] == cue_mouse["time_s"]
+        for a, b in zip(cue_rig["responses"], cue_mouse["responses"], strict=True):
+            assert (a["option"], a["what"], a["policy"]) == (b["option"], b["what"], b["policy"])
+            assert abs(a["latency_s"] - b["latency_s"]) <= CAMERA_FRAME_S, (a, b)
+            assert abs(a["time_s"] - b["time_s"]) <= 0.001, (a, b)
+            if b["distance_m"] is not None:  # the rig's: from the frame shown at the pull
+                assert abs(a["distance_m"] - b["distance_m"]) <= RUN_M_PER_FRAME, (a, b)
+    assert [len(a["shots"]) for a in rig["after_threat"]] == [
+        len(a["shots"]) for a in mouse["after_threat"]]
+
+
+GOOD_WITH_SHOTS = [name for name in shipped_names()
+                   if any(item.fire for item in
+                          load_inputs_arg("good", load_scenario_arg(name)[0], None).input)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", GOOD_WITH_SHOTS)
+def test_every_scripted_shot_is_found_end_to_end(name: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    rig = run_json(["run", name, "--headless", "--inputs", "good", "--rig", "sim", "--json"],
+                   capsys)["debrief"]
+    mouse = run_json(["run", name, "--headless", "--inputs", "good", "--json"],
+                     capsys)["debrief"]
+    scenario, _ = load_scenario_arg(name)
+    shots = sum(1 for i in load_inputs_arg("good", scenario, None).input if i.fire)
+    fired = rig["inputs"]["firearm_shots"] + rig["inputs"]["taser_shots"]
+    assert fired == shots and rig["inputs"]["unconfirmed_shots"] == []
+    assert_within_a_camera_frame(rig, mouse)
+
+
+def test_a_knife_charge_through_the_simulated_rig(capsys: pytest.CaptureFixture[str]) -> None:
+    """The fast-loop copy of the one above: the shot that stops the charge is found."""
+    rig = run_json(["run", "knife-charge", "--headless", "--inputs", "good", "--rig", "sim",
+                    "--json"], capsys)["debrief"]
+    mouse = run_json(["run", "knife-charge", "--headless", "--inputs", "good", "--json"],
+                     capsys)["debrief"]
+    assert rig["inputs"]["firearm_shots"] == 1 and rig["inputs"]["unconfirmed_shots"] == []
+    assert rig["hits"][0]["zones"]["upper_torso"] == 1
+    assert_within_a_camera_frame(rig, mouse)
+
+
+def test_a_wired_replica_reports_each_pull_at_its_time_by_its_cartridge() -> None:
+    replica = WiredReplica("taser7", "T7")
+    start = 10**9
+    replica.advance(start)
+    assert replica.pull(start + 200_000_000) and replica.pull(start + 900_000_000)
+    triggers = [e.trigger for t in range(1, 151)
+                for e in replica.advance(start + t * 10_000_000) if e.trigger is not None]
+    assert [(t.weapon, t.laser, t.synced) for t in triggers] == [
+        ("taser7-cq", "green", True), ("taser7-so", "green", True)]
+    assert [abs(t.t_ns - start - at) < 1_000_000 for t, at in
+            zip(triggers, (200_000_000, 900_000_000), strict=True)] == [True, True]
+    assert not replica.pull(start + 2 * 10**9)  # both bays spent: a dry pull, no laser
+
+
+def test_projection_aware_detection_sets_aside_what_the_frame_shown_explains() -> None:
+    """A moving bright shape changes the camera image; the prediction from the frame shown
+    explains it, so only the laser pulse is left standing out."""
+    import numpy as np
+
+    from hardware.vision.calibration import calibrate
+
+    size = (1280, 720)
+    camera = ProjectedCamera(size, seed=3)
+    board = np.ascontiguousarray(chessboard_image(size)[..., ::-1])
+    prediction = ProjectionPrediction(calibrate(camera.capture(board, 0).image, size), size)
+    scene = np.full((720, 1280, 3), 90, np.uint8)
+    scene[300:420, 600:700] = 230  # a pale shape that has just moved here
+    camera.pulse(Pulse(320.0, 200.0, 33_000_000, 1_000_000, "red"))
+    frame = camera.capture(scene, 40_000_000)
+    left = prediction.unexplained(frame, scene).image.astype(int)
+    dot = left[..., 2].max()
+    shape_area = left[250:370, 450:560].max()
+    assert dot >= 250  # the pulse: all of its pixels' headroom used
+    assert shape_area < 120  # the shape: explained, only noise and edges left
