@@ -11,20 +11,24 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hardware.errors import EmulatorError
+from hardware.errors import EmulatorError, LinkError
 from range.cli.args import folder, number, seconds, seed
 
 if TYPE_CHECKING:
+    from hardware.clock import MonotonicClock
     from hardware.replica.core import LinkEvent
     from hardware.replica.emulator import ReplicaEmulator
+    from hardware.replica.link import ReplicaLink
 
 Handler = Callable[[argparse.Namespace], int]
 RUN_SECONDS = seconds(0.001, 7 * 24 * 3600.0)  # a week: far longer than any session
@@ -85,6 +89,23 @@ def bench_serial(args: argparse.Namespace) -> int:
 # -- listen -------------------------------------------------------------------------------
 
 
+@contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """Ctrl-C (SIGINT) and SIGTERM both end the command cleanly, as KeyboardInterrupt. A
+    process started in the background by a non-interactive shell inherits SIGINT ignored,
+    and Python then leaves it ignored: installing the handler here makes Ctrl-C and a
+    supervisor's stop work however the command was started."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    before = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
 def run_listen(args: argparse.Namespace) -> int:
     from hardware.clock import MonotonicClock
     from hardware.replica.link import ReplicaLink
@@ -97,6 +118,12 @@ def run_listen(args: argparse.Namespace) -> int:
     def show(event: LinkEvent) -> None:
         print(_json_line(event) if args.json else _text_line(event, start), flush=True)
 
+    with stopped_by_signals():
+        return _listen(link, show, deadline, clock, args)
+
+
+def _listen(link: ReplicaLink, show: Callable[[LinkEvent], None], deadline: int | None,
+            clock: MonotonicClock, args: argparse.Namespace) -> int:
     try:
         while deadline is None or clock.now_ns() < deadline:
             event = link.get(0.1)
@@ -109,7 +136,7 @@ def run_listen(args: argparse.Namespace) -> int:
         link.close()
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (so the exit flush stays quiet)
         return 0
-    except EmulatorError:
+    except (EmulatorError, LinkError):
         link.close()
         raise
     link.close()
@@ -162,6 +189,11 @@ def _text_line(event: LinkEvent, start_ns: int) -> str:
 
 
 def run_replica_sim(args: argparse.Namespace) -> int:
+    with stopped_by_signals():
+        return _replica_sim(args)
+
+
+def _replica_sim(args: argparse.Namespace) -> int:
     from hardware.replica.emulator import ReplicaEmulator
     from hardware.replica.endpoints import PtyEndpoint
     from hardware.replica.faults import Faults
@@ -181,6 +213,8 @@ def run_replica_sim(args: argparse.Namespace) -> int:
             print(f"{emulator.replica_id}: {emulator.device_path}", flush=True)
         print(f"faults: {faults.describe()}, seed {args.seed}; Ctrl-C stops", file=sys.stderr)
         _wait(args.seconds, emulators)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C or SIGTERM, whenever it comes: stop as asked
     finally:
         for emulator in emulators:
             emulator.stop()
@@ -202,10 +236,7 @@ def _fates(emulator: ReplicaEmulator) -> str:
 def _wait(seconds: float | None, emulators: list[ReplicaEmulator]) -> None:
     """Until `seconds` have passed or Ctrl-C; an emulator that failed ends it at once."""
     end = None if seconds is None else time.monotonic() + seconds
-    try:
-        while end is None or time.monotonic() < end:
-            time.sleep(0.1 if end is None else max(0.0, min(0.1, end - time.monotonic())))
-            for emulator in emulators:
-                emulator.check()
-    except KeyboardInterrupt:
-        pass
+    while end is None or time.monotonic() < end:
+        time.sleep(0.1 if end is None else max(0.0, min(0.1, end - time.monotonic())))
+        for emulator in emulators:
+            emulator.check()

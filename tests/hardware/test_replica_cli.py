@@ -154,3 +154,25 @@ def test_bench_serial_prints_throughput_baseline_and_latency(
     received = next(line for line in out.splitlines() if "triggers over a pty" in line)
     got, of = received.split(": ")[1].split(" received")[0].split(" of ")
     assert int(got) == int(of) > 0
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_replica_sim_stops_on_ctrl_c_or_sigterm_even_started_with_sigint_ignored(
+        tmp_path: Path, stop: signal.Signals) -> None:
+    """A background job of a non-interactive shell starts with SIGINT ignored, and Python
+    keeps it so: the command must install its own handlers (this once hung CI's run)."""
+    command = [sys.executable, "-c", "import sys; from range.cli import main; "
+               "sys.exit(main(sys.argv[1:]))", "replica-sim", "--dir", str(tmp_path),
+               "--seconds", "600"]
+    proc = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith("pistol-1: ")  # serving
+        proc.send_signal(stop)
+        _, err = proc.communicate(timeout=60)  # stops in well under a second
+    finally:
+        proc.kill()
+    assert proc.returncode == 0
+    assert "pistol-1: " in err and "pulls" in err
