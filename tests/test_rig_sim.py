@@ -118,3 +118,15 @@ def test_projection_aware_detection_sets_aside_what_the_frame_shown_explains() -
     shape_area = left[250:370, 450:560].max()
     assert dot >= 250  # the pulse: all of its pixels' headroom used
     assert shape_area < 120  # the shape: explained, only noise and edges left
+
+
+@pytest.mark.slow
+def test_bench_latency_prints_each_stage_beside_fusions_own_delay(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "latency"]) == 0
+    out = capsys.readouterr().out
+    assert "38 of 40 pulls fused into shots, 38 hits, 2 dry pulls" in out
+    assert "baseline: fusion's window 54.3 ms, its decision delay" in out
+    hit = next(line for line in out.splitlines() if line.startswith("pull -> bullet hit"))
+    assert "(38 shots)" in hit
+    assert "target: hit within 122.7 ms" in out and ": met" in out

@@ -40,6 +40,7 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
                      help="sim: the whole rig in software (emulated replicas, a camera "
                      "watching the frames shown, the real detector, calibration and fusion)")
     run.set_defaults(handler=run_live_session)
+    benches["latency"] = bench_latency
 
 
 def run_live_session(args: argparse.Namespace) -> int:
@@ -112,3 +113,12 @@ def _window(args: argparse.Namespace, scenario: Any, clock: Any) -> Any:
     sounds = Sounds(scenario, enabled=not args.no_sound)
     return Window(tuple(scenario.rig.resolution), clock, fullscreen=args.fullscreen,
                   display=args.display, title=f"Holdfire: {scenario.title}", sounds=sounds)
+
+
+def bench_latency(args: argparse.Namespace) -> int:
+    """From trigger pull to registered hit through the simulated rig, stage by stage."""
+    from range.bench.latency import run_bench
+
+    for line in run_bench():
+        print(line, flush=True)
+    return 0
