@@ -49,3 +49,15 @@ def _kind(mode: int) -> str:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "a special file"
+
+
+def write_whole(path: Path, data: bytes, what: str, error: type[Exception]) -> None:
+    """Write a file whole: under a temporary name beside it, then renamed over it, so no
+    reader (and no crash) ever sees half of it; a failure is one line and leaves nothing."""
+    temp = path.with_name(f".{path.name}.partial")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise error(f"{path}: cannot write {what}: {exc.strerror}") from None

@@ -135,15 +135,32 @@ def test_a_log_write_that_fails_leaves_only_whole_lines(tmp_path: Path,
     assert not log.exists()
 
 
-def test_a_closed_output_pipe_ends_the_command_quietly() -> None:
-    process = subprocess.Popen([*HOLDFIRE, "bench", "debrief"], stdout=subprocess.PIPE,
+@pytest.mark.parametrize("argv", [
+    ["bench", "debrief"], ["scenarios"], ["simulate", "crisis-knife", "--inputs", "poor"],
+    ["check", "knife-charge", "crisis-knife", "phone-not-gun", "winter-jacket"],
+    ["detect", "synthetic:?seed=2&pulses=6&frames=90"],
+    ["listen", "sim:?model=pistol&rate=20", "--seconds", "3"],
+])
+def test_a_closed_output_pipe_ends_the_command_quietly(argv: list[str]) -> None:
+    process = subprocess.Popen([*HOLDFIRE, *argv], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     assert process.stdout is not None
     process.stdout.read(10)
     process.stdout.close()  # like `| head -c 10`
     _, err = process.communicate(timeout=120)
-    assert process.returncode == 0
+    assert process.returncode == 0, err
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["simulate", "knife-charge", "--log", "/proc/holdfire-run.jsonl"],
+    ["render", "knife-charge", "--out", "/proc/holdfire-view.png"],
+])
+def test_an_unwritable_output_gets_one_line(argv: list[str],
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """/proc takes no new files, whoever runs the command (root too)."""
+    line = refused(argv, capsys)
+    assert "/proc/holdfire-" in line
 
 
 def test_json_output_stays_one_document(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,6 @@ the detector and the calibration saw."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import numpy as np
 
 from hardware.errors import MediaError
 from hardware.events import SpotEvent
+from hardware.files import write_whole
 from hardware.vision.calibration import Calibration
 from hardware.vision.frames import Frame, Image
 
@@ -79,15 +79,8 @@ def write_calibration(path: Path, view: Image, cal: Calibration) -> None:
 
 
 def write_png(path: Path, image: Image, what: str) -> None:
-    """Write a PNG whole: encoded in memory, written under a temporary name beside it and
-    renamed over it, so no reader (and no crash) ever sees half a picture."""
+    """Write a PNG whole (encoded in memory; see `hardware.files.write_whole`)."""
     ok, data = cv2.imencode(".png", image)
     if not ok:
         raise MediaError(f"{path}: could not encode {what} as PNG")
-    temp = path.with_name(f".{path.name}.partial")
-    try:
-        temp.write_bytes(data.tobytes())
-        os.replace(temp, path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise MediaError(f"{path}: cannot write {what}: {exc.strerror}") from None
+    write_whole(path, data.tobytes(), what, MediaError)

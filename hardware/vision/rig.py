@@ -22,7 +22,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hardware.errors import CalibrationError
-from hardware.files import read_text
+from hardware.files import read_text, write_whole
 from hardware.vision.calibration import (
     PATTERN,
     Calibration,
@@ -103,9 +103,8 @@ def from_json(text: str, where: str) -> Calibration:
 def save_rig(rigs_dir: Path, name: str, cal: Calibration) -> Path:
     path = rig_path(rigs_dir, name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(to_json(cal), encoding="utf-8")
-    tmp.replace(path)  # never leave a half-written rig behind
+    write_whole(path, to_json(cal).encode("utf-8"), f"the rig file of {name!r}",
+                CalibrationError)
     return path
 
 

@@ -82,10 +82,11 @@ def _script(name: str | None, scenario: Scenario, base: Path | None) -> InputScr
 def run_render(args: argparse.Namespace) -> int:
     # pygame prints a banner on import unless asked not to; the CLI's output is the report.
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    from range.errors import ScenarioError
+    from hardware.files import write_whole
+    from range.errors import HoldfireError, ScenarioError
     from range.run.scripted import ScriptedRun
     from range.scenario.catalogue import load_scenario_arg
-    from range.views.projector import render_png
+    from range.views.projector import png_bytes
     from range.views.scene import scene_frame
 
     scenario, base = load_scenario_arg(args.scenario)
@@ -95,9 +96,7 @@ def run_render(args: argparse.Namespace) -> int:
         raise ScenarioError(f"--at: expected a time between 0 and the scenario's "
                             f"{scenario.duration:g} s, found {args.at:g}")
     world = ScriptedRun(scenario, inputs, args.seed).advance_to(args.at)
-    partial = args.out.with_name(f".{args.out.stem}.partial.png")  # never a half-written PNG
-    render_png(scene_frame(world.snapshot()), str(partial))
-    os.replace(partial, args.out)
+    write_whole(args.out, png_bytes(scene_frame(world.snapshot())), "the view", HoldfireError)
     print(f"wrote {args.out} ({scenario.id} at {world.time_s:.3f} s)")
     return 0
 

@@ -117,12 +117,16 @@ def draw(surface: pygame.Surface, frame: SceneFrame, show_marks: bool = True,
     (renderer or SceneRenderer()).draw(surface, frame, show_marks)
 
 
-def render_png(frame: SceneFrame, path: str, show_marks: bool = True,
-               size: tuple[int, int] | None = None) -> None:
-    """Draw the frame off-screen and save it, scaled to `size` if given: no display or
+def png_bytes(frame: SceneFrame, show_marks: bool = True,
+              size: tuple[int, int] | None = None) -> bytes:
+    """The frame drawn off-screen as PNG data, scaled to `size` if given: no display or
     audio device is needed."""
+    import io
+
     surface = pygame.Surface(frame.resolution)
     draw(surface, frame, show_marks)
     if size is not None and size != frame.resolution:
         surface = pygame.transform.smoothscale(surface, size)
-    pygame.image.save(surface, path)
+    buffer = io.BytesIO()
+    pygame.image.save(surface, buffer, "png")
+    return buffer.getvalue()

@@ -36,7 +36,7 @@ MOMENTS = (
 def shoot(moment: Moment, folder: Path) -> Path:
     from range.run.scripted import ScriptedRun
     from range.scenario.catalogue import load_inputs_arg, load_scenario_arg
-    from range.views.projector import render_png
+    from range.views.projector import png_bytes
     from range.views.scene import scene_frame
 
     scenario, base = load_scenario_arg(moment.scenario)
@@ -44,7 +44,7 @@ def shoot(moment: Moment, folder: Path) -> Path:
                                                               base).input
     world = ScriptedRun(scenario, inputs, 0).advance_to(moment.at_s)
     path = folder / f"{moment.scenario}.png"
-    render_png(scene_frame(world.snapshot()), str(path), size=SIZE)
+    path.write_bytes(png_bytes(scene_frame(world.snapshot()), size=SIZE))
     return path
 
 
