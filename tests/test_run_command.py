@@ -148,3 +148,38 @@ def test_the_window_turns_mouse_buttons_and_keys_into_operator_inputs() -> None:
         assert tuple(window._screen.get_at((480, 100)))[:3] != (0, 0, 0)  # something drawn
     finally:
         window.close()
+
+
+def test_a_live_session_killed_mid_way_leaves_a_log_that_loads_and_replays(
+        tmp_path: Path) -> None:
+    """SIGKILL gives no chance to tidy up: every line written is whole, and the log
+    replays through its last event."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    log = tmp_path / "session.jsonl"
+    command = [sys.executable, "-c", "import sys; from range.cli import main; "
+               "sys.exit(main(sys.argv[1:]))", "run", "knife-charge", "--headless",
+               "--realtime", "--inputs", "poor", "--log", str(log)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "SDL_VIDEODRIVER": "dummy",
+                                 "SDL_AUDIODRIVER": "dummy"})
+    partial = tmp_path / "session.jsonl.partial"
+    deadline = time.monotonic() + 60  # generous: a loaded machine starts Python slowly
+    while time.monotonic() < deadline and (
+            not partial.exists() or partial.read_text().count("frame_shown") < 100):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert not log.exists()  # never under its final name unless finished
+    text = partial.read_text()
+    assert text.endswith("\n")
+    lines = text.splitlines()
+    events = list(read_log(lines))
+    assert len(events) == len(lines) > 100
+    scenario, _ = load_scenario_arg("knife-charge")
+    again = [to_json(e, 1 / 240) for e in replay(events, scenario).events]
+    assert again[:len(lines)] == lines
