@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -76,6 +77,23 @@ def mutated(draw: st.DrawFn, original: Any, changes: int = 3) -> Any:
     return data
 
 
+ResultT = TypeVar("ResultT")
+
+
+def accepted(read: Callable[[], ResultT], error: type[Exception], place: str
+             ) -> ResultT | None:
+    """What `read()` gives, or None if it refused with one line that starts at `place`;
+    any other exception fails the property."""
+    try:
+        result = read()
+    except error as exc:
+        assert one_line(exc).startswith(place)
+        event("refused")
+        return None
+    event("accepted")
+    return result
+
+
 def one_line(error: Exception) -> str:
     message = str(error)
     assert message and "\n" not in message and len(message) < 2000, message
@@ -92,13 +110,10 @@ SCENARIOS = {name: shipped_data(name) for name in shipped_names()}
 @SETTINGS
 @given(st.sampled_from(sorted(SCENARIOS)).flatmap(lambda n: mutated(SCENARIOS[n])))
 def test_a_scenario_file_is_accepted_and_runs_or_refused_in_one_line(data: Any) -> None:
-    try:
-        scenario = scenario_from_data(data, "gen.toml")
-    except ScenarioError as exc:
-        assert one_line(exc).startswith("gen.toml")
-        event("refused")
+    scenario = accepted(lambda: scenario_from_data(data, "gen.toml"), ScenarioError,
+                        "gen.toml")
+    if scenario is None:
         return
-    event("accepted")
     world = ScriptedRun(scenario, [], seed=0).advance_to(min(RUN_S, scenario.duration))
     assert world.events[0].kind == "scenario_started"
 
@@ -121,13 +136,10 @@ SCRIPTS = script_cases()
 def test_an_inputs_script_is_accepted_and_runs_or_refused_in_one_line(
         case: tuple[Scenario, Any]) -> None:
     scenario, data = case
-    try:
-        script = inputs_from_data(data, "gen-inputs.toml", scenario)
-    except ScenarioError as exc:
-        assert one_line(exc).startswith("gen-inputs.toml")
-        event("refused")
+    script = accepted(lambda: inputs_from_data(data, "gen-inputs.toml", scenario),
+                      ScenarioError, "gen-inputs.toml")
+    if script is None:
         return
-    event("accepted")
     world = simulate(scenario, script.input, seed=0)
     assert world.ended
 
@@ -177,14 +189,11 @@ def damaged_logs(draw: st.DrawFn) -> list[str]:
 @SETTINGS
 @given(damaged_logs())
 def test_an_event_log_is_debriefed_or_refused_naming_its_line(lines: list[str]) -> None:
-    try:
-        events = list(read_log(lines, "gen.jsonl"))
-        report = analyse(events, load_policy("default"), "gen.jsonl")
-    except EventLogError as exc:
-        assert one_line(exc).startswith("gen.jsonl")
-        event("refused")
+    report = accepted(lambda: analyse(list(read_log(lines, "gen.jsonl")),
+                                      load_policy("default"), "gen.jsonl"),
+                      EventLogError, "gen.jsonl")
+    if report is None:
         return
-    event("accepted")
     assert report.scenario.step_s > 0
 
 
@@ -203,13 +212,10 @@ RIG = good_rig()
 @SETTINGS
 @given(mutated(RIG))
 def test_a_rig_file_is_read_or_refused_in_one_line(data: Any) -> None:
-    try:
-        calibration = rig_from_json(json.dumps(data), "gen-rig.json")
-    except CalibrationError as exc:
-        assert one_line(exc).startswith("gen-rig.json: not a valid rig file")
-        event("refused")
+    calibration = accepted(lambda: rig_from_json(json.dumps(data), "gen-rig.json"),
+                           CalibrationError, "gen-rig.json: not a valid rig file")
+    if calibration is None:
         return
-    event("accepted")
     assert calibration.camera_to_projector.shape == (3, 3)
 
 
@@ -295,11 +301,8 @@ def garbled(draw: st.DrawFn) -> str:
 @SETTINGS
 @given(garbled())
 def test_a_garbled_scenario_text_is_accepted_or_refused_in_one_line(text: str) -> None:
-    try:
-        scenario = parse_scenario(text, "garbled.toml")
-    except ScenarioError as exc:
-        assert one_line(exc).startswith("garbled.toml")
-        event("refused")
+    scenario = accepted(lambda: parse_scenario(text, "garbled.toml"), ScenarioError,
+                        "garbled.toml")
+    if scenario is None:
         return
-    event("accepted")
     assert ScriptedRun(scenario, [], seed=0).advance_to(min(RUN_S, scenario.duration)).tick > 0

@@ -14,7 +14,6 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
@@ -115,7 +114,3 @@ class SimulatedRig:
         assert self._frames is not None
         while (item := self._frames.get()) is not None:
             self._detect(*item)
-
-    def describe(self) -> dict[str, Any]:
-        return {"replicas": sorted(self.replicas), "camera_fps": self.camera.fps,
-                "calibration_residual_px": round(self.calibration.residual_px, 3)}

@@ -32,9 +32,6 @@ class Cast:
         """The actor whose footprint `shape` is, if any."""
         return self._by_shape.get(shape)
 
-    def index(self, actor: ActorRuntime) -> int:
-        return self.actors.index(actor)
-
     # -- looks ----------------------------------------------------------------------------
 
     def any_due(self, tick: int) -> bool:
