@@ -123,3 +123,21 @@ def test_a_muzzle_flash_shows_just_after_a_shot_and_not_later() -> None:
     firing = replace(person("fire", "handgun"), last_attack_s=1.0, attack_interval_s=0.4)
     assert skeleton(firing, 1.02).flash
     assert not skeleton(firing, 1.2).flash
+
+
+def test_a_taser_arc_crackles_between_the_pair_that_connected_during_its_cycle() -> None:
+    """winter-jacket good: the X26 fails on the parka (0.9 s); TASER 10 pulls at 1.3 and
+    1.45 s put two probes in his thighs and he is under power from then for 5 s."""
+    from range.run.scripted import ScriptedRun
+    from range.scenario.catalogue import load_inputs_arg, load_scenario_arg
+    from range.views.scene import scene_frame
+
+    scenario, base = load_scenario_arg("winter-jacket")
+    script = load_inputs_arg("good", scenario, base).input
+    before = scene_frame(ScriptedRun(scenario, script, 0).advance_to(1.2).snapshot())
+    during = scene_frame(ScriptedRun(scenario, script, 0).advance_to(1.7).snapshot())
+    assert before.arcs == () and len(before.probes) == 2
+    (arc,) = during.arcs
+    assert (arc[0], arc[-1]) == (during.probes[-2].point, during.probes[-1].point)
+    later = scene_frame(ScriptedRun(scenario, script, 0).advance_to(1.75).snapshot())
+    assert later.arcs[0][1:-1] != arc[1:-1]  # it flickers from frame to frame

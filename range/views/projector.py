@@ -17,6 +17,7 @@ from range.views.shapes import Lens, Shape
 from range.world.projection import Projection
 
 MARK_COLOURS = {"firearm": (255, 40, 40), "taser": (250, 220, 40)}
+ARC_COLOUR = (200, 220, 255)  # a TASER's blue-white crackle
 MARK_RADIUS = 7
 PROBE_COLOUR = (236, 240, 246)
 WIRE_COLOUR = (196, 200, 206)
@@ -105,6 +106,8 @@ def _marks(surface: pygame.Surface, frame: SceneFrame) -> None:
         pygame.draw.lines(surface, WIRE_COLOUR, False, probe.wire, 2)
         pygame.draw.circle(surface, PROBE_COLOUR, probe.point, 4)
         pygame.draw.circle(surface, (40, 40, 40), probe.point, 4, 1)
+    for arc in frame.arcs:
+        pygame.draw.lines(surface, ARC_COLOUR, False, arc, 2)
     for mark in frame.marks:
         centre = (round(mark.point[0]), round(mark.point[1]))
         pygame.draw.circle(surface, MARK_COLOURS[mark.force], centre, MARK_RADIUS)

@@ -64,6 +64,7 @@ class SceneFrame:
     backdrop: Backdrop = "street"
     projection: Projection = DEFAULT_PROJECTION
     probes: tuple[ProbeMark, ...] = ()
+    arcs: tuple[tuple[Px, ...], ...] = ()  # a TASER's arc between probes, during its cycle
 
 
 def scene_frame(world: WorldSnapshot) -> SceneFrame:
@@ -76,13 +77,44 @@ def scene_frame(world: WorldSnapshot) -> SceneFrame:
     marks = tuple(Mark(s.point, s.force, s.shot) for s in world.recent_shots
                   if s.point is not None and s.tick >= recent)
     actors = {a.id: a for a in world.actors}
-    probes = tuple(_probe(lens, p, actors) for p in world.probes if p.tick >= recent)
+    landed = [p for p in world.probes if p.tick >= recent]
+    probes = tuple(_probe(lens, p, actors) for p in landed)
+    arcs = _arcs(world, landed, probes)
     horizon = projection.plane_to_screen(0.0, projection.eye_height)[1]
     drawables: list[Figure | CoverShape] = [*figures, *cover]
     drawables.sort(key=lambda d: -d.distance_m)
     return SceneFrame(projection.resolution, horizon, world.time_s, world.title,
                       figures, cover, marks, tuple(drawables), world.backdrop, projection,
-                      probes)
+                      probes, arcs)
+
+
+ARC_KINKS = 6  # an arc drawn as this many jagged pieces
+ARC_JITTER_PX = 6.0
+
+
+def _arcs(world: WorldSnapshot, landed: list[ProbeView], probes: tuple[ProbeMark, ...]
+          ) -> tuple[tuple[Px, ...], ...]:
+    """The crackle in a subject under an energy cycle, between the last two probes that
+    reached him (the pair that connected: one cartridge's two, or TASER 10's last two
+    pulls). It flickers with the snapshot's time, a new shape each frame, never a clock."""
+    shocked = {a.id for a in world.actors if a.incapacitated}
+    in_them: dict[str, list[Px]] = {}
+    for view, mark in sorted(zip(landed, probes, strict=True), key=lambda vm: vm[0].tick):
+        if view.actor in shocked:
+            in_them.setdefault(view.actor, []).append(mark.point)
+    frame = round(world.time_s * 60)
+    return tuple(_crackle(points[-2], points[-1], frame + index)
+                 for index, (_, points) in enumerate(sorted(in_them.items()))
+                 if len(points) >= 2)
+
+
+def _crackle(a: Px, b: Px, phase: int) -> tuple[Px, ...]:
+    points = [a]
+    for i in range(1, ARC_KINKS):
+        t = i / ARC_KINKS
+        wobble = ARC_JITTER_PX * math.sin(phase * 2.7 + i * 1.9)
+        points.append((a[0] + (b[0] - a[0]) * t + wobble, a[1] + (b[1] - a[1]) * t - wobble))
+    return (*points, b)
 
 
 def _cover(lens: Lens, cover: CoverView) -> CoverShape:
