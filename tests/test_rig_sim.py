@@ -130,3 +130,35 @@ def test_bench_latency_prints_each_stage_beside_fusions_own_delay(
     hit = next(line for line in out.splitlines() if line.startswith("pull -> bullet hit"))
     assert "(38 shots)" in hit
     assert "target: hit within 122.7 ms" in out and ": met" in out
+
+
+def test_a_live_rig_searches_frames_off_the_render_thread_and_never_blocks_it() -> None:
+    """The camera's frames go to the detector's own thread; if it falls behind, frames
+    are dropped (counted), not waited for."""
+    import threading
+    import time
+
+    import numpy as np
+
+    from range.run.rig import SimulatedRig
+
+    scenario, _ = load_scenario_arg("knife-charge")
+    rig = SimulatedRig(scenario, start_ns=0, threaded=True)
+    release = threading.Event()
+    searched: list[int] = []
+    slow = rig._detect
+
+    def stuck(shown, t_ns):
+        release.wait(30)
+        searched.append(t_ns)
+        slow(shown, t_ns)
+
+    rig._detect = stuck  # type: ignore[method-assign]
+    picture = np.zeros((540, 960, 3), np.uint8)
+    started = time.monotonic()
+    rig.observe(lambda size: picture, 20 * rig.camera.period_ns)  # 20 frames due at once
+    assert time.monotonic() - started < 5.0  # generous; it does not wait on the detector
+    assert rig.frames_dropped >= 20 - 5  # the worker holds one, the queue four
+    release.set()
+    rig.close()
+    assert len(searched) == 20 - rig.frames_dropped

@@ -51,6 +51,7 @@ class SimulatedRig:
         self._next_capture_ns = start_ns + self.camera.period_ns
         self._lock = threading.Lock()  # the camera's pulses: set by pulls, read by captures
         self._frames: queue.Queue[tuple[Image, int] | None] | None = None
+        self.frames_dropped = 0  # camera frames the detector could not keep up with
         self._worker: threading.Thread | None = None
         if threaded:
             self._frames = queue.Queue(maxsize=4)
@@ -86,10 +87,13 @@ class SimulatedRig:
             t_ns, self._next_capture_ns = (self._next_capture_ns,
                                            self._next_capture_ns + self.camera.period_ns)
             picture = shown(self.camera.sees) if picture is None else picture
-            if self._frames is not None:
-                self._frames.put((picture, t_ns))
-            else:
+            if self._frames is None:
                 self._detect(picture, t_ns)
+                continue
+            try:  # never wait on the camera: a projector frame must not stall
+                self._frames.put_nowait((picture, t_ns))
+            except queue.Full:
+                self.frames_dropped += 1  # as a real camera drops frames it cannot send
 
     def advance(self, now_ns: int) -> list[Shot]:
         """Run the replicas' links to now; the shots fusion has decided by now."""
@@ -100,8 +104,8 @@ class SimulatedRig:
 
     def close(self) -> None:
         if self._frames is not None and self._worker is not None:
-            self._frames.put(None)
-            self._worker.join(timeout=5.0)
+            self._frames.put(None)  # after the frames still waiting: they are searched
+            self._worker.join(timeout=30.0)
 
     def _detect(self, shown_rgb: Image, t_ns: int) -> None:
         with self._lock:
