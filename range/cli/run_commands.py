@@ -30,7 +30,8 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
     run.add_argument("--realtime", action="store_true",
                      help="with --headless: keep to the clock, as a live session does")
     run.add_argument("--fullscreen", action="store_true")
-    run.add_argument("--display", type=count(0, 15, "a display number"), default=0, metavar="N", help="which display")
+    run.add_argument("--display", type=count(0, 15, "a display number"), default=0,
+                     metavar="N", help="which display")
     run.add_argument("--seed", type=seed, default=0)
     run.add_argument("--log", type=Path, metavar="OUT.jsonl", help="write the session log")
     run.add_argument("--force", action="store_true", help="replace an existing log")
