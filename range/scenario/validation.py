@@ -30,6 +30,8 @@ _EXPECTED: dict[str, str] = {
     "int_type": "a whole number",
     "int_parsing": "a whole number",
     "float_type": "a number",
+    "finite_number": "a finite number",
+    "float_parsing": "a number",
     "list_type": "a list",
     "dict_type": "a table",
     "model_type": "a table",
