@@ -18,7 +18,7 @@ from range.run.live import LiveSession
 from range.scenario.inputs import ScriptedInput
 from range.scenario.model import Scenario
 from range.vocabulary import Command, WeaponName
-from range.world.body import zone_centre
+from range.world.body import zone_pixel
 from range.world.snapshot import WorldSnapshot
 from range.world.weapons import WEAPONS, Firearm, TaserCartridge
 
@@ -134,12 +134,8 @@ def _aimed(item: ScriptedInput, shown: WorldSnapshot) -> tuple[float, float] | N
     if target is None:
         return None  # off the screen
     actor = shown.actor(target[0])
-    height = zone_centre(actor.pose, actor.height, target[1])
-    if height is None:
-        return None
-    dx, dz = item.offset_m()
-    x, y = actor.position
-    return shown.projection.world_to_screen(x + dx, y, height + dz)
+    return zone_pixel(shown.projection, actor.pose, actor.height, actor.position, target[1],
+                      item.offset_m())
 
 
 def run_live(session: LiveSession, display: Display, clock: Clock, frame_ns: int,

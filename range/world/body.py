@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from range.vocabulary import Zone
+from range.world.projection import Projection
 
 Pose = Literal["standing", "hands_up", "kneeling", "down"]
 
@@ -61,3 +62,15 @@ def zone_centre(pose: Pose, height: float, zone: Zone) -> float | None:
         if band.zone == zone:
             return (band.bottom + band.top) / 2
     return None
+
+
+def zone_pixel(projection: Projection, pose: Pose, height: float,
+               position: tuple[float, float], zone: Zone,
+               offset: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float] | None:
+    """The projector pixel where a person's zone is drawn (where a script aims); `offset`
+    moves the aim right and up, in metres at the person. None: no such zone in this pose,
+    or behind the eye."""
+    centre = zone_centre(pose, height, zone)
+    if centre is None:
+        return None
+    return projection.world_to_screen(position[0] + offset[0], position[1], centre + offset[1])

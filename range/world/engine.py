@@ -35,7 +35,7 @@ from range.scenario.model import Scenario
 from range.vocabulary import Attack, Command, Point2, ThreatLabel, WeaponName, Zone
 from range.world.actors import REACH, ActorRuntime
 from range.world.behaviour import Stimulus, cause_of, choose_target, due_transition
-from range.world.body import zone_centre
+from range.world.body import zone_pixel
 from range.world.cast import Cast
 from range.world.projection import Projection
 from range.world.shooting import Shooting
@@ -120,11 +120,8 @@ class World:
         """The projector pixel where an actor's zone is drawn now (scripted aiming);
         `offset` moves the aim right and up, in metres at the actor."""
         actor = self.cast.sync(self.cast.by_id[actor_id])
-        height = zone_centre(actor.pose, actor.spec.height, zone)
-        if height is None:
-            return None
-        return self.projection.world_to_screen(actor.x + offset[0], actor.y,
-                                               height + offset[1])
+        return zone_pixel(self.projection, actor.pose, actor.spec.height, actor.position, zone,
+                          offset)
 
     def stop(self, reason: str) -> None:
         """End the run now (an operator's stop, or a replay reaching its log's end)."""
