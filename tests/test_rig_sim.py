@@ -5,6 +5,7 @@ debrief matches the run with the mouse (the script clicking) within a camera fra
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -162,3 +163,34 @@ def test_a_live_rig_searches_frames_off_the_render_thread_and_never_blocks_it() 
     release.set()
     rig.close()
     assert len(searched) == 20 - rig.frames_dropped
+
+
+@pytest.mark.slow
+def test_a_connected_rig_takes_replicas_and_a_camera_by_url(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The real-rig path with stand-ins a machine without hardware has: an emulated
+    replica firing on its own (`sim:`), a synthetic camera, a rig calibrated and saved.
+    The camera's dots are not the replica's, so its pulls come through as shots off the
+    screen (trigger without spot): the links, fusion and session are joined up."""
+    from hardware.vision.rig import calibrate_source, save_rig
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    from hardware.vision.rig import default_rigs_dir
+
+    calibration = calibrate_source("synthetic:?seed=4&content=chessboard&frames=1",
+                                   (1920, 1080))
+    save_rig(default_rigs_dir(), "range-1", calibration)
+    spec = ("camera=synthetic:?seed=2&frames=400&pulses=0,"
+            "replicas=sim:?model=pistol&rate=3&seed=1,calibration=range-1")
+    report = run_json(["run", "knife-charge", "--headless", "--rig", spec, "--json",
+                       "--no-sound"], capsys)["debrief"]
+    assert report["inputs"]["firearm_shots"] >= 3  # about 3 a second over 7 s, seeded
+    assert report["scenario"]["end_reason"] == "duration"
+
+
+def test_a_rig_spec_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "knife-charge", "--headless", "--rig", "camera=synthetic:"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "holdfire run: error: --rig 'camera=synthetic:': expected both camera=URL and "
+        "replicas=URL+URL")

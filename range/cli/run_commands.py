@@ -37,9 +37,12 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
     run.add_argument("--force", action="store_true", help="replace an existing log")
     run.add_argument("--json", action="store_true", help="print the debrief as JSON")
     run.add_argument("--no-sound", action="store_true", help="play the scenario in silence")
-    run.add_argument("--rig", choices=["mouse", "sim"], default="mouse",
-                     help="sim: the whole rig in software (emulated replicas, a camera "
-                     "watching the frames shown, the real detector, calibration and fusion)")
+    run.add_argument("--rig", default="mouse", metavar="RIG",
+                     help="mouse (default); sim: the whole rig in software (emulated "
+                     "replicas, a camera watching the frames shown, the real detector, "
+                     "calibration and fusion); or camera=URL,replicas=URL+URL,"
+                     "calibration=NAME: a real rig (replica and camera URLs as listen and "
+                     "detect take them; NAME a rig saved by calibrate)")
     run.set_defaults(handler=run_live_session)
     benches["latency"] = bench_latency
 
@@ -82,20 +85,18 @@ def _session(args: argparse.Namespace, scenario: Any, script: Any, policy: Any,
 
     if args.headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
-    clock = ManualClock(time.monotonic_ns()) if args.headless and not args.realtime \
-        else MonotonicClock()
-    source: InputSource = "rig" if args.rig == "sim" else "script" if script else "mouse"
+    real_rig = args.rig not in ("mouse", "sim")
+    clock = ManualClock(time.monotonic_ns()) \
+        if args.headless and not args.realtime and not real_rig else MonotonicClock()
+    source: InputSource = "rig" if args.rig != "mouse" else "script" if script else "mouse"
     origin = provenance(scenario, source, clock.now_ns(), inputs=script, policy=policy)
     session = LiveSession(scenario, args.seed, clock, sink=log.write if log else None,
                           provenance=origin)
     window = _window(args, scenario, clock)
     rig = None
     try:
-        if args.rig == "sim":
-            from range.run.rig import SimulatedRig
-
-            rig = SimulatedRig(scenario, session.start_ns, seed=args.seed,
-                               threaded=not isinstance(clock, ManualClock))
+        rig = _rig(args.rig, scenario, session.start_ns, args.seed,
+                   threaded=not isinstance(clock, ManualClock))
         operator = ScriptedOperator(script.input, session.start_ns) if script else None
         stats = run_live(session, window, clock, round(1e9 / FRAME_HZ), operator, rig=rig)
     finally:
@@ -103,6 +104,24 @@ def _session(args: argparse.Namespace, scenario: Any, script: Any, policy: Any,
             rig.close()
         window.close()
     return session, stats
+
+
+def _rig(spec: str, scenario: Any, start_ns: int, seed: int, threaded: bool) -> Any:
+    """None for the mouse; the simulated rig; or the real one the spec names."""
+    if spec == "mouse":
+        return None
+    from range.run.rig import ConnectedRig, SimulatedRig, parse_rig
+
+    if spec == "sim":
+        return SimulatedRig(scenario, start_ns, seed=seed, threaded=threaded)
+    from hardware.vision.rig import default_rigs_dir, load_rig
+    from range.errors import InputsError
+
+    camera, replicas, name = parse_rig(spec)
+    if name is None:
+        raise InputsError(f"--rig {spec!r}: expected calibration=NAME (a rig saved by "
+                          "holdfire calibrate --rig NAME)")
+    return ConnectedRig(camera, replicas, load_rig(default_rigs_dir(), name))
 
 
 def _window(args: argparse.Namespace, scenario: Any, clock: Any) -> Any:

@@ -118,3 +118,71 @@ class SimulatedRig:
         assert self._frames is not None
         while (item := self._frames.get()) is not None:
             self._detect(*item)
+
+
+class ConnectedRig:
+    """A real rig (`holdfire run --rig camera=URL,replicas=URL+URL,calibration=NAME`):
+    replicas over their links (serial paths, `socket://`, or emulated `sim:` URLs), a
+    camera by URL, the saved calibration of the rig; each on its own thread, fusion in
+    between. Pulls come from the replicas themselves, so `pull` and `observe` do nothing."""
+
+    def __init__(self, camera_url: str, replica_urls: list[str],
+                 calibration: Calibration) -> None:
+        from hardware.replica.link import ReplicaLink
+        from hardware.vision.sources import open_source, source_url
+
+        self.calibration = calibration
+        self.fusion = Fusion(FusionConfig(), to_projector=self._to_projector)
+        self.detector = ShotDetector(mask=calibration.mask())
+        self._links = [ReplicaLink(url, on_event=self.fusion.follow(url)).start()
+                       for url in replica_urls]
+        self._camera = open_source(source_url(camera_url))
+        self._stop = threading.Event()
+        self._worker = threading.Thread(target=self._watch, daemon=True, name="rig camera")
+        self._worker.start()
+
+    def _to_projector(self, x: float, y: float) -> tuple[float, float]:
+        mapped = self.calibration.to_projector(np.array([[x, y]], np.float32))
+        return float(mapped[0][0]), float(mapped[0][1])
+
+    def pull(self, weapon: WeaponName, point: tuple[float, float] | None, t_ns: int) -> None:
+        """A mouse click on a real rig fires nothing: the replicas' triggers are the pulls."""
+
+    def observe(self, shown: Callable[[tuple[int, int]], Image], now_ns: int) -> None:
+        """The real camera watches the real screen on its own."""
+
+    def advance(self, now_ns: int) -> list[Shot]:
+        for link in self._links:
+            link.check()  # a link whose reader died says so now, not never
+        return self.fusion.poll(now_ns)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._worker.join(timeout=5.0)
+        self._camera.close()
+        for link in self._links:
+            link.close()
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            frame = self._camera.read()
+            if frame is None:
+                return  # a clip that ended, a camera unplugged: the links go on
+            for spot in self.detector.feed(frame):
+                self.fusion.add_spot(spot)
+
+
+def parse_rig(text: str) -> tuple[str, list[str], str | None]:
+    """`camera=URL,replicas=URL+URL,calibration=NAME` -> (camera, replicas, rig name)."""
+    from range.errors import InputsError
+
+    parts: dict[str, str] = {}
+    for item in text.split(","):
+        key, sep, value = item.partition("=")
+        if not sep or key not in ("camera", "replicas", "calibration") or not value:
+            raise InputsError(f"--rig {text!r}: expected sim, or camera=URL,replicas=URL+URL"
+                              f"[,calibration=NAME], found {item!r}")
+        parts[key] = value
+    if "camera" not in parts or "replicas" not in parts:
+        raise InputsError(f"--rig {text!r}: expected both camera=URL and replicas=URL+URL")
+    return parts["camera"], parts["replicas"].split("+"), parts.get("calibration")
