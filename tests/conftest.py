@@ -40,3 +40,11 @@ def peer_judgement() -> Judgement:
 
     root = _peer_data()
     return judge_corpus(root, load_expected(root / "expected.json"), load_known_gaps(KNOWN_GAPS))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests of the judged peer corpus are slow: judging it takes half a minute, so the
+    fast loop (`-m "not slow"`) leaves it to the full run, which judges it once."""
+    for item in items:
+        if "peer_judgement" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
