@@ -113,7 +113,7 @@ def test_a_log_write_that_fails_leaves_only_whole_lines(tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]
                                                        ) -> None:
     """A disk that fills mid-line: the partial log keeps every whole line and no more."""
-    import range.run.log_writer as writer
+    from range.run import log_writer as writer
 
     real = writer._write_all
     calls = {"n": 0}

@@ -224,8 +224,8 @@ def test_every_weapon_name_files_may_use_has_data() -> None:
 
 def test_a_run_whose_events_outgrow_the_cap_stops_with_one_line(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import range.world.engine as engine
     from range.errors import RunError
+    from range.world import engine
 
     monkeypatch.setattr(engine, "MAX_EVENTS", 5)
     world = World(scenario(actor(), actor("b", position=(1.0, 6.0)), actor("c", (2.0, 6.0))),
