@@ -234,3 +234,25 @@ def test_a_run_whose_events_outgrow_the_cap_stops_with_one_line(
                                        r"by 0\.0 s: a behaviour that loops without end"):
         for _ in range(3):
             world.command("stop")
+
+
+def test_a_taser_pair_that_passes_beside_a_subject_within_reach_is_a_miss() -> None:
+    """10 ft away, aimed 0.4 m to his side: the probes fly past him to the end of the
+    21 ft wire. He was within reach: they missed, they were not short."""
+    world = World(scenario(actor(position=(0.0, 10 * FT))), seed=0)
+    point = world.aim_point("subject", "upper_torso", offset=(0.4, 0.0))
+    world.fire("x26", point)
+    run_until(world, 1.0)
+    (outcome,) = of(world.events, TaserDeployment)
+    assert of(world.events, ShotFired)[0].aimed_at is None  # nobody on the line
+    assert (outcome.result, outcome.actor) == ("miss", None)
+    assert outcome.reason == "no probe on a body (stopped by wire)"
+
+
+def test_a_taser_pair_at_a_subject_beyond_the_wire_is_out_of_range() -> None:
+    world = World(scenario(actor(position=(0.0, 27 * FT))), seed=0)
+    world.fire("x26", world.aim_point("subject", "upper_torso"))
+    run_until(world, 1.0)
+    (outcome,) = of(world.events, TaserDeployment)
+    assert outcome.result == "out_of_range"
+    assert outcome.reason == "a probe reached the end of its 21 ft wire"

@@ -39,8 +39,11 @@ def spread(a: Impact, b: Impact) -> float:
 
 
 def judge_pair(impacts: Sequence[Impact], clothing_at: Callable[[Zone | None], float],
-               min_spread_m: float, max_clothing_m: float, wire_m: float) -> Outcome:
-    """Outcome of a two-probe cartridge (or of TASER 10 probes on one body)."""
+               min_spread_m: float, max_clothing_m: float, wire_m: float,
+               target_beyond_wire: bool = True) -> Outcome:
+    """Outcome of a two-probe cartridge (or of TASER 10 probes on one body).
+    `target_beyond_wire`: the person aimed at stood farther than the wire reaches; probes
+    that ran out of wire beside someone within reach missed him, they were not short."""
     zones = [i.zone for i in impacts]
     on_body = [i for i in impacts if i.actor is not None]
     actors = {i.actor for i in on_body}
@@ -48,7 +51,8 @@ def judge_pair(impacts: Sequence[Impact], clothing_at: Callable[[Zone | None], f
         pair = max(combinations(on_body, 2), key=lambda p: spread(*p))
         return _connected(pair, clothing_at, min_spread_m, max_clothing_m, zones)
     target = on_body[0].actor if on_body else None
-    if any(i.by == "wire" for i in impacts):
+    out_of_wire = any(i.by == "wire" for i in impacts)
+    if out_of_wire and (on_body or target_beyond_wire):
         return Outcome("out_of_range", target, None, zones,
                        f"a probe reached the end of its {to_feet(wire_m):.0f} ft wire")
     if not on_body:
@@ -149,8 +153,13 @@ class TaserJudge:
             impacts = self._taser10_set(impacts[0])
         hit = next((i.actor for i in impacts if i.actor is not None), None)
         clothing_at = self._actors[hit].spec.clothing_at if hit else (lambda zone: 0.0)
+        # Out of range only if whom it was fired at (on the line, else the nearest person)
+        # stood beyond the wire; probes that ran out beside someone nearer missed him.
+        aimed = self._actors.get(deployment.aimed_at or "") or min(
+            self._actors.values(), key=lambda a: a.distance(), default=None)
+        beyond = aimed is None or aimed.distance() > cartridge.wire_length
         return judge_pair(impacts, clothing_at, self._rules.min_spread,
-                          self._rules.max_clothing, cartridge.wire_length)
+                          self._rules.max_clothing, cartridge.wire_length, beyond)
 
     def _taser10_set(self, impact: Impact) -> list[Impact]:
         """TASER 10: probes from separate pulls on one body make the circuit."""
