@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from _pytest.capture import CaptureResult
+
 from range.scenario.model import Scenario
 from range.scenario.validation import validate_model
 
@@ -23,3 +26,25 @@ def scenario(*actors: dict[str, Any], duration: float = 3.0, **fields: Any) -> S
             "officer": {"weapons": ["pistol", "x26", "taser7-cq", "taser7-so", "taser10"]},
             "actors": list(actors) or [actor()], **fields}
     return validate_model(Scenario, data, "test")
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]
+            ) -> tuple[int, CaptureResult[str]]:
+    """A command line's exit code and output; argparse's exits are codes too."""
+    from range.cli import main
+
+    capsys.readouterr()
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse: --help, or a refused argument
+        code = int(exc.code or 0)
+    return code, capsys.readouterr()
+
+
+def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line a refused command line prints (exit 2)."""
+    code, captured = run_cli(argv, capsys)
+    assert code == 2, captured
+    lines: list[str] = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    return lines[0]

@@ -12,20 +12,9 @@ import pytest
 
 from range.cli import main
 from range.run.codec import read_log
+from tests.builders import refused
 
 HOLDFIRE = [sys.executable, "-c", "import sys; from range.cli import main; sys.exit(main())"]
-
-
-def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    try:
-        code = main(argv)
-    except SystemExit as exc:  # argparse's own refusals
-        code = exc.code  # type: ignore[assignment]
-    captured = capsys.readouterr()
-    assert code == 2, captured
-    lines = captured.err.strip().splitlines()
-    assert len(lines) == 1, captured.err
-    return lines[0]
 
 
 @pytest.mark.parametrize(("args", "expected"), [

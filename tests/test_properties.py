@@ -25,6 +25,7 @@ from range.scenario.catalogue import shipped_names, shipped_source
 from range.scenario.inputs import inputs_from_data
 from range.scenario.model import Scenario, parse_scenario, scenario_from_data
 from range.scenario.policy import load_policy
+from tests.builders import run_cli
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -261,12 +262,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_any_command_line_runs_or_is_refused_in_one_line(
         data: st.DataObject, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = data.draw(command_lines(folder))
-    capsys.readouterr()
-    try:
-        code = main(argv)
-    except SystemExit as exc:  # argparse: --help, or a refused argument
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
+    code, captured = run_cli(argv, capsys)
     assert code in (0, 2), (argv, captured)
     event(f"exit {code}")
     if code == 2:

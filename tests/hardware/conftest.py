@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _pytest.capture import CaptureResult
 
 from hardware.clock import ManualClock
 from hardware.replica.core import LinkCore, LinkEvent, Step
@@ -51,28 +50,6 @@ def no_leaked_threads() -> Iterator[None]:
     while time.monotonic() < deadline and set(threading.enumerate()) - before:
         time.sleep(0.01)
     assert set(threading.enumerate()) - before == set()
-
-
-def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]
-            ) -> tuple[int, CaptureResult[str]]:
-    """A command line's exit code and output; argparse's exits are codes too."""
-    from range.cli import main
-
-    capsys.readouterr()
-    try:
-        code = main(argv)
-    except SystemExit as exc:  # argparse: --help, or a refused argument
-        code = int(exc.code or 0)
-    return code, capsys.readouterr()
-
-
-def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    """The one line a refused command line prints (exit 2)."""
-    code, captured = run_cli(argv, capsys)
-    assert code == 2, captured
-    lines: list[str] = captured.err.strip().splitlines()
-    assert len(lines) == 1, captured.err
-    return lines[0]
 
 
 # -- a replica on a cable for the link core, without threads -------------------------------

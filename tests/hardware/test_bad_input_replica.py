@@ -23,7 +23,7 @@ from hardware.replica.protocol import Hello, Trigger
 from hardware.replica.schedule import Pull
 from hardware.urls import MAX_SEED, number_param, whole_param
 from range.cli import main
-from tests.hardware.conftest import refused
+from tests.builders import refused
 
 FAULT_NUMBERS = ["noise", "corrupt", "drop", "dup", "jitter_ms", "drift_ppm",
                  "unplug_every_s", "unplug_s"]

@@ -23,7 +23,7 @@ from hardware.vision.rig import calibrate_source, default_rigs_dir
 from hardware.vision.sources import open_source, parse_url
 from hardware.vision.synthetic import SceneSpec, SyntheticSource
 from range.cli import main
-from tests.hardware.conftest import refused
+from tests.builders import refused
 
 BOARD_VIEW = "synthetic:?content=chessboard&frames=1&seed=3"
 NUMBERS = [f.name for f in fields(SceneSpec) if not isinstance(getattr(SceneSpec(), f.name), str)]

@@ -24,7 +24,7 @@ from hardware.replica.schedule import AutoFire
 from hardware.vision.sources import open_source, parse_url
 from hardware.vision.synthetic import SceneSpec
 from range.cli import main
-from tests.hardware.conftest import run_cli
+from tests.builders import run_cli
 
 SETTINGS = settings(max_examples=200, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow,
