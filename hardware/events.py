@@ -84,3 +84,4 @@ class Shot:
     replica_id: str | None = None
     source: ShotSource = "fused"
     confirmed: bool = True
+    lane: int = 0  # the firing replica's lane, which says whose shot it was; 0: none assigned

@@ -77,6 +77,7 @@ class Fusion:
         self._triggers: list[TriggerEvent] = []
         self._spots: list[_Spot] = []
         self._weapon_by_colour: dict[str, WeaponName] = {}
+        self._lanes_by_colour: dict[str, set[int]] = {}  # which lanes' replicas use a colour
         self._links: dict[str, bool] = {}  # link name -> connected
         self.replicas_declared = False  # set when replicas are in use but not followed here
         self.counts = {"fused": 0, "missed": 0, "unconfirmed": 0, "spot_only": 0, "unfired": 0}
@@ -106,6 +107,7 @@ class Fusion:
                 self.counts["unfired"] += 1  # a dry pull (empty, jam, lockout): no laser
                 return
             self._weapon_by_colour[report.laser] = report.weapon
+            self._lanes_by_colour.setdefault(report.laser, set()).add(report.lane)
             self._triggers.append(report)
 
     def add_spot(self, spot: SpotEvent) -> None:
@@ -181,15 +183,27 @@ class Fusion:
     def _shot(self, trig: TriggerEvent, item: _Spot | None) -> Shot:
         if item is None:
             self.counts["missed"] += 1
-            return Shot(trig.t_ns, trig.weapon, None, trig.replica_id, "trigger", True)
+            return Shot(trig.t_ns, trig.weapon, None, trig.replica_id, "trigger", True,
+                        trig.lane)
         self.counts["fused"] += 1
-        return Shot(trig.t_ns, trig.weapon, item.point, trig.replica_id, "fused", True)
+        return Shot(trig.t_ns, trig.weapon, item.point, trig.replica_id, "fused", True,
+                    trig.lane)
 
     def _spot_shot(self, item: _Spot) -> Shot:
         spot = item.spot
         weapon = self._weapon_by_colour.get(spot.colour, self.config.spot_weapon)
+        lane = self._lane_of(spot.colour, item.point)
         if self.replicas_connected:
             self.counts["unconfirmed"] += 1
-            return Shot(spot.t_ns, weapon, item.point, None, "spot", False)
+            return Shot(spot.t_ns, weapon, item.point, None, "spot", False, lane)
         self.counts["spot_only"] += 1
-        return Shot(spot.t_ns, weapon, item.point, None, "spot", True)
+        return Shot(spot.t_ns, weapon, item.point, None, "spot", True, lane)
+
+    def _lane_of(self, colour: str, point: tuple[float, float]) -> int:
+        """Whose a spot with no trigger is: the one lane whose replicas use its colour, or
+        of those the one whose bounds hold the point; 0 when that does not tell."""
+        lanes = self._lanes_by_colour.get(colour, set())
+        if len(lanes) > 1:
+            lanes = {lane for lane in lanes if (bounds := self.config.lanes.get(lane))
+                     is not None and bounds[0] <= point[0] < bounds[1]}
+        return next(iter(lanes)) if len(lanes) == 1 else 0

@@ -78,7 +78,7 @@ def test_shots_are_heard_through_the_mixer_as_they_are_fired() -> None:
     sounds = Sounds(scenario)  # the dummy audio driver: a mixer that plays to nothing
     session = LiveSession(scenario, 0, clock)
     run_live(session, Silent(clock, sounds, 10**6), clock, 16_666_667,
-             ScriptedOperator(script.input, session.start_ns))
+             [ScriptedOperator(script.input, session.start_ns)])
     shots = sum(1 for item in script.input if item.fire)
     assert sounds.played.count("sounds/pistol.wav") == shots >= 2
     assert set(sounds._cache) >= {"sounds/pistol.wav"}  # loaded from the installed assets

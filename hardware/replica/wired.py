@@ -7,6 +7,7 @@ sequence, clock sync, identity) runs as on a real link, and a simulated rig driv
 
 from __future__ import annotations
 
+from hardware.events import Colour
 from hardware.replica.core import LinkCore, LinkEvent, Step
 from hardware.replica.faults import Faults
 from hardware.replica.firmware import ReplicaFirmware
@@ -19,9 +20,12 @@ WIRE_STEP_NS = 1_000_000  # 1 ms: a frame's time on a 115,200 baud serial line
 
 class WiredReplica:
     def __init__(self, model: str, replica_id: str, lane: int = 0, seed: int = 0,
-                 faults: Faults | None = None) -> None:
+                 faults: Faults | None = None, laser: Colour | None = None) -> None:
         self.url = f"wired:{replica_id}"
-        self.firmware = ReplicaFirmware(MODELS[model](), replica_id, faults or Faults(), seed,
+        device = MODELS[model]()
+        if laser is not None:
+            device.laser = laser  # a replica's laser module is fitted per trainee
+        self.firmware = ReplicaFirmware(device, replica_id, faults or Faults(), seed,
                                         lane=lane)
         self.core = LinkCore(self.url)
         self._at: int | None = None  # how far both ends have run

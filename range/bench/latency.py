@@ -53,7 +53,7 @@ def run_bench() -> Iterator[str]:
     window = Window((scenario.rig.resolution[0], scenario.rig.resolution[1]), clock)
     try:
         run_live(session, window, clock, round(1e9 / 60),
-                 ScriptedOperator(script, session.start_ns), rig=rig)
+                 [ScriptedOperator(script, session.start_ns)], rig=rig)
     finally:
         window.close()
     events = session.world.events

@@ -27,8 +27,7 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
 
 
 def run_debrief(args: argparse.Namespace) -> int:
-    from range.analysis.decisions import analyse
-    from range.analysis.text import render_text
+    from range.analysis.officers import session_debrief
     from range.run.log_writer import partial_of
     from range.scenario.policy import load_policy
 
@@ -40,8 +39,8 @@ def run_debrief(args: argparse.Namespace) -> int:
         policy = load_policy(args.policy)
     else:  # a policy file the run names sits beside the scenario; try beside the log
         policy = load_policy(_named_policy(events, args.log), args.log.parent)
-    report = analyse(events, policy, str(args.log))
-    print(json.dumps(report.to_dict(), indent=2) if args.json else render_text(report))
+    debrief = session_debrief(events, policy, str(args.log))
+    print(json.dumps(debrief.to_dict(), indent=2) if args.json else debrief.text())
     return 0
 
 

@@ -24,7 +24,13 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
         "--headless the same loop runs under SDL's dummy driver at full speed, played by "
         "an inputs script.")
     run.add_argument("scenario", metavar="SCENARIO")
-    run.add_argument("--inputs", metavar="INPUTS", help="play this script as the operator")
+    run.add_argument("--inputs", metavar="INPUTS",
+                     help="play this script as the operator (as every --officer who names "
+                     "no script of his own)")
+    run.add_argument("--officer", action="append", default=[], metavar="NAME[=INPUTS]",
+                     help="an officer training in this session, up to 4, in lane order; "
+                     "each one's replicas carry his lane, and his laser is red or green in "
+                     "turn; INPUTS plays him from a script. The debrief is per officer")
     run.add_argument("--headless", action="store_true",
                      help="no window: run at full speed (needs --inputs to do anything)")
     run.add_argument("--realtime", action="store_true",
@@ -50,33 +56,43 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
 def run_live_session(args: argparse.Namespace) -> int:
     from contextlib import nullcontext
 
-    from range.analysis.decisions import analyse
-    from range.analysis.text import render_text
+    from range.analysis.officers import session_debrief
     from range.run.log_writer import EventLogWriter
+    from range.run.officers import SOLE_OFFICER, squad
     from range.scenario.catalogue import load_inputs_arg, load_scenario_arg
     from range.scenario.policy import load_policy
 
     scenario, base = load_scenario_arg(args.scenario)
     policy = load_policy(scenario.policy, base)
-    script = load_inputs_arg(args.inputs, scenario, base) if args.inputs else None
+    officers = squad([name for name, _ in map(_officer_arg, args.officer)],
+                     scenario.rig.resolution[0])
+    scripts = {name: load_inputs_arg(named or args.inputs, scenario, base)
+               for name, named in map(_officer_arg, args.officer or [SOLE_OFFICER])
+               if named or args.inputs}
     writer = EventLogWriter(args.log, force=args.force) if args.log else None
     with writer if writer is not None else nullcontext() as log:
-        session, stats = _session(args, scenario, script, policy, log)
-    report = analyse(session.world.events, policy)
+        session, stats = _session(args, scenario, officers, scripts, policy, log)
+    debrief = session_debrief(session.world.events, policy)
     frames = (f"{stats.shown} frames shown, {stats.dropped} dropped, worst interval "
               f"{stats.worst_ns / 1e6:.1f} ms")
     if args.json:
         print(json.dumps({"frames": {"shown": stats.shown, "dropped": stats.dropped,
                                      "worst_interval_ms": round(stats.worst_ns / 1e6, 3)},
-                          "debrief": report.to_dict()}, indent=2))
+                          "debrief": debrief.to_dict()}, indent=2))
     else:
-        print(render_text(report))
+        print(debrief.text())
         print(f"Session: {frames}.")
     return 0
 
 
-def _session(args: argparse.Namespace, scenario: Any, script: Any, policy: Any,
-             log: Any) -> tuple[Any, Any]:
+def _officer_arg(text: str) -> tuple[str, str | None]:
+    """`NAME` or `NAME=INPUTS` -> (name, script or None)."""
+    name, _, script = text.partition("=")
+    return name.strip(), script.strip() or None
+
+
+def _session(args: argparse.Namespace, scenario: Any, officers: Any, scripts: dict[str, Any],
+             policy: Any, log: Any) -> tuple[Any, Any]:
     from hardware.clock import ManualClock, MonotonicClock
     from range.run.events import InputSource
     from range.run.live import LiveSession
@@ -88,17 +104,20 @@ def _session(args: argparse.Namespace, scenario: Any, script: Any, policy: Any,
     real_rig = args.rig not in ("mouse", "sim")
     clock = ManualClock(time.monotonic_ns()) \
         if args.headless and not args.realtime and not real_rig else MonotonicClock()
-    source: InputSource = "rig" if args.rig != "mouse" else "script" if script else "mouse"
-    origin = provenance(scenario, source, clock.now_ns(), inputs=script, policy=policy)
+    source: InputSource = "rig" if args.rig != "mouse" else "script" if scripts else "mouse"
+    inputs = scripts if len(scripts) > 1 else next(iter(scripts.values()), None)
+    origin = provenance(scenario, source, clock.now_ns(), inputs=inputs, policy=policy,
+                        rig=None if args.rig == "mouse" else args.rig, officers=officers.names)
     session = LiveSession(scenario, args.seed, clock, sink=log.write if log else None,
-                          provenance=origin)
-    window = _window(args, scenario, clock)
+                          provenance=origin, officers=officers)
+    window = _window(args, scenario, clock, officers.names)
     rig = None
     try:
         rig = _rig(args.rig, scenario, session.start_ns, args.seed,
-                   threaded=not isinstance(clock, ManualClock))
-        operator = ScriptedOperator(script.input, session.start_ns) if script else None
-        stats = run_live(session, window, clock, round(1e9 / FRAME_HZ), operator, rig=rig)
+                   threaded=not isinstance(clock, ManualClock), officers=officers)
+        operators = [ScriptedOperator(script.input, session.start_ns, name)
+                     for name, script in scripts.items()]
+        stats = run_live(session, window, clock, round(1e9 / FRAME_HZ), operators, rig=rig)
     finally:
         if rig is not None:
             rig.close()
@@ -106,14 +125,16 @@ def _session(args: argparse.Namespace, scenario: Any, script: Any, policy: Any,
     return session, stats
 
 
-def _rig(spec: str, scenario: Any, start_ns: int, seed: int, threaded: bool) -> Any:
+def _rig(spec: str, scenario: Any, start_ns: int, seed: int, threaded: bool,
+         officers: Any) -> Any:
     """None for the mouse; the simulated rig; or the real one the spec names."""
     if spec == "mouse":
         return None
     from range.run.rig import ConnectedRig, SimulatedRig, parse_rig
 
     if spec == "sim":
-        return SimulatedRig(scenario, start_ns, seed=seed, threaded=threaded)
+        return SimulatedRig(scenario, start_ns, seed=seed, threaded=threaded,
+                            officers=officers)
     from hardware.vision.rig import default_rigs_dir, load_rig
     from range.errors import InputsError
 
@@ -121,10 +142,11 @@ def _rig(spec: str, scenario: Any, start_ns: int, seed: int, threaded: bool) -> 
     if name is None:
         raise InputsError(f"--rig {spec!r}: expected calibration=NAME (a rig saved by "
                           "holdfire calibrate --rig NAME)")
-    return ConnectedRig(camera, replicas, load_rig(default_rigs_dir(), name))
+    return ConnectedRig(camera, replicas, load_rig(default_rigs_dir(), name),
+                        lanes=officers.lanes())
 
 
-def _window(args: argparse.Namespace, scenario: Any, clock: Any) -> Any:
+def _window(args: argparse.Namespace, scenario: Any, clock: Any, officers: list[str]) -> Any:
     from range.views.audio import Sounds
     from range.views.window import Window
 
@@ -132,7 +154,8 @@ def _window(args: argparse.Namespace, scenario: Any, clock: Any) -> Any:
         os.environ["SDL_AUDIODRIVER"] = "dummy"
     sounds = Sounds(scenario, enabled=not args.no_sound)
     return Window(tuple(scenario.rig.resolution), clock, fullscreen=args.fullscreen,
-                  display=args.display, title=f"Holdfire: {scenario.title}", sounds=sounds)
+                  display=args.display, title=f"Holdfire: {scenario.title}", sounds=sounds,
+                  officers=officers)
 
 
 def bench_latency(args: argparse.Namespace) -> int:

@@ -40,7 +40,7 @@ class Event:
     tick: int
 
 
-LOG_VERSION = "1.2"  # major.minor: a reader takes any minor of its major
+LOG_VERSION = "1.3"  # major.minor: a reader takes any minor of its major
 InputSource = Literal["script", "mouse", "rig", "none"]
 
 
@@ -60,6 +60,7 @@ class Provenance:
     calibration: str | None = None
     wall_start: str = ""  # ISO 8601, UTC
     mono_origin_ns: int = 0  # host monotonic time at the run's tick 0
+    officers: list[str] = field(default_factory=list)  # a live session's, in lane order
 
     def fields(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -68,7 +69,8 @@ class Provenance:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScenarioStarted(Event):
     """The first event of every log: what ran, with which seed, and where it came from.
-    Fields after `actors` came with log version 1.1; a 1.0 log reads them as unknown."""
+    Fields after `actors` came with log version 1.1; a 1.0 log reads them as unknown.
+    `officers` (1.3) names the trainees of a live session, in lane order."""
 
     kind: ClassVar[str] = "scenario_started"
     scenario: str
@@ -87,6 +89,7 @@ class ScenarioStarted(Event):
     calibration: str | None = None
     wall_start: str = ""
     mono_origin_ns: int = 0
+    officers: list[str] = field(default_factory=list)
 
     def provenance(self) -> Provenance:
         return Provenance(**{f.name: getattr(self, f.name)
@@ -112,11 +115,13 @@ class ActorStateChanged(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OfficerCommand(Event):
-    """A verbal command from the officer (force option "verbal")."""
+    """A verbal command from the officer (force option "verbal"); `officer` (1.3) says
+    which, in a live session (None: the one officer of a scripted run)."""
 
     kind: ClassVar[str] = "officer_command"
     command: Command
     distances: dict[str, float] = field(default_factory=dict)  # each actor's, at the command
+    officer: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -144,7 +149,8 @@ class ShotTiming:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShotFired(Event):
     """A trigger pull. `point` is the projector pixel flown, None for a shot off the
-    screen. Fields after `distances` came with log version 1.2 (live sessions)."""
+    screen. Fields after `distances` came with log version 1.2 (live sessions); `officer`
+    (1.3) says whose pull it was in a live session (None: the one officer of a script)."""
 
     kind: ClassVar[str] = "shot_fired"
     shot: int
@@ -159,6 +165,7 @@ class ShotFired(Event):
     shown_tick: int | None = None  # the world tick on screen at the pull
     seen_point: Point2 | None = None  # the pixel fired at on that frame
     late: bool = False  # entered after its pull tick (fusion takes ~90 ms to decide)
+    officer: str | None = None
 
     def timing(self) -> ShotTiming | None:
         if self.pull_s is None or self.shown_tick is None:

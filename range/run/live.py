@@ -8,7 +8,8 @@ second of frames shown (their flip times and snapshots), finds the frame of the 
 and the round flies at the spot of the person the officer hit on that frame, wherever he
 is by now (`range.world.sightline`). The log records the pull time, the tick shown, the
 tick the shot entered and whether it came late. Verbal commands and branch keys are
-stamped when the operator gives them."""
+stamped when the operator gives them. Several officers may train at once (`squad`):
+every shot and command is logged with whose it was."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from hardware.clock import Clock
 from hardware.events import Shot
 from range.errors import InputsError
 from range.run.events import Event, FrameShown, Provenance
+from range.run.officers import Squad, squad
 from range.run.queue import Branch, FireSeen, Input, InputQueue, Say
 from range.scenario.model import Scenario
 from range.vocabulary import Command
@@ -32,8 +34,9 @@ HISTORY_S = 1.0  # frames kept for judging late shots: far past fusion's ~90 ms
 class LiveSession:
     def __init__(self, scenario: Scenario, seed: int, clock: Clock,
                  sink: Callable[[Event], None] | None = None,
-                 provenance: Provenance | None = None) -> None:
+                 provenance: Provenance | None = None, officers: Squad | None = None) -> None:
         self.clock = clock
+        self.squad = officers or squad([], scenario.rig.resolution[0])
         self.start_ns = clock.now_ns()
         self.world = World(scenario, seed, provenance=provenance, on_event=sink)
         self.late_shots = 0
@@ -71,20 +74,26 @@ class LiveSession:
         seen = [snapshot for flip_ns, snapshot in self._frames if flip_ns <= t_ns]
         return seen[-1] if seen else self.world.snapshot()
 
-    def submit_shot(self, shot: Shot) -> None:
+    def submit_shot(self, shot: Shot, officer: str | None = None) -> None:
+        """A shot from the mouse or a script (whose it is said), or from the rig (whose
+        is the officer of the firing replica's lane)."""
         if shot.weapon not in WEAPONS:
             raise InputsError(f"shot from replica {shot.replica_id}: expected a weapon of "
                               f"{sorted(WEAPONS)}, found {shot.weapon!r}")
         tick = self.tick_at(shot.t_ns)
         if tick < self.world.tick:
             self.late_shots += 1
+        whose = officer if officer is not None else self.squad.by_lane(shot.lane).name
         self._push(tick, FireSeen(shot.weapon, shot.point, self.on_screen_at(shot.t_ns),
                                   self.seconds_at(shot.t_ns), shot.replica_id,
-                                  shot.confirmed))
+                                  shot.confirmed, whose))
 
-    def command(self, name: Command, at_ns: int | None = None) -> None:
-        """A verbal command given at `at_ns` (now, if not said)."""
-        self._push(self.tick_at(self.clock.now_ns() if at_ns is None else at_ns), Say(name))
+    def command(self, name: Command, at_ns: int | None = None,
+                officer: str | None = None) -> None:
+        """A verbal command given at `at_ns` (now, if not said) by `officer` (the first)."""
+        whose = officer if officer is not None else self.squad.officers[0].name
+        self._push(self.tick_at(self.clock.now_ns() if at_ns is None else at_ns),
+                   Say(name, whose))
 
     def branch(self, key: str, operator: str, at_ns: int | None = None) -> None:
         at = self.clock.now_ns() if at_ns is None else at_ns

@@ -4,7 +4,9 @@ draw and flip, stamp each flip, until the scenario ends or the operator stops it
 The loop knows no pygame: a `Display` draws a snapshot and reports clicks and keys. A
 headless run under a script advances a `ManualClock` one frame a turn, at full speed,
 and the script acts as the mouse would: each shot is aimed at where its target is drawn
-on the frame on screen at the pull, and goes in through the same path as a click."""
+on the frame on screen at the pull, and goes in through the same path as a click. With
+several officers, each plays his own script, or the mouse plays the one the operator
+chose last (the window's Tab key), and every input goes in as his."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ class Click:
     t_ns: int
     point: tuple[float, float]  # projector px
     trigger: Trigger
+    officer: str | None = None  # whom the mouse plays (None: the first officer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,7 @@ class Key:
     branch: str | None = None
     stop: bool = False
     operator: str | None = None  # who pressed a branch key, if not the session's operator
+    officer: str | None = None  # who gave the command (None: the first officer)
 
 
 OperatorInput = Click | Key
@@ -68,8 +72,9 @@ class Rig(Protocol):
     """Where trigger pulls go when replicas and a camera stand between the trainee and the
     session (`range.run.rig.SimulatedRig`): the shots come back fused."""
 
-    def pull(self, weapon: WeaponName, point: tuple[float, float] | None,
-             t_ns: int) -> None: ...
+    def pull(self, officer: str, weapon: WeaponName, point: tuple[float, float] | None,
+             t_ns: int) -> None:
+        """`officer` pulls the trigger of his replica of `weapon`, aimed at `point`."""
 
     def observe(self, shown: Callable[[tuple[int, int]], Any], now_ns: int) -> None:
         """The projector has shown `shown(size)` up to `now_ns`: read only if a capture is
@@ -105,11 +110,14 @@ def weapon_for(scenario: Scenario, trigger: Trigger) -> WeaponName | None:
 
 
 class ScriptedOperator:
-    """An inputs script played as an operator at the mouse and keys would play it."""
+    """An inputs script played as an operator at the mouse and keys would play it, as
+    `officer` (None: the first)."""
 
-    def __init__(self, inputs: Sequence[ScriptedInput], start_ns: int) -> None:
+    def __init__(self, inputs: Sequence[ScriptedInput], start_ns: int,
+                 officer: str | None = None) -> None:
         self._pending = sorted(inputs, key=lambda item: item.at)  # stable: file order kept
         self._start_ns = start_ns
+        self.officer = officer
 
     def due(self, now_ns: int, shown: WorldSnapshot) -> list[OperatorInput | Shot]:
         found: list[OperatorInput | Shot] = []
@@ -117,7 +125,7 @@ class ScriptedOperator:
             item = self._pending.pop(0)
             at_ns = self._start_ns + round(item.at * 1e9)
             if item.command is not None:
-                found.append(Key(at_ns, command=item.command))
+                found.append(Key(at_ns, command=item.command, officer=self.officer))
             elif item.branch is not None:
                 found.append(Key(at_ns, branch=item.branch, operator=item.operator))
             elif item.fire is not None:
@@ -139,7 +147,7 @@ def _aimed(item: ScriptedInput, shown: WorldSnapshot) -> tuple[float, float] | N
 
 
 def run_live(session: LiveSession, display: Display, clock: Clock, frame_ns: int,
-             script: ScriptedOperator | None = None, operator: str = "instructor",
+             scripts: Sequence[ScriptedOperator] = (), operator: str = "instructor",
              rig: Rig | None = None) -> FrameStats:
     """Run the session to its end. With a `ManualClock` the loop advances it a frame a
     turn (headless, full speed); with a real clock the display's flip paces it. With a
@@ -151,9 +159,11 @@ def run_live(session: LiveSession, display: Display, clock: Clock, frame_ns: int
         if isinstance(clock, ManualClock):
             clock.advance_ns(frame_ns)
         now = clock.now_ns()
-        incoming = display.inputs() + (script.due(now, shown) if script else [])
-        for item in incoming:
-            _apply(session, item, operator, rig)
+        for given in display.inputs():
+            _apply(session, given, operator, rig)
+        for script in scripts:
+            for due in script.due(now, shown):
+                _apply(session, due, operator, rig, script.officer)
         if rig is not None:  # pulls first: a frame exposed by now may hold their pulses
             if not isinstance(display, Watched):
                 raise TypeError("a rig's camera needs a display it can watch")
@@ -171,20 +181,22 @@ def run_live(session: LiveSession, display: Display, clock: Clock, frame_ns: int
 
 
 def _apply(session: LiveSession, item: OperatorInput | Shot, operator: str,
-           rig: Rig | None) -> None:
+           rig: Rig | None, scripted_as: str | None = None) -> None:
+    officer = (scripted_as if isinstance(item, Shot) else item.officer) \
+        or session.squad.officers[0].name
     if isinstance(item, Shot | Click):
         weapon = (item.weapon if isinstance(item, Shot)
                   else weapon_for(session.world.scenario, item.trigger))
         if weapon is None:  # a TASER click when the officer carries none does nothing
             return
         if rig is not None:
-            rig.pull(weapon, item.point, item.t_ns)
+            rig.pull(officer, weapon, item.point, item.t_ns)
         else:
             session.submit_shot(Shot(t_ns=item.t_ns, weapon=weapon, point=item.point,
-                                     source="pointer"))
+                                     source="pointer"), officer)
     elif item.stop:
         session.world.stop("stopped by the operator")
     elif item.command is not None:
-        session.command(item.command, item.t_ns)
+        session.command(item.command, item.t_ns, officer)
     elif item.branch is not None:
         session.branch(item.branch, item.operator or operator, item.t_ns)

@@ -19,9 +19,10 @@ from range.world.snapshot import WorldSnapshot
 
 @dataclass(frozen=True, slots=True)
 class Say:
-    """A verbal command."""
+    """A verbal command, and which officer gave it (None: the one officer of a script)."""
 
     command: Command
+    officer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class Fire:
     confirmed: bool = True
     timing: ShotTiming | None = None  # a live shot's pull and the frame it was aimed on
     distances: dict[str, float] | None = None  # a live shot's: each actor's at the pull
+    officer: str | None = None  # whose pull, when several officers train at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class FireSeen:
     pull_s: float
     replica: str | None = None
     confirmed: bool = True
+    officer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +83,12 @@ Input = Say | Branch | Fire | FireAt | FireSeen | Note
 
 def apply(world: World, item: Input) -> None:
     match item:
-        case Say(command):
-            world.command(command)
+        case Say(command, officer):
+            world.command(command, officer)
         case Branch(key, operator):
             world.branch(key, operator)
-        case Fire(weapon, point, replica, confirmed, timing, distances):
-            world.fire(weapon, quantise(point), replica, confirmed, timing, distances)
+        case Fire(weapon, point, replica, confirmed, timing, distances, officer):
+            world.fire(weapon, quantise(point), replica, confirmed, timing, distances, officer)
         case FireAt(weapon, actor, zone, offset):
             world.fire(weapon, quantise(world.aim_point(actor, zone, offset)))
         case FireSeen():
@@ -105,7 +108,7 @@ def _fire_seen(world: World, item: FireSeen) -> None:
     # frame on screen then (the nearest record of it, up to a frame before the pull).
     at_pull = None if not timing.late else {a.id: a.distance_m for a in item.shown.actors}
     world.fire(item.weapon, quantise(moved) if moved is not None else seen, item.replica,
-               item.confirmed, timing, at_pull)
+               item.confirmed, timing, at_pull, item.officer)
 
 
 @dataclass(order=True, slots=True)

@@ -32,14 +32,15 @@ def inputs_of(events: Sequence[Event]) -> InputQueue:
     for event in events:
         match event:
             case OfficerCommand():
-                queue.push(event.tick, Say(event.command))
+                queue.push(event.tick, Say(event.command, event.officer))
             case BranchKey():
                 queue.push(event.tick, Branch(event.key, event.operator))
             case ShotFired():
                 timing = event.timing()
                 queue.push(event.tick, Fire(event.weapon, event.point, event.replica,
                                             event.confirmed, timing,
-                                            event.distances if timing else None))
+                                            event.distances if timing else None,
+                                            event.officer))
             case FrameShown():
                 queue.push(event.tick, Note(event))
     return queue

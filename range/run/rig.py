@@ -1,7 +1,8 @@
 """The simulated rig (`holdfire run --rig sim`): the whole range in software.
 
-Each of the officer's weapons is an emulated replica wired to a real link core; a pull
-sends its trigger report over the protocol and lights a laser pulse where it was aimed.
+Each officer's weapons are emulated replicas wired to real link cores, numbered with his
+lane and lasing his colour (`range.run.officers`); a pull sends its trigger report over
+the protocol and lights a laser pulse where it was aimed.
 A simulated camera watches the frames actually rendered (through a seeded perspective,
 with the pulses drawn and sensor noise), the real detector finds the dots, a calibration
 fitted on the camera's view of the projected chessboard maps them to projector pixels,
@@ -25,6 +26,7 @@ from hardware.vision.detector import ShotDetector
 from hardware.vision.frames import Image
 from hardware.vision.prediction import ProjectionPrediction
 from hardware.vision.projected import ProjectedCamera, Pulse
+from range.run.officers import Squad, squad
 from range.scenario.model import Scenario
 from range.vocabulary import WeaponName
 
@@ -36,18 +38,26 @@ REPLICA_OF: dict[WeaponName, str] = {  # the replica model that fires each weapo
 
 class SimulatedRig:
     def __init__(self, scenario: Scenario, start_ns: int, seed: int = 0,
-                 threaded: bool = False) -> None:
+                 threaded: bool = False, officers: Squad | None = None) -> None:
         resolution = (int(scenario.rig.resolution[0]), int(scenario.rig.resolution[1]))
+        officers = officers or squad([], resolution[0])
         self.camera = ProjectedCamera(resolution, seed=seed)
         self.calibration = self._calibrate(resolution)
-        self.fusion = Fusion(FusionConfig(frame_period_ms=1000.0 / self.camera.fps),
+        self.fusion = Fusion(FusionConfig(frame_period_ms=1000.0 / self.camera.fps,
+                                          lanes=officers.lanes()),
                              to_projector=self._to_projector)
         self.detector = ShotDetector(mask=self.calibration.mask())
         self.prediction = ProjectionPrediction(self.calibration, resolution)
         models = sorted({REPLICA_OF[w] for w in scenario.officer.weapons})
-        self.replicas = {m: WiredReplica(m, f"{m}-sim", seed=seed + i)
-                         for i, m in enumerate(models)}
-        self._follow = {m: self.fusion.follow(r.url) for m, r in self.replicas.items()}
+        self.replicas: dict[tuple[str, str], WiredReplica] = {}  # (officer, model): replica
+        for officer in officers.officers:
+            for model in models:
+                replica_id = f"{model}-sim" if len(officers.officers) == 1 \
+                    else f"{model}-lane{officer.lane}"
+                self.replicas[officer.name, model] = WiredReplica(
+                    model, replica_id, lane=officer.lane, seed=seed + len(self.replicas),
+                    laser=officer.laser)
+        self._follow = {key: self.fusion.follow(r.url) for key, r in self.replicas.items()}
         self._next_capture_ns = start_ns + self.camera.period_ns
         self._lock = threading.Lock()  # the camera's pulses: set by pulls, read by captures
         self._frames: queue.Queue[tuple[Image, int] | None] | None = None
@@ -69,10 +79,11 @@ class SimulatedRig:
         mapped = self.calibration.to_projector(np.array([[x, y]], np.float32))
         return float(mapped[0][0]), float(mapped[0][1])
 
-    def pull(self, weapon: WeaponName, point: tuple[float, float] | None, t_ns: int) -> None:
-        """The trainee pulls a replica's trigger at `t_ns`, aimed at `point` (None: off
+    def pull(self, officer: str, weapon: WeaponName, point: tuple[float, float] | None,
+             t_ns: int) -> None:
+        """`officer` pulls his replica's trigger at `t_ns`, aimed at `point` (None: off
         the screen): the replica reports it, and its laser lights the screen."""
-        replica = self.replicas[REPLICA_OF[weapon]]
+        replica = self.replicas[officer, REPLICA_OF[weapon]]
         if replica.pull(t_ns) and point is not None:
             pulse = Pulse(point[0], point[1], t_ns, replica.pulse_us * 1000,
                           "green" if replica.laser == "green" else "red")
@@ -97,9 +108,9 @@ class SimulatedRig:
 
     def advance(self, now_ns: int) -> list[Shot]:
         """Run the replicas' links to now; the shots fusion has decided by now."""
-        for model, replica in self.replicas.items():
+        for key, replica in self.replicas.items():
             for event in replica.advance(now_ns):
-                self._follow[model](event)
+                self._follow[key](event)
         return self.fusion.poll(now_ns)
 
     def close(self) -> None:
@@ -126,13 +137,13 @@ class ConnectedRig:
     camera by URL, the saved calibration of the rig; each on its own thread, fusion in
     between. Pulls come from the replicas themselves, so `pull` and `observe` do nothing."""
 
-    def __init__(self, camera_url: str, replica_urls: list[str],
-                 calibration: Calibration) -> None:
+    def __init__(self, camera_url: str, replica_urls: list[str], calibration: Calibration,
+                 lanes: dict[int, tuple[float, float]] | None = None) -> None:
         from hardware.replica.link import ReplicaLink
         from hardware.vision.sources import open_source, source_url
 
         self.calibration = calibration
-        self.fusion = Fusion(FusionConfig(), to_projector=self._to_projector)
+        self.fusion = Fusion(FusionConfig(lanes=lanes or {}), to_projector=self._to_projector)
         self.detector = ShotDetector(mask=calibration.mask())
         self._links = [ReplicaLink(url, on_event=self.fusion.follow(url)).start()
                        for url in replica_urls]
@@ -145,7 +156,8 @@ class ConnectedRig:
         mapped = self.calibration.to_projector(np.array([[x, y]], np.float32))
         return float(mapped[0][0]), float(mapped[0][1])
 
-    def pull(self, weapon: WeaponName, point: tuple[float, float] | None, t_ns: int) -> None:
+    def pull(self, officer: str, weapon: WeaponName, point: tuple[float, float] | None,
+             t_ns: int) -> None:
         """A mouse click on a real rig fires nothing: the replicas' triggers are the pulls."""
 
     def observe(self, shown: Callable[[tuple[int, int]], Image], now_ns: int) -> None:

@@ -3,11 +3,14 @@ that draws snapshots and turns clicks and keys into the live loop's inputs.
 
 Left click fires the officer's firearm, right click his TASER, at the cursor. Keys give
 verbal commands (see KEYS) and the digits are the instructor's branch keys; Esc stops
-the session. Under the SDL dummy driver the same window works headless, for tests."""
+the session. With several officers, the mouse and keys play one of them at a time: Tab
+passes them to the next (the window's title says whom). Under the SDL dummy driver the
+same window works headless, for tests."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from hardware.clock import Clock
@@ -26,7 +29,8 @@ KEYS: dict[str, Command] = {
 class Window:
     def __init__(self, resolution: tuple[int, int], clock: Clock, *, fullscreen: bool = False,
                  display: int = 0, size: tuple[int, int] | None = None,
-                 title: str = "Holdfire", sounds: Sounds | None = None) -> None:
+                 title: str = "Holdfire", sounds: Sounds | None = None,
+                 officers: Sequence[str] = ()) -> None:
         os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
         import pygame
 
@@ -40,7 +44,9 @@ class Window:
         # A real display paces the loop with vsync; the dummy driver has none to offer.
         vsync = int(os.environ.get("SDL_VIDEODRIVER") != "dummy")
         self._screen = pygame.display.set_mode(shown_size, flags, display=display, vsync=vsync)
-        pygame.display.set_caption(title)
+        self._title, self._officers = title, list(officers)
+        self.playing: str | None = self._officers[0] if self._officers else None
+        self._caption()
         self._canvas = (self._screen if self._screen.get_size() == resolution
                         else pygame.Surface(resolution))
         from range.views.projector import SceneRenderer
@@ -77,7 +83,8 @@ class Window:
                 found.append(Key(now, stop=True))
             elif event.type == pygame.MOUSEBUTTONDOWN and event.button in (1, 3):
                 trigger: Trigger = "firearm" if event.button == 1 else "taser"
-                found.append(Click(now, self._to_projector(event.pos), trigger))
+                found.append(Click(now, self._to_projector(event.pos), trigger,
+                                   self.playing))
             elif event.type == pygame.KEYDOWN:
                 found += self._key(event, now)
         return found
@@ -86,11 +93,20 @@ class Window:
         name = self._pygame.key.name(event.key)
         if event.key == self._pygame.K_ESCAPE:
             return [Key(now, stop=True)]
+        if event.key == self._pygame.K_TAB and len(self._officers) > 1:
+            after = self._officers.index(self.playing) + 1 if self.playing else 0
+            self.playing = self._officers[after % len(self._officers)]
+            self._caption()
+            return []
         if name in KEYS:
-            return [Key(now, command=KEYS[name])]
+            return [Key(now, command=KEYS[name], officer=self.playing)]
         if len(name) == 1 and name.isdigit():
             return [Key(now, branch=name)]
         return []
+
+    def _caption(self) -> None:
+        whom = f" (mouse: {self.playing}; Tab for the next)" if len(self._officers) > 1 else ""
+        self._pygame.display.set_caption(self._title + whom)
 
     def _to_projector(self, pos: tuple[int, int]) -> tuple[float, float]:
         """A window pixel to the projector pixel drawn there (the window may be scaled)."""

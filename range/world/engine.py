@@ -93,9 +93,9 @@ class World:
 
     # -- officer inputs -------------------------------------------------------------------
 
-    def command(self, name: Command) -> None:
+    def command(self, name: Command, officer: str | None = None) -> None:
         self._emit(OfficerCommand(tick=self.tick, command=name,
-                                  distances=self.cast.distances()))
+                                  distances=self.cast.distances(), officer=officer))
         self.cast.tell_all(Stimulus("command", name), self.tick)
 
     def branch(self, key: str, operator: str) -> None:
@@ -105,11 +105,12 @@ class World:
     def fire(self, weapon_name: WeaponName, point: Point2 | None,
              replica: str | None = None, confirmed: bool = True,
              timing: ShotTiming | None = None,
-             distances: dict[str, float] | None = None) -> int:
+             distances: dict[str, float] | None = None, officer: str | None = None) -> int:
         """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
-        A live shot gives each actor's distance at its pull (they moved since)."""
+        A live shot gives each actor's distance at its pull (they moved since), and whose
+        pull it was when several officers train at once."""
         return self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing,
-                                  distances)
+                                  distances, officer)
 
     def note(self, event: Event) -> None:
         """A run's own event (a frame shown) into the log, in order with the world's."""

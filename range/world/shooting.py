@@ -56,7 +56,7 @@ class Shooting:
 
     def fire(self, tick: int, weapon_name: WeaponName, point: Point2 | None,
              replica: str | None, confirmed: bool, timing: ShotTiming | None = None,
-             distances: dict[str, float] | None = None) -> int:
+             distances: dict[str, float] | None = None, officer: str | None = None) -> int:
         """A trigger pull at a projector pixel (None: off the screen). Returns the shot id."""
         weapon = WEAPONS[weapon_name]
         shot = len(self.shots) + 1
@@ -68,7 +68,7 @@ class Shooting:
         self._emit(ShotFired(tick=tick, shot=shot, weapon=weapon_name, force=weapon.force,
                              point=point, replica=replica, confirmed=confirmed, aimed_at=aimed,
                              distances=self._cast.distances() if distances is None
-                             else distances,
+                             else distances, officer=officer,
                              **(dataclasses.asdict(timing) if timing else {})))
         if not confirmed:
             return shot  # a spot with no trigger: recorded, not flown
