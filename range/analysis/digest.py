@@ -6,11 +6,12 @@ that no later step scores them by mistake.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TypeVar
 
+from range.analysis import words
 from range.errors import AnalysisError
 from range.run.events import (
     ActorStateChanged,
@@ -18,6 +19,7 @@ from range.run.events import (
     BulletStopped,
     Event,
     FrameShown,
+    OfficerAttacked,
     OfficerCommand,
     ProbeLanded,
     ScenarioEnded,
@@ -109,9 +111,54 @@ class RunLog:
         ]
 
 
+    def reached(self) -> dict[int, tuple[str, ...]]:
+        """Everyone each confirmed shot's bullet or probes reached, in landing order."""
+        found: dict[int, list[str]] = {}
+        for event in self.events:
+            if isinstance(event, BulletHit | ProbeLanded) and event.actor is not None:
+                people = found.setdefault(event.shot, [])
+                if event.actor not in people:
+                    people.append(event.actor)
+        return {shot: tuple(people) for shot, people in found.items()}
+
+    def people_of(self) -> dict[int, frozenset[str]]:
+        """Whom each confirmed shot was for: the person aimed at (or, in logs that do not
+        record him, the first person on the line) and everyone it reached. A shot for no
+        one (off the screen, nothing on the line) is absent."""
+        reached = self.reached()
+        found = {}
+        for shot in self.shots:
+            aimed = shot_target(shot) or shot.aimed_at
+            people = frozenset(([aimed] if aimed else []) + list(reached.get(shot.shot, ())))
+            if people:
+                found[shot.shot] = people
+        return found
+
+
+class Levels:
+    """Each actor's threat level at any place in the log."""
+
+    def __init__(self, changes: list[tuple[int, ActorStateChanged]]) -> None:
+        self._orders = [order for order, _ in changes]
+        self._levels = [threat_level(change.threat) for _, change in changes]
+
+    def at(self, order: int) -> ThreatLevel:
+        index = bisect_right(self._orders, order)
+        return self._levels[index - 1] if index else ThreatLevel.COMPLIANT
+
+
+def all_levels(log: RunLog) -> dict[str, Levels]:
+    return {actor: Levels(changes) for actor, changes in log.timelines().items()}
+
+
 def _shot_text(shot: ShotFired) -> str:
-    aimed = f" at {shot.aimed_at}" if shot.aimed_at else ""
-    return f"{shot.weapon} shot {shot.shot}{aimed}"
+    """'pistol shot 2 at driver'; with the person aimed at recorded and someone else
+    first on the line, both: 'pistol shot 1 at subject, bystander first on the line'."""
+    target, first = shot_target(shot), shot.aimed_at
+    text = f"{words.device(shot.weapon)} shot {shot.shot}"
+    if target is not None and first is not None and first != target:
+        return f"{text} at {target}, {first} first on the line"
+    return text + (f" at {target or first}" if target or first else "")
 
 
 MIN_STEP_S, MAX_STEP_S = 1e-4, 1.0  # a simulation step from 0.1 ms to 1 s
@@ -216,3 +263,45 @@ def threat_level(label: str | None) -> ThreatLevel:
 
 def feet(metres: float) -> float:
     return round(to_feet(metres), 3)
+
+
+# Facts that later engines log and older logs lack. Each is read here, through one
+# accessor, so a log without it reads as "not recorded" instead of failing, and the field
+# names the analysis expects are listed in one place (docs/debrief.md names them too).
+RELOAD_KIND = "officer_reloaded"  # an event: the officer reloaded `weapon`
+MOVE_KIND = "officer_moved"  # an event: the officer moved; `cover`: the cover id or None
+
+
+def shot_target(shot: ShotFired) -> str | None:
+    """The person the officer aimed at (`ShotFired.target`); `aimed_at` is the first
+    person on the line, who may be someone else."""
+    value = getattr(shot, "target", None)
+    return value if isinstance(value, str) else None
+
+
+def from_holster(shot: ShotFired) -> bool | None:
+    """Whether the pull began with the weapon in its holster (`ShotFired.from_holster`)."""
+    value = getattr(shot, "from_holster", None)
+    return value if isinstance(value, bool) else None
+
+
+def malfunction(shot: ShotFired) -> str | None:
+    """Why a pull fired nothing (`ShotFired.malfunction`: "jam", "empty", ...)."""
+    value = getattr(shot, "malfunction", None)
+    return value if isinstance(value, str) and value else None
+
+
+def attack_result(attack: OfficerAttacked) -> tuple[str | None, str | None, str | None]:
+    """What an attack did (`OfficerAttacked.outcome`: "hit", "missed" or "stopped"), where
+    it hit the officer (`zone`) and what stopped it (`by`)."""
+    return tuple(_text_field(attack, name) for name in ("outcome", "zone", "by"))  # type: ignore[return-value]
+
+
+def held_object(change: ActorStateChanged) -> str | None:
+    """What the actor holds from this change on (`ActorStateChanged.held`)."""
+    return _text_field(change, "held")
+
+
+def _text_field(event: Event, name: str) -> str | None:
+    value = getattr(event, name, None)
+    return value if isinstance(value, str) else None

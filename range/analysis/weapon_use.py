@@ -3,10 +3,12 @@ outcomes and TASER/firearm transitions. Confirmed shots only (see `range.run_log
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from itertools import pairwise
 
-from range.analysis.digest import RunLog, feet
+from range.analysis import words
+from range.analysis.digest import RELOAD_KIND, RunLog, feet, shot_target
 from range.analysis.report import (
     ActorHits,
     BystanderHit,
@@ -17,7 +19,7 @@ from range.analysis.report import (
 from range.run.events import ProbeLanded, TaserCycleEnded, TaserDeployment
 from range.scenario.policy import Policy
 from range.scenario.units import to_inches
-from range.vocabulary import FORCE_ORDER, ZONES
+from range.vocabulary import ZONES
 
 # A longer pause between two shots of one weapon family starts a new string of fire: the
 # time between strings is a decision, not a split.
@@ -25,20 +27,30 @@ STRING_GAP_S = 2.0
 
 
 def splits(log: RunLog) -> tuple[SplitTime, ...]:
-    splits = []
-    for family in FORCE_ORDER[1:]:
-        shots = [s for s in log.shots if s.force == family]
-        splits += [SplitTime(family, a.shot, b.shot, b.weapon, log.time(b.tick),
-                             log.span(a.tick, b.tick)) for a, b in pairwise(shots)
-                   if log.span(a.tick, b.tick) <= STRING_GAP_S]
-    return tuple(splits)
+    """Between consecutive confirmed shots of one device within a string of fire. Not
+    across devices (an X26, then a TASER 10), not across a reload (logged, or implied: a
+    one-cartridge device needs a new cartridge for every pull)."""
+    shots = log.confirmed_shots()
+    reloads = [order for order, e in enumerate(log.events) if e.kind == RELOAD_KIND]
+    found = []
+    for (before, a), (after, b) in pairwise(shots):
+        device = words.device(a.weapon)
+        gap = log.span(a.tick, b.tick)
+        if (device != words.device(b.weapon) or device in words.ONE_BAY_DEVICES
+                or gap > STRING_GAP_S
+                or bisect_left(reloads, after) > bisect_right(reloads, before)):
+            continue
+        found.append(SplitTime(b.force, a.shot, b.shot, b.weapon, log.time(b.tick), gap))
+    return tuple(found)
 
 
 def hits(log: RunLog) -> tuple[ActorHits, ...]:
+    """Bullet hits per person and zone, with the rounds aimed at him beside them."""
     roles = dict(log.start.actors) | {h.actor: h.role for h in log.hits}
+    aimed = Counter(shot_target(s) or s.aimed_at for s in log.shots if s.force == "firearm")
     return tuple(
         ActorHits(actor, role, {zone: sum(h.zone == zone for h in mine) for zone in ZONES},
-                  len(mine), tuple(h.shot for h in mine))
+                  len(mine), tuple(h.shot for h in mine), aimed[actor])
         for actor, role in roles.items()
         for mine in [[h for h in log.hits if h.actor == actor]]
     )
