@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from range.analysis.decisions import analyse, policy_indicator
+from range.analysis.decisions import analyse
+from range.analysis.force import policy_indicator
 from range.analysis.report import Attack, BranchEffect, DecisionReport
 from range.analysis.text import render_text
 from range.errors import AnalysisError

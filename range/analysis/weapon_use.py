@@ -100,7 +100,7 @@ def taser_to_firearm(log: RunLog, policy: Policy) -> tuple[Transition, ...]:
         if failed.result == "effective" or gun is None or gun.force != "firearm" or at < order:
             continue
         found.append(Transition(
-            "taser_to_firearm", failed.shot, f"TASER deployment: {failed.result}",
+            "taser_to_firearm", failed.shot, f"TASER deployment: {words.plain(failed.result)}",
             log.time(failed.tick), gun.shot, log.time(gun.tick),
             log.span(failed.tick, gun.tick), figure.text if figure else ""))
     return tuple(found)
