@@ -344,7 +344,7 @@ def test_de_escalation_facts_before_the_first_force(policy: Policy) -> None:
     assert d is not None and d.force_used
     assert (d.first_cue_s, d.first_force_s, d.time_before_force_s) == (0.0, 3.0, 3.0)
     assert (d.distance_at_cue_m, d.distance_at_force_m) == (12.0, 7.0)
-    assert d.closest_before_force_m == 8.0  # at the second command
+    assert d.closest_before_force_m == 7.0  # at the first force itself
     assert d.commands_before_force == ("stop", "drop-weapon")
     assert (d.moves_recorded, d.cover) == (True, "car")
     assert d.force_on_compliant == ()
@@ -387,8 +387,8 @@ def test_the_text_reads_in_plain_words_with_only_the_sections_that_have_content(
     assert lines[summary_at + 2:summary_at + 5] == list(report.summary)
     assert lines[summary_at + 5] == ""
     assert report.summary[0] == ("The officer gave 0 command(s), fired 1 TASER cartridge(s) "
-                                 "and 2 firearm round(s): 1 no landing recorded, 1 hit, "
-                                 "1 struck the ground.")
+                                 "and 2 firearm round(s). Bullets: 1 hit, 1 struck the "
+                                 "ground. TASER probes: 1 no landing recorded.")
     for jargon in ("none recorded", "cause after", "deadly_force", "active_aggression",
                    "x26/x26", "window:", "out_of_range", "lower_torso"):
         assert jargon not in text, jargon

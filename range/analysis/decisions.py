@@ -251,7 +251,8 @@ def _cue(log: RunLog, policy: Policy, at: tuple[int, ActorStateChanged],
     window_end = _window_end(level, end)
     window_end_s = log.time(log.end_tick if end is None else end.tick)
     first = responses[0] if responses else None
-    summary = (f"first response: {first.option} ({first.what}) after {first.latency_s:.3f} s"
+    summary = (f"first response: {words.option(first.option)} ({first.what}) after "
+               f"{first.latency_s:.3f} s"
                if first else f"no response before {window_end} at {window_end_s:.3f} s")
     return ThreatCue(
         actor=cue.actor, role=cue.role, time_s=log.time(cue.tick), shown_s=shown,
@@ -262,7 +263,9 @@ def _cue(log: RunLog, policy: Policy, at: tuple[int, ActorStateChanged],
         responses=responses, summary=summary, policy_expects=expected,
         policy_note=policy.note(level),
         reference=_cue_reference(policy, cue, responses, shots),
-        what=(f"rose from {words.level(cue.previous_threat)} to {words.level(cue.threat)} "
+        what=(f"at {words.level(cue.threat)} ({words.plain(cue.state)}) from the start"
+              if cue.cause == "start" else
+              f"rose from {words.level(cue.previous_threat)} to {words.level(cue.threat)} "
               f"({words.plain(cue.state)}) {words.cause(cue.cause, since)}"),
     )
 
@@ -366,7 +369,7 @@ def _after_threat(log: RunLog, policy: Policy) -> tuple[ShotsAfterThreat, ...]:
             if not threat_level(end.previous_threat) >= ACTIVE > threat_level(end.threat):
                 continue
             cue_order, cue_tick, cue_words = _stop_cue(changes, i, resumes[i],
-                                                       drops.get(actor, []))
+                                                       drops.get(actor, []), log.step_s)
             window = shots[bisect_right(shot_orders, cue_order):
                            bisect_left(shot_orders, resumes[i])]
             after = tuple(
@@ -379,14 +382,16 @@ def _after_threat(log: RunLog, policy: Policy) -> tuple[ShotsAfterThreat, ...]:
 
 
 def _stop_cue(changes: list[tuple[int, ActorStateChanged]], fall: int, resume: int,
-              drops: list[tuple[int, WeaponDropped]]) -> tuple[int, int, str]:
+              drops: list[tuple[int, WeaponDropped]], step_s: float
+              ) -> tuple[int, int, str]:
     """Where (log place, tick) and what the stop cue was for the threat that fell at
     `changes[fall]`: the fall itself, unless he was still armed then and dropped the weapon
     or went down before his threat rose again. Armed: the change says what he holds
     (`held`), or, in logs without it, a weapon drop follows."""
     order, change = changes[fall]
-    fell = (order, change.tick, f"{words.plain(change.state)}, "
-                                f"{words.cause(change.cause)}")
+    in_state = (change.tick - changes[fall - 1][1].tick) * step_s if fall else None
+    fell = (order, change.tick,
+            f"{words.plain(change.state)}, {words.cause(change.cause, in_state)}")
     if change.action == "down":
         return fell
     drop = next(((o, d) for o, d in drops if order <= o < resume), None)

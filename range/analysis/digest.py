@@ -7,9 +7,10 @@ that no later step scores them by mistake.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from range.analysis import words
 from range.errors import AnalysisError
@@ -31,6 +32,7 @@ from range.scenario.units import to_feet
 from range.vocabulary import ForceOption, ThreatLevel
 
 EventT = TypeVar("EventT", bound=Event)
+T = TypeVar("T")
 
 ACTIVE = ThreatLevel.ACTIVE_AGGRESSION  # from here up an actor is a threat
 
@@ -61,10 +63,24 @@ class RunLog:
     hits: tuple[BulletHit, ...]  # of confirmed shots only
     frames: tuple[FrameShown, ...]  # a live session's frames, in order
     frame_ticks: tuple[int, ...]  # their ticks, for finding the frame of a tick
+    # What the reads below found, kept so each scans the log once. Not an init field, so
+    # a RunLog made from another (dataclasses.replace, say for one officer's part) starts
+    # with none.
+    _found: dict[str, Any] = field(default_factory=dict, init=False, repr=False,
+                                   compare=False)
+
+    def _once(self, key: str, read: Callable[[], T]) -> T:
+        if key not in self._found:
+            self._found[key] = read()
+        value: T = self._found[key]
+        return value
 
     @property
     def step_s(self) -> float:
-        return exact_step(self.start.step_s)
+        step: float | None = self._found.get("step_s")  # read on every time: kept plain
+        if step is None:
+            step = self._found["step_s"] = exact_step(self.start.step_s)
+        return step
 
     def time(self, tick: int) -> float:
         return round(tick * self.step_s, 6)
@@ -83,14 +99,28 @@ class RunLog:
         return round((last - first) * self.step_s, 6)
 
     def of(self, cls: type[EventT]) -> list[EventT]:
-        return [e for e in self.events if isinstance(e, cls)]
+        return [e for _, e in self.indexed(cls)]
 
     def indexed(self, cls: type[EventT]) -> list[tuple[int, EventT]]:
         """Events of a type with their place in the log. Within one tick the place is the
         cause order: the engine logs an officer input before the state change it causes."""
-        return [(i, e) for i, e in enumerate(self.events) if isinstance(e, cls)]
+        groups = [found for kind, found in self._by_type().items() if issubclass(kind, cls)]
+        if len(groups) == 1:
+            return list(groups[0])
+        return sorted((pair for found in groups for pair in found), key=lambda p: p[0])
+
+    def _by_type(self) -> dict[type[Event], list[tuple[int, Any]]]:
+        def read() -> dict[type[Event], list[tuple[int, Any]]]:
+            groups: dict[type[Event], list[tuple[int, Any]]] = {}
+            for pair in enumerate(self.events):
+                groups.setdefault(type(pair[1]), []).append(pair)
+            return groups
+        return self._once("by_type", read)
 
     def timelines(self) -> dict[str, list[tuple[int, ActorStateChanged]]]:
+        return self._once("timelines", self._timelines)
+
+    def _timelines(self) -> dict[str, list[tuple[int, ActorStateChanged]]]:
         lines: dict[str, list[tuple[int, ActorStateChanged]]] = {}
         for order, change in self.indexed(ActorStateChanged):
             lines.setdefault(change.actor, []).append((order, change))
@@ -101,6 +131,9 @@ class RunLog:
 
     def inputs(self) -> list[OfficerInput]:
         """Verbal commands and confirmed shots, in log order."""
+        return self._once("inputs", self._inputs)
+
+    def _inputs(self) -> list[OfficerInput]:
         return [
             OfficerInput(i, e.tick, self.time(e.tick), "verbal", e.command, None, e.distances)
             if isinstance(e, OfficerCommand)
@@ -113,6 +146,9 @@ class RunLog:
 
     def reached(self) -> dict[int, tuple[str, ...]]:
         """Everyone each confirmed shot's bullet or probes reached, in landing order."""
+        return self._once("reached", self._reached)
+
+    def _reached(self) -> dict[int, tuple[str, ...]]:
         found: dict[int, list[str]] = {}
         for event in self.events:
             if isinstance(event, BulletHit | ProbeLanded) and event.actor is not None:
@@ -125,6 +161,9 @@ class RunLog:
         """Whom each confirmed shot was for: the person aimed at (or, in logs that do not
         record him, the first person on the line) and everyone it reached. A shot for no
         one (off the screen, nothing on the line) is absent."""
+        return self._once("people_of", self._people_of)
+
+    def _people_of(self) -> dict[int, frozenset[str]]:
         reached = self.reached()
         found = {}
         for shot in self.shots:
@@ -257,8 +296,13 @@ def exact_step(step_s: float) -> float:
     return 1 / per_second if round(1 / per_second, 6) == round(step_s, 6) else step_s
 
 
+_LEVELS = {level.label: level for level in ThreatLevel}  # read for every state change
+
+
 def threat_level(label: str | None) -> ThreatLevel:
-    return ThreatLevel.COMPLIANT if label is None else ThreatLevel.from_label(label)
+    if label is None:
+        return ThreatLevel.COMPLIANT
+    return _LEVELS.get(label) or ThreatLevel.from_label(label)
 
 
 def feet(metres: float) -> float:

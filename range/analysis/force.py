@@ -114,7 +114,7 @@ def de_escalation(log: RunLog, force: Sequence[ForceUse], cues: Sequence[ThreatC
         if cue_order is not None and bisect_right(orders, cue_order) else None
     shot = next(s for s in log.shots if s.shot == first.shot) if first else None
     at_force = shot.distances.get(actor) if shot is not None and actor else None
-    before = [d for o, d in samples if o < until]
+    before = [d for o, d in samples if o <= until]  # up to and with the first force
     closest = min(before) if before else None
     commands = tuple(e.command for order, e in log.indexed(OfficerCommand) if order < until)
     moves = [(order, e) for order, e in enumerate(log.events) if e.kind == MOVE_KIND]
@@ -180,8 +180,8 @@ def _de_escalation_lines(log: RunLog, d: DeEscalation) -> tuple[str, ...]:
         at_force = ("" if d.first_force_s is None
                     else f", {_distance(d.distance_at_force_m)} at the first force")
         lines.append(f"Distance: {d.actor} was {_distance(d.distance_at_cue_m)} away at the "
-                     f"first threat cue{at_force}; the closest he came before "
-                     f"{'force' if d.force_used else 'the end'} was "
+                     f"first threat cue{at_force}; the closest he came up to "
+                     f"{'the first force' if d.force_used else 'the end'} was "
                      f"{_distance(d.closest_before_force_m)}.")
     spoken = ", ".join(f"'{words.plain(c)}'" for c in d.commands_before_force)
     before = "before force" if d.force_used else "in all"
@@ -207,10 +207,13 @@ def summary(log: RunLog, cues: Sequence[ThreatCue], after: Sequence[ShotsAfterTh
     commands = len(log.of(OfficerCommand))
     tasers = sum(u.force == "taser" for u in force)
     guns = len(force) - tasers
-    went = Counter(r.outcome for r in rounds)
-    landed = ", ".join(f"{n} {outcome}" for outcome, n in went.most_common())
     did = (f"The officer gave {commands} command(s), fired {tasers} TASER cartridge(s) and "
-           f"{guns} firearm round(s)" + (f": {landed}." if landed else "."))
+           f"{guns} firearm round(s).")
+    taser_shots = {u.shot for u in force if u.force == "taser"}
+    for what, probes in (("Bullets", False), ("TASER probes", True)):
+        went = Counter(r.outcome for r in rounds if (r.shot in taser_shots) == probes)
+        if went:
+            did += f" {what}: " + ", ".join(f"{n} {o}" for o, n in went.most_common()) + "."
     top = max(cues, key=lambda c: (ThreatLevel.from_label(c.threat), -c.time_s), default=None)
     if top is None:
         threat = "No one rose above compliant."

@@ -191,7 +191,7 @@ class DeEscalation:
     distance_at_cue_ft: float | None
     distance_at_force_m: float | None  # None: no force, or his distance not logged then
     distance_at_force_ft: float | None
-    closest_before_force_m: float | None  # the closest he came before force (or the end)
+    closest_before_force_m: float | None  # the closest he came up to the first force (or the end)
     closest_before_force_ft: float | None
     commands_before_force: tuple[str, ...]
     cover: str | None  # the cover the officer used; None when the log does not record moves

@@ -98,7 +98,7 @@ def _cues(cues: Sequence[ThreatCue]) -> list[str]:
     for c in cues:
         shown = f"; on screen at {_s(c.shown_s)}" if c.shown_s is not None else ""
         lines += [
-            f"{_s(c.time_s)}  {c.actor} ({c.role}) {c.what}, "
+            f"{_s(c.time_s)}  {_who(c.actor, c.role)} {c.what}, "
             f"{_distance(c.distance_m, c.distance_ft)} away{shown}",
             f"    {_cue_summary(c)}",
             *(f"    {line}" for line in _table(
@@ -112,6 +112,10 @@ def _cues(cues: Sequence[ThreatCue]) -> list[str]:
             *([f"    for context: {c.reference}"] if c.reference else []),
         ]
     return lines
+
+
+def _who(actor: str, role: str) -> str:
+    return actor if actor == role else f"{actor} ({role})"
 
 
 def _cue_summary(c: ThreatCue) -> str:
