@@ -172,8 +172,8 @@ def test_without_the_person_aimed_at_the_first_on_the_line_stands_in(policy: Pol
         ended(1440),
     ], policy)
     assert report.force[0].target is None
-    assert indicators(report) == [
-        [("bystander", "first on the line and reached", "compliant", MORE)]]
+    assert indicators(report) == [[("bystander", "first on the line and reached", "compliant",
+                                    "a round reached a bystander")]]
 
 
 def test_a_verbal_warning_at_deadly_force_is_not_less_force(policy: Policy) -> None:

@@ -71,8 +71,8 @@ def force_uses(log: RunLog, policy: Policy, rounds: Sequence[RoundOutcome]
         for actor, relation in _concerned(shot, hit):
             level = levels[actor].at(order) if actor in levels else ThreatLevel.COMPLIANT
             role = roles.get(actor)
-            policy_words = ("a round reached a bystander"
-                            if role == "bystander" and relation == "reached"
+            policy_words = (_bystander(relation)
+                            if role == "bystander" and not relation.startswith("aimed at")
                             else policy_indicator(policy.expects(level), shot.force))
             indicators.append(ForceIndicator(actor, role, relation, level.label,
                                              policy.expects(level), policy_words))
@@ -85,6 +85,13 @@ def force_uses(log: RunLog, policy: Policy, rounds: Sequence[RoundOutcome]
             target=shot_target(shot), first_on_line=shot.aimed_at, reached=hit,
             indicators=tuple(indicators), outcome="; ".join(went.get(shot.shot, []))))
     return tuple(found)
+
+
+def _bystander(relation: str) -> str:
+    """A bystander the officer is not known to have aimed at: no force decision about
+    him to hold against the table, only the fact."""
+    return ("a round reached a bystander" if "reached" in relation
+            else "a bystander was first on the line")
 
 
 def _concerned(shot: ShotFired, reached: Sequence[str]) -> list[tuple[str, str]]:

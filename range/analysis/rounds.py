@@ -44,8 +44,8 @@ def _landed(log: RunLog, shot: ShotFired, event: BulletHit | BulletStopped | Pro
     where = f"{feet(event.distance_m):.1f} ft"
     if actor is not None:
         outcome = "bystander hit" if role == "bystander" else "hit"
-        text = f"{what} hit {actor}" + (" (a bystander)" if role == "bystander" else "") + \
-            f" in the {words.zone(zone)} at {where}"
+        named = " (a bystander)" if role == "bystander" and actor != "bystander" else ""
+        text = f"{what} hit {actor}{named} in the {words.zone(zone)} at {where}"
     elif shot.point is None or (by == "nothing" and event.distance_m == 0.0):
         outcome, text = "off the screen", f"{what} never flew: aimed off the screen"
     elif by == "ground":
