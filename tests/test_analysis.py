@@ -317,14 +317,21 @@ def test_same_tick_edges(policy: Policy) -> None:
     assert (after.shots, after.time_to_stop_s) == ((3,), 0.004167)
 
 
-def test_the_command_that_ends_a_threat_is_its_response(policy: Policy) -> None:
-    """The engine logs the command, then in the same tick the state change it caused."""
-    report = analyse([
+def told_to_drop_it() -> list[Event]:
+    """armed-drops-weapon: he holds a pistol; told to drop it at 0.8 s, he lets go."""
+    return [
         started(),
         state(0, "holding", "active_aggression", None, "start", 7.62),
         OfficerCommand(tick=192, command="drop-weapon"),
         state(192, "letting-go", "passive_resistance", "active_aggression",
               "command:drop-weapon", 7.62),
+    ]
+
+
+def test_the_command_that_ends_a_threat_is_its_response(policy: Policy) -> None:
+    """The engine logs the command, then in the same tick the state change it caused."""
+    report = analyse([
+        *told_to_drop_it(),
         OfficerCommand(tick=720, command="get-down"),
         ended(2400),
     ], policy)

@@ -28,7 +28,15 @@ from range.run.events import (
     WeaponDropped,
 )
 from range.scenario.policy import Policy
-from tests.test_analysis import POLICY_TEXT, ended, hit, shot, started, state
+from tests.test_analysis import (
+    POLICY_TEXT,
+    ended,
+    hit,
+    shot,
+    started,
+    state,
+    told_to_drop_it,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -194,11 +202,7 @@ def test_time_to_stop_runs_from_the_drop_not_from_the_command(policy: Policy) ->
     """armed-drops-weapon: told to drop it at 0.8 s, he lets go (passive resistance) and
     the pistol falls at 1.8 s."""
     report = analyse([
-        started(),
-        state(0, "holding", "active_aggression", None, "start", 7.62),
-        OfficerCommand(tick=192, command="drop-weapon"),
-        state(192, "letting-go", "passive_resistance", "active_aggression",
-              "command:drop-weapon", 7.62),
+        *told_to_drop_it(),
         shot(300, 1),  # while he still held the pistol: not after the threat ended
         state(432, "dropped", "compliant", "passive_resistance", "after", 7.62),
         WeaponDropped(tick=432, actor="subject", weapon="handgun"),
