@@ -406,3 +406,23 @@ def test_the_text_reads_in_plain_words_with_only_the_sections_that_have_content(
                                   "upper", "torso", "lower", "torso", "legs", "arms"]
     subject_row = lines[lines.index("Bullet hits by person and zone") + 3].split()
     assert subject_row[:4] == ["subject", "subject", "0", "1"]  # no aimed_at logged
+
+
+def test_no_draw_figure_once_the_pistol_has_been_fired(policy: Policy) -> None:
+    """Without `from_holster`, only the run's first firearm shot may have been drawn."""
+    report = analyse([
+        started({"a": "subject", "b": "subject"}),
+        state(0, "idle", "compliant", None, "start", 6.0, actor="a"),
+        state(0, "idle", "compliant", None, "start", 8.0, actor="b"),
+        state(240, "drawing", "deadly_force", "compliant", "after", 6.0, actor="a"),
+        ShotFired(tick=480, shot=1, weapon="pistol", force="firearm", point=(900.0, 400.0),
+                  aimed_at="a"),
+        state(720, "drawing", "deadly_force", "compliant", "after", 8.0, actor="b"),
+        ShotFired(tick=840, shot=2, weapon="pistol", force="firearm", point=(1000.0, 400.0),
+                  aimed_at="b"),
+        ended(960),
+    ], policy)
+    first, second = report.cues
+    assert first.reference == ("choice reaction 0.500-1.000 s; if the pistol was holstered, "
+                               "draw and fire from the holster 1.777 s mean")
+    assert second.reference == "choice reaction 0.500-1.000 s"

@@ -14,12 +14,8 @@ Definitions (all from ticks; time = tick x step_s):
   a shot for no one, answer every open cue.
 - Officer inputs are verbal commands and confirmed shots. Unconfirmed shots (no
   confirmed hit point) are not scored anywhere; the report lists their ids.
-- A threat ends when an actor falls from active aggression or above to below it and is no
-  longer armed: the stop cue is the fall, or, if he still holds the weapon then, the moment
-  he drops it or goes down. A shot counts as "after the threat ended" if it is pulled after
-  the stop cue, before that actor's threat rises again, and either reached that actor or
-  came while no other actor was a threat. Its time to stop (last shot minus the cue) is a
-  lower bound on the officer's stop reaction.
+- A threat ends at its stop cue (`range.analysis.stops`): the fall below active
+  aggression, or, if he still holds the weapon then, the drop or his going down.
 - TASER-to-firearm runs from a non-effective TASER deployment (its probes landed) to the
   officer's next shot after that TASER's, if it is a firearm shot fired after the failure;
   firearm-to-TASER runs from the last firearm shot before a TASER shot.
@@ -30,18 +26,16 @@ from __future__ import annotations
 import statistics
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import groupby, pairwise
 
 from range.analysis import words
 from range.analysis.digest import (
-    ACTIVE,
     OfficerInput,
     RunLog,
-    all_levels,
     digest,
     feet,
     from_holster,
-    held_object,
     threat_level,
 )
 from range.analysis.force import de_escalation, force_uses, policy_indicator, summary
@@ -55,10 +49,10 @@ from range.analysis.report import (
     ReferenceNote,
     Response,
     ScenarioInfo,
-    ShotsAfterThreat,
     ThreatCue,
 )
 from range.analysis.rounds import attacks, rounds
+from range.analysis.stops import after_threat
 from range.analysis.weapon_use import (
     bystander_hits,
     firearm_to_taser,
@@ -73,7 +67,6 @@ from range.run.events import (
     Event,
     OfficerCommand,
     ShotFired,
-    WeaponDropped,
 )
 from range.scenario.policy import Policy, ReferenceFigure
 from range.vocabulary import ForceOption, ThreatLevel
@@ -89,7 +82,7 @@ def analyse(events: Iterable[Event], policy: Policy, source: str = "event log"
 def analyse_log(log: RunLog, policy: Policy) -> DecisionReport:
     """The debrief report of a sorted log: the whole run's, or one officer's part of it."""
     cues = _cues(log, policy)
-    after = _after_threat(log, policy)
+    after = after_threat(log, policy)
     rounds_ = rounds(log)
     force = force_uses(log, policy, rounds_)
     attacks_ = attacks(log)
@@ -190,6 +183,7 @@ def _overlapping_actors(cues: Sequence[ThreatCue]) -> bool:
 def _cues(log: RunLog, policy: Policy) -> tuple[ThreatCue, ...]:
     firsts = _FirstInputs(log.inputs(), log.people_of())
     shots = {s.shot: s for s in log.shots}
+    drawn = _Drawn(shots, next((s.shot for s in log.shots if s.force == "firearm"), None))
     cues = []
     for changes in log.timelines().values():
         ends = _level_ends(changes)
@@ -197,7 +191,7 @@ def _cues(log: RunLog, policy: Policy) -> tuple[ThreatCue, ...]:
             if threat_level(change.threat) > threat_level(change.previous_threat):
                 end = changes[ends[i]] if ends[i] < len(changes) else None
                 since = log.span(changes[i - 1][1].tick, change.tick) if i else None
-                cues.append(_cue(log, policy, (order, change), end, firsts, shots, since))
+                cues.append(_cue(log, policy, (order, change), end, firsts, drawn, since))
     return tuple(sorted(cues, key=lambda c: c.time_s))
 
 
@@ -238,7 +232,7 @@ class _FirstInputs:
 
 def _cue(log: RunLog, policy: Policy, at: tuple[int, ActorStateChanged],
          next_level: tuple[int, ActorStateChanged] | None, firsts: _FirstInputs,
-         shots: dict[int, ShotFired], since: float | None) -> ThreatCue:
+         drawn: _Drawn, since: float | None) -> ThreatCue:
     """The cue's window runs in log order from the cue to the actor's next change of
     threat level, so an input that caused that change (logged just before it) counts."""
     start, cue = at
@@ -262,7 +256,7 @@ def _cue(log: RunLog, policy: Policy, at: tuple[int, ActorStateChanged],
         window_end_s=window_end_s, window_end=window_end, first_response=first,
         responses=responses, summary=summary, policy_expects=expected,
         policy_note=policy.note(level),
-        reference=_cue_reference(policy, cue, responses, shots),
+        reference=_cue_reference(policy, cue, responses, drawn),
         what=(f"at {words.level(cue.threat)} ({words.plain(cue.state)}) from the start"
               if cue.cause == "start" else
               f"rose from {words.level(cue.previous_threat)} to {words.level(cue.threat)} "
@@ -285,19 +279,32 @@ def _figure(policy: Policy, default: ReferenceFigure) -> ReferenceFigure:
     return policy.figure(default.key) or default
 
 
+@dataclass(frozen=True, slots=True)
+class _Drawn:
+    """What the log says of whether a shot was drawn from the holster: its own
+    `from_holster`, else only the run's first firearm shot may have been."""
+
+    shots: dict[int, ShotFired]
+    first_gun: int | None
+
+    def from_holster(self, shot: int) -> bool | None:
+        said = from_holster(self.shots[shot])
+        return said if said is not None or shot == self.first_gun else False
+
+
 def _cue_reference(policy: Policy, cue: ActorStateChanged, responses: Sequence[Response],
-                   shots: dict[int, ShotFired]) -> str:
+                   drawn: _Drawn) -> str:
     """A choice reaction for a cue that needs a decision, with draw-and-fire beside a
-    first firearm shot drawn from the holster (or not known to be drawn already). A cue
-    present at the start has none: the officer's time runs from the start of the scene,
-    not from a change he saw."""
+    firearm response drawn from the holster (or, when the log does not say, the run's
+    first firearm shot). A cue present at the start has none: the officer's time runs from
+    the start of the scene, not from a change he saw."""
     if cue.cause == "start":
         return ""
     choice = _figure(policy, CHOICE_REACTION)
     text = f"{choice.label} {choice.text}"
     gun = next((r for r in responses if r.option == "firearm" and r.shot is not None), None)
     if gun is not None and gun.shot is not None:
-        holstered = from_holster(shots[gun.shot])
+        holstered = drawn.from_holster(gun.shot)
         draw = _figure(policy, DRAW_AND_FIRE)
         if holstered:
             text += f"; {draw.label} {draw.text}"
@@ -346,93 +353,6 @@ def _response(log: RunLog, cue: ActorStateChanged, item: OfficerInput,
         latency_s=latency, distance_m=distance,
         distance_ft=None if distance is None else feet(distance),
         policy=policy_indicator(expected, item.option),
-    )
-
-
-ARMED = frozenset({"knife", "handgun", "bat"})
-
-
-def _after_threat(log: RunLog, policy: Policy) -> tuple[ShotsAfterThreat, ...]:
-    timelines = log.timelines()
-    levels = all_levels(log)
-    shots = log.confirmed_shots()
-    shot_orders = [at for at, _ in shots]
-    people = log.people_of()
-    drops: dict[str, list[tuple[int, WeaponDropped]]] = {}
-    for order, drop in log.indexed(WeaponDropped):
-        drops.setdefault(drop.actor, []).append((order, drop))
-    found = []
-    for actor, changes in timelines.items():
-        others = [lv for name, lv in levels.items() if name != actor]
-        resumes = _threat_resumes(changes, len(log.events))
-        for i, (_, end) in enumerate(changes):
-            if not threat_level(end.previous_threat) >= ACTIVE > threat_level(end.threat):
-                continue
-            cue_order, cue_tick, cue_words = _stop_cue(changes, i, resumes[i],
-                                                       drops.get(actor, []), log.step_s)
-            window = shots[bisect_right(shot_orders, cue_order):
-                           bisect_left(shot_orders, resumes[i])]
-            after = tuple(
-                s for at, s in window
-                if log.pulled_s(s) > log.time(cue_tick)  # pulled after, not in the same tick
-                and (actor in people.get(s.shot, ()) or all(lv.at(at) < ACTIVE for lv in others))
-            )
-            found.append(_shots_after(log, policy, end, cue_tick, cue_words, after))
-    return tuple(sorted(found, key=lambda a: a.time_s))
-
-
-def _stop_cue(changes: list[tuple[int, ActorStateChanged]], fall: int, resume: int,
-              drops: list[tuple[int, WeaponDropped]], step_s: float
-              ) -> tuple[int, int, str]:
-    """Where (log place, tick) and what the stop cue was for the threat that fell at
-    `changes[fall]`: the fall itself, unless he was still armed then and dropped the weapon
-    or went down before his threat rose again. Armed: the change says what he holds
-    (`held`), or, in logs without it, a weapon drop follows."""
-    order, change = changes[fall]
-    in_state = (change.tick - changes[fall - 1][1].tick) * step_s if fall else None
-    fell = (order, change.tick,
-            f"{words.plain(change.state)}, {words.cause(change.cause, in_state)}")
-    if change.action == "down":
-        return fell
-    drop = next(((o, d) for o, d in drops if order <= o < resume), None)
-    held = held_object(change)
-    if (held not in ARMED) if held is not None else drop is None:
-        return fell
-    down = next(((o, c) for o, c in changes[fall + 1:] if o < resume and c.action == "down"),
-                None)
-    if drop is not None and (down is None or drop[0] < down[0]):
-        return drop[0], drop[1].tick, f"dropped the {words.plain(drop[1].weapon)}"
-    if down is not None:
-        return down[0], down[1].tick, f"went down, {words.cause(down[1].cause)}"
-    return fell
-
-
-def _threat_resumes(changes: list[tuple[int, ActorStateChanged]], end: int) -> list[int]:
-    """For each change, the log place of the actor's next change to active aggression or
-    above (`end` if none)."""
-    resumes = [end] * len(changes)
-    for i in range(len(changes) - 2, -1, -1):
-        after_order, after = changes[i + 1]
-        resumes[i] = after_order if threat_level(after.threat) >= ACTIVE else resumes[i + 1]
-    return resumes
-
-
-def _shots_after(log: RunLog, policy: Policy, end: ActorStateChanged, cue_tick: int,
-                 cue_words: str, shots: tuple[ShotFired, ...]) -> ShotsAfterThreat:
-    """Time to stop is the last shot minus the stop cue, tick to tick: the officer stopped
-    some time after that shot, so it is a lower bound on his stop reaction."""
-    cue_s = log.time(cue_tick)
-    to_stop = log.span(cue_tick, shots[-1].tick) if shots else None
-    summary = (f"{len(shots)} shot(s) after the stop cue; the last {to_stop:.3f} s after it "
-               "(a lower bound on the officer's stop reaction)"
-               if to_stop is not None else "no shots after the stop cue")
-    figure = policy.figure("stop_shooting")
-    return ShotsAfterThreat(
-        actor=end.actor, time_s=cue_s, state=end.state, threat=end.threat,
-        cause=end.cause, shots=tuple(s.shot for s in shots), count=len(shots),
-        time_to_stop_s=to_stop, summary=summary,
-        reference=f"{figure.label} {figure.text}" if figure else "",
-        stop_cue=cue_words, threat_fell_s=log.time(end.tick),
     )
 
 
