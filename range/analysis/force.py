@@ -107,41 +107,52 @@ def _concerned(shot: ShotFired, reached: Sequence[str]) -> list[tuple[str, str]]
 
 def de_escalation(log: RunLog, force: Sequence[ForceUse], cues: Sequence[ThreatCue]
                   ) -> DeEscalation:
+    """Facts up to the first use of force (or the end): from the first subject's cue, the
+    distance of the person the first force concerned (else of that subject)."""
     cue = next((c for c in cues if c.role == "subject"), None)
     first = force[0] if force else None
-    shot_order = {s.shot: order for order, s in log.confirmed_shots()}
-    until = shot_order[first.shot] if first else len(log.events)
+    orders = {s.shot: order for order, s in log.confirmed_shots()}
+    until = orders[first.shot] if first else len(log.events)
     subject = next((i.actor for i in first.indicators if i.role == "subject"), None) \
         if first else None
     actor = subject or (cue.actor if cue else None)
-    samples = _distances(log, actor) if actor else []
-    orders = [o for o, _ in samples]
-    cue_order = _cue_order(log, cue)
-    at_cue = samples[bisect_right(orders, cue_order) - 1][1] \
-        if cue_order is not None and bisect_right(orders, cue_order) else None
-    shot = next(s for s in log.shots if s.shot == first.shot) if first else None
-    at_force = shot.distances.get(actor) if shot is not None and actor else None
-    before = [d for o, d in samples if o <= until]  # up to and with the first force
-    closest = min(before) if before else None
-    commands = tuple(e.command for order, e in log.indexed(OfficerCommand) if order < until)
+    at_cue, at_force, closest = _distance_facts(log, actor, cue, until)
     moves = [(order, e) for order, e in enumerate(log.events) if e.kind == MOVE_KIND]
     cover = next((getattr(e, "cover", None) for order, e in reversed(moves)
                   if order < until), None)
-    compliant = tuple(u.shot for u in force if any(
-        i.role == "subject" and i.threat == "compliant" for i in u.indicators))
     record = DeEscalation(
-        force_used=bool(force), first_cue_actor=cue.actor if cue else None,
-        first_cue_s=cue.time_s if cue else None, first_force_shot=first.shot if first else None,
+        force_used=first is not None, first_cue_actor=cue.actor if cue else None,
+        first_cue_s=cue.time_s if cue else None,
+        first_force_shot=first.shot if first else None,
         first_force_s=first.time_s if first else None,
         time_before_force_s=(round(first.time_s - cue.time_s, 6)
                              if first and cue else None),
         actor=actor, distance_at_cue_m=at_cue, distance_at_cue_ft=_ft(at_cue),
-        distance_at_force_m=at_force, distance_at_force_ft=_ft(at_force),
+        distance_at_force_m=at_force if first else None,
+        distance_at_force_ft=_ft(at_force) if first else None,
         closest_before_force_m=closest, closest_before_force_ft=_ft(closest),
-        commands_before_force=commands, cover=cover if isinstance(cover, str) else None,
-        moves_recorded=bool(moves), force_on_compliant=compliant, lines=(),
+        commands_before_force=tuple(e.command for order, e in log.indexed(OfficerCommand)
+                                    if order < until),
+        cover=cover if isinstance(cover, str) else None, moves_recorded=bool(moves),
+        force_on_compliant=tuple(u.shot for u in force if any(
+            i.role == "subject" and i.threat == "compliant" for i in u.indicators)),
+        lines=(),
     )
     return dataclasses.replace(record, lines=_de_escalation_lines(log, record))
+
+
+def _distance_facts(log: RunLog, actor: str | None, cue: ThreatCue | None, until: int
+                    ) -> tuple[float | None, float | None, float | None]:
+    """His distance at the cue, at the log place `until` (the first force, logged with
+    the shot), and the closest he came up to it."""
+    samples = _distances(log, actor) if actor else []
+    orders = [o for o, _ in samples]
+    cue_order = _cue_order(log, cue)
+    at = bisect_right(orders, cue_order) if cue_order is not None else 0
+    at_cue = samples[at - 1][1] if at else None
+    at_force = next((d for o, d in samples if o == until), None)
+    before = [d for o, d in samples if o <= until]
+    return at_cue, at_force, min(before) if before else None
 
 
 def _cue_order(log: RunLog, cue: ThreatCue | None) -> int | None:
