@@ -426,3 +426,29 @@ def test_no_draw_figure_once_the_pistol_has_been_fired(policy: Policy) -> None:
     assert first.reference == ("choice reaction 0.500-1.000 s; if the pistol was holstered, "
                                "draw and fire from the holster 1.777 s mean")
     assert second.reference == "choice reaction 0.500-1.000 s"
+
+
+def test_a_run_log_made_from_another_is_analysed_afresh(policy: Policy) -> None:
+    """The seam for per-officer debriefs: a RunLog holding part of a log (here without
+    shot 2) goes through analyse_log, and nothing read from the whole log carries over."""
+    import dataclasses
+
+    from range.analysis.decisions import analyse_log
+    from range.analysis.digest import digest
+
+    events: list[Event] = [
+        started(),
+        state(0, "aiming", "deadly_force", None, "start", 7.0),
+        shot(120, 1), hit(122, 1, "legs", 7.0),
+        shot(240, 2), hit(242, 2, "head", 7.0),
+        ended(480),
+    ]
+    whole = digest(events)
+    assert analyse_log(whole, policy) == analyse(events, policy)
+    part = dataclasses.replace(
+        whole, events=tuple(e for e in whole.events if getattr(e, "shot", 1) == 1),
+        shots=whole.shots[:1], hits=whole.hits[:1])
+    report = analyse_log(part, policy)
+    assert [u.shot for u in report.force] == [1]
+    assert [(r.shot, r.zone) for r in report.rounds] == [(1, "legs")]
+    assert report.hits[0].zones["head"] == 0
