@@ -35,7 +35,6 @@ from range.analysis.digest import (
     RunLog,
     digest,
     feet,
-    from_holster,
     threat_level,
 )
 from range.analysis.force import de_escalation, force_uses, policy_indicator, summary
@@ -183,7 +182,8 @@ def _overlapping_actors(cues: Sequence[ThreatCue]) -> bool:
 def _cues(log: RunLog, policy: Policy) -> tuple[ThreatCue, ...]:
     firsts = _FirstInputs(log.inputs(), log.people_of())
     shots = {s.shot: s for s in log.shots}
-    drawn = _Drawn(shots, next((s.shot for s in log.shots if s.force == "firearm"), None))
+    drawn = _Drawn(log, shots, next((s.shot for s in log.shots if s.force == "firearm"),
+                                    None))
     cues = []
     for changes in log.timelines().values():
         ends = _level_ends(changes)
@@ -282,13 +282,15 @@ def _figure(policy: Policy, default: ReferenceFigure) -> ReferenceFigure:
 @dataclass(frozen=True, slots=True)
 class _Drawn:
     """What the log says of whether a shot was drawn from the holster: its own
-    `from_holster`, else only the run's first firearm shot may have been."""
+    weapon transition (log version 1.3), else only the run's first firearm shot may have
+    been."""
 
+    log: RunLog
     shots: dict[int, ShotFired]
     first_gun: int | None
 
     def from_holster(self, shot: int) -> bool | None:
-        said = from_holster(self.shots[shot])
+        said = self.log.from_holster(self.shots[shot])
         return said if said is not None or shot == self.first_gun else False
 
 

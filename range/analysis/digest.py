@@ -137,12 +137,49 @@ class RunLog:
         return [
             OfficerInput(i, e.tick, self.time(e.tick), "verbal", e.command, None, e.distances)
             if isinstance(e, OfficerCommand)
-            else OfficerInput(i, e.tick, self.pulled_s(e), e.force, _shot_text(e), e.shot,
+            else OfficerInput(i, e.tick, self.pulled_s(e), e.force, _shot_text(self, e), e.shot,
                               e.distances)
             for i, e in enumerate(self.events)
             if isinstance(e, OfficerCommand) or (isinstance(e, ShotFired) and e.confirmed)
         ]
 
+
+    def aims_recorded(self) -> bool:
+        """From log version 1.3 `aimed_at` is the person aimed at and `first_on_line` the
+        first person on the line of fire; before, `aimed_at` was the first on the line."""
+        step: bool | None = self._found.get("aims")
+        if step is None:
+            step = self._found["aims"] = _version(self.start.log_version) >= (1, 3)
+        return step
+
+    def target(self, shot: ShotFired) -> str | None:
+        """The person the officer aimed at; None when the log does not record him."""
+        return shot.aimed_at if self.aims_recorded() else None
+
+    def first_on_line(self, shot: ShotFired) -> str | None:
+        return _text_field(shot, "first_on_line") if self.aims_recorded() else shot.aimed_at
+
+    def device(self, shot: ShotFired) -> str:
+        """The device a shot came from ("X26"): logged from 1.3, else named after its
+        weapon."""
+        return _text_field(shot, "device") or words.device(shot.weapon)
+
+    def load(self, shot: ShotFired) -> int | None:
+        """Which magazine or cartridge load of its device (from 1.3; else None)."""
+        value = getattr(shot, "load", None)
+        return value if self.aims_recorded() and isinstance(value, int) else None
+
+    def from_holster(self, shot: ShotFired) -> bool | None:
+        """Whether the pull began with the weapon holstered: from 1.3 a weapon transition
+        from no device says so; None in logs that do not record it."""
+        return self._once("drawn", self._drawn)(shot.shot)
+
+    def _drawn(self) -> Callable[[int], bool | None]:
+        if not self.aims_recorded():
+            return lambda _: None
+        drawn = {getattr(e, "shot", None) for e in self.events
+                 if e.kind == TRANSITION_KIND and getattr(e, "from_device", "") is None}
+        return lambda shot: shot in drawn
 
     def reached(self) -> dict[int, tuple[str, ...]]:
         """Everyone each confirmed shot's bullet or probes reached, in landing order."""
@@ -167,7 +204,7 @@ class RunLog:
         reached = self.reached()
         found = {}
         for shot in self.shots:
-            aimed = shot_target(shot) or shot.aimed_at
+            aimed = self.target(shot) or self.first_on_line(shot)
             people = frozenset(([aimed] if aimed else []) + list(reached.get(shot.shot, ())))
             if people:
                 found[shot.shot] = people
@@ -190,10 +227,10 @@ def all_levels(log: RunLog) -> dict[str, Levels]:
     return {actor: Levels(changes) for actor, changes in log.timelines().items()}
 
 
-def _shot_text(shot: ShotFired) -> str:
+def _shot_text(log: RunLog, shot: ShotFired) -> str:
     """'pistol shot 2 at driver'; with the person aimed at recorded and someone else
     first on the line, both: 'pistol shot 1 at subject, bystander first on the line'."""
-    target, first = shot_target(shot), shot.aimed_at
+    target, first = log.target(shot), log.first_on_line(shot)
     text = f"{words.device(shot.weapon)} shot {shot.shot}"
     if target is not None and first is not None and first != target:
         return f"{text} at {target}, {first} first on the line"
@@ -309,24 +346,11 @@ def feet(metres: float) -> float:
     return round(to_feet(metres), 3)
 
 
-# Facts that later engines log and older logs lack. Each is read here, through one
-# accessor, so a log without it reads as "not recorded" instead of failing, and the field
+# Facts that later engines log and older logs lack. Each is read here (or by a RunLog
+# method), so a log without it reads as "not recorded" instead of failing, and the field
 # names the analysis expects are listed in one place (docs/debrief.md names them too).
-RELOAD_KIND = "officer_reloaded"  # an event: the officer reloaded `weapon`
 MOVE_KIND = "officer_moved"  # an event: the officer moved; `cover`: the cover id or None
-
-
-def shot_target(shot: ShotFired) -> str | None:
-    """The person the officer aimed at (`ShotFired.target`); `aimed_at` is the first
-    person on the line, who may be someone else."""
-    value = getattr(shot, "target", None)
-    return value if isinstance(value, str) else None
-
-
-def from_holster(shot: ShotFired) -> bool | None:
-    """Whether the pull began with the weapon in its holster (`ShotFired.from_holster`)."""
-    value = getattr(shot, "from_holster", None)
-    return value if isinstance(value, bool) else None
+TRANSITION_KIND = "weapon_transition"  # 1.3: a pull with another device, or from the holster
 
 
 def malfunction(shot: ShotFired) -> str | None:
@@ -344,6 +368,11 @@ def attack_result(attack: OfficerAttacked) -> tuple[str | None, str | None, str 
 def held_object(change: ActorStateChanged) -> str | None:
     """What the actor holds from this change on (`ActorStateChanged.held`)."""
     return _text_field(change, "held")
+
+
+def _version(text: str) -> tuple[int, int]:
+    major, _, minor = text.partition(".")
+    return (int(major), int(minor)) if major.isdigit() and minor.isdigit() else (1, 0)
 
 
 def _text_field(event: Event, name: str) -> str | None:

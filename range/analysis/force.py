@@ -21,7 +21,6 @@ from range.analysis.digest import (
     RunLog,
     all_levels,
     feet,
-    shot_target,
 )
 from range.analysis.report import (
     Attack,
@@ -68,7 +67,7 @@ def force_uses(log: RunLog, policy: Policy, rounds: Sequence[RoundOutcome]
     for order, shot in log.confirmed_shots():
         hit = reached.get(shot.shot, ())
         indicators = []
-        for actor, relation in _concerned(shot, hit):
+        for actor, relation in _concerned(log, shot, hit):
             level = levels[actor].at(order) if actor in levels else ThreatLevel.COMPLIANT
             role = roles.get(actor)
             policy_words = (_bystander(relation)
@@ -82,7 +81,7 @@ def force_uses(log: RunLog, policy: Policy, rounds: Sequence[RoundOutcome]
         found.append(ForceUse(
             shot=shot.shot, time_s=log.pulled_s(shot), weapon=shot.weapon,
             weapon_label=words.weapon(shot.weapon), force=shot.force,
-            target=shot_target(shot), first_on_line=shot.aimed_at, reached=hit,
+            target=log.target(shot), first_on_line=log.first_on_line(shot), reached=hit,
             indicators=tuple(indicators), outcome="; ".join(went.get(shot.shot, []))))
     return tuple(found)
 
@@ -94,11 +93,12 @@ def _bystander(relation: str) -> str:
             else "a bystander was first on the line")
 
 
-def _concerned(shot: ShotFired, reached: Sequence[str]) -> list[tuple[str, str]]:
+def _concerned(log: RunLog, shot: ShotFired, reached: Sequence[str]
+               ) -> list[tuple[str, str]]:
     """The people a shot concerned, with how: aimed at (or first on the line when the log
     does not say whom he aimed at), reached, or both."""
-    target = shot_target(shot)
-    aimed, how = (target, "aimed at") if target is not None else (shot.aimed_at,
+    target = log.target(shot)
+    aimed, how = (target, "aimed at") if target is not None else (log.first_on_line(shot),
                                                                   "first on the line")
     people = [] if aimed is None else [
         (aimed, f"{how} and reached" if aimed in reached else how)]

@@ -3,12 +3,12 @@ outcomes and TASER/firearm transitions. Confirmed shots only (see `range.run_log
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import Counter
 from itertools import pairwise
 
 from range.analysis import words
-from range.analysis.digest import RELOAD_KIND, RunLog, feet, shot_target
+from range.analysis.digest import RunLog, feet
 from range.analysis.report import (
     ActorHits,
     BystanderHit,
@@ -27,27 +27,26 @@ STRING_GAP_S = 2.0
 
 
 def splits(log: RunLog) -> tuple[SplitTime, ...]:
-    """Between consecutive confirmed shots of one device within a string of fire. Not
-    across devices (an X26, then a TASER 10), not across a reload (logged, or implied: a
-    one-cartridge device needs a new cartridge for every pull)."""
-    shots = log.confirmed_shots()
-    reloads = [order for order, e in enumerate(log.events) if e.kind == RELOAD_KIND]
+    """Between consecutive confirmed shots of one device and one load within a string of
+    fire: not across devices (an X26, then a TASER 10), not across a reload (a new
+    magazine or cartridge load, logged from version 1.3; in older logs implied only for a
+    one-cartridge device, which needs a new cartridge for every pull)."""
     found = []
-    for (before, a), (after, b) in pairwise(shots):
-        device = words.device(a.weapon)
-        gap = log.span(a.tick, b.tick)
-        if (device != words.device(b.weapon) or device in words.ONE_BAY_DEVICES
-                or gap > STRING_GAP_S
-                or bisect_left(reloads, after) > bisect_right(reloads, before)):
-            continue
-        found.append(SplitTime(b.force, a.shot, b.shot, b.weapon, log.time(b.tick), gap))
+    for a, b in pairwise(log.shots):
+        device, gap = log.device(a), log.span(a.tick, b.tick)
+        loads = log.load(a), log.load(b)
+        reloaded = (loads[0] != loads[1] if None not in loads
+                    else device in words.ONE_BAY_DEVICES)
+        if device == log.device(b) and not reloaded and gap <= STRING_GAP_S:
+            found.append(SplitTime(b.force, a.shot, b.shot, b.weapon, log.time(b.tick), gap))
     return tuple(found)
 
 
 def hits(log: RunLog) -> tuple[ActorHits, ...]:
     """Bullet hits per person and zone, with the rounds aimed at him beside them."""
     roles = dict(log.start.actors) | {h.actor: h.role for h in log.hits}
-    aimed = Counter(shot_target(s) or s.aimed_at for s in log.shots if s.force == "firearm")
+    aimed = Counter(log.target(s) or log.first_on_line(s) for s in log.shots
+                    if s.force == "firearm")
     return tuple(
         ActorHits(actor, role, {zone: sum(h.zone == zone for h in mine) for zone in ZONES},
                   len(mine), tuple(h.shot for h in mine), aimed[actor])
