@@ -149,7 +149,7 @@ class RunLog:
         first person on the line of fire; before, `aimed_at` was the first on the line."""
         step: bool | None = self._found.get("aims")
         if step is None:
-            step = self._found["aims"] = _version(self.start.log_version) >= (1, 3)
+            step = self._found["aims"] = _version(self.start.log_version) >= AIMS_FROM
         return step
 
     def target(self, shot: ShotFired) -> str | None:
@@ -350,6 +350,7 @@ def feet(metres: float) -> float:
 # method), so a log without it reads as "not recorded" instead of failing, and the field
 # names the analysis expects are listed in one place (docs/debrief.md names them too).
 MOVE_KIND = "officer_moved"  # an event: the officer moved; `cover`: the cover id or None
+AIMS_FROM = (1, 3)  # the log version from which shot_fired.aimed_at is whom he aimed at
 TRANSITION_KIND = "weapon_transition"  # 1.3: a pull with another device, or from the holster
 
 
