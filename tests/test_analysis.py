@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from range.analysis.decisions import analyse, policy_indicator
+from range.analysis.decisions import analyse
+from range.analysis.force import policy_indicator
 from range.analysis.report import Attack, BranchEffect, DecisionReport
 from range.analysis.text import render_text
 from range.errors import AnalysisError
@@ -123,13 +124,15 @@ def test_no_officer_input_at_all(policy: Policy) -> None:
     assert [(c.time_s, c.threat) for c in report.cues] == [
         (0.0, "active_aggression"), (2.0, "deadly_force")]  # stabbing is no rise
     first, second = report.cues
-    assert first.summary == "no response before the threat rose to deadly_force at 2.000 s"
+    assert first.summary == "no response before his threat rose to deadly force at 2.000 s"
     assert (first.distance_m, first.distance_ft) == (9.144, 30.0)
     assert second.first_response is None and second.responses == ()
     assert second.window_end == "the scenario ended"
     assert second.summary == "no response before the scenario ended at 7.000 s"
     assert (report.after_threat, report.splits, report.transitions) == ((), (), ())
-    assert report.attacks == (Attack("subject", "stab", 3.5, 0.9, 2.953),)
+    assert report.attacks == (Attack("subject", "stab", 3.5, 0.9, 2.953, None, None, None,
+                                     "stabbed at the officer: outcome not recorded in this "
+                                     "log"),)
     assert (report.inputs.verbal_commands, report.inputs.firearm_shots) == (0, 0)
     text = render_text(report)
     assert "No officer input was recorded" in text
@@ -154,7 +157,7 @@ def test_verbal_only_response(policy: Policy) -> None:
     assert response.policy == "within policy expectation"
     assert len(cue.responses) == 1  # first use of each option only
     assert cue.summary == "first response: verbal (show-hands) after 0.300 s"
-    assert cue.window_end == "the threat fell to compliant (comply)"
+    assert cue.window_end == "his threat fell to compliant (comply)"
     assert cue.window_end_s == 2.5
     assert report.after_threat == ()  # passive resistance is not a threat that "ends"
     assert report.inputs.verbal_commands == 2
@@ -181,7 +184,7 @@ def test_taser_effective(policy: Policy) -> None:
     (cue,) = report.cues
     response = cue.first_response
     assert response is not None
-    assert (response.option, response.what, response.latency_s) == ("taser", "x26 shot 1", 0.5)
+    assert (response.option, response.what, response.latency_s) == ("taser", "X26 shot 1", 0.5)
     assert (response.distance_m, response.distance_ft) == (4.8, 15.748)
     assert response.policy == "within policy expectation"
     (outcome,) = report.taser
@@ -191,7 +194,7 @@ def test_taser_effective(policy: Policy) -> None:
     assert outcome.cycle_ended_s == 5.529167  # 1327 / 240
     (after,) = report.after_threat
     assert (after.count, after.time_to_stop_s) == (0, None)
-    assert after.summary == "no shots after the threat ended"
+    assert after.summary == "no shots after the stop cue"
     assert report.transitions == ()  # an effective deployment needs no transition
     assert report.bystander_hits == ()
     assert "16.0 in (40.6 cm)" in render_text(report)
@@ -243,8 +246,7 @@ def test_second_cartridge_moves_the_transition_start(policy: Policy) -> None:
     (transition,) = report.transitions  # the first failure was answered by a TASER again
     assert (transition.from_shot, transition.to_shot) == (2, 3)
     assert transition.seconds == 2.041667  # (800 - 310) / 240
-    (taser_split,) = [s for s in report.splits if s.family == "taser"]
-    assert (taser_split.from_shot, taser_split.to_shot, taser_split.split_s) == (1, 2, 0.85)
+    assert report.splits == ()  # a one-cartridge X26 is reloaded between pulls: no split
 
 
 def test_a_firearm_shot_before_the_failure_is_no_transition(policy: Policy) -> None:
@@ -282,14 +284,16 @@ def test_shots_after_the_threat_ended(policy: Policy) -> None:
     assert (after.actor, after.time_s, after.state) == ("subject", 3.608333, "down")
     assert after.shots == (3, 4, 5) and after.count == 3
     assert after.time_to_stop_s == 0.891667  # (1080 - 866) / 240
-    assert after.summary == "3 shot(s) after the threat ended; time to stop 0.892 s"
+    assert after.summary == ("3 shot(s) after the stop cue; the last 0.892 s after it "
+                             "(a lower bound on the officer's stop reaction)")
+    assert after.stop_cue == "down, hit in the upper torso"
     assert after.reference == "stop-shooting latency 0.200-1.500 s"
     assert [(s.from_shot, s.to_shot, s.split_s) for s in report.splits] == [
         (1, 2, 0.3), (2, 3, 0.3), (3, 4, 0.3), (4, 5, 0.3)]
     charge = report.cues[1]
     assert charge.first_response is not None
     assert charge.first_response.latency_s == 1.3  # (792 - 480) / 240
-    assert charge.window_end == "the threat ended (down)"
+    assert charge.window_end == "his threat fell to compliant (down)"
 
 
 def test_same_tick_edges(policy: Policy) -> None:
@@ -313,20 +317,27 @@ def test_same_tick_edges(policy: Policy) -> None:
     assert (after.shots, after.time_to_stop_s) == ((3,), 0.004167)
 
 
-def test_the_command_that_ends_a_threat_is_its_response(policy: Policy) -> None:
-    """The engine logs the command, then in the same tick the state change it caused."""
-    report = analyse([
+def told_to_drop_it() -> list[Event]:
+    """armed-drops-weapon: he holds a pistol; told to drop it at 0.8 s, he lets go."""
+    return [
         started(),
         state(0, "holding", "active_aggression", None, "start", 7.62),
         OfficerCommand(tick=192, command="drop-weapon"),
         state(192, "letting-go", "passive_resistance", "active_aggression",
               "command:drop-weapon", 7.62),
+    ]
+
+
+def test_the_command_that_ends_a_threat_is_its_response(policy: Policy) -> None:
+    """The engine logs the command, then in the same tick the state change it caused."""
+    report = analyse([
+        *told_to_drop_it(),
         OfficerCommand(tick=720, command="get-down"),
         ended(2400),
     ], policy)
     (cue,) = report.cues
     assert cue.summary == "first response: verbal (drop-weapon) after 0.800 s"
-    assert cue.window_end == "the threat ended (letting-go)"
+    assert cue.window_end == "his threat fell to passive resistance (letting go)"
     assert [r.what for r in cue.responses] == ["drop-weapon"]  # get-down came later
 
 
@@ -395,22 +406,22 @@ def test_multiple_actors_and_cues(policy: Policy) -> None:
         ("a", 0.0, "passive_resistance"), ("a", 1.0, "active_aggression"),
         ("b", 1.5, "deadly_force")]
     start_cue, pushing, drawing = report.cues
-    assert start_cue.summary == ("no response before the threat rose to active_aggression "
+    assert start_cue.summary == ("no response before his threat rose to active aggression "
                                  "at 1.000 s")
+    # The shot reached b only: it answers b's cue, not a's.
     assert [(r.option, r.latency_s, r.distance_m, r.policy) for r in pushing.responses] == [
-        ("verbal", 0.25, None, "within policy expectation"),
-        ("firearm", 1.0, 4.2, "more force than the policy expects at this level"),
-    ]
+        ("verbal", 0.25, None, "within policy expectation")]
     assert [(r.option, r.latency_s, r.distance_m, r.policy) for r in drawing.responses] == [
-        ("verbal", 0.25, 12.0, "less force than the policy expects at this level"),
+        ("verbal", 0.25, 12.0, "a command or warning; the policy's options at this level "
+                               "are TASER, firearm"),
         ("firearm", 0.5, 11.0, "within policy expectation"),
     ]
-    assert drawing.window_end == "the threat ended (down)"
+    assert drawing.window_end == "his threat fell to compliant (down)"
     assert [(a.actor, a.time_s, a.count) for a in report.after_threat] == [
         ("b", 2.008333, 0), ("a", 2.5, 0)]
-    assert report.notes == ("Threat cues of different actors overlap; officer inputs are not "
-                            "tied to an actor, so one input counts as the response to each "
-                            "open cue.",)
+    assert report.notes == ("Threat cues of different actors overlap; a verbal command is "
+                            "not tied to an actor, so one command counts as the response to "
+                            "each open cue.",)
 
 
 def test_cues_of_different_actors_that_do_not_overlap(policy: Policy) -> None:
@@ -526,7 +537,9 @@ def test_logs_that_cannot_be_analysed(policy: Policy, events: list[Event], messa
 def test_policy_indicator_wording() -> None:
     assert policy_indicator(("verbal", "firearm"), "taser") == (
         "a force option the policy does not list at this level")
-    assert policy_indicator(("taser",), "verbal") == (
+    assert policy_indicator(("taser", "firearm"), "verbal") == (
+        "a command or warning; the policy's options at this level are TASER, firearm")
+    assert policy_indicator(("firearm",), "taser") == (
         "less force than the policy expects at this level")
     assert policy_indicator(("verbal",), "taser") == (
         "more force than the policy expects at this level")
@@ -536,9 +549,9 @@ def test_a_long_pause_starts_a_new_string_without_a_split(policy: Policy) -> Non
     report = analyse([
         started(),
         state(0, "fighting", "active_aggression", None, "start", 5.0),
-        shot(240, 1, "x26"),
-        shot(240 + 480, 2, "x26"),  # 2.0 s later: still a split
-        shot(720 + 481, 3, "x26"),  # just over 2.0 s: a new string
+        shot(240, 1),
+        shot(240 + 480, 2),  # 2.0 s later: still a split
+        shot(720 + 481, 3),  # just over 2.0 s: a new string
         ended(1440),
     ], policy)
     assert [(s.from_shot, s.to_shot, s.split_s) for s in report.splits] == [(1, 2, 2.0)]

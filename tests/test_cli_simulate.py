@@ -33,7 +33,8 @@ def test_simulate_with_no_inputs_says_nobody_responded(capsys: pytest.CaptureFix
                                                        ) -> None:
     assert main(["simulate", "knife-charge"]) == 0
     out = capsys.readouterr().out
-    assert "0 verbal command(s), 0 TASER shot(s), 0 firearm shot(s)" in out
+    assert "The officer gave 0 command(s), fired 0 TASER cartridge(s) and 0 firearm round(s)." \
+        in out
     assert "no response before" in out
     assert "stab" in out  # he reached the officer
 

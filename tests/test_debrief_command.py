@@ -67,7 +67,7 @@ def test_policy_file_beside_the_log(tmp_path: Path, capsys: pytest.CaptureFixtur
     table = (Path(__file__).parent.parent / "scenarios" / "policies" / "restrictive.toml")
     (tmp_path / "county.toml").write_text(table.read_text(encoding="utf-8"), encoding="utf-8")
     assert run(["debrief", str(write_log(tmp_path / "run.jsonl", "county.toml"))]) == 0
-    assert "Policy applied: county" in capsys.readouterr().out
+    assert "Policy: Restrictive use-of-force table (example) (county)" in capsys.readouterr().out
 
 
 def test_missing_log(tmp_path: Path) -> None:

@@ -79,7 +79,11 @@ class ThreatCue:
     summary: str
     policy_expects: tuple[ForceOption, ...]
     policy_note: str
-    reference: str  # a published reaction figure for context, "" if the policy has none
+    # A published figure that fits the cue, for context: a choice reaction for a cue that
+    # needs a decision (and draw-and-fire beside a shot drawn from the holster); "" for a
+    # cue present at the start, where no reaction figure applies.
+    reference: str
+    what: str  # the cue in plain words: "rose from passive resistance to deadly force ..."
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,18 +99,23 @@ class FramesShown:
 
 @dataclass(frozen=True, slots=True)
 class ShotsAfterThreat:
-    """Confirmed shots after an actor's threat ended (fell below active aggression)."""
+    """Confirmed shots after an actor's threat ended: after the stop cue, the moment the
+    officer could see it had (he fell below active aggression and was no longer armed)."""
 
     actor: str
-    time_s: float
+    time_s: float  # the stop cue
     state: str
     threat: str
     cause: str
     shots: tuple[int, ...]
     count: int
-    time_to_stop_s: float | None  # last such shot minus the threat's end
+    # Last such shot minus the stop cue: a lower bound on the officer's stop reaction (he
+    # stopped some time after his last shot, not at it).
+    time_to_stop_s: float | None
     summary: str
     reference: str
+    stop_cue: str  # what ended the threat, in plain words: "dropped the handgun"
+    threat_fell_s: float  # when his threat level fell, at or before the stop cue
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +129,85 @@ class SplitTime:
 
 
 @dataclass(frozen=True, slots=True)
+class ForceIndicator:
+    """One use of force against the policy table, for one person it concerned."""
+
+    actor: str | None  # None: the round concerned no one (off the screen, nothing on the line)
+    role: Role | None
+    relation: str  # "aimed at and reached", "aimed at", "reached", "first on the line"
+    threat: str | None  # the person's threat level at the trigger pull
+    policy_expects: tuple[ForceOption, ...]
+    policy: str
+
+
+@dataclass(frozen=True, slots=True)
+class ForceUse:
+    """A confirmed TASER or firearm shot: whom it was for and where it went."""
+
+    shot: int
+    time_s: float
+    weapon: str
+    weapon_label: str  # "X26 (21 ft cartridge)"
+    force: ForceOption
+    target: str | None  # the person aimed at; None when the log does not record it
+    first_on_line: str | None  # the first person on the line of fire at the pull
+    reached: tuple[str, ...]  # everyone a bullet or probe of it reached
+    indicators: tuple[ForceIndicator, ...]
+    outcome: str  # where it went, in plain words
+
+
+@dataclass(frozen=True, slots=True)
+class RoundOutcome:
+    """Where one bullet or TASER probe went. `outcome` is one of "hit", "bystander hit",
+    "stopped by cover", "struck the ground", "missed", "out of wire", "off the screen",
+    "did not fire", "no landing recorded"."""
+
+    shot: int
+    probe: int | None  # None: a bullet, or a TASER cartridge none of whose probes landed
+    weapon: str
+    time_s: float  # the landing, or the pull when nothing landed
+    outcome: str
+    actor: str | None
+    role: Role | None
+    zone: str | None
+    by: str | None  # the cover, "ground", "wire", ...
+    distance_m: float | None
+    distance_ft: float | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeEscalation:
+    """Facts about time, distance, commands and cover before the first use of force."""
+
+    force_used: bool
+    first_cue_actor: str | None  # the first subject above compliant
+    first_cue_s: float | None
+    first_force_shot: int | None
+    first_force_s: float | None
+    time_before_force_s: float | None  # first force minus first cue
+    actor: str | None  # whose distance is given: the first force's person, else the cue's
+    distance_at_cue_m: float | None
+    distance_at_cue_ft: float | None
+    distance_at_force_m: float | None  # None: no force, or his distance not logged then
+    distance_at_force_ft: float | None
+    closest_before_force_m: float | None  # the closest he came up to the first force (or the end)
+    closest_before_force_ft: float | None
+    commands_before_force: tuple[str, ...]
+    cover: str | None  # the cover the officer used; None when the log does not record moves
+    moves_recorded: bool
+    force_on_compliant: tuple[int, ...]  # shots at or reaching a compliant subject
+    lines: tuple[str, ...]  # the facts above in plain words
+
+
+@dataclass(frozen=True, slots=True)
 class ActorHits:
     actor: str
     role: Role
     zones: dict[str, int]  # every zone, head first, with its bullet hit count
     total: int
-    shots: tuple[int, ...]
+    shots: tuple[int, ...]  # the shot of each hit
+    aimed: int = 0  # firearm rounds aimed at him (or, without that fact, him first on the line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +259,12 @@ class Attack:
     time_s: float
     distance_m: float
     distance_ft: float
+    # What the attack did: "hit", "missed", "stopped" by cover; None when the log does not
+    # record it (logs before the engine reported it).
+    outcome: str | None = None
+    zone: str | None = None
+    by: str | None = None
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +307,10 @@ class DecisionReport:
     branch_keys: tuple[BranchKeyEntry, ...]
     reference: tuple[ReferenceNote, ...]
     frames: FramesShown | None  # a live session's frames; None for a scripted run
+    summary: tuple[str, ...] = ()  # three lines for the top of the debrief
+    force: tuple[ForceUse, ...] = ()
+    rounds: tuple[RoundOutcome, ...] = ()
+    de_escalation: DeEscalation | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: dicts, lists, strings, numbers, None."""

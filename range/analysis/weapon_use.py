@@ -4,8 +4,10 @@ outcomes and TASER/firearm transitions. Confirmed shots only (see `range.run_log
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from itertools import pairwise
 
+from range.analysis import words
 from range.analysis.digest import RunLog, feet
 from range.analysis.report import (
     ActorHits,
@@ -17,7 +19,7 @@ from range.analysis.report import (
 from range.run.events import ProbeLanded, TaserCycleEnded, TaserDeployment
 from range.scenario.policy import Policy
 from range.scenario.units import to_inches
-from range.vocabulary import FORCE_ORDER, ZONES
+from range.vocabulary import ZONES
 
 # A longer pause between two shots of one weapon family starts a new string of fire: the
 # time between strings is a decision, not a split.
@@ -25,20 +27,29 @@ STRING_GAP_S = 2.0
 
 
 def splits(log: RunLog) -> tuple[SplitTime, ...]:
-    splits = []
-    for family in FORCE_ORDER[1:]:
-        shots = [s for s in log.shots if s.force == family]
-        splits += [SplitTime(family, a.shot, b.shot, b.weapon, log.time(b.tick),
-                             log.span(a.tick, b.tick)) for a, b in pairwise(shots)
-                   if log.span(a.tick, b.tick) <= STRING_GAP_S]
-    return tuple(splits)
+    """Between consecutive confirmed shots of one device and one load within a string of
+    fire: not across devices (an X26, then a TASER 10), not across a reload (a new
+    magazine or cartridge load, logged from version 1.3; in older logs implied only for a
+    one-cartridge device, which needs a new cartridge for every pull)."""
+    found = []
+    for a, b in pairwise(log.shots):
+        device, gap = log.device(a), log.span(a.tick, b.tick)
+        loads = log.load(a), log.load(b)
+        reloaded = (loads[0] != loads[1] if None not in loads
+                    else device in words.ONE_BAY_DEVICES)
+        if device == log.device(b) and not reloaded and gap <= STRING_GAP_S:
+            found.append(SplitTime(b.force, a.shot, b.shot, b.weapon, log.time(b.tick), gap))
+    return tuple(found)
 
 
 def hits(log: RunLog) -> tuple[ActorHits, ...]:
+    """Bullet hits per person and zone, with the rounds aimed at him beside them."""
     roles = dict(log.start.actors) | {h.actor: h.role for h in log.hits}
+    aimed = Counter(log.target(s) or log.first_on_line(s) for s in log.shots
+                    if s.force == "firearm")
     return tuple(
         ActorHits(actor, role, {zone: sum(h.zone == zone for h in mine) for zone in ZONES},
-                  len(mine), tuple(h.shot for h in mine))
+                  len(mine), tuple(h.shot for h in mine), aimed[actor])
         for actor, role in roles.items()
         for mine in [[h for h in log.hits if h.actor == actor]]
     )
@@ -88,7 +99,7 @@ def taser_to_firearm(log: RunLog, policy: Policy) -> tuple[Transition, ...]:
         if failed.result == "effective" or gun is None or gun.force != "firearm" or at < order:
             continue
         found.append(Transition(
-            "taser_to_firearm", failed.shot, f"TASER deployment: {failed.result}",
+            "taser_to_firearm", failed.shot, f"TASER deployment: {words.plain(failed.result)}",
             log.time(failed.tick), gun.shot, log.time(gun.tick),
             log.span(failed.tick, gun.tick), figure.text if figure else ""))
     return tuple(found)

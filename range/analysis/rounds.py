@@ -1,0 +1,102 @@
+"""Every round accounted for, and every attack on the officer with what it did.
+
+A bullet lands once (`bullet_hit` or `bullet_stopped`); a TASER cartridge's probes land
+one by one (`probe_landed`). A shot with no landing was aimed off the screen (a TASER
+cartridge then logs only its deployment), did not fire (a malfunction, in logs that
+record one), or was still in the air when the log ends.
+"""
+
+from __future__ import annotations
+
+from range.analysis import words
+from range.analysis.digest import RunLog, attack_result, feet, malfunction
+from range.analysis.report import Attack, RoundOutcome
+from range.run.events import BulletHit, BulletStopped, OfficerAttacked, ProbeLanded, ShotFired
+from range.vocabulary import Role
+
+
+def rounds(log: RunLog) -> tuple[RoundOutcome, ...]:
+    """One entry per bullet, per landed probe, and per cartridge none of whose probes
+    landed, in shot order."""
+    landings: dict[int, list[BulletHit | BulletStopped | ProbeLanded]] = {}
+    for event in log.events:
+        if isinstance(event, BulletHit | BulletStopped | ProbeLanded):
+            landings.setdefault(event.shot, []).append(event)
+    roles = dict(log.start.actors)
+    found: list[RoundOutcome] = []
+    for shot in log.shots:
+        landed = landings.get(shot.shot, [])
+        found += [_landed(log, shot, event, roles) for event in landed]
+        if not landed:
+            found.append(_not_landed(log, shot))
+    return tuple(found)
+
+
+def _landed(log: RunLog, shot: ShotFired, event: BulletHit | BulletStopped | ProbeLanded,
+            roles: dict[str, Role]) -> RoundOutcome:
+    probe = event.probe if isinstance(event, ProbeLanded) else None
+    what = "bullet" if probe is None else f"probe {probe + 1}"
+    actor = None if isinstance(event, BulletStopped) else event.actor
+    zone = event.zone if isinstance(event, BulletHit | ProbeLanded) else None
+    by = None if isinstance(event, BulletHit) else event.by
+    role: Role | None = (event.role if isinstance(event, BulletHit)
+                         else roles.get(actor) if actor is not None else None)
+    where = f"{feet(event.distance_m):.1f} ft"
+    if actor is not None:
+        outcome = "bystander hit" if role == "bystander" else "hit"
+        named = " (a bystander)" if role == "bystander" and actor != "bystander" else ""
+        text = f"{what} hit {actor}{named} in the {words.zone(zone)} at {where}"
+    elif shot.point is None or (by == "nothing" and event.distance_m == 0.0):
+        outcome, text = "off the screen", f"{what} never flew: aimed off the screen"
+    elif by == "ground":
+        outcome, text = "struck the ground", f"{what} struck the ground at {where}"
+    elif by == "wire":
+        outcome, text = "out of wire", f"{what} reached the end of its wire at {where}"
+    elif by in (None, "nothing"):
+        outcome, text = "missed", f"{what} missed everyone and left the scene"
+    else:
+        outcome, text = "stopped by cover", f"{what} stopped by cover ({by}) at {where}"
+    return RoundOutcome(
+        shot=shot.shot, probe=probe, weapon=shot.weapon, time_s=log.time(event.tick),
+        outcome=outcome, actor=actor, role=role, zone=zone, by=by,
+        distance_m=event.distance_m, distance_ft=feet(event.distance_m), text=text)
+
+
+def _not_landed(log: RunLog, shot: ShotFired) -> RoundOutcome:
+    failed = malfunction(shot)
+    if failed is not None:
+        outcome, text = "did not fire", f"did not fire ({words.plain(failed)})"
+    elif shot.point is None:
+        outcome, text = "off the screen", "never flew: aimed off the screen"
+    else:
+        outcome, text = "no landing recorded", "no landing recorded before the log ends"
+    return RoundOutcome(
+        shot=shot.shot, probe=None, weapon=shot.weapon, time_s=log.pulled_s(shot),
+        outcome=outcome, actor=None, role=None, zone=None, by=None, distance_m=None,
+        distance_ft=None, text=text)
+
+
+ATTACK_WORDS = {"shot": "fired at the officer", "stab": "stabbed at the officer",
+                "strike": "struck at the officer"}
+
+
+def attacks(log: RunLog) -> tuple[Attack, ...]:
+    found = []
+    for attack in log.of(OfficerAttacked):
+        outcome, zone, by = attack_result(attack)
+        found.append(Attack(attack.actor, attack.attack, log.time(attack.tick),
+                            attack.distance_m, feet(attack.distance_m), outcome, zone, by,
+                            _attack_text(attack, outcome, zone, by)))
+    return tuple(found)
+
+
+def _attack_text(attack: OfficerAttacked, outcome: str | None, zone: str | None,
+                 by: str | None) -> str:
+    did = ATTACK_WORDS.get(attack.attack, words.plain(attack.attack))
+    if outcome == "hit":
+        return f"{did}: hit him" + (f" in the {words.zone(zone)}" if zone else "")
+    if outcome == "stopped":
+        return f"{did}: stopped by cover" + (f" ({by})" if by else "")
+    if outcome is not None:
+        return f"{did}: {words.plain(outcome)}"
+    return f"{did}: outcome not recorded in this log"
