@@ -1,0 +1,111 @@
+// The live console: polls the station's state, draws the map, the timeline and the
+// trainee's view, and sends the range master's commands.
+const $ = id => document.getElementById(id);
+let scenarios = {}, timelineCount = 0, runKey = null, shownTick = null, viewBusy = false;
+
+function showError(error) { $("error").textContent = error ? String(error.message || error) : ""; }
+
+async function act(path, body) {
+  try { showError(null); const result = await api(path, body); await poll(); return result; }
+  catch (error) { showError(error); }
+}
+
+function describe(name) {
+  const s = scenarios[name]; if (!s) return;
+  $("scenario-description").textContent = s.description || s.title;
+  $("scenario-policy").textContent = s.policy;
+  $("scenario-weapons").textContent = s.weapons.join(", ");
+  $("scenario-duration").textContent = s.duration_s + " s";
+}
+
+function branchButtons(branches, live) {
+  const box = $("branches");
+  if (!branches.length) { box.textContent = "This scenario has no branches."; return; }
+  if (box.dataset.keys !== branches.map(b => b.key).join()) {
+    box.replaceChildren(...branches.map(b => {
+      const button = document.createElement("button");
+      button.dataset.key = b.key; button.textContent = `${b.key}: ${b.effect}`;
+      button.addEventListener("click", () => act("/api/console/branch", { key: b.key, screen_tick: shownTick }));
+      return button;
+    }));
+    box.dataset.keys = branches.map(b => b.key).join();
+  }
+  for (const button of box.querySelectorAll("button")) button.disabled = !live;
+}
+
+function rig(run) {
+  const rows = [];
+  if (run && run.frames && run.frames.shown !== undefined) {
+    rows.push(["Frames shown", run.frames.shown], ["Dropped", run.frames.dropped],
+              ["Worst interval", run.frames.worst_interval_ms + " ms"]);
+  }
+  if (run && run.rig) for (const [k, v] of Object.entries(run.rig)) rows.push([k, typeof v === "object" ? JSON.stringify(v) : v]);
+  $("rig").replaceChildren(...rows.flatMap(([k, v]) => {
+    const dt = document.createElement("dt"); dt.textContent = k;
+    const dd = document.createElement("dd"); dd.textContent = v; return [dt, dd];
+  }));
+}
+
+function refreshView() {
+  if (viewBusy) return; viewBusy = true;
+  const img = $("view"); img.onload = img.onerror = () => { viewBusy = false; };
+  img.src = "/api/console/view.png?width=640&t=" + Date.now();
+}
+
+async function poll() {
+  let state;
+  try { state = await api("/api/console/state?since=" + timelineCount); } catch (e) { return; }
+  $("status").textContent = state.status; $("status").className = "status " + state.status;
+  if (state.error) $("error").textContent = state.error;
+  const live = state.status === "running" || state.status === "paused";
+  const busy = live || state.status === "starting";
+  $("start").disabled = busy; $("again").disabled = busy; $("reset").disabled = busy;
+  $("pause").disabled = state.status !== "running"; $("resume").disabled = state.status !== "paused";
+  $("stop").disabled = !live; $("scenario").disabled = busy; $("save-trainee").disabled = busy;
+  if (document.activeElement !== $("scenario")) $("scenario").value = state.selected;
+  describe($("scenario").value);
+  $("trainee-saved").textContent = state.trainee.name ? `${state.trainee.name} (${state.trainee.badge || "no badge"})` : "not entered";
+  const run = state.run;
+  const key = run ? run.scenario + ":" + run.seed : null;
+  if (key !== runKey) { runKey = key; timelineCount = 0; $("timeline").replaceChildren(); if (run) return poll(); }
+  if (!run) { drawMap($("map"), null); branchButtons([], false); rig(null); return; }
+  $("run-info").textContent = `${run.scenario}, seed ${run.seed}` + (run.log ? ` · log ${run.log}` : "");
+  if (run.log && state.status === "ended") {
+    $("run-info").innerHTML = ""; const a = document.createElement("a");
+    a.href = "/review#" + encodeURIComponent(run.log.replace(/\.jsonl$/, "")); a.textContent = "review " + run.log;
+    a.id = "review-link"; $("run-info").append(`${run.scenario}, seed ${run.seed} · `, a);
+  }
+  for (const entry of run.timeline) $("timeline").append(timelineItem(entry));
+  timelineCount = run.timeline_count;
+  $("timeline").scrollTop = $("timeline").scrollHeight;
+  if (run.map) {
+    drawMap($("map"), run.map); shownTick = run.map.tick;
+    $("clock").textContent = `t = ${run.map.time_s.toFixed(2)} s (tick ${run.map.tick})`;
+    $("actors").replaceChildren(...run.map.actors.map(a => {
+      const li = document.createElement("li"); li.dataset.actor = a.id; li.dataset.state = a.state;
+      li.textContent = `${a.id} (${a.role}): ${a.state}, ${a.threat.replace("_", " ")}, ${a.distance_m.toFixed(1)} m`;
+      return li;
+    }));
+    if (live || state.status === "ended") refreshView();
+  }
+  reactionRows($("reactions"), run.reactions);
+  branchButtons(run.branches, live);
+  rig(run);
+}
+
+async function init() {
+  const who = await api("/api/whoami"); $("who").textContent = `${who.name} (${who.role})`;
+  const list = await api("/api/console/scenarios");
+  for (const s of list) {
+    scenarios[s.name] = s;
+    const option = document.createElement("option"); option.value = s.name; option.textContent = s.title;
+    $("scenario").append(option);
+  }
+  $("scenario").addEventListener("change", () => act("/api/console/select", { name: $("scenario").value }));
+  $("save-trainee").addEventListener("click", () => act("/api/console/trainee", { name: $("trainee-name").value, badge: $("trainee-badge").value }));
+  $("start").addEventListener("click", () => act("/api/console/start", $("seed").value === "" ? {} : { seed: Number($("seed").value) }));
+  for (const id of ["pause", "resume", "stop", "reset", "again"]) $(id).addEventListener("click", () => act("/api/console/" + id, {}));
+  await poll();
+  setInterval(poll, 250);
+}
+init();
