@@ -130,8 +130,10 @@ class Review:
 
 
 def _first_difference(logged: Sequence[Event], replayed: Sequence[Event]) -> int | None:
-    """The number (from 1) of the first event where the replay differs from the log."""
-    for number, (a, b) in enumerate(zip(logged, replayed, strict=False), start=1):
+    """The number (from 1) of the first event where the replay differs from the log. The
+    first event is left out: it was checked against the scenario, and a replay writes it
+    in this Holdfire's log version."""
+    for number, (a, b) in enumerate(zip(logged[1:], replayed[1:], strict=False), start=2):
         if a != b:
             return number
     if len(logged) != len(replayed):
