@@ -18,6 +18,7 @@ from range.station.console import Command, Console, ConsoleError
 from range.station.exports import debrief_pdf, timing_plot
 from range.station.library import Library, NotFound
 from range.station.mapview import map_view
+from range.station.review import Review
 
 OPEN_PATHS = ("/login", "/api/login")  # the only routes a stranger may reach
 PAGES = {"console": "console.html", "review": "review.html", "login": "login.html"}
@@ -213,7 +214,7 @@ def _review_routes(app: FastAPI, library: Library, console: Console | None) -> N
         return Response(timing_plot(review), media_type="image/png")
 
 
-def key_tick(review: Any) -> int:
+def key_tick(review: Review) -> int:
     """The moment the PDF shows: the first round's landing, else the end."""
     landed = [landing.tick for r in review.rounds for landing in r.landings]
     return min(landed) if landed else review.end_tick

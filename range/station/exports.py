@@ -24,7 +24,9 @@ from range.vocabulary import ThreatLevel
 
 VIEW_SIZE = (960, 540)  # exported frames and video: half the projector, sharp enough
 THREAT_COLOURS = {0: "#3a9d4a", 1: "#d9b526", 2: "#e07a1f", 3: "#c62828"}
-TABLE_ROWS = 8  # rows per table on the one page; the rest are counted
+WENT = {"subject": "hit a subject", "bystander": "hit a BYSTANDER", "cover": "stopped by cover",
+        "ground": "missed (the ground)", "nothing": "missed (out of the scene)",
+        "off_screen": "fired off the screen", "in_flight": "still in flight at the end"}
 
 
 class ExportError(HoldfireError):
@@ -84,8 +86,9 @@ def write_video(pictures: Pictures, path: Path, fps: float,
                           "did not open)")
     count = 0
     try:
-        for count, tick in enumerate(frame_ticks(pictures.review, fps), start=1):
+        for tick in frame_ticks(pictures.review, fps):
             writer.write(rgb(pictures.surface(tick, size))[..., ::-1].copy())
+            count += 1
     finally:
         writer.release()
     try:
@@ -188,16 +191,16 @@ def debrief_pdf(review: Review, view: bytes | None = None) -> bytes:
         Spacer(1, 4), Paragraph(ABOUT, small), Spacer(1, 4),
         Image(io.BytesIO(timing_plot(review, 10.0, 3.6)), width=width, height=width * 0.36),
         Spacer(1, 4), Paragraph("Reaction times", styles["Heading4"]),
-        _table([["Actor", "Cue at (s)", "Threat", "First response", "Reaction (s)",
-                 "Indicator"]] + _capped(
+        _table(_capped(["Actor", "Cue at (s)", "Threat", "First response", "Reaction (s)",
+                        "Indicator"],
             [[r.actor, f"{r.cue_s:.2f}", r.threat.replace("_", " "), r.response or "none",
               "" if r.reaction_s is None else f"{r.reaction_s:.2f}", r.indicator]
              for r in review.reactions], 6),
             [2.2 * cm, 1.8 * cm, 2.8 * cm, 4.2 * cm, 2.0 * cm, width - 13.0 * cm], small),
         Spacer(1, 4), Paragraph("Where every round went", styles["Heading4"]),
-        _table([["Shot", "Weapon", "At (s)", "Went", "Landed"]] + _capped(
+        _table(_capped(["Shot", "Weapon", "At (s)", "Went", "Landed"],
             [[str(r.shot), r.weapon, f"{r.tick * review.step_s:.2f}",
-              r.fate.replace("_", " ") + (f" (TASER: {r.taser_result.replace('_', ' ')})"
+              WENT[r.fate] + (f" (TASER: {r.taser_result.replace('_', ' ')})"
                                           if r.taser_result else ""),
               "; ".join(landing.what for landing in r.landings) or "-"]
              for r in review.rounds], 6),
@@ -215,11 +218,15 @@ def debrief_pdf(review: Review, view: bytes | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def _capped(rows: list[list[str]], limit: int) -> list[list[str]]:
+def _capped(header: list[str], rows: list[list[str]], limit: int) -> list[list[str]]:
+    """The header and at most `limit` rows, the rest counted in the last."""
+    blank = [""] * (len(header) - 1)
+    if not rows:
+        return [header, ["none", *blank]]
     if len(rows) <= limit:
-        return rows or [["none"] + [""] * 5]
-    return rows[:limit - 1] + [[f"and {len(rows) - limit + 1} more (see the review)"]
-                               + [""] * (len(rows[0]) - 1)]
+        return [header, *rows]
+    return [header, *rows[:limit - 1],
+            [f"and {len(rows) - limit + 1} more (see the review)", *blank]]
 
 
 def _table(rows: list[list[str]], widths: list[float], style: Any, header: bool = True) -> Any:

@@ -14,6 +14,7 @@ import pickle
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
 from range.analysis.decisions import analyse
@@ -144,5 +145,5 @@ def _first_difference(logged: Sequence[Event], replayed: Sequence[Event]) -> int
 def _frame_step(events: Sequence[Event]) -> int:
     """Ticks between the frames the session showed (the usual gap), for frame stepping."""
     ticks = [e.tick for e in events if isinstance(e, FrameShown)]
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False) if b > a]
+    gaps = [b - a for a, b in pairwise(ticks) if b > a]
     return max(1, round(median(gaps))) if gaps else DEFAULT_FRAME_TICKS

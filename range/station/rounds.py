@@ -46,9 +46,10 @@ class Round:
         if self.point is None:
             return "off_screen"
         fates = [landing.fate for landing in self.landings]
-        for fate in ("subject", "bystander", "cover", "ground", "nothing"):
+        order: tuple[Fate, ...] = ("subject", "bystander", "cover", "ground", "nothing")
+        for fate in order:
             if fate in fates:
-                return fate  # type: ignore[return-value]
+                return fate
         return "in_flight"
 
     def landed_by(self, tick: int) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from range.cli.debrief_commands import read_event_log
+from range.run.events import ShotFired
 from range.run.replay import inputs_of
 from range.station.library import open_review
 from range.world.engine import World
@@ -51,7 +51,7 @@ def test_a_seek_shows_the_world_a_replay_from_the_start_shows(live_log: Path):
 
 def test_every_round_is_accounted_for(live_log: Path):
     review = open_review(live_log)
-    fired = [e for e in review.events if e.kind == "shot_fired"]
+    fired = [e for e in review.events if isinstance(e, ShotFired)]
     assert [r.shot for r in review.rounds] == [e.shot for e in fired]
     assert all(r.fate != "in_flight" for r in review.rounds)
     taser = [r for r in review.rounds if r.force == "taser"]

@@ -6,7 +6,7 @@ let scenarios = {}, timelineCount = 0, runKey = null, shownTick = null, viewBusy
 function showError(error) { $("error").textContent = error ? String(error.message || error) : ""; }
 
 async function act(path, body) {
-  try { showError(null); const result = await api(path, body); await poll(); return result; }
+  try { showError(null); const result = await api(path, body); poll(); return result; }
   catch (error) { showError(error); }
 }
 
@@ -52,9 +52,17 @@ function refreshView() {
   img.src = "/api/console/view.png?width=640&t=" + Date.now();
 }
 
+let polling = false;
 async function poll() {
+  if (polling) return;
+  polling = true;
+  try { await update(); } finally { polling = false; }
+}
+
+async function update() {
   let state;
-  try { state = await api("/api/console/state?since=" + timelineCount); } catch (e) { return; }
+  const since = timelineCount;
+  try { state = await api("/api/console/state?since=" + since); } catch (e) { return; }
   $("status").textContent = state.status; $("status").className = "status " + state.status;
   if (state.error) $("error").textContent = state.error;
   const live = state.status === "running" || state.status === "paused";
@@ -67,7 +75,7 @@ async function poll() {
   $("trainee-saved").textContent = state.trainee.name ? `${state.trainee.name} (${state.trainee.badge || "no badge"})` : "not entered";
   const run = state.run;
   const key = run ? run.scenario + ":" + run.seed : null;
-  if (key !== runKey) { runKey = key; timelineCount = 0; $("timeline").replaceChildren(); if (run) return poll(); }
+  if (key !== runKey) { runKey = key; timelineCount = 0; $("timeline").replaceChildren(); if (run) return update(); }
   if (!run) { drawMap($("map"), null); branchButtons([], false); rig(null); return; }
   $("run-info").textContent = `${run.scenario}, seed ${run.seed}` + (run.log ? ` · log ${run.log}` : "");
   if (run.log && state.status === "ended") {
@@ -75,8 +83,10 @@ async function poll() {
     a.href = "/review#" + encodeURIComponent(run.log.replace(/\.jsonl$/, "")); a.textContent = "review " + run.log;
     a.id = "review-link"; $("run-info").append(`${run.scenario}, seed ${run.seed} · `, a);
   }
-  for (const entry of run.timeline) $("timeline").append(timelineItem(entry));
-  timelineCount = run.timeline_count;
+  if (since === timelineCount) {
+    for (const entry of run.timeline) $("timeline").append(timelineItem(entry));
+    timelineCount = run.timeline_count;
+  }
   $("timeline").scrollTop = $("timeline").scrollHeight;
   if (run.map) {
     drawMap($("map"), run.map); shownTick = run.map.tick;
