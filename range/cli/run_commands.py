@@ -43,6 +43,14 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
                      "calibration and fusion); or camera=URL,replicas=URL+URL,"
                      "calibration=NAME: a real rig (replica and camera URLs as listen and "
                      "detect take them; NAME a rig saved by calibrate)")
+    run.add_argument("--console", nargs="?", const="127.0.0.1:8470", metavar="HOST:PORT",
+                     help="run from the instructor's console in the browser (default "
+                     "127.0.0.1:8470; another address needs a login): each run is started "
+                     "there, its log kept in --sessions")
+    run.add_argument("--sessions", type=Path, metavar="DIR",
+                     help="with --console: where session logs go")
+    run.add_argument("--operator", default="instructor",
+                     help="with --console: the range master's name in the log")
     run.set_defaults(handler=run_live_session)
     benches["latency"] = bench_latency
 
@@ -56,6 +64,10 @@ def run_live_session(args: argparse.Namespace) -> int:
     from range.scenario.catalogue import load_inputs_arg, load_scenario_arg
     from range.scenario.policy import load_policy
 
+    if args.console is not None:
+        from range.cli.station_commands import serve_console
+
+        return serve_console(args, args.scenario)
     scenario, base = load_scenario_arg(args.scenario)
     policy = load_policy(scenario.policy, base)
     script = load_inputs_arg(args.inputs, scenario, base) if args.inputs else None
@@ -95,7 +107,7 @@ def _session(args: argparse.Namespace, scenario: Any, script: Any, policy: Any,
     window = _window(args, scenario, clock)
     rig = None
     try:
-        rig = _rig(args.rig, scenario, session.start_ns, args.seed,
+        rig = make_rig(args.rig, scenario, session.start_ns, args.seed,
                    threaded=not isinstance(clock, ManualClock))
         operator = ScriptedOperator(script.input, session.start_ns) if script else None
         stats = run_live(session, window, clock, round(1e9 / FRAME_HZ), operator, rig=rig)
@@ -106,7 +118,7 @@ def _session(args: argparse.Namespace, scenario: Any, script: Any, policy: Any,
     return session, stats
 
 
-def _rig(spec: str, scenario: Any, start_ns: int, seed: int, threaded: bool) -> Any:
+def make_rig(spec: str, scenario: Any, start_ns: int, seed: int, threaded: bool) -> Any:
     """None for the mouse; the simulated rig; or the real one the spec names."""
     if spec == "mouse":
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -57,10 +58,14 @@ def add_console_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--operator", default="instructor",
                         help="the range master's name in the log, on the range PC")
     parser.add_argument("--headless", action="store_true",
-                        help="no trainee window (the view is on the console only)")
+                        help="the trainee's view under SDL's dummy driver, kept to the clock "
+                        "(the view is on the console only)")
     parser.add_argument("--fullscreen", action="store_true")
     parser.add_argument("--display", type=count(0, 15, "a display number"), default=0)
     parser.add_argument("--no-sound", action="store_true")
+    parser.add_argument("--rig", default="mouse", metavar="RIG",
+                        help="mouse (default), sim, or camera=URL,replicas=URL+URL,"
+                        "calibration=NAME, as holdfire run takes it")
 
 
 def run_station(args: argparse.Namespace) -> int:
@@ -69,6 +74,12 @@ def run_station(args: argparse.Namespace) -> int:
 
 def serve_console(args: argparse.Namespace, preselect: str | None) -> int:
     """The console and its live loop (also `holdfire run SCENARIO --console`)."""
+    from range.errors import InputsError
+
+    for option in ("log", "inputs", "json"):
+        if getattr(args, option, None):
+            raise InputsError(f"--{option} with --console: the console starts each run and "
+                              "keeps its log in --sessions; review or debrief it from there")
     from range.station.app import create_app
     from range.station.console import Console
     from range.station.library import Library
@@ -87,15 +98,16 @@ def serve_console(args: argparse.Namespace, preselect: str | None) -> int:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
         os.environ["SDL_AUDIODRIVER"] = "dummy"
     setup = RunnerSetup(sessions, headless=args.headless, pacer=WallPacer(),
-                        window=None if args.headless else _window_maker(args))
+                        window=_window_maker(args), rig=args.rig)
     served = Served(create_app(access_for(host, args.operator), console, library), host, port)
     print(f"holdfire station: console at {served.url}/ (Ctrl-C to stop); logs in {sessions}",
           file=sys.stderr, flush=True)
+    # Ctrl-C ends the run under way as the Stop button does, so its log is whole.
+    previous = signal.signal(signal.SIGINT, lambda *_: console.close())
     try:
         serve_runs(console, setup)
-    except KeyboardInterrupt:
-        pass
     finally:
+        signal.signal(signal.SIGINT, previous)
         console.close()
         served.close()
     return 0

@@ -5,7 +5,7 @@ session when the station is served to the network."""
 from __future__ import annotations
 
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Body, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -47,6 +47,12 @@ class Start(BaseModel):
 class BranchPress(BaseModel):
     key: Annotated[str, Field(min_length=1, max_length=16)]
     screen_tick: Annotated[int, Field(ge=0)] | None = None
+
+
+class ReplicaCommand(BaseModel):
+    replica: Annotated[str, Field(min_length=1, max_length=200)]
+    command: Literal["lock", "unlock", "malfunction", "recoil"]
+    value: Annotated[str, Field(max_length=16)] = ""
 
 
 def create_app(access: Access, console: Console | None, library: Library) -> FastAPI:
@@ -146,6 +152,13 @@ def _console_routes(app: FastAPI, console: Console) -> None:
         console.command(Command("branch", _who(request).name, key=body.key,
                                 screen_tick=body.screen_tick))
         return {"queued": body.key}
+
+    @app.post("/api/console/replica")
+    def replica(request: Request, body: ReplicaCommand) -> dict[str, Any]:
+        detail = body.command + (f":{body.value}" if body.value else "")
+        console.command(Command("replica", _who(request).name, replica=body.replica,
+                                detail=detail))
+        return {"queued": detail}
 
     @app.get("/api/console/view.png")
     def view(width: Annotated[int, Query(ge=64, le=MAX_VIEW_WIDTH)] = 480) -> Response:

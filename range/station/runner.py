@@ -19,13 +19,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from hardware.clock import Clock, ManualClock
+from range.cli.run_commands import make_rig
 from range.errors import HoldfireError
-from range.run.events import Event, OperatorAction
+from range.run.events import Event, InputSource, OperatorAction
 from range.run.live import LiveSession
 from range.run.log_writer import EventLogWriter
 from range.run.loop import Display, FrameStats, Key, OperatorInput, run_live
 from range.run.provenance import provenance
 from range.station.console import Command, Console, RunRequest
+from range.station.rigstatus import RigWatch
 from range.world.engine import STEP_S
 from range.world.snapshot import WorldSnapshot
 
@@ -111,7 +113,10 @@ class ConsoleDisplay:
     """The trainee's view (or none, headless) with the console looking on."""
 
     def __init__(self, console: Console, session: LiveSession, clock: Clock,
-                 inner: Display | None, pacer: Any = None) -> None:
+                 inner: Display | None, pacer: Any = None, rig: Any = None,
+                 watch: RigWatch | None = None) -> None:
+        self.rig = rig
+        self.watch = watch
         self.console = console
         self.session = session
         self.clock = clock
@@ -125,9 +130,21 @@ class ConsoleDisplay:
         flip_ns = self.inner.show(snapshot) if self.inner is not None else self.clock.now_ns()
         self.console.shown(snapshot)
         self.stats.flipped(flip_ns)
-        if self.stats.shown % FRAME_HZ == 1:  # the console's frame figures, once a second
-            self.console.report_rig(frame_report(self.stats), {"kind": "mouse"})
+        if self.stats.shown % FRAME_HZ == 1:  # the console's rig figures, once a second
+            self.report()
         return flip_ns
+
+    def report(self) -> None:
+        rig: dict[str, Any] = {"kind": "mouse"}
+        if self.watch is not None and self.rig is not None:
+            for url, counters in self.rig.link_counters().items():
+                self.watch.counters(url, counters)
+            camera = getattr(self.rig, "camera", None)
+            if camera is not None:
+                self.watch.camera = {"fps": round(float(camera.fps), 1),
+                                     "dropped": int(getattr(self.rig, "frames_dropped", 0))}
+            rig = self.watch.to_dict()
+        self.console.report_rig(frame_report(self.stats), rig)
 
     def pixels(self, size: tuple[int, int] | None = None) -> Any:
         return self.inner.pixels(size) if self.inner is not None else None  # type: ignore[attr-defined]
@@ -135,13 +152,16 @@ class ConsoleDisplay:
     def inputs(self) -> list[OperatorInput]:
         found = self.inner.inputs() if self.inner is not None else []
         if self.console.closed:  # the station is shutting down: end the run, keep its log
-            return [Key(self.clock.now_ns(), stop=True)]
+            return [Key(self.clock.now_ns(), stop=True, operator="the station's shutdown")]
         for command in self.console.commands():
             found += self._take(command)
         return found
 
     def _take(self, command: Command) -> list[OperatorInput]:
         now = self.clock.now_ns()
+        if command.action == "replica":
+            self._replica(command, now)
+            return []
         if command.action == "stop":
             return [Key(now, stop=True)]
         if command.action == "branch":
@@ -150,6 +170,21 @@ class ConsoleDisplay:
         if command.action == "pause":
             return self._hold(command)
         return []
+
+    def _replica(self, command: Command, now_ns: int) -> None:
+        """A replica command, sent on its link and kept in the log."""
+        from hardware.replica.protocol import Lockout, Malfunction, Recoil
+
+        if self.rig is None:
+            return
+        name, _, value = command.detail.partition(":")
+        message = (Lockout(0, name == "lock") if name in ("lock", "unlock")
+                   else Malfunction(0, value) if name == "malfunction"
+                   else Recoil(0, int(value)))
+        self.rig.command(command.replica, message, now_ns)
+        who = self.watch.replicas.get(command.replica) if self.watch is not None else None
+        self._note(command, name, who.replica_id if who and who.replica_id else command.replica,
+                   detail=value)
 
     def _hold(self, command: Command) -> list[OperatorInput]:
         """Paused: wait here for resume or stop; the trainee's clicks meanwhile go nowhere."""
@@ -179,11 +214,10 @@ class ConsoleDisplay:
         return []
 
     def _note(self, command: Command, action: Any, subject: str = "",
-              screen_tick: int | None = None) -> None:
+              screen_tick: int | None = None, detail: str = "") -> None:
         world = self.session.world
         world.note(OperatorAction(tick=world.tick, operator=command.operator, action=action,
-                                  subject=subject, detail=command.detail,
-                                  screen_tick=screen_tick))
+                                  subject=subject, detail=detail, screen_tick=screen_tick))
 
 
 @dataclass
@@ -194,6 +228,7 @@ class RunnerSetup:
     headless: bool = True
     pacer: Any = None  # headless: a WallPacer or a StepPacer; None runs at full speed
     window: Callable[[Any, Clock], Display] | None = None  # (scenario, clock) -> view
+    rig: str = "mouse"  # as `holdfire run --rig` takes it
     frame_hz: int = FRAME_HZ
 
 
@@ -227,7 +262,8 @@ def run_one(console: Console, setup: RunnerSetup, request: RunRequest) -> Path:
     clock: Clock = (ManualClock(time.monotonic_ns()) if setup.headless
                     else PausableClock(MonotonicClock()))
     path = log_path(setup.sessions, request)
-    origin = provenance(scenario, "mouse", clock.now_ns(), policy=request.choice.policy)
+    source: InputSource = "mouse" if setup.rig == "mouse" else "rig"
+    origin = provenance(scenario, source, clock.now_ns(), policy=request.choice.policy)
     with EventLogWriter(path) as log:
         def sink(event: Event) -> None:
             log.write(event)
@@ -238,18 +274,35 @@ def run_one(console: Console, setup: RunnerSetup, request: RunRequest) -> Path:
         session.world.note(OperatorAction(tick=0, operator=request.operator, action="trainee",
                                           subject=request.trainee, detail=request.badge))
         inner = setup.window(scenario, clock) if setup.window is not None else None
-        display = ConsoleDisplay(console, session, clock, inner,
-                                 setup.pacer if setup.headless else None)
+        rig, watch = None, None
         try:
-            stats = run_live(session, display, clock, round(1e9 / setup.frame_hz),
-                             operator=request.operator)
+            rig = make_rig(setup.rig, scenario, session.start_ns, request.seed,
+                           threaded=not isinstance(clock, ManualClock))
+            if rig is not None:
+                watch = RigWatch(setup.rig if setup.rig in ("sim", "mouse") else "connected")
+                watch.alignment = alignment_note(setup.rig)
+                rig.on_link = watch.link_event
+            display = ConsoleDisplay(console, session, clock, inner,
+                                     setup.pacer if setup.headless else None, rig, watch)
+            run_live(session, display, clock, round(1e9 / setup.frame_hz),
+                     operator=request.operator, rig=rig)
+            display.report()
         finally:
+            if rig is not None:
+                rig.close()
             if inner is not None:
                 inner.close()  # type: ignore[attr-defined]
-        console.report_rig(frame_report(stats), {"kind": "mouse"})
-        del display
     console.finished(path)
     return path
+
+
+def alignment_note(spec: str) -> str:
+    if spec == "sim":
+        return "simulated rig: calibrated on the projected board at the start of the run"
+    if spec == "mouse":
+        return ""
+    return ("not checked in this run: run holdfire check-alignment before the session, "
+            "since a camera that moved misplaces every shot")
 
 
 def frame_report(stats: FrameStats) -> dict[str, Any]:

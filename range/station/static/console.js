@@ -33,17 +33,46 @@ function branchButtons(branches, live) {
   for (const button of box.querySelectorAll("button")) button.disabled = !live;
 }
 
-function rig(run) {
-  const rows = [];
-  if (run && run.frames && run.frames.shown !== undefined) {
-    rows.push(["Frames shown", run.frames.shown], ["Dropped", run.frames.dropped],
-              ["Worst interval", run.frames.worst_interval_ms + " ms"]);
-  }
-  if (run && run.rig) for (const [k, v] of Object.entries(run.rig)) rows.push([k, typeof v === "object" ? JSON.stringify(v) : v]);
-  $("rig").replaceChildren(...rows.flatMap(([k, v]) => {
+function kv(pairs) {
+  return pairs.flatMap(([k, v]) => {
     const dt = document.createElement("dt"); dt.textContent = k;
     const dd = document.createElement("dd"); dd.textContent = v; return [dt, dd];
-  }));
+  });
+}
+
+function commandButton(replica, label, command, value) {
+  const button = document.createElement("button");
+  button.textContent = label; button.dataset.command = command;
+  button.addEventListener("click", () => act("/api/console/replica", { replica: replica.url, command, value }));
+  return button;
+}
+
+function rig(run) {
+  const box = $("rig"); const parts = [];
+  const frames = run && run.frames && run.frames.shown !== undefined ? run.frames : null;
+  const status = run && run.rig && run.rig.kind ? run.rig : { kind: "none yet" };
+  const head = document.createElement("dl"); head.className = "kv";
+  head.append(...kv([["Input", status.kind === "mouse" ? "mouse and keys (no rig)" : status.kind + " rig"],
+    ...(frames ? [["Projector", `${frames.shown} frames, ${frames.dropped} dropped, worst ${frames.worst_interval_ms} ms`]] : []),
+    ...(status.camera && status.camera.fps ? [["Camera", `${status.camera.fps} fps, ${status.camera.dropped} frames dropped`]] : []),
+    ...(status.alignment ? [["Alignment", status.alignment]] : [])]));
+  parts.push(head);
+  for (const r of status.replicas || []) {
+    const block = document.createElement("div"); block.className = "replica"; block.dataset.url = r.url;
+    const title = document.createElement("div"); title.className = r.link === "connected" ? "" : "warn";
+    title.textContent = `${r.id} · ${r.model} ${r.firmware} · lane ${r.lane} · ${r.laser} laser · link ${r.link}`;
+    const dl = document.createElement("dl"); dl.className = "kv";
+    const errors = Object.entries(r.errors).map(([k, v]) => `${k} ${v}`).join(", ") || "none";
+    const carts = Object.entries(r.cartridges).map(([b, v]) => `bay ${b}: ${v}`).join("; ");
+    dl.append(...kv([["Battery", r.battery], ["Cartridges", carts || "not reported"], ["Magazine", r.magazine],
+      ["Errors", errors], ...(r.last_command ? [["Last command", r.last_command]] : [])]));
+    const buttons = document.createElement("div");
+    if (r.commands.includes("lock")) buttons.append(commandButton(r, "Lock", "lock", ""), commandButton(r, "Unlock", "unlock", ""));
+    if (r.commands.includes("malfunction")) for (const kind of ["jam", "misfire", "dud", "none"]) buttons.append(commandButton(r, kind === "none" ? "Clear malfunction" : "Malfunction: " + kind, "malfunction", kind));
+    if (r.commands.includes("recoil")) buttons.append(commandButton(r, "Recoil 40 ms", "recoil", "40"));
+    block.append(title, dl, buttons); parts.push(block);
+  }
+  box.replaceChildren(...parts);
 }
 
 function refreshView() {
