@@ -26,6 +26,7 @@ from range.run.events import (
 from range.scenario.model import Scenario
 from range.scenario.policy import Policy
 from range.station.mapview import map_view
+from range.station.rigstatus import check_replica_command
 from range.station.rounds import rounds
 from range.station.timeline import Entry, cue_ticks, entries, reactions
 from range.world.snapshot import WorldSnapshot
@@ -178,29 +179,8 @@ class Console:
                     raise ConsoleError(f"branch: expected a key of {keys}, found "
                                        f"{command.key!r}")
             if command.action == "replica":
-                self._check_replica(command)
+                check_replica_command(self._current().rig, command.replica, command.detail)
             self._commands.append(command)
-
-    def _check_replica(self, command: Command) -> None:
-        from range.station.rigstatus import COMMAND_CAPS, MALFUNCTIONS
-
-        replicas = {r["url"]: r for r in self._current().rig.get("replicas", [])}
-        if command.replica not in replicas:
-            raise ConsoleError(f"replica: expected one of {sorted(replicas)}, found "
-                               f"{command.replica!r}" if replicas else
-                               "replica: this run has no rig (mouse input)")
-        name, _, value = command.detail.partition(":")
-        if name not in COMMAND_CAPS:
-            raise ConsoleError(f"replica command: expected one of {sorted(COMMAND_CAPS)}, "
-                               f"found {name!r}")
-        if name not in replicas[command.replica]["commands"]:
-            raise ConsoleError(f"replica {command.replica}: its HELLO names no "
-                               f"{COMMAND_CAPS[name]!r} capability, so it cannot {name}")
-        if name == "malfunction" and value not in MALFUNCTIONS:
-            raise ConsoleError(f"malfunction: expected one of {list(MALFUNCTIONS)}, found "
-                               f"{value!r}")
-        if name == "recoil" and not (value.isdigit() and 1 <= int(value) <= 1000):
-            raise ConsoleError(f"recoil: expected 1 to 1000 ms, found {value!r}")
 
     def _idle_or_refuse(self, what: str) -> None:
         if self._status in ("running", "paused", "starting"):

@@ -61,7 +61,9 @@ def _rounds(surface: Any, tick: int, fired: Sequence[Round]) -> None:
             for dx in (-1, 1):
                 pygame.draw.line(surface, colour, (centre[0] - 10 * dx, centre[1] - 10),
                                  (centre[0] + 10 * dx, centre[1] + 10), 3)
-        _label(surface, font, f"{item.shot} {FATE_WORDS[fate]}", colour,
+        word = (f"TASER {item.taser_result.replace('_', ' ')}"
+                if item.taser_result is not None and item.landed_by(tick) else FATE_WORDS[fate])
+        _label(surface, font, f"{item.shot} {word}", colour,
                (centre[0] + RING_PX + 4, centre[1] - RING_PX))
     for row, item in enumerate(off_screen):
         _label(surface, font, f"shot {item.shot} ({item.weapon}): off the screen",

@@ -100,3 +100,25 @@ class RigWatch:
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "camera": self.camera, "alignment": self.alignment,
                 "replicas": [r.to_dict() for r in self.replicas.values()]}
+
+
+def check_replica_command(rig: dict[str, Any], url: str, detail: str) -> None:
+    """Refuse, in one line, a command the rig's status says the replica cannot take."""
+    from range.station.console import ConsoleError
+
+    replicas = {r["url"]: r for r in rig.get("replicas", [])}
+    if url not in replicas:
+        raise ConsoleError(f"replica: expected one of {sorted(replicas)}, found {url!r}"
+                           if replicas else "replica: this run has no rig (mouse input)")
+    name, _, value = detail.partition(":")
+    if name not in COMMAND_CAPS:
+        raise ConsoleError(f"replica command: expected one of {sorted(COMMAND_CAPS)}, found "
+                           f"{name!r}")
+    if name not in replicas[url]["commands"]:
+        raise ConsoleError(f"replica {url}: its HELLO names no {COMMAND_CAPS[name]!r} "
+                           f"capability, so it cannot {name}")
+    if name == "malfunction" and value not in MALFUNCTIONS:
+        raise ConsoleError(f"malfunction: expected one of {list(MALFUNCTIONS)}, found "
+                           f"{value!r}")
+    if name == "recoil" and not (value.isdigit() and 1 <= int(value) <= 1000):
+        raise ConsoleError(f"recoil: expected 1 to 1000 ms, found {value!r}")

@@ -24,8 +24,9 @@ from range.errors import HoldfireError
 from range.run.events import Event, InputSource, OperatorAction
 from range.run.live import LiveSession
 from range.run.log_writer import EventLogWriter
-from range.run.loop import Display, FrameStats, Key, OperatorInput, run_live
+from range.run.loop import Display, FrameStats, Key, OperatorInput, ScriptedOperator, run_live
 from range.run.provenance import provenance
+from range.scenario.catalogue import load_inputs_arg
 from range.station.console import Command, Console, RunRequest
 from range.station.rigstatus import RigWatch
 from range.world.engine import STEP_S
@@ -229,6 +230,7 @@ class RunnerSetup:
     pacer: Any = None  # headless: a WallPacer or a StepPacer; None runs at full speed
     window: Callable[[Any, Clock], Display] | None = None  # (scenario, clock) -> view
     rig: str = "mouse"  # as `holdfire run --rig` takes it
+    inputs: str | None = None  # an inputs script played as the trainee (demos, tests)
     frame_hz: int = FRAME_HZ
 
 
@@ -262,8 +264,11 @@ def run_one(console: Console, setup: RunnerSetup, request: RunRequest) -> Path:
     clock: Clock = (ManualClock(time.monotonic_ns()) if setup.headless
                     else PausableClock(MonotonicClock()))
     path = log_path(setup.sessions, request)
-    source: InputSource = "mouse" if setup.rig == "mouse" else "rig"
-    origin = provenance(scenario, source, clock.now_ns(), policy=request.choice.policy)
+    script = (load_inputs_arg(setup.inputs, scenario, None) if setup.inputs is not None
+              else None)
+    source: InputSource = "rig" if setup.rig != "mouse" else "script" if script else "mouse"
+    origin = provenance(scenario, source, clock.now_ns(), inputs=script,
+                        policy=request.choice.policy)
     with EventLogWriter(path) as log:
         def sink(event: Event) -> None:
             log.write(event)
@@ -284,7 +289,8 @@ def run_one(console: Console, setup: RunnerSetup, request: RunRequest) -> Path:
                 rig.on_link = watch.link_event
             display = ConsoleDisplay(console, session, clock, inner,
                                      setup.pacer if setup.headless else None, rig, watch)
-            run_live(session, display, clock, round(1e9 / setup.frame_hz),
+            trainee = ScriptedOperator(script.input, session.start_ns) if script else None
+            run_live(session, display, clock, round(1e9 / setup.frame_hz), trainee,
                      operator=request.operator, rig=rig)
             display.report()
         finally:

@@ -34,11 +34,11 @@ class Station:
 
 @contextmanager
 def running_station(sessions: Path, access: Access | None = None,
-                    names: tuple[str, ...] = ("crisis-knife", "knife-charge")
-                    ) -> Iterator[Station]:
+                    names: tuple[str, ...] = ("crisis-knife", "knife-charge"),
+                    inputs: str | None = None) -> Iterator[Station]:
     console = Console([choice(n) for n in names])
     pacer = StepPacer()
-    setup = RunnerSetup(sessions, headless=True, pacer=pacer)
+    setup = RunnerSetup(sessions, headless=True, pacer=pacer, inputs=inputs)
     loop = threading.Thread(target=serve_runs, args=(console, setup), daemon=True)
     loop.start()
     app = create_app(access or Access(), console, Library())

@@ -122,7 +122,7 @@ def test_console_and_review_in_a_real_browser(station: tuple[str, StepPacer, Con
         assert branch.get_attribute("data-key") == "1"
         branch.click()
         until(driver, lambda d: pressed(console, pacer), "the press to reach the live loop")
-        pacer.release(150)
+        pacer.release(20)  # he rushes at once, and reaches the officer 2.5 s later
         until(driver, lambda d: drawn(d) and drawn(d)[0]["state"] == "rushing",
               "the branch on the map")
         until(driver, lambda d: d.find_element("id", "view").get_attribute("naturalWidth")

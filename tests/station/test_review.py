@@ -60,7 +60,9 @@ def test_every_round_is_accounted_for(live_log: Path):
 
 
 def test_a_console_session_reviewed_gives_the_debrief_of_its_log(tmp_path: Path, capsys):
-    with running_station(tmp_path) as station:
+    """The trainee played by a script (TASER and firearm shots), the range master pressing
+    a branch on the console."""
+    with running_station(tmp_path, inputs="poor") as station:
         client = station.client
         client.post("/api/console/select", json={"name": "crisis-knife"})
         client.post("/api/console/trainee", json={"name": "T", "badge": "1"})
@@ -73,7 +75,9 @@ def test_a_console_session_reviewed_gives_the_debrief_of_its_log(tmp_path: Path,
         name = client.get("/api/reviews").json()[0]
         info = client.get(f"/api/review/{name}/info").json()
         assert info["trainee"] == {"name": "T", "badge": "1"} and info["differs_at"] is None
-        assert any(e["kind"] == "branch" for e in info["timeline"])
+        assert [e["text"] for e in info["timeline"] if e["kind"] == "branch"][:1] == [
+            "branch 1 by instructor"]
+        assert [r["weapon"] for r in info["rounds"]] == ["taser7-cq", "taser7-so", "pistol"]
         pdf = client.get(f"/api/review/{name}/debrief.pdf")
         assert pdf.content.startswith(b"%PDF")
     log = tmp_path / f"{name}.jsonl"

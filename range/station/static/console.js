@@ -101,6 +101,9 @@ async function update() {
   $("stop").disabled = !live; $("scenario").disabled = busy; $("save-trainee").disabled = busy;
   if (document.activeElement !== $("scenario")) $("scenario").value = state.selected;
   describe($("scenario").value);
+  for (const [id, value] of [["trainee-name", state.trainee.name], ["trainee-badge", state.trainee.badge]]) {
+    if (!$(id).value && document.activeElement !== $(id)) $(id).value = value;
+  }
   $("trainee-saved").textContent = state.trainee.name ? `${state.trainee.name} (${state.trainee.badge || "no badge"})` : "not entered";
   const run = state.run;
   const key = run ? run.scenario + ":" + run.seed : null;
