@@ -19,19 +19,16 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 from range.cli import main as holdfire
-from range.scenario.catalogue import load_scenario_arg
-from range.scenario.policy import load_policy
 from range.station.app import create_app
 from range.station.auth import Access
 from range.station.console import Choice, Console
-from range.station.library import Library
+from range.station.library import Library, load_choice
 from range.station.runner import RunnerSetup, StepPacer, serve_runs
 from range.station.serve import Served
 
 
 def choice(name: str) -> Choice:
-    scenario, base = load_scenario_arg(name)
-    return Choice(name, scenario, load_policy(scenario.policy, base))
+    return load_choice(name)
 
 
 def browser() -> webdriver.Chrome:

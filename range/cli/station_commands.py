@@ -44,8 +44,9 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
                         help="frames per second of --video and --frames (default 10)")
     review.add_argument("--width", type=count(160, 1920, "a width in pixels"), default=960,
                         help="width of --video and --frames (default 960)")
-    review.add_argument("--console", metavar="HOST:PORT", default="127.0.0.1:8470",
-                        help=LISTEN_HELP)
+    review.add_argument("--console", metavar="HOST:PORT", default="127.0.0.1:8471",
+                        help="serve on HOST:PORT (default 127.0.0.1:8471, beside a console "
+                        "on 8470); any other address needs a login")
     review.set_defaults(handler=run_review)
     benches["review"] = bench_review
 
@@ -124,21 +125,14 @@ def _sessions_folder(path: Path) -> None:
 
 
 def _choices(preselect: str | None) -> tuple[list[Any], str | None]:
-    from range.scenario.catalogue import load_scenario_arg, shipped_names
-    from range.scenario.policy import load_policy
-    from range.station.console import Choice
+    from range.scenario.catalogue import shipped_names
+    from range.station.library import load_choice
 
-    choices = []
-    for name in shipped_names():
-        scenario, base = load_scenario_arg(name)
-        choices.append(Choice(name, scenario, load_policy(scenario.policy, base)))
-    selected = None
-    if preselect is not None:
-        scenario, base = load_scenario_arg(preselect)
-        choices = [c for c in choices if c.name != scenario.id]
-        choices.insert(0, Choice(scenario.id, scenario, load_policy(scenario.policy, base)))
-        selected = scenario.id
-    return choices, selected
+    choices = [load_choice(name) for name in shipped_names()]
+    if preselect is None:
+        return choices, None
+    picked = load_choice(preselect)
+    return [picked, *(c for c in choices if c.name != picked.name)], picked.name
 
 
 def _window_maker(args: argparse.Namespace) -> Any:
@@ -167,9 +161,9 @@ def run_review(args: argparse.Namespace) -> int:
     from range.station.app import create_app
     from range.station.serve import Served, access_for, parse_listen, wait_forever
 
-    open_review(args.log, scenarios)  # a bad log is refused here, before serving
     library = Library(scenarios)
     name = library.add(args.log)
+    library.get(name)  # replayed now: a bad log is refused here, before serving
     host, port = parse_listen(args.console)
     served = Served(create_app(access_for(host, "instructor"), None, library), host, port)
     print(f"holdfire review: {served.url}/review#{name} (Ctrl-C to stop)", file=sys.stderr,

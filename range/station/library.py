@@ -7,12 +7,22 @@ from pathlib import Path
 
 from range.errors import HoldfireError
 from range.scenario.model import Scenario
+from range.station.console import Choice
 from range.station.exports import Pictures
 from range.station.review import Review
 
 
 class NotFound(HoldfireError):
     """No session of that name here."""
+
+
+def load_choice(name_or_path: str) -> Choice:
+    """A scenario for the console, shipped by name or by path, with its policy."""
+    from range.scenario.catalogue import load_scenario_arg
+    from range.scenario.policy import load_policy
+
+    scenario, base = load_scenario_arg(name_or_path)
+    return Choice(scenario.id, scenario, load_policy(scenario.policy, base))
 
 
 def open_review(path: Path, scenarios: dict[str, Scenario] | None = None,

@@ -140,3 +140,18 @@ def test_headless_exports_are_whole_and_readable(live_log: Path, tmp_path: Path,
     page = not_blank(pages[0])
     dark = (page.mean(axis=2) < 100).mean()
     assert 0.005 < dark < 0.5, f"text and plot expected on the page, found {dark:.3f} dark"
+
+
+def test_bad_review_and_console_arguments_are_one_line(tmp_path: Path, capsys):
+    missing = refused(["review", str(tmp_path / "none.jsonl"), "--plot",
+                       str(tmp_path / "p.png")], capsys)
+    assert "none.jsonl" in missing
+    garbage = tmp_path / "garbage.jsonl"
+    garbage.write_text('{"type": "shot_fired", "tick": 0}\n')
+    assert "garbage.jsonl" in refused(["review", str(garbage), "--plot",
+                                        str(tmp_path / "p.png")], capsys)
+    assert "--log with --console" in refused(
+        ["run", "knife-charge", "--console", "--log", str(tmp_path / "x.jsonl")], capsys)
+    assert "port" in refused(["station", "--console", "127.0.0.1:99999"], capsys)
+    assert "expected a file name ending .pdf" in refused(
+        ["review", str(garbage), "--pdf", str(tmp_path / "x.txt")], capsys)
