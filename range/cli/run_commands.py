@@ -107,7 +107,7 @@ def _session(args: argparse.Namespace, scenario: Any, script: Any, policy: Any,
     window = _window(args, scenario, clock)
     rig = None
     try:
-        rig = make_rig(args.rig, scenario, session.start_ns, args.seed,
+        rig = _rig(args.rig, scenario, session.start_ns, args.seed,
                    threaded=not isinstance(clock, ManualClock))
         operator = ScriptedOperator(script.input, session.start_ns) if script else None
         stats = run_live(session, window, clock, round(1e9 / FRAME_HZ), operator, rig=rig)
@@ -118,7 +118,7 @@ def _session(args: argparse.Namespace, scenario: Any, script: Any, policy: Any,
     return session, stats
 
 
-def make_rig(spec: str, scenario: Any, start_ns: int, seed: int, threaded: bool) -> Any:
+def _rig(spec: str, scenario: Any, start_ns: int, seed: int, threaded: bool) -> Any:
     """None for the mouse; the simulated rig; or the real one the spec names."""
     if spec == "mouse":
         return None

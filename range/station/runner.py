@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from hardware.clock import Clock, ManualClock
-from range.cli.run_commands import make_rig
+from range.cli.run_commands import _rig as make_rig
 from range.errors import HoldfireError
 from range.run.events import Event, InputSource, OperatorAction
 from range.run.live import LiveSession
