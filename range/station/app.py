@@ -15,7 +15,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from range.errors import HoldfireError
 from range.station.auth import COOKIE, Access, Principal
 from range.station.console import Command, Console, ConsoleError
-from range.station.exports import debrief_pdf, timing_plot
+from range.station.exports import debrief_pdf, timing_plot, write_video
 from range.station.library import Library, NotFound
 from range.station.mapview import map_view
 from range.station.review import Review
@@ -220,6 +220,21 @@ def _review_routes(app: FastAPI, library: Library, console: Console | None) -> N
         review, pictures = library.get(name)
         return Response(debrief_pdf(review, pictures.png(key_tick(review))),
                         media_type="application/pdf", headers=_download(f"{name}-debrief.pdf"))
+
+    @app.get("/api/review/{name}/video.mp4")
+    def video(name: str, fps: Annotated[float, Query(ge=1, le=30)] = 10.0,
+              width: Annotated[int, Query(ge=160, le=1920)] = 640) -> Response:
+        import tempfile
+        from pathlib import Path
+
+        review, pictures = library.get(name)
+        resolution = review.scenario.rig.resolution
+        size = (width, max(1, round(width * resolution[1] / resolution[0])))
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"{name}.mp4"
+            write_video(pictures, path, fps, size)
+            data = path.read_bytes()
+        return Response(data, media_type="video/mp4", headers=_download(f"{name}.mp4"))
 
     @app.get("/api/review/{name}/plot.png")
     def plot(name: str) -> Response:

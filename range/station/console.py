@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -99,6 +99,7 @@ class _Run:
     timeline: list[Entry] = field(default_factory=list)
     snapshot: WorldSnapshot | None = None
     reactions: list[dict[str, Any]] = field(default_factory=list)
+    cues: set[tuple[str, int]] = field(default_factory=set)  # (actor, tick) of each cue
     stale: bool = False
     log: Path | None = None
     frames: dict[str, Any] = field(default_factory=dict)
@@ -191,7 +192,8 @@ class Console:
         return self._run
 
     def state(self, since: int = 0) -> dict[str, Any]:
-        """What the page shows: the status, the choice, the map, new timeline entries."""
+        """What the page shows: the status, the choice, the map, new timeline entries.
+        The work is done outside the lock, so the live loop never waits on a page."""
         with self._lock:
             run = self._run
             state: dict[str, Any] = {
@@ -201,27 +203,26 @@ class Console:
             }
             if run is None:
                 return state
-            if run.stale:
-                self._react(run)
-            state["run"] = {
-                "scenario": run.choice.name, "seed": run.seed,
-                "map": (map_view(run.snapshot, rounds(run.events, _roles(run)))
-                        if run.snapshot is not None else None),
-                "timeline": [e.to_dict() for e in run.timeline[since:]],
-                "timeline_count": len(run.timeline),
-                "reactions": run.reactions,
-                "branches": branches(run.choice.scenario),
-                "log": run.log.name if run.log is not None else None,
-                "frames": run.frames, "rig": run.rig,
-            }
-            return state
-
-    def _react(self, run: _Run) -> None:
-        """The reaction times known so far: the debrief of the log up to now."""
-        report = analyse(list(run.events), run.choice.policy, "the live session")
-        run.reactions = [r.to_dict() for r in reactions(report)]
-        run.timeline = entries(run.events, run.step_s, cue_ticks(report))
-        run.stale = False
+            events, snapshot, stale = list(run.events), run.snapshot, run.stale
+            run.stale = False
+            timeline = run.timeline[since:]
+            count = len(run.timeline)
+        if stale:  # the reaction times known so far: the debrief of the log up to now
+            report = analyse(events, run.choice.policy, "the live session")
+            run.reactions = [r.to_dict() for r in reactions(report)]
+            run.cues = cue_ticks(report)
+        state["run"] = {
+            "scenario": run.choice.name, "seed": run.seed,
+            "map": (map_view(snapshot, rounds(events, _roles(run)))
+                    if snapshot is not None else None),
+            "timeline": [_marked(e, run.cues).to_dict() for e in timeline],
+            "timeline_count": count,
+            "reactions": run.reactions,
+            "branches": branches(run.choice.scenario),
+            "log": run.log.name if run.log is not None else None,
+            "frames": run.frames, "rig": run.rig,
+        }
+        return state
 
     def snapshot(self) -> WorldSnapshot | None:
         with self._lock:
@@ -298,6 +299,14 @@ class Console:
     def closed(self) -> bool:
         with self._lock:
             return self._closed
+
+
+def _marked(entry: Entry, cues: set[tuple[str, int]]) -> Entry:
+    """A state change is a cue where the debrief counts one."""
+    if entry.kind not in ("cue", "transition") or entry.actor is None:
+        return entry
+    kind = "cue" if (entry.actor, entry.tick) in cues else "transition"
+    return entry if kind == entry.kind else replace(entry, kind=kind)
 
 
 def _roles(run: _Run) -> dict[str, str]:

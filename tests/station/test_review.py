@@ -80,6 +80,8 @@ def test_a_console_session_reviewed_gives_the_debrief_of_its_log(tmp_path: Path,
         assert [r["weapon"] for r in info["rounds"]] == ["taser7-cq", "taser7-so", "pistol"]
         pdf = client.get(f"/api/review/{name}/debrief.pdf")
         assert pdf.content.startswith(b"%PDF")
+        video = client.get(f"/api/review/{name}/video.mp4?fps=1&width=160")
+        assert video.headers["content-type"] == "video/mp4" and b"ftyp" in video.content[:16]
     log = tmp_path / f"{name}.jsonl"
     code, out = run_cli(["debrief", str(log), "--json"], capsys)
     assert code == 0
@@ -155,3 +157,26 @@ def test_bad_review_and_console_arguments_are_one_line(tmp_path: Path, capsys):
     assert "port" in refused(["station", "--console", "127.0.0.1:99999"], capsys)
     assert "expected a file name ending .pdf" in refused(
         ["review", str(garbage), "--pdf", str(tmp_path / "x.txt")], capsys)
+
+
+def test_a_review_only_station_serves_the_review(live_log: Path):
+    from fastapi.testclient import TestClient
+
+    from range.station.app import create_app
+    from range.station.auth import Access
+    from range.station.library import Library
+
+    library = Library()
+    name = library.add(live_log)
+    with TestClient(create_app(Access(), None, library)) as client:
+        home = client.get("/", follow_redirects=False)
+        assert home.status_code == 303 and home.headers["location"] == "/review"
+        assert client.get("/api/whoami").json()["console"] is False
+        assert client.get("/api/console/state").status_code == 404
+        info = client.get(f"/api/review/{name}/info").json()
+        moment = client.get(f"/api/review/{name}/map?tick={info['end_tick'] // 2}").json()
+        assert moment["tick"] == info["end_tick"] // 2 and moment["actors"]
+        assert client.get(f"/api/review/{name}/view.png?tick=10&width=320").content[:4] == \
+            b"\x89PNG"
+        assert client.get("/review").text.startswith("<!doctype html>")
+        assert client.get("/static/map.js").headers["content-type"].startswith("text/javascript")

@@ -1,6 +1,9 @@
 // The after-action review: scrub, play at 0.25x to 2x, step a frame, jump to any event.
 // The view and the map of each moment come from the station, which replays the log.
 const $ = id => document.getElementById(id);
+const WENT = { subject: "hit a subject", bystander: "hit a BYSTANDER", cover: "stopped by cover",
+  ground: "missed (the ground)", nothing: "missed (out of the scene)", off_screen: "fired off the screen",
+  in_flight: "still in flight at the end" };
 let info = null, tick = 0, playing = false, playFrom = null, busy = false, wanted = null;
 
 function base() { return "/api/review/" + encodeURIComponent(info.name); }
@@ -59,10 +62,11 @@ async function open(name) {
     ["Replay", info.differs_at === null ? "matches the log" : `differs from the log at event ${info.differs_at}`]];
   $("meta").replaceChildren(...meta.flatMap(([k, v]) => { const dt = document.createElement("dt"); dt.textContent = k; const dd = document.createElement("dd"); dd.textContent = v; if (k === "Replay" && info.differs_at !== null) dd.className = "bad"; return [dt, dd]; }));
   $("export-pdf").href = base() + "/debrief.pdf"; $("export-plot").href = base() + "/plot.png";
+  $("export-video").href = base() + "/video.mp4";
   $("scrub").max = info.end_tick;
   $("timeline").replaceChildren(...info.timeline.map(e => timelineItem(e, entry => { stop(); show(entry.tick); })));
   reactionRows($("reactions"), info.reactions);
-  table($("rounds"), info.rounds.map(r => [r.shot, r.weapon, (r.tick * info.step_s).toFixed(2), r.fate.replace("_", " ") + (r.taser_result ? ` (${r.taser_result.replace("_", " ")})` : ""), r.landings.map(l => l.what).join("; ") || "-"]));
+  table($("rounds"), info.rounds.map(r => [r.shot, r.weapon, (r.tick * info.step_s).toFixed(2), WENT[r.fate] + (r.taser_result ? ` (${r.taser_result.replace("_", " ")})` : ""), r.landings.map(l => l.what).join("; ") || "-"]));
   show(0);
 }
 
