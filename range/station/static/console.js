@@ -56,6 +56,11 @@ function rig(run) {
     ...(frames ? [["Projector", `${frames.shown} frames, ${frames.dropped} dropped, worst ${frames.worst_interval_ms} ms`]] : []),
     ...(status.camera && status.camera.fps ? [["Camera", `${status.camera.fps} fps, ${status.camera.dropped} frames dropped`]] : []),
     ...(status.alignment ? [["Alignment", status.alignment]] : [])]));
+  const replicas = JSON.stringify(status.replicas || []);
+  if (box.dataset.replicas === replicas && box.firstChild) {  // keep the buttons under the finger
+    box.replaceChild(head, box.firstChild); return;
+  }
+  box.dataset.replicas = replicas;
   parts.push(head);
   for (const r of status.replicas || []) {
     const block = document.createElement("div"); block.className = "replica"; block.dataset.url = r.url;
@@ -109,11 +114,15 @@ async function update() {
   const key = run ? run.scenario + ":" + run.seed : null;
   if (key !== runKey) { runKey = key; timelineCount = 0; $("timeline").replaceChildren(); if (run) return update(); }
   if (!run) { drawMap($("map"), null); branchButtons([], false); rig(null); return; }
-  $("run-info").textContent = `${run.scenario}, seed ${run.seed}` + (run.log ? ` · log ${run.log}` : "");
-  if (run.log && state.status === "ended") {
-    $("run-info").innerHTML = ""; const a = document.createElement("a");
-    a.href = "/review#" + encodeURIComponent(run.log.replace(/\.jsonl$/, "")); a.textContent = "review " + run.log;
-    a.id = "review-link"; $("run-info").append(`${run.scenario}, seed ${run.seed} · `, a);
+  const info = `${run.scenario}, seed ${run.seed}|${state.status === "ended" ? run.log : ""}`;
+  if ($("run-info").dataset.shown !== info) {  // rebuilt only when it changes: links stay clickable
+    $("run-info").dataset.shown = info;
+    $("run-info").replaceChildren(`${run.scenario}, seed ${run.seed}`);
+    if (run.log && state.status === "ended") {
+      const a = document.createElement("a"); a.id = "review-link";
+      a.href = "/review#" + encodeURIComponent(run.log.replace(/\.jsonl$/, "")); a.textContent = "review " + run.log;
+      $("run-info").append(" · ", a);
+    }
   }
   if (since === timelineCount) {
     for (const entry of run.timeline) $("timeline").append(timelineItem(entry));
