@@ -198,7 +198,8 @@ def _export(review: Any, args: argparse.Namespace) -> int:
         write_file(args.plot, timing_plot(review), "the timing plot")
         print(f"wrote {args.plot}")
     if args.pdf is not None:
-        write_file(args.pdf, debrief_pdf(review, pictures.png(key_tick(review))),
+        tick = key_tick(review)
+        write_file(args.pdf, debrief_pdf(review, pictures.png(tick), tick * review.step_s),
                    "the debrief PDF")
         print(f"wrote {args.pdf}")
     if args.frames is not None:

@@ -218,7 +218,8 @@ def _review_routes(app: FastAPI, library: Library, console: Console | None) -> N
     @app.get("/api/review/{name}/debrief.pdf")
     def pdf(name: str) -> Response:
         review, pictures = library.get(name)
-        return Response(debrief_pdf(review, pictures.png(key_tick(review))),
+        tick = key_tick(review)
+        return Response(debrief_pdf(review, pictures.png(tick), tick * review.step_s),
                         media_type="application/pdf", headers=_download(f"{name}-debrief.pdf"))
 
     @app.get("/api/review/{name}/video.mp4")

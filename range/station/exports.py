@@ -20,6 +20,7 @@ from range.errors import HoldfireError
 from range.run.events import ActorStateChanged
 from range.station.picture import png, rgb, scaled, surface_at
 from range.station.review import Review
+from range.station.rounds import Round
 from range.vocabulary import ThreatLevel
 
 VIEW_SIZE = (960, 540)  # exported frames and video: half the projector, sharp enough
@@ -161,7 +162,7 @@ def timing_plot(review: Review, width_in: float = 10.0, height_in: float = 4.2) 
     return buffer.getvalue()
 
 
-def debrief_pdf(review: Review, view: bytes | None = None) -> bytes:
+def debrief_pdf(review: Review, view: bytes | None = None, view_s: float = 0.0) -> bytes:
     """One A4 page: who, what and when; the timing plot; reaction times with the policy
     indicator; where every round went; the debrief's notes. Facts for the instructor to
     discuss, not a verdict."""
@@ -200,8 +201,7 @@ def debrief_pdf(review: Review, view: bytes | None = None) -> bytes:
         Spacer(1, 4), Paragraph("Where every round went", styles["Heading4"]),
         _table(_capped(["Shot", "Weapon", "At (s)", "Went", "Landed"],
             [[str(r.shot), r.weapon, f"{r.tick * review.step_s:.2f}",
-              WENT[r.fate] + (f" (TASER: {r.taser_result.replace('_', ' ')})"
-                                          if r.taser_result else ""),
+              went(r),
               "; ".join(landing.what for landing in r.landings) or "-"]
              for r in review.rounds], 6),
             [1.2 * cm, 2.2 * cm, 1.6 * cm, 5.0 * cm, width - 10.0 * cm], small),
@@ -210,12 +210,22 @@ def debrief_pdf(review: Review, view: bytes | None = None) -> bytes:
     notes = list(review.report.notes) or ["none"]
     story += [Paragraph(f"- {_escape(note)}", small) for note in notes[:4]]
     if view is not None:
-        story += [Spacer(1, 4), Image(io.BytesIO(view), width=7 * cm, height=7 * cm * 9 / 16)]
+        story += [Spacer(1, 4), Image(io.BytesIO(view), width=7 * cm, height=7 * cm * 9 / 16),
+                  Paragraph(f"The trainee's view at {view_s:.2f} s, with the rounds fired by "
+                            "then marked where they were aimed.", small)]
     if review.differs_at is not None:
         story.append(Paragraph(f"Warning: the replay differs from the log at event "
                                f"{review.differs_at}; the timeline is the replay's.", small))
     document.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return buffer.getvalue()
+
+
+def went(fired: Round) -> str:
+    """Where a round went, in words; a TASER round's probes and its outcome."""
+    if fired.force == "taser" and fired.fate in ("subject", "bystander"):
+        who = "a BYSTANDER" if fired.fate == "bystander" else "the subject"
+        return f"probes in {who} (TASER: {(fired.taser_result or 'pending').replace('_', ' ')})"
+    return WENT[fired.fate]
 
 
 def _capped(header: list[str], rows: list[list[str]], limit: int) -> list[list[str]]:

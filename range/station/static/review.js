@@ -4,6 +4,12 @@ const $ = id => document.getElementById(id);
 const WENT = { subject: "hit a subject", bystander: "hit a BYSTANDER", cover: "stopped by cover",
   ground: "missed (the ground)", nothing: "missed (out of the scene)", off_screen: "fired off the screen",
   in_flight: "still in flight at the end" };
+function went(r) {
+  if (r.force === "taser" && (r.fate === "subject" || r.fate === "bystander")) {
+    return `probes in ${r.fate === "bystander" ? "a BYSTANDER" : "the subject"} (TASER: ${(r.taser_result || "pending").replace("_", " ")})`;
+  }
+  return WENT[r.fate];
+}
 let info = null, tick = 0, playing = false, playFrom = null, busy = false, wanted = null;
 
 function base() { return "/api/review/" + encodeURIComponent(info.name); }
@@ -66,7 +72,7 @@ async function open(name) {
   $("scrub").max = info.end_tick;
   $("timeline").replaceChildren(...info.timeline.map(e => timelineItem(e, entry => { stop(); show(entry.tick); })));
   reactionRows($("reactions"), info.reactions);
-  table($("rounds"), info.rounds.map(r => [r.shot, r.weapon, (r.tick * info.step_s).toFixed(2), WENT[r.fate] + (r.taser_result ? ` (${r.taser_result.replace("_", " ")})` : ""), r.landings.map(l => l.what).join("; ") || "-"]));
+  table($("rounds"), info.rounds.map(r => [r.shot, r.weapon, (r.tick * info.step_s).toFixed(2), went(r), r.landings.map(l => l.what).join("; ") || "-"]));
   show(0);
 }
 
