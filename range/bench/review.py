@@ -72,6 +72,17 @@ def run_bench(budget_s: float | None = None) -> Iterator[str]:
     yield (f"seek to a random moment ({SEEKS}): median {statistics.median(seeks):.1f} ms, "
            f"p95 {seeks[int(0.95 * len(seeks)) - 1]:.1f} ms, worst {seeks[-1]:.1f} ms "
            f"(target < {TARGET_MS:.0f} ms)")
+    from range.station.exports import Pictures
+
+    pictures = Pictures(review)
+    drawn = []
+    for _ in range(10):
+        tick = rng.randrange(review.end_tick)
+        began = time.perf_counter()
+        pictures.png(tick)
+        drawn.append((time.perf_counter() - began) * 1000)
+    yield (f"seek and draw the trainee's view with its marks (960x540 PNG, as the page "
+           f"asks): median {statistics.median(drawn):.0f} ms")
     baseline = []
     for _ in range(FROM_START):
         tick = rng.randrange(review.end_tick)

@@ -283,5 +283,9 @@ class _LoginRequired(BaseHTTPMiddleware):
             if request.method == "GET" and not request.url.path.startswith("/api/"):
                 return RedirectResponse("/login", status_code=303)
             return JSONResponse({"error": "login required"}, status_code=401)
+        if (principal is not None and request.method != "GET"
+                and request.url.path.startswith("/api/console/") and not principal.may_steer):
+            return JSONResponse({"error": f"{principal.name} ({principal.role}) may look but "
+                                 "not steer the console"}, status_code=403)
         request.state.principal = principal
         return await call_next(request)

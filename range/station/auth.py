@@ -25,10 +25,19 @@ SESSION_S = 12 * 3600  # a range day
 COOKIE = "holdfire_session"
 
 
+# Who may steer a session (start, stop, branch, command a replica); any other role the
+# records bring (a trainee looking at his own review, say) may only look.
+STEERING_ROLES = frozenset({"range_master", "instructor", "admin"})
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
     name: str
     role: str  # "range_master" for a paired device; the records' roles later
+
+    @property
+    def may_steer(self) -> bool:
+        return self.role in STEERING_ROLES
 
 
 class Authenticator(Protocol):

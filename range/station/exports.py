@@ -38,6 +38,7 @@ class Pictures:
     """The review's trainee view at any tick, one renderer kept (it caches the backdrop)."""
 
     def __init__(self, review: Review) -> None:
+        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
         from range.views.projector import SceneRenderer
 
         self.review = review

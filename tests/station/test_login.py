@@ -9,7 +9,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from range.station.app import OPEN_PATHS
-from range.station.auth import COOKIE, Access, PairingCodes, Sessions
+from range.station.auth import COOKIE, Access, PairingCodes, Principal, Sessions
 from range.station.serve import access_for
 from tests.station.helpers import running_station
 
@@ -83,8 +83,6 @@ def test_wrong_codes_replace_the_code():
 def test_sessions_expire():
     now = [0.0]
     sessions = Sessions(clock=lambda: now[0], lifetime_s=10)
-    from range.station.auth import Principal
-
     token = sessions.open(Principal("a", "range_master"))
     assert sessions.principal(token) == Principal("a", "range_master")
     now[0] = 11
@@ -95,3 +93,22 @@ def test_sessions_expire():
                                         ("192.168.1.20", False), ("::1", True)])
 def test_only_loopback_is_served_without_a_login(host: str, open_: bool):
     assert access_for(host, "instructor", show=lambda code: None).open is open_
+
+
+class Viewers:
+    """An authenticator as the records' users will be: a password, a role."""
+
+    def authenticate(self, name: str, secret: str) -> Principal | None:
+        return Principal(name, "trainee") if secret == "letmein" else None
+
+
+def test_a_role_that_may_not_steer_may_only_look(tmp_path: Path):
+    access = Access(authenticators=(Viewers(),), sessions=Sessions())
+    with running_station(tmp_path, access) as station:
+        client = station.client
+        assert client.post("/api/login", json={"name": "Cadet", "code": "letmein"}
+                           ).status_code == 200
+        assert client.get("/api/console/state").status_code == 200
+        answer = client.post("/api/console/trainee", json={"name": "Cadet"})
+        assert answer.status_code == 403 and "may look but not steer" in answer.json()["error"]
+        assert client.post("/api/console/start", json={}).status_code == 403
