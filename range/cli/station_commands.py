@@ -85,6 +85,7 @@ def serve_console(args: argparse.Namespace, preselect: str | None) -> int:
     from range.station.console import Console
     from range.station.library import Library
     from range.station.runner import RunnerSetup, WallPacer, serve_runs
+    from range.station.auth import is_loopback
     from range.station.serve import Served, access_for, default_sessions, parse_listen
 
     host, port = parse_listen(args.console)
@@ -101,8 +102,10 @@ def serve_console(args: argparse.Namespace, preselect: str | None) -> int:
     setup = RunnerSetup(sessions, headless=args.headless, pacer=WallPacer(),
                         window=_window_maker(args), rig=args.rig)
     served = Served(create_app(access_for(host, args.operator), console, library), host, port)
-    print(f"holdfire station: console at {served.url}/ (Ctrl-C to stop); logs in {sessions}",
-          file=sys.stderr, flush=True)
+    network = "" if is_loopback(host) else (f"; served to the network on {host}:{served.port}"
+                                            ", each device logs in with a pairing code")
+    print(f"holdfire station: console at {served.url}/{network} (Ctrl-C to stop); logs in "
+          f"{sessions}", file=sys.stderr, flush=True)
     # Ctrl-C ends the run under way as the Stop button does, so its log is whole.
     previous = signal.signal(signal.SIGINT, lambda *_: console.close())
     try:
