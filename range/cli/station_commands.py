@@ -82,10 +82,10 @@ def serve_console(args: argparse.Namespace, preselect: str | None) -> int:
             raise InputsError(f"--{option} with --console: the console starts each run and "
                               "keeps its log in --sessions; review or debrief it from there")
     from range.station.app import create_app
+    from range.station.auth import is_loopback
     from range.station.console import Console
     from range.station.library import Library
     from range.station.runner import RunnerSetup, WallPacer, serve_runs
-    from range.station.auth import is_loopback
     from range.station.serve import Served, access_for, default_sessions, parse_listen
 
     host, port = parse_listen(args.console)
