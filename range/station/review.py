@@ -2,10 +2,12 @@
 from the log's inputs, with any moment of it a fast seek away.
 
 Replaying the log once keeps the world's whole state every KEYFRAME_S of simulated time
-(pickled: pymunk's space and the seeded generator come back exactly). Seeking to a tick
-restores the nearest keyframe at or before it and steps the world from there with the
-log's inputs, never from the start; a cursor kept at the last moment shown lets playing
-forward go on from where it is. The replayed events are checked against the log's: a
+(pickled: pymunk's space and the seeded generator come back exactly, but not the cached
+impulses of a contact between bodies). Seeking to a tick restores the nearest keyframe at
+or before it taken with no contact (within EXACT_REACH_S; else the nearest, which is then
+right to within floating-point rounding) and steps the world from there with the log's
+inputs, never from the start; a cursor kept at the last moment shown lets playing forward
+go on from where it is. The replayed events are checked against the log's: a
 replay that differs says at which event, since the view would then not be the session."""
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ from range.world.engine import World
 from range.world.snapshot import WorldSnapshot
 
 KEYFRAME_S = 0.5  # simulated time between kept states: a seek steps at most this far
+# A body resting against another has a contact whose cached impulses pymunk does not
+# carry across a copy, so stepping on from that keyframe differs in the last bits; a seek
+# steps from an earlier keyframe without contacts if one is this near.
+EXACT_REACH_S = 3.0
 DEFAULT_FRAME_TICKS = 4  # a 60 Hz frame at the 240 Hz step, for logs without frames
 
 
@@ -53,6 +59,7 @@ class Review:
         self._inputs = [(tick, item) for tick, item in inputs_of(self.events).items()
                         if not isinstance(item, Note)]  # notes only add lines to the log
         self._keyframes: list[bytes] = []
+        self._exact: list[bool] = []  # whether each keyframe restores bit for bit
         self._lock = threading.Lock()
         self.replayed, self.end_tick = self._replay()
         self.differs_at = _first_difference(self.events, self.replayed)
@@ -99,6 +106,7 @@ class Review:
             self._keyframes.append(pickle.dumps(world, protocol=pickle.HIGHEST_PROTOCOL))
         finally:
             world.events = events
+        self._exact.append(not _in_contact(world))
 
     def snapshot_at(self, tick: int) -> WorldSnapshot:
         """The world as it was at `tick` (clamped to the session), as it was drawn."""
@@ -112,7 +120,7 @@ class Review:
     def _from(self, tick: int) -> tuple[World, InputQueue]:
         """A world at or before `tick` to step from: the cursor if it is between the
         keyframe and `tick`, else that keyframe restored."""
-        index = min(tick // self._every, len(self._keyframes) - 1)
+        index = self._keyframe_for(tick)
         if self._cursor is not None and index * self._every <= self._cursor[0].tick <= tick:
             return self._cursor
         world: World = pickle.loads(self._keyframes[index])
@@ -122,12 +130,41 @@ class Review:
                 queue.push(at, item)
         return world, queue
 
+    def _keyframe_for(self, tick: int) -> int:
+        """The keyframe to seek from: the latest at or before `tick` restored bit for bit
+        (no body touching another then) if one is within EXACT_REACH_S, else the latest."""
+        latest = min(tick // self._every, len(self._keyframes) - 1)
+        reach = round(EXACT_REACH_S / self.step_s) // self._every
+        for index in range(latest, max(-1, latest - reach - 1), -1):
+            if self._exact[index]:
+                return index
+        return latest
+
+    def exact_at(self, tick: int) -> bool:
+        """Whether a seek to `tick` gives the session's world bit for bit (else to within
+        floating-point rounding, about 1e-12 m)."""
+        return self._exact[self._keyframe_for(max(0, min(tick, self.end_tick)))]
+
     def tick_of(self, seconds: float) -> int:
         return max(0, min(self.end_tick, round(seconds / self.step_s)))
 
     @property
     def keyframes(self) -> int:
         return len(self._keyframes)
+
+    @property
+    def exact_keyframes(self) -> int:
+        """Keyframes taken with no body touching another: they restore bit for bit."""
+        return sum(self._exact)
+
+
+def _in_contact(world: World) -> bool:
+    touching: list[object] = []
+    for body in world.space.bodies:
+        body.each_arbiter(touching.append)
+        if touching:
+            return True
+    return False
 
 
 def _first_difference(logged: Sequence[Event], replayed: Sequence[Event]) -> int | None:

@@ -4,6 +4,7 @@ has it, opens older log versions, and exports files a person can read."""
 from __future__ import annotations
 
 import json
+import math
 import random
 import shutil
 import subprocess
@@ -14,7 +15,11 @@ import pytest
 
 from range.run.events import ShotFired
 from range.run.replay import inputs_of
+from range.run.scripted import simulate
+from range.scenario.catalogue import load_inputs_arg, load_scenario_arg, shipped_names
+from range.scenario.policy import load_policy
 from range.station.library import open_review
+from range.station.review import Review
 from range.world.engine import World
 from tests.builders import refused, run_cli
 from tests.station.helpers import running_station
@@ -180,3 +185,24 @@ def test_a_review_only_station_serves_the_review(live_log: Path):
             b"\x89PNG"
         assert client.get("/review").text.startswith("<!doctype html>")
         assert client.get("/static/map.js").headers["content-type"].startswith("text/javascript")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", shipped_names())
+def test_every_shipped_scenario_seeks_exactly(name: str):
+    """Keyframes restore every world the shipped scenarios make (cover, TASER cycles,
+    bystanders, dropped weapons) exactly: a seek matches a replay from the start."""
+    scenario, _ = load_scenario_arg(name)
+    events = simulate(scenario, load_inputs_arg("poor", scenario, None).input, seed=11).events
+    review = Review(events, scenario, load_policy(scenario.policy))
+    assert review.differs_at is None
+    rng = random.Random(name)
+    for tick in sorted(rng.randrange(review.end_tick) for _ in range(3)):
+        seeked, session = review.snapshot_at(tick), straight(events, scenario, tick)
+        if review.exact_at(tick):
+            assert seeked == session, tick
+        else:  # from a keyframe with bodies in contact: within rounding
+            assert seeked.tick == session.tick
+            for a, b in zip(seeked.actors, session.actors, strict=True):
+                assert (a.state, a.threat) == (b.state, b.threat)
+                assert math.dist(a.position, b.position) < 1e-9, tick
