@@ -99,8 +99,10 @@ def serve_console(args: argparse.Namespace, preselect: str | None) -> int:
     if args.headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
         os.environ["SDL_AUDIODRIVER"] = "dummy"
-    setup = RunnerSetup(sessions, headless=args.headless, pacer=WallPacer(),
-                        window=_window_maker(args), rig=args.rig)
+    # Headless, a window (under the dummy driver) is drawn only for a rig's camera to watch.
+    window = None if args.headless and args.rig == "mouse" else _window_maker(args)
+    setup = RunnerSetup(sessions, headless=args.headless, pacer=WallPacer(), window=window,
+                        rig=args.rig)
     served = Served(create_app(access_for(host, args.operator), console, library), host, port)
     network = "" if is_loopback(host) else (f"; served to the network on {host}:{served.port}"
                                             ", each device logs in with a pairing code")
