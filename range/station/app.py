@@ -110,6 +110,7 @@ def create_app(access: Access, console: Console | None, library: Library) -> Fas
 
 
 def _console_routes(app: FastAPI, console: Console) -> None:
+    drawn: dict[tuple[int, int], tuple[Any, bytes]] = {}  # the last view drawn (kept alive)
     @app.get("/api/console/scenarios")
     def scenarios() -> list[dict[str, Any]]:
         return [choice.describe() for choice in console.choices.values()]
@@ -168,9 +169,13 @@ def _console_routes(app: FastAPI, console: Console) -> None:
         snapshot = console.snapshot()
         if snapshot is None:
             return JSONResponse({"error": "view: no run yet"}, status_code=404)
-        resolution = snapshot.projection.resolution
-        size = (width, max(1, round(width * resolution[1] / resolution[0])))
-        return Response(png_bytes(scene_frame(snapshot), size=size), media_type="image/png",
+        key = (id(snapshot), width)
+        if key not in drawn:  # one drawing per frame and size, however many pages look
+            resolution = snapshot.projection.resolution
+            size = (width, max(1, round(width * resolution[1] / resolution[0])))
+            drawn.clear()
+            drawn[key] = (snapshot, png_bytes(scene_frame(snapshot), size=size))
+        return Response(drawn[key][1], media_type="image/png",
                         headers={"Cache-Control": "no-store"})
 
 
