@@ -12,7 +12,7 @@ from hardware.replica.core import LinkCore, LinkEvent, Step
 from hardware.replica.faults import Faults
 from hardware.replica.firmware import ReplicaFirmware
 from hardware.replica.models import MODELS
-from hardware.replica.protocol import encode
+from hardware.replica.protocol import HostMessage, encode
 from hardware.replica.schedule import Pull
 
 WIRE_STEP_NS = 1_000_000  # 1 ms: a frame's time on a 115,200 baud serial line
@@ -44,6 +44,11 @@ class WiredReplica:
         fires = self.firmware.model.would_fire()
         self.firmware.schedule.at(at_ns, Pull())
         return fires
+
+    def send(self, message: HostMessage, now_ns: int) -> None:
+        """A host command (recoil, lockout, malfunction), numbered by the link core, to
+        the firmware; its answer comes back with the next `advance`."""
+        self.firmware.receive(encode(self.core.command(message)), now_ns)
 
     def advance(self, now_ns: int) -> list[LinkEvent]:
         """Run both ends up to `now_ns`, a wire's worth of time at a time (so bytes are

@@ -49,6 +49,14 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
                      "calibration and fusion); or camera=URL,replicas=URL+URL,"
                      "calibration=NAME: a real rig (replica and camera URLs as listen and "
                      "detect take them; NAME a rig saved by calibrate)")
+    run.add_argument("--console", nargs="?", const="127.0.0.1:8470", metavar="HOST:PORT",
+                     help="run from the instructor's console in the browser (default "
+                     "127.0.0.1:8470; another address needs a login): each run is started "
+                     "there, its log kept in --sessions")
+    run.add_argument("--sessions", type=Path, metavar="DIR",
+                     help="with --console: where session logs go")
+    run.add_argument("--operator", default="instructor",
+                     help="with --console: the range master's name in the log")
     run.set_defaults(handler=run_live_session)
     benches["latency"] = bench_latency
 
@@ -62,6 +70,10 @@ def run_live_session(args: argparse.Namespace) -> int:
     from range.scenario.catalogue import load_inputs_arg, load_scenario_arg
     from range.scenario.policy import load_policy
 
+    if args.console is not None:
+        from range.cli.station_commands import serve_console
+
+        return serve_console(args, args.scenario)
     scenario, base = load_scenario_arg(args.scenario)
     policy = load_policy(scenario.policy, base)
     officers = squad([name for name, _ in map(_officer_arg, args.officer)],

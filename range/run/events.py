@@ -183,6 +183,26 @@ class FrameShown(Event):
     flip_s: float
 
 
+OperatorActionName = Literal["trainee", "branch", "pause", "resume", "reset", "lock",
+                             "unlock", "malfunction", "recoil", "threat_fire"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OperatorAction(Event):
+    """What the range master did at the instructor station, for the audit trail: the
+    trainee entered (`subject` his name, `detail` his badge), a branch button pressed
+    (`subject` the key, `screen_tick` the tick on the console's screen at the press; the
+    branch itself follows as `branch_key`), a pause or resume, a replica command
+    (`subject` the replica, `detail` what). The world never reads it."""
+
+    kind: ClassVar[str] = "operator_action"
+    operator: str
+    action: OperatorActionName
+    subject: str = ""
+    detail: str = ""
+    screen_tick: int | None = None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BulletHit(Event):
     kind: ClassVar[str] = "bullet_hit"
@@ -267,6 +287,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (
         ScenarioStarted, ActorStateChanged, OfficerCommand, BranchKey, ShotFired, BulletHit,
         BulletStopped, ProbeLanded, TaserDeployment, TaserCycleEnded, WeaponDropped,
-        OfficerAttacked, FrameShown, ScenarioEnded,
+        OfficerAttacked, FrameShown, OperatorAction, ScenarioEnded,
     )
 }

@@ -10,7 +10,7 @@ import heapq
 from dataclasses import dataclass, field
 
 from range.run.codec import quantise
-from range.run.events import FrameShown, ShotTiming
+from range.run.events import FrameShown, OperatorAction, ShotTiming
 from range.vocabulary import Command, Point2, WeaponName, Zone
 from range.world.engine import World
 from range.world.sightline import seen_hit, where_now
@@ -73,9 +73,10 @@ class FireAt:
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """A run's own event (a frame shown) put into the log between the world's."""
+    """A run's own event (a frame shown, an operator's action) put into the log between
+    the world's."""
 
-    event: FrameShown
+    event: FrameShown | OperatorAction
 
 
 Input = Say | Branch | Fire | FireAt | FireSeen | Note
@@ -129,6 +130,10 @@ class InputQueue:
     def push(self, tick: int, item: Input) -> None:
         self._arrivals += 1
         heapq.heappush(self._heap, _Queued(tick, self._arrivals, item))
+
+    def items(self) -> list[tuple[int, Input]]:
+        """The inputs still queued, (tick, input), in the order they will be applied."""
+        return [(queued.tick, queued.item) for queued in sorted(self._heap)]
 
     def apply_due(self, world: World) -> None:
         """Apply every input due by the world's tick, in tick then arrival order."""

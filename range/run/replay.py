@@ -15,6 +15,7 @@ from range.run.events import (
     Event,
     FrameShown,
     OfficerCommand,
+    OperatorAction,
     ScenarioEnded,
     ScenarioStarted,
     ShotFired,
@@ -41,7 +42,7 @@ def inputs_of(events: Sequence[Event]) -> InputQueue:
                                             event.confirmed, timing,
                                             event.distances if timing else None,
                                             event.officer))
-            case FrameShown():
+            case FrameShown() | OperatorAction():
                 queue.push(event.tick, Note(event))
     return queue
 
@@ -50,7 +51,7 @@ def replay(events: Sequence[Event], scenario: Scenario,
            sink: Callable[[Event], None] | None = None) -> World:
     """The world of a log run again: to its end, or, for a log cut short (a killed
     session), through the tick of its last event."""
-    start = _start(events, scenario)
+    start = check_start(events, scenario)
     world = World(scenario, start.seed, provenance=start.provenance(), on_event=sink)
     queue = inputs_of(events)
     ended = next((e for e in reversed(events) if isinstance(e, ScenarioEnded)), None)
@@ -64,7 +65,8 @@ def replay(events: Sequence[Event], scenario: Scenario,
     return world
 
 
-def _start(events: Sequence[Event], scenario: Scenario) -> ScenarioStarted:
+def check_start(events: Sequence[Event], scenario: Scenario) -> ScenarioStarted:
+    """The log's first event, checked to be of this scenario, in this version."""
     start = events[0] if events else None
     if not isinstance(start, ScenarioStarted):
         raise EventLogError("replay: expected a log that begins with scenario_started")

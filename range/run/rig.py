@@ -20,6 +20,8 @@ import numpy as np
 
 from hardware.events import Shot
 from hardware.fusion import Fusion, FusionConfig
+from hardware.replica.core import LinkEvent
+from hardware.replica.protocol import HostMessage
 from hardware.replica.wired import WiredReplica
 from hardware.vision.calibration import Calibration, calibrate, chessboard_image
 from hardware.vision.detector import ShotDetector
@@ -63,6 +65,7 @@ class SimulatedRig:
         self._frames: queue.Queue[tuple[Image, int] | None] | None = None
         self.frames_dropped = 0  # camera frames the detector could not keep up with
         self._worker: threading.Thread | None = None
+        self.on_link: Callable[[str, LinkEvent], None] | None = None  # a console looking on
         if threaded:
             self._frames = queue.Queue(maxsize=4)
             self._worker = threading.Thread(target=self._detect_forever, daemon=True,
@@ -111,7 +114,16 @@ class SimulatedRig:
         for key, replica in self.replicas.items():
             for event in replica.advance(now_ns):
                 self._follow[key](event)
+                if self.on_link is not None:
+                    self.on_link(replica.url, event)
         return self.fusion.poll(now_ns)
+
+    def command(self, url: str, message: HostMessage, now_ns: int) -> None:
+        """A console's command (recoil, lockout, malfunction) to the replica at `url`."""
+        next(r for r in self.replicas.values() if r.url == url).send(message, now_ns)
+
+    def link_counters(self) -> dict[str, dict[str, int]]:
+        return {r.url: r.core.error_counters() for r in self.replicas.values()}
 
     def close(self) -> None:
         if self._frames is not None and self._worker is not None:
@@ -145,8 +157,10 @@ class ConnectedRig:
         self.calibration = calibration
         self.fusion = Fusion(FusionConfig(lanes=lanes or {}), to_projector=self._to_projector)
         self.detector = ShotDetector(mask=calibration.mask())
-        self._links = [ReplicaLink(url, on_event=self.fusion.follow(url)).start()
-                       for url in replica_urls]
+        self.on_link: Callable[[str, LinkEvent], None] | None = None  # a console looking on
+        self._urls = list(replica_urls)
+        self._links = [ReplicaLink(url, on_event=self._seen(url, self.fusion.follow(url)))
+                       .start() for url in replica_urls]
         self._camera = open_source(source_url(camera_url))
         self._stop = threading.Event()
         self._worker = threading.Thread(target=self._watch, daemon=True, name="rig camera")
@@ -155,6 +169,22 @@ class ConnectedRig:
     def _to_projector(self, x: float, y: float) -> tuple[float, float]:
         mapped = self.calibration.to_projector(np.array([[x, y]], np.float32))
         return float(mapped[0][0]), float(mapped[0][1])
+
+    def _seen(self, url: str, follow: Callable[[LinkEvent], None]
+              ) -> Callable[[LinkEvent], None]:
+        def seen(event: LinkEvent) -> None:
+            follow(event)
+            if self.on_link is not None:
+                self.on_link(url, event)
+        return seen
+
+    def command(self, url: str, message: HostMessage, now_ns: int) -> None:
+        """A console's command (recoil, lockout, malfunction) to the replica at `url`."""
+        dict(zip(self._urls, self._links, strict=True))[url].send(message)
+
+    def link_counters(self) -> dict[str, dict[str, int]]:
+        return {url: link.error_counters() for url, link in zip(self._urls, self._links,
+                                                               strict=True)}
 
     def pull(self, officer: str, weapon: WeaponName, point: tuple[float, float] | None,
              t_ns: int) -> None:

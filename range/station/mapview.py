@@ -1,0 +1,48 @@
+"""The top-down map of one moment, as plain data for the page to draw: every actor's
+position, facing, state and threat level, the cover's footprints, the officer at the
+origin and the line of each shot to where it landed. Pure, from the snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from range.station.rounds import Round
+from range.world.snapshot import WorldSnapshot
+
+UNLANDED_LINE_M = 30.0  # a round still flying, or that met nothing, drawn this far
+
+
+def map_view(snapshot: WorldSnapshot, fired: Sequence[Round]) -> dict[str, Any]:
+    projection = snapshot.projection
+    return {
+        "tick": snapshot.tick,
+        "time_s": round(snapshot.time_s, 6),
+        "ended": snapshot.ended,
+        "screen": {"distance_m": projection.distance, "width_m": projection.screen_width},
+        "actors": [{
+            "id": a.id, "role": a.role, "state": a.state, "action": a.action,
+            "threat": a.threat, "position": [round(a.position[0], 3), round(a.position[1], 3)],
+            "facing": round(a.facing, 4), "held": a.held, "incapacitated": a.incapacitated,
+            "distance_m": round(a.distance_m, 2),
+        } for a in snapshot.actors],
+        "cover": [{"id": c.id, "kind": c.kind,
+                   "corners": [[round(x, 3), round(y, 3)] for x, y in c.corners()]}
+                  for c in snapshot.cover],
+        "shots": [_line(snapshot, r) for r in fired if r.tick <= snapshot.tick],
+    }
+
+
+def _line(snapshot: WorldSnapshot, fired: Round) -> dict[str, Any]:
+    """The shot's ground track from the officer to its first landing known by now."""
+    landed = [landing for landing in fired.landings if landing.tick <= snapshot.tick]
+    end: list[float] | None = None
+    if fired.point is not None:
+        ray = snapshot.projection.ray(*fired.point)
+        reach = min((landing.distance_m for landing in landed), default=UNLANDED_LINE_M)
+        x, y = ray.ground_point(reach)
+        end = [round(x, 3), round(y, 3)]
+    fate = landed[0].fate if landed else ("off_screen" if fired.point is None else "in_flight")
+    return {"shot": fired.shot, "weapon": fired.weapon, "force": fired.force, "end": end,
+            "fate": fate, "recent": snapshot.tick - fired.tick
+            <= round(2.0 / snapshot.step_s)}

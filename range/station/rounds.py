@@ -1,0 +1,105 @@
+"""Where every round went, from the log alone: each trigger pull with the pixel it was
+fired at on the frame the officer saw, and what it met (a subject, a bystander, cover,
+the ground, nothing, or it was fired off the screen). TASER pulls list each probe."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from range.run.events import (
+    BulletHit,
+    BulletStopped,
+    Event,
+    ProbeLanded,
+    ShotFired,
+    TaserDeployment,
+)
+from range.vocabulary import Point2
+
+Fate = Literal["subject", "bystander", "cover", "ground", "nothing", "off_screen", "in_flight"]
+GROUND_MISSES = ("ground", "wire")
+
+
+@dataclass(slots=True)
+class Landing:
+    tick: int
+    fate: Fate
+    what: str  # "man upper torso", "car", "the ground"
+    distance_m: float
+
+
+@dataclass(slots=True)
+class Round:
+    shot: int
+    tick: int
+    weapon: str
+    force: str
+    point: Point2 | None  # the pixel fired at, on the frame shown at the pull
+    landings: list[Landing] = field(default_factory=list)  # one per bullet or probe
+    taser_result: str | None = None
+
+    @property
+    def fate(self) -> Fate:
+        """A bullet's landing; for a TASER pull, the best of its probes."""
+        if self.point is None:
+            return "off_screen"
+        fates = [landing.fate for landing in self.landings]
+        order: tuple[Fate, ...] = ("subject", "bystander", "cover", "ground", "nothing")
+        for fate in order:
+            if fate in fates:
+                return fate
+        return "in_flight"
+
+    def landed_by(self, tick: int) -> bool:
+        return bool(self.landings) and all(landing.tick <= tick for landing in self.landings)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["fate"] = self.fate
+        return data
+
+
+def rounds(events: Iterable[Event], roles: dict[str, str]) -> list[Round]:
+    by_shot: dict[int, Round] = {}
+    for event in events:
+        match event:
+            case ShotFired():
+                point = event.seen_point if event.seen_point is not None else event.point
+                by_shot[event.shot] = Round(event.shot, event.tick, event.weapon, event.force,
+                                            point)
+            case BulletHit():
+                _land(by_shot, event.shot, Landing(
+                    event.tick, "bystander" if event.role == "bystander" else "subject",
+                    f"{event.actor} {event.zone.replace('_', ' ')}", event.distance_m))
+            case BulletStopped():
+                _land(by_shot, event.shot, _stopped(event.tick, event.by, event.distance_m))
+            case ProbeLanded():
+                if event.actor is not None:
+                    fate: Fate = ("bystander" if roles.get(event.actor) == "bystander"
+                                  else "subject")
+                    landing = Landing(event.tick, fate, f"{event.actor} "
+                                      f"{(event.zone or '').replace('_', ' ')}".strip(),
+                                      event.distance_m)
+                else:
+                    landing = _stopped(event.tick, event.by or "nothing", event.distance_m)
+                _land(by_shot, event.shot, landing)
+            case TaserDeployment():
+                if event.shot in by_shot:
+                    by_shot[event.shot].taser_result = event.result
+    return list(by_shot.values())
+
+
+def _stopped(tick: int, by: str, distance_m: float) -> Landing:
+    if by in GROUND_MISSES:
+        return Landing(tick, "ground", "the ground" if by == "ground" else "end of the wire",
+                       distance_m)
+    if by == "nothing":
+        return Landing(tick, "nothing", "nothing (out of the scene)", distance_m)
+    return Landing(tick, "cover", by, distance_m)
+
+
+def _land(by_shot: dict[int, Round], shot: int, landing: Landing) -> None:
+    if shot in by_shot:
+        by_shot[shot].landings.append(landing)
