@@ -191,6 +191,8 @@ def debrief_pdf(review: Review, view: bytes | None = None, view_s: float = 0.0) 
         Paragraph(f"Debrief indicators: {review.start.title}", styles["Heading2"]),
         _table(meta, [2.2 * cm, 6.3 * cm, 2.6 * cm, width - 11.1 * cm], small, header=False),
         Spacer(1, 4), Paragraph(ABOUT, small), Spacer(1, 4),
+        *[Paragraph(_escape(line), styles["Normal"]) for line in review.report.summary],
+        Spacer(1, 4),
         Image(io.BytesIO(timing_plot(review, 10.0, 3.6)), width=width, height=width * 0.36),
         Spacer(1, 4), Paragraph("Reaction times", styles["Heading4"]),
         _table(_capped(["Actor", "Cue at (s)", "Threat", "First response", "Reaction (s)",
@@ -206,10 +208,10 @@ def debrief_pdf(review: Review, view: bytes | None = None, view_s: float = 0.0) 
               "; ".join(landing.what for landing in r.landings) or "-"]
              for r in review.rounds], 6),
             [1.2 * cm, 2.2 * cm, 1.6 * cm, 5.0 * cm, width - 10.0 * cm], small),
-        Spacer(1, 4), Paragraph("Notes", styles["Heading4"]),
     ]
-    notes = list(review.report.notes) or ["none"]
-    story += [Paragraph(f"- {_escape(note)}", small) for note in notes[:4]]
+    if review.report.notes:  # only sections with something to say
+        story += [Spacer(1, 4), Paragraph("Notes", styles["Heading4"]),
+                  *[Paragraph(f"- {_escape(note)}", small) for note in review.report.notes[:4]]]
     if view is not None:
         story += [Spacer(1, 4), Image(io.BytesIO(view), width=7 * cm, height=7 * cm * 9 / 16),
                   Paragraph(f"The trainee's view at {view_s:.2f} s, with the rounds fired by "
