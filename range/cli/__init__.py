@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "range.cli.debrief_commands",
     "range.cli.vision_commands",
     "range.cli.serial_commands",
+    "range.cli.records_commands",
 )
 
 

@@ -1,1 +1,1 @@
-"""Courses of fire: stages, targets drawn from their geometry, the shot timer, scripted shooters and scoring."""
+"""Courses of fire: stages, targets from geometry, the shot timer, shooters, scoring."""

@@ -317,7 +317,8 @@ class Records:
 
 def history(connection: Any, badge: str) -> list[Row[Any]]:
     query = (select(Attempt.id, Attempt.shot_at, CourseCopy.name.label("course"),
-                    Attempt.points, Attempt.max_points, Attempt.passed, Attempt.corrects_id)
+                    Attempt.points, Attempt.max_points, Attempt.pass_points, Attempt.passed,
+                    Attempt.corrects_id)
              .join(CourseCopy, CourseCopy.id == Attempt.course_id)
              .where(Attempt.officer_id == select(Officer.id).where(Officer.badge == badge)
                     .scalar_subquery())
