@@ -9,7 +9,7 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, Row, func, select
 
@@ -33,6 +33,9 @@ from range.records.schema import (
     User,
 )
 from range.scenario.validation import suggest
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 BADGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,31}")
 USER = re.compile(r"[a-z][a-z0-9._-]{0,63}")
@@ -66,16 +69,28 @@ class AttemptView:
 
 
 class Records:
-    def __init__(self, engine: Engine) -> None:
+    """`hasher` is argon2's (argon2-cffi's `PasswordHasher`, its defaults unless given):
+    each hash carries its own parameters, so any hasher verifies any stored hash."""
+
+    def __init__(self, engine: Engine, hasher: PasswordHasher | None = None) -> None:
         self.engine = engine
+        self._hasher = hasher
 
     @classmethod
-    def open(cls, url: str | None = None) -> Records:
+    def open(cls, url: str | None = None, hasher: PasswordHasher | None = None) -> Records:
         """The records at `--db`, `HOLDFIRE_DB` or the default file, schema brought up
         to date."""
         engine = open_engine(*chosen_url(url))
         ensure_current(engine)
-        return cls(engine)
+        return cls(engine, hasher)
+
+    @property
+    def hasher(self) -> PasswordHasher:
+        if self._hasher is None:
+            from argon2 import PasswordHasher
+
+            self._hasher = PasswordHasher()
+        return self._hasher
 
     def close(self) -> None:
         self.engine.dispose()
@@ -122,9 +137,7 @@ class Records:
         if len(password) < MIN_PASSWORD:
             raise AccessError(f"password: expected at least {MIN_PASSWORD} characters, found "
                               f"{len(password)}; nothing was written")
-        from argon2 import PasswordHasher
-
-        hashed = PasswordHasher().hash(password)
+        hashed = self.hasher.hash(password)
 
         def body(writer: Writer) -> int:
             if writer.connection.execute(select(User.id).where(User.name == name)).scalar():
@@ -134,7 +147,6 @@ class Records:
         return self._write(actor or os_user(), body)
 
     def authenticate(self, name: str, password: str) -> Row[Any]:
-        from argon2 import PasswordHasher
         from argon2.exceptions import InvalidHashError, VerificationError
 
         with self.engine.connect() as connection:
@@ -142,7 +154,7 @@ class Records:
         if user is None:
             raise AccessError(f"--as: no user {name!r} in the records")
         try:
-            PasswordHasher().verify(user.password_hash, password)
+            self.hasher.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
             raise AccessError(f"wrong password for user {name!r}; nothing was written"
                               ) from None
