@@ -59,7 +59,9 @@ def _users(subparsers: Any, db: argparse.ArgumentParser,
            password: argparse.ArgumentParser) -> None:
     users = subparsers.add_parser("users", help="add users who sign in (roles)")
     sub = users.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = sub.add_parser("add", parents=[db, password], help="add a user with a role")
+    # no abbreviations: `--password pw` must not pass for `--password-stdin`
+    add = sub.add_parser("add", parents=[db, password], help="add a user with a role",
+                         allow_abbrev=False)
     add.add_argument("name", metavar="NAME")
     add.add_argument("--role", required=True, metavar="officer|range_master|certifier")
     add.set_defaults(handler=run_users_add)
@@ -87,11 +89,12 @@ def _records(subparsers: Any, db: argparse.ArgumentParser,
     export.set_defaults(handler=run_export)
     verify = sub.add_parser("verify", parents=[db], help="check the audit chain and every row")
     verify.set_defaults(handler=run_verify)
-    sign = sub.add_parser("sign", parents=[db, password], help="sign off an attempt")
+    sign = sub.add_parser("sign", parents=[db, password], help="sign off an attempt",
+                          allow_abbrev=False)
     sign.add_argument("attempt", type=ATTEMPT, metavar="ATTEMPT")
     sign.add_argument("--as", dest="user", required=True, metavar="USER")
     sign.set_defaults(handler=run_sign)
-    correct = sub.add_parser("correct", parents=[db, password],
+    correct = sub.add_parser("correct", parents=[db, password], allow_abbrev=False,
                              help="correct a stage's points as a new attempt")
     correct.add_argument("attempt", type=ATTEMPT, metavar="ATTEMPT")
     correct.add_argument("--stage", type=count(1, 100, "a stage number"), required=True)

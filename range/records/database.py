@@ -22,7 +22,10 @@ from range.records.errors import DatabaseError
 
 ENV = "HOLDFIRE_DB"
 DIALECTS = ("sqlite", "postgresql")
-_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
+# user:password@ after a scheme, or at the start of a string with none; up to the last @,
+# since a password may hold '/' or '@' that should have been percent-encoded
+_PASSWORD = re.compile(r"(://[^:/@\s]*:)\S*@")
+_BARE_PASSWORD = re.compile(r"^([^:/@\s]*:)\S*@")
 
 
 def default_url() -> str:
@@ -43,7 +46,7 @@ def chosen_url(given: str | None) -> tuple[str, str]:
 
 def masked(url: str) -> str:
     """A URL as it may be printed: the password replaced by ***, parsed or not."""
-    return _PASSWORD.sub(r"\1***@", url)
+    return (_PASSWORD if "://" in url else _BARE_PASSWORD).sub(r"\1***@", url)
 
 
 def parse_url(url: str, where: str) -> URL:

@@ -1,0 +1,149 @@
+"""The records commands end to end, and bad input: each refused with one clear line that
+names the place, shows no password, and writes nothing."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from range.records.scratch import ScratchServer, free_port
+from range.records.store import Records
+from tests.builders import refused, run_cli
+from tests.records.helpers import PASSWORD, footprint
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+
+
+@pytest.fixture
+def officer(db_url: str, capsys: pytest.CaptureFixture[str],
+            monkeypatch: pytest.MonkeyPatch) -> str:
+    assert run_cli(["officers", "add", "B100", "Dana Reyes", "--db", db_url], capsys)[0] == 0
+    for name, role in (("cert", "certifier"), ("rm", "range_master")):
+        _stdin(monkeypatch, PASSWORD + "\n")
+        code, out = run_cli(["users", "add", name, "--role", role, "--password-stdin",
+                             "--db", db_url], capsys)
+        assert code == 0, out.err
+    return db_url
+
+
+def _footprint(url: str) -> tuple[int, int]:
+    records = Records.open(url)
+    try:
+        return footprint(records)
+    finally:
+        records.close()
+
+
+def test_qualify_records_a_pass_and_a_fail_that_verify(officer: str,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    code, out = run_cli(["qualify", "fbi-2019", "--officer", "B100", "--inputs", "good",
+                         "--db", officer], capsys)
+    assert code == 0, out.err
+    assert "total 100/100 PASS (pass mark 90)" in out.out
+    assert "Simulator scores do not replace live-fire qualification" in out.out
+    assert "stage 10 (25 yd, holster, 4 rds): par time 8 s not confirmed" in out.out
+    code, out = run_cli(["qualify", "state-50", "--officer", "B100", "--inputs", "poor",
+                         "--db", officer], capsys)
+    assert code == 0 and " FAIL (pass mark 35)" in out.out
+    code, out = run_cli(["records", "list", "--db", officer], capsys)
+    lines = out.out.splitlines()
+    assert len(lines) == 2 and "100/100 PASS" in lines[0] and "FAIL" in lines[1]
+    code, out = run_cli(["records", "verify", "--db", officer], capsys)
+    assert code == 0 and "audit chain intact" in out.out
+
+
+def test_sign_off_needs_the_certifier_role_and_the_right_password(
+        officer: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    run_cli(["qualify", "fbi-2019", "--officer", "B100", "--inputs", "good", "--db", officer],
+            capsys)
+    before = _footprint(officer)
+    _stdin(monkeypatch, PASSWORD + "\n")
+    line = refused(["records", "sign", "1", "--as", "rm", "--password-stdin", "--db",
+                    officer], capsys)
+    assert "user 'rm' is a range master; only a certifier signs off" in line
+    _stdin(monkeypatch, "guess\n")
+    line = refused(["records", "sign", "1", "--as", "cert", "--password-stdin", "--db",
+                    officer], capsys)
+    assert "wrong password for user 'cert'" in line and "guess" not in line
+    assert _footprint(officer) == before
+    _stdin(monkeypatch, PASSWORD + "\n")
+    code, out = run_cli(["records", "sign", "1", "--as", "cert", "--password-stdin", "--db",
+                         officer], capsys)
+    assert code == 0 and "signed off by cert" in out.out
+
+
+def test_a_password_is_never_an_argument_nor_read_from_a_pipe_unasked(
+        officer: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _footprint(officer)
+    _stdin(monkeypatch, PASSWORD + "\n")  # not a terminal, and no --password-stdin
+    line = refused(["users", "add", "newbie", "--role", "officer", "--db", officer], capsys)
+    assert "expected a terminal" in line and "--password-stdin" in line
+    line = refused(["users", "add", "x", "--role", "officer", "--password", "pw", "--db",
+                    officer], capsys)
+    assert "unrecognized arguments: --password pw" in line
+    assert _footprint(officer) == before
+
+
+def test_duplicate_badge_and_unknown_course_write_nothing(
+        officer: str, capsys: pytest.CaptureFixture[str]) -> None:
+    before = _footprint(officer)
+    line = refused(["officers", "add", "B100", "Someone Else", "--db", officer], capsys)
+    assert line == ("holdfire officers: error: officer badge 'B100' is already recorded "
+                    "(for Dana Reyes); nothing was written")
+    line = refused(["qualify", "fbi-2091", "--officer", "B100", "--inputs", "good", "--db",
+                    officer], capsys)
+    assert "expected a file path or a shipped course name" in line
+    assert "(did you mean 'fbi-2019'?)" in line
+    line = refused(["qualify", "fbi-2019", "--officer", "B404", "--inputs", "good", "--db",
+                    officer], capsys)
+    assert "no officer with badge 'B404'" in line
+    line = refused(["qualify", "fbi-2019", "--officer", "B100", "--inputs", "great", "--db",
+                    officer], capsys)
+    assert "shipped shooter script name" in line and "fbi-2019-good" in line
+    assert _footprint(officer) == before
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://ranger:s3cret-pw@127.0.0.1:notaport/records",
+    "mysql://ranger:s3cret-pw@db.example/records",
+    "ranger:s3cret-pw@db.example",
+    "sqlite://",
+])
+def test_a_bad_database_url_is_named_without_its_password(
+        url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    line = refused(["officers", "list", "--db", url], capsys)
+    assert "s3cret" not in line and "expected" in line, line
+    if "@" in url and "://" in url:
+        assert "ranger:***@" in line
+
+
+def test_the_url_may_come_from_the_environment(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOLDFIRE_DB", f"sqlite:///{tmp_path / 'none' / 'r.sqlite'}")
+    line = refused(["officers", "list"], capsys)
+    assert line.startswith("holdfire officers: error: HOLDFIRE_DB: expected an SQLite file "
+                           "in an existing folder")
+    monkeypatch.setenv("HOLDFIRE_DB", f"sqlite:///{tmp_path / 'r.sqlite'}")
+    assert run_cli(["officers", "add", "B1", "A B"], capsys)[0] == 0
+    assert (tmp_path / "r.sqlite").is_file()
+
+
+def test_an_unreachable_server_and_a_wrong_database_password(
+        pg_server: ScratchServer, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"postgresql://holdfire:s3cret-pw@127.0.0.1:{free_port()}/records"
+    line = refused(["officers", "list", "--db", url], capsys)
+    assert "cannot use the records database postgresql" in line
+    assert "://holdfire:***@127.0.0.1" in line
+    assert "s3cret" not in line and "refused" in line.lower()
+    url = pg_server.create_database("wrongpw").replace(pg_server.url("wrongpw").split(
+        "@")[0].split(":")[-1], "s3cret-pw")
+    line = refused(["officers", "add", "B1", "A B", "--db", url], capsys)
+    assert "password authentication failed" in line and "s3cret" not in line
