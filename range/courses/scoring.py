@@ -87,14 +87,13 @@ def score_stage(course: Course, index: int, placement: TargetPlacement, shots: l
     fired = sorted((s for s in shots if s.confirmed), key=lambda s: s.t_ns)
     times = [(s.t_ns - tone_ns) / 1e9 for s in fired]
     scored = []
-    counted = 0
+    rounds = 0  # fired after the tone, in time or not: beyond the stage's, an extra round
     for i, (shot, t) in enumerate(zip(fired, times, strict=True)):
-        note = _timing_note(stage, t, counted)
+        note = _timing_note(stage, t, rounds)
+        rounds += t >= 0
         points, hit, zone, extra = _score_hit(course, placement, shot.point)
         if note:
             points = 0
-        else:
-            counted += 1
         scored.append(ScoredShot(i, round(t, 6), round(t - times[i - 1], 6) if i else None,
                                  shot.point, hit, zone, points, not note,
                                  note or extra.note, extra.probe2, extra.probe2_zone,
@@ -112,10 +111,10 @@ def _is_hit(shot: ScoredShot) -> bool:
     return shot.zone is not None and (shot.spread_m is None or shot.probe2_zone is not None)
 
 
-def _timing_note(stage: Stage, t: float, counted: int) -> str:
+def _timing_note(stage: Stage, t: float, rounds: int) -> str:
     if t < 0:
         return "before the start tone"
-    if counted >= stage.rounds:
+    if rounds >= stage.rounds:
         return "extra round"
     return "over par" if t > stage.par_time else ""
 
