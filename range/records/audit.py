@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Connection, Float, Integer, Table, func, insert, select
+from sqlalchemy import Boolean, Column, Connection, Float, Integer, Table, func, select
 
 from range.records.schema import AUDITED, AuditEntry
 
@@ -31,23 +31,32 @@ def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _canonical(column: Column[Any], value: Any) -> Any:
-    """A value as the hash sees it: by the column's type, so 6 and 6.0 hash alike."""
-    if value is None:
-        return None
+def _converter(column: Column[Any]) -> Callable[[Any], Any]:
+    """How the hash sees a column's values: by its type, so 6 and 6.0 hash alike."""
     if isinstance(column.type, Boolean):
-        return bool(value)
+        return bool
     if isinstance(column.type, Float):
-        return float(value)
+        return float
     if isinstance(column.type, Integer):
-        return int(value)
-    return str(value)
+        return int
+    return str
+
+
+_COLUMNS = {name: tuple(c.name for c in table.columns) for name, table in TABLES.items()}
+_CONVERTERS = {name: tuple(_converter(c) for c in table.columns)
+               for name, table in TABLES.items()}
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
 
 
 def row_hash(table: Table, row: dict[str, Any]) -> str:
-    content = [table.name, [_canonical(c, row.get(c.name)) for c in table.columns]]
-    text = json.dumps(content, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of ["table", [each column's value, in table order]] as compact JSON."""
+    return _values_hash(table.name, tuple(row.get(n) for n in _COLUMNS[table.name]))
+
+
+def _values_hash(table_name: str, values: tuple[Any, ...]) -> str:
+    seen = [None if v is None else convert(v)
+            for v, convert in zip(values, _CONVERTERS[table_name], strict=True)]
+    return hashlib.sha256(_ENCODE([table_name, seen]).encode("utf-8")).hexdigest()
 
 
 def entry_hash(entry: dict[str, Any]) -> str:
@@ -63,24 +72,24 @@ class Writer:
 
     connection: Connection
     actor: str
-    _rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    _entries: list[dict[str, Any]] = field(default_factory=list)
+    _rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+    _entries: list[tuple[Any, ...]] = field(default_factory=list)
     _next_id: dict[str, int] = field(default_factory=dict)
     _head: tuple[int, str] | None = None
     _at: str = field(default_factory=now)
 
     def add(self, table_name: str, values: dict[str, Any]) -> int:
         """Queue a row; its id is given here. Returns the id."""
-        table = TABLES[table_name]
-        row_id = self._take_id(table)
-        row = {"id": row_id, **values}
+        row_id = self._take_id(TABLES[table_name])
+        values = {"id": row_id, **values}
+        row = tuple(values.get(n) for n in _COLUMNS[table_name])
         self._rows.setdefault(table_name, []).append(row)
         seq, prev = self._chain_head()
         entry = {"seq": seq + 1, "at": self._at, "actor": self.actor,
                  "table_name": table_name, "row_id": row_id,
-                 "row_hash": row_hash(table, row), "prev_hash": prev}
+                 "row_hash": _values_hash(table_name, row), "prev_hash": prev}
         entry["entry_hash"] = entry_hash(entry)
-        self._entries.append(entry)
+        self._entries.append(tuple(entry.values()))
         self._head = (seq + 1, entry["entry_hash"])
         return row_id
 
@@ -89,10 +98,25 @@ class Writer:
         for model in AUDITED:
             rows = self._rows.pop(model.__tablename__, [])
             if rows:
-                self.connection.execute(insert(TABLES[model.__tablename__]), rows)
+                self._insert(TABLES[model.__tablename__], rows)
         if self._entries:
-            self.connection.execute(insert(_AUDIT), self._entries)
+            self._insert(_AUDIT, self._entries)
             self._entries = []
+
+    def _insert(self, table: Table, rows: list[tuple[Any, ...]]) -> None:
+        """The driver's own bulk path, in this transaction: COPY on PostgreSQL, else
+        executemany (Core's per-row parameter building costs more than the insert)."""
+        names = [c.name for c in table.columns]
+        if self.connection.dialect.name == "postgresql":
+            cursor = self.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        mark = "?" if self.connection.dialect.paramstyle == "qmark" else "%s"
+        sql = (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
+               f"({', '.join(mark for _ in names)})")
+        self.connection.exec_driver_sql(sql, rows)
 
     def _take_id(self, table: Table) -> int:
         if table.name not in self._next_id:
