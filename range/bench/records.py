@@ -13,7 +13,6 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,8 +23,8 @@ from range.records.audit import Writer, now
 from range.records.database import open_engine, write_transaction
 from range.records.errors import DatabaseError
 from range.records.migrate import upgrade
+from range.records.queries import history
 from range.records.schema import Attempt
-from range.records.store import history
 
 ATTEMPTS, OFFICERS, STAGES, SHOTS_PER_STAGE = 1_000_000, 10_000, 2, 5
 BATCH = 1_000

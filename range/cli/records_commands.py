@@ -146,8 +146,8 @@ def run_officers_add(args: argparse.Namespace) -> int:
 
 
 def run_officers_list(args: argparse.Namespace) -> int:
-    for badge, name, created in _open(args).officers():
-        print(f"{badge:<16} {name:<40} added {created[:10]}")
+    for officer in _open(args).officers():
+        print(f"{officer.badge:<16} {officer.name:<40} added {officer.created_at[:10]}")
     return 0
 
 
@@ -228,7 +228,7 @@ def run_history(args: argparse.Namespace) -> int:
 
     records = _open(args)
     rows = records.history(args.badge)
-    name = next((n for b, n, _ in records.officers() if b == args.badge), None)
+    name = next((o.name for o in records.officers() if o.badge == args.badge), None)
     if name is None:
         from range.records.errors import RecordsError
 

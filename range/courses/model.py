@@ -102,9 +102,18 @@ class Course(Strict):
         return float(mark.points) if mark.points is not None else (
             self.max_points * (mark.percent or 0.0) / 100.0)
 
+    def stage_label(self, stage: Stage) -> str:
+        """A stage's name, or its distance, start and rounds: in feet for a TASER course,
+        in yards for a firearm's, as ranges call them."""
+        taser = self.weapon in PROBE_WEAPONS
+        return stage.name or (f"{distance_text(stage.distance, 'ft' if taser else 'yd')}, "
+                              f"{stage.start.replace('_', ' ')}, {stage.rounds} "
+                              f"{'deployments' if taser else 'rds'}")
+
     def unconfirmed(self) -> list[str]:
         """Each figure of the course its sources do not confirm, in words for a report."""
-        items = [f"stage {i + 1} ({stage_label(s)}): par time {s.par_time:g} s not confirmed"
+        items = [f"stage {i + 1} ({self.stage_label(s)}): par time {s.par_time:g} s not "
+                 "confirmed"
                  for i, s in enumerate(self.stages) if not s.par_confirmed]
         if not self.pass_mark.confirmed:
             items.append(f"pass mark {pass_text(self)} not confirmed")
@@ -114,16 +123,11 @@ class Course(Strict):
         return items
 
 
-def stage_label(stage: Stage) -> str:
-    return stage.name or (f"{distance_text(stage.distance)}, {stage.start.replace('_', ' ')}, "
-                          f"{stage.rounds} rds")
-
-
-def distance_text(metres: float) -> str:
-    """A distance in the unit ranges use for it: yards, feet, or metres."""
-    for unit, size in (("yd", 0.9144), ("ft", 0.3048)):
-        if abs(metres / size - round(metres / size)) < 1e-6:
-            return f"{round(metres / size)} {unit}"
+def distance_text(metres: float, unit: str = "yd") -> str:
+    """A distance in `unit` (yd or ft) if it is a whole number of them, else in metres."""
+    size = {"yd": 0.9144, "ft": 0.3048}[unit]
+    if abs(metres / size - round(metres / size)) < 1e-6:
+        return f"{round(metres / size)} {unit}"
     return f"{metres:g} m"
 
 

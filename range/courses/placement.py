@@ -5,7 +5,7 @@ from the officer's eye point, and where a shot's line through a projector pixel 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from range.courses.targets import Point, Target
 from range.world.projection import Projection, Ray
@@ -15,7 +15,7 @@ from range.world.projection import Projection, Ray
 class TargetPlacement:
     target: Target
     distance: float  # metres from the officer's feet to the target face
-    projection: Projection = Projection()
+    projection: Projection = field(default_factory=Projection)
 
     def world(self, p: Point) -> tuple[float, float, float]:
         return (p[0], self.distance, self.target.hang_height + p[1])

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 
 from hardware.events import Shot
-from range.courses.model import Course, Stage, stage_label
+from range.courses.model import Course, Stage
 from range.courses.placement import TargetPlacement
 from range.courses.targets import Point, Zone
 from range.world.weapons import WEAPONS, TaserCartridge
@@ -99,7 +99,7 @@ def score_stage(course: Course, index: int, placement: TargetPlacement, shots: l
                                  note or extra.note, extra.probe2, extra.probe2_zone,
                                  extra.spread_m))
     per_round = course.points_per_round()
-    return StageScore(index, stage_label(stage), stage.target or course.target,
+    return StageScore(index, course.stage_label(stage), stage.target or course.target,
                       stage.distance, stage.start, stage.rounds, stage.par_time,
                       stage.par_confirmed, delay_s, sum(s.points for s in scored),
                       stage.rounds * per_round,

@@ -106,9 +106,11 @@ def rect(cx: float, cy: float, width: float, height: float) -> tuple[Point, ...]
 def chamfered(cx: float, cy: float, width: float, height: float, cut: float
               ) -> tuple[Point, ...]:
     """A rectangle with its corners cut at 45 degrees by `cut` (an octagon), inches."""
-    l, r, b, t = cx - width / 2, cx + width / 2, cy - height / 2, cy + height / 2
-    return inches((l + cut, b), (r - cut, b), (r, b + cut), (r, t - cut), (r - cut, t),
-                  (l + cut, t), (l, t - cut), (l, b + cut))
+    left, right = cx - width / 2, cx + width / 2
+    bottom, top = cy - height / 2, cy + height / 2
+    return inches((left + cut, bottom), (right - cut, bottom), (right, bottom + cut),
+                  (right, top - cut), (right - cut, top), (left + cut, top),
+                  (left, top - cut), (left, bottom + cut))
 
 
 def qit99() -> Target:

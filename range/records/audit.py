@@ -60,8 +60,14 @@ def _values_hash(table_name: str, values: tuple[Any, ...]) -> str:
 
 
 def entry_hash(entry: dict[str, Any]) -> str:
-    text = "|".join(str(entry[k]) for k in ("seq", "at", "actor", "table_name", "row_id",
-                                            "row_hash", "prev_hash"))
+    return _entry_digest(entry["seq"], entry["at"], entry["actor"], entry["table_name"],
+                         entry["row_id"], entry["row_hash"], entry["prev_hash"])
+
+
+def _entry_digest(seq: int, at: str, actor: str, table_name: str, row_id: int,
+                  row_digest: str, prev: str) -> str:
+    """SHA-256 of the entry's fields joined by '|', the previous entry's hash last."""
+    text = f"{seq}|{at}|{actor}|{table_name}|{row_id}|{row_digest}|{prev}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -81,16 +87,15 @@ class Writer:
     def add(self, table_name: str, values: dict[str, Any]) -> int:
         """Queue a row; its id is given here. Returns the id."""
         row_id = self._take_id(TABLES[table_name])
-        values = {"id": row_id, **values}
-        row = tuple(values.get(n) for n in _COLUMNS[table_name])
+        row = (row_id, *[values.get(n) for n in _COLUMNS[table_name][1:]])
         self._rows.setdefault(table_name, []).append(row)
         seq, prev = self._chain_head()
-        entry = {"seq": seq + 1, "at": self._at, "actor": self.actor,
-                 "table_name": table_name, "row_id": row_id,
-                 "row_hash": _values_hash(table_name, row), "prev_hash": prev}
-        entry["entry_hash"] = entry_hash(entry)
-        self._entries.append(tuple(entry.values()))
-        self._head = (seq + 1, entry["entry_hash"])
+        seq += 1
+        digest = _values_hash(table_name, row)
+        own = _entry_digest(seq, self._at, self.actor, table_name, row_id, digest, prev)
+        self._entries.append((seq, self._at, self.actor, table_name, row_id, digest, prev,
+                              own))
+        self._head = (seq, own)
         return row_id
 
     def flush(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 from range.records.errors import RecordsError
-from range.records.store import AttemptView
+from range.records.queries import AttemptView
 
 
 def certificate_pdf(view: AttemptView) -> bytes:
@@ -48,7 +48,7 @@ def certificate_pdf(view: AttemptView) -> bytes:
     story = [
         Paragraph("Certificate of course completion", styles["Title"]),
         rule, Spacer(1, 6 * mm),
-        Paragraph(f"<b>{view.officer}</b>, badge <b>{view.badge}</b>, shot the course", 
+        Paragraph(f"<b>{view.officer}</b>, badge <b>{view.badge}</b>, shot the course",
                   styles["Normal"]),
         Paragraph(f"<b>{view.course.title}</b>", styles["Heading2"]),
         Paragraph(f"on {a.shot_at[:10]} and scored <b>{a.points} of {a.max_points}</b> "

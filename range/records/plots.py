@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from range.courses.targets import INCH, TARGETS, Target
+from range.records.queries import AttemptView
 from range.records.reports import current_attempts
-from range.records.store import AttemptView
 
 AREA_COLOURS = {"score": "#c9c3b4", "prefer": "#a8c4a0", "avoid": "#d69e96",
                 "neutral": "#d8d4c8"}

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from range.records.store import AttemptView
+from range.records.queries import AttemptView
 
 STEADY = 0.5  # percentage points per attempt: a smaller slope is no trend
 

@@ -8,7 +8,6 @@ import getpass
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, Row, func, select
@@ -21,15 +20,13 @@ from range.records.audit import Verdict, Writer
 from range.records.database import chosen_url, open_engine, write_transaction
 from range.records.errors import AccessError, RecordsError
 from range.records.migrate import ensure_current
+from range.records.queries import AttemptView, attempt_view, history, officer_exists
 from range.records.schema import (
     ROLES,
     Attempt,
     CourseCopy,
     Officer,
-    SessionLog,
-    ShotRecord,
     SignOff,
-    StageResult,
     User,
 )
 from range.scenario.validation import suggest
@@ -48,24 +45,6 @@ def os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptView:
-    """An attempt with everything a report shows."""
-
-    attempt: Row[Any]
-    badge: str
-    officer: str
-    course: Row[Any]
-    stages: Sequence[Row[Any]]
-    shots: Sequence[Row[Any]]
-    signoffs: Sequence[tuple[str, str]]  # (user, signed at)
-    corrected_by: Sequence[int]
-
-    @property
-    def current(self) -> bool:
-        return not self.corrected_by
 
 
 class Records:
@@ -166,51 +145,15 @@ class Records:
                        shot: ShotAttempt, source: str, simulator_rule: str,
                        recorded_by: str = "") -> int:
         def body(writer: Writer) -> int:
-            officer_id = self._officer_id(writer, badge)
-            course_id = self._course_copy(writer, course, definition)
-            return self._add_attempt(writer, officer_id, course_id, shot.score.stages, {
+            officer_id = officer_id_of(writer, badge)
+            course_id = course_copy(writer, course, definition)
+            return add_attempt(writer, officer_id, course_id, shot.score.stages, {
                 "shot_at": audit.now(), "source": source, "seed": shot.seed,
                 "pass_points": shot.score.pass_points,
                 "unconfirmed": "\n".join(shot.score.unconfirmed),
                 "simulator_rule": simulator_rule, "corrects_id": None,
                 "correction_reason": "", "recorded_by": recorded_by})
         return self._write(recorded_by or os_user(), body)
-
-    @staticmethod
-    def _officer_id(writer: Writer, badge: str) -> int:
-        found = writer.connection.execute(select(Officer.id).where(Officer.badge == badge)
-                                          ).scalar()
-        if found is None:
-            raise RecordsError(f"--officer: no officer with badge {badge!r} in the records "
-                               f"(add one with 'holdfire officers add'); nothing was written")
-        return int(found)
-
-    @staticmethod
-    def _course_copy(writer: Writer, course: Course, definition: str) -> int:
-        from range.scenario.validation import content_hash
-
-        sha = content_hash(course)
-        found = writer.connection.execute(select(CourseCopy.id).where(CourseCopy.sha256 == sha)
-                                          ).scalar()
-        if found is not None:
-            return int(found)
-        return writer.add("courses", {"name": course.id, "title": course.title,
-                                      "definition": definition, "sha256": sha,
-                                      "created_at": audit.now()})
-
-    @staticmethod
-    def _add_attempt(writer: Writer, officer_id: int, course_id: int,
-                     stages: Sequence[StageScore], fields: dict[str, Any]) -> int:
-        points = sum(s.points for s in stages)
-        attempt_id = writer.add("attempts", {
-            "officer_id": officer_id, "course_id": course_id, "equipment_id": None,
-            "points": points, "max_points": sum(s.max_points for s in stages),
-            "passed": points >= fields["pass_points"], **fields})
-        for stage in stages:
-            writer.add("stage_results", stage_row(attempt_id, stage))
-            for row in shot_rows(attempt_id, stage):
-                writer.add("shots", row)
-        return attempt_id
 
     def sign(self, attempt_id: int, user_name: str, password: str) -> int:
         user = self.authenticate(user_name, password)
@@ -219,7 +162,7 @@ class Records:
                               "only a certifier signs off; nothing was written")
 
         def body(writer: Writer) -> int:
-            view = self._view(writer.connection, attempt_id)
+            view = attempt_view(writer.connection, attempt_id)
             if view.corrected_by:
                 raise RecordsError(f"attempt {attempt_id} was corrected by attempt "
                                    f"{view.corrected_by[-1]}: sign that one; nothing was "
@@ -244,7 +187,7 @@ class Records:
                                "nothing")
 
         def body(writer: Writer) -> int:
-            view = self._view(writer.connection, attempt_id)
+            view = attempt_view(writer.connection, attempt_id)
             if view.corrected_by:
                 raise RecordsError(f"attempt {attempt_id} was already corrected by attempt "
                                    f"{view.corrected_by[-1]}: correct that one")
@@ -271,7 +214,7 @@ class Records:
             query = query.where(Officer.badge == badge)
         with self.engine.connect() as connection:
             if badge is not None:
-                self._officer_exists(connection, badge)
+                officer_exists(connection, badge)
             return list(connection.execute(query))
 
     def history(self, badge: str) -> list[Row[Any]]:
@@ -281,41 +224,13 @@ class Records:
 
     def attempt(self, attempt_id: int) -> AttemptView:
         with self.engine.connect() as connection:
-            return self._view(connection, attempt_id)
-
-    @staticmethod
-    def _officer_exists(connection: Any, badge: str) -> None:
-        if connection.execute(select(Officer.id).where(Officer.badge == badge)).scalar() \
-                is None:
-            raise RecordsError(f"--officer: no officer with badge {badge!r} in the records")
-
-    @staticmethod
-    def _view(connection: Any, attempt_id: int) -> AttemptView:
-        attempt = connection.execute(select(Attempt).where(Attempt.id == attempt_id)).first()
-        if attempt is None:
-            raise RecordsError(f"ATTEMPT: no attempt {attempt_id} in the records")
-        officer = connection.execute(select(Officer).where(Officer.id == attempt.officer_id)
-                                     ).one()
-        course = connection.execute(select(CourseCopy).where(
-            CourseCopy.id == attempt.course_id)).one()
-        stages = connection.execute(select(StageResult).where(
-            StageResult.attempt_id == attempt_id).order_by(StageResult.stage)).all()
-        shots = connection.execute(select(ShotRecord).where(
-            ShotRecord.attempt_id == attempt_id).order_by(ShotRecord.stage,
-                                                          ShotRecord.shot)).all()
-        signoffs = connection.execute(select(User.name, SignOff.signed_at).join(
-            User, User.id == SignOff.user_id).where(SignOff.attempt_id == attempt_id)
-            .order_by(SignOff.id)).all()
-        corrected = connection.execute(select(Attempt.id).where(
-            Attempt.corrects_id == attempt_id).order_by(Attempt.id)).scalars().all()
-        return AttemptView(attempt, officer.badge, officer.name, course, stages, shots,
-                           [(s[0], s[1]) for s in signoffs], list(corrected))
+            return attempt_view(connection, attempt_id)
 
     def add_session_log(self, badge: str, scenario: str, content: str,
                         actor: str | None = None) -> int:
         """A scenario training session's event log, kept whole, linked to the officer."""
         def body(writer: Writer) -> int:
-            officer_id = self._officer_id(writer, badge)
+            officer_id = officer_id_of(writer, badge)
             return writer.add("session_logs", {
                 "officer_id": officer_id, "scenario": scenario,
                 "sha256": hashlib.sha256(content.encode("utf-8")).hexdigest(),
@@ -327,15 +242,38 @@ class Records:
             return audit.verify(connection)
 
 
-def history(connection: Any, badge: str) -> list[Row[Any]]:
-    query = (select(Attempt.id, Attempt.shot_at, CourseCopy.name.label("course"),
-                    Attempt.points, Attempt.max_points, Attempt.pass_points, Attempt.passed,
-                    Attempt.corrects_id)
-             .join(CourseCopy, CourseCopy.id == Attempt.course_id)
-             .where(Attempt.officer_id == select(Officer.id).where(Officer.badge == badge)
-                    .scalar_subquery())
-             .order_by(Attempt.id))
-    return list(connection.execute(query))
+def officer_id_of(writer: Writer, badge: str) -> int:
+    found = writer.connection.execute(select(Officer.id).where(Officer.badge == badge)
+                                      ).scalar()
+    if found is None:
+        raise RecordsError(f"--officer: no officer with badge {badge!r} in the records "
+                           f"(add one with 'holdfire officers add'); nothing was written")
+    return int(found)
+
+def course_copy(writer: Writer, course: Course, definition: str) -> int:
+    from range.scenario.validation import content_hash
+
+    sha = content_hash(course)
+    found = writer.connection.execute(select(CourseCopy.id).where(CourseCopy.sha256 == sha)
+                                      ).scalar()
+    if found is not None:
+        return int(found)
+    return writer.add("courses", {"name": course.id, "title": course.title,
+                                  "definition": definition, "sha256": sha,
+                                  "created_at": audit.now()})
+
+def add_attempt(writer: Writer, officer_id: int, course_id: int,
+                 stages: Sequence[StageScore], fields: dict[str, Any]) -> int:
+    points = sum(s.points for s in stages)
+    attempt_id = writer.add("attempts", {
+        "officer_id": officer_id, "course_id": course_id, "equipment_id": None,
+        "points": points, "max_points": sum(s.max_points for s in stages),
+        "passed": points >= fields["pass_points"], **fields})
+    for stage in stages:
+        writer.add("stage_results", stage_row(attempt_id, stage))
+        for row in shot_rows(attempt_id, stage):
+            writer.add("shots", row)
+    return attempt_id
 
 
 def stage_row(attempt_id: int, stage: StageScore) -> dict[str, Any]:

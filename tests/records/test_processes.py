@@ -74,7 +74,7 @@ def test_sigkill_inside_the_write_transaction_on_postgresql(pg_server: ScratchSe
             deadline = time.monotonic() + 120
             while not watcher.execute(text(
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND query LIKE 'INSERT INTO shots%'")).scalar():
+                    "AND query LIKE 'COPY shots%'")).scalar():
                 assert time.monotonic() < deadline and process.poll() is None
                 time.sleep(0.05)
                 watcher.rollback()
@@ -93,7 +93,7 @@ def test_two_processes_qualifying_at_once_on_postgresql_lose_nothing(
     records = Records.open(url)
     records.add_officer("B100", "Dana Reyes")
     env = {**os.environ, "HOLDFIRE_DB": url}
-    loop = " && ".join([" ".join(QUALIFY + ["--seed", str(seed)]) for seed in range(3)])
+    loop = " && ".join([" ".join([*QUALIFY, "--seed", str(seed)]) for seed in range(3)])
     processes = [subprocess.Popen(["sh", "-c", loop.replace("--seed ", f"--seed {lane}")],
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                  for lane in (1, 2)]

@@ -68,7 +68,7 @@ def test_only_a_certifier_signs_off_and_a_wrong_password_is_refused(records: Rec
 def test_passwords_are_stored_as_argon2_hashes(records: Records) -> None:
     records.add_user("cert", "certifier", PASSWORD)
     with records.engine.connect() as connection:
-        stored = connection.execute(text("SELECT password_hash FROM users")).scalar()
+        stored = str(connection.execute(text("SELECT password_hash FROM users")).scalar())
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
 
 
