@@ -32,13 +32,16 @@ def load_shooter(name_or_path: str, course: Course) -> ShooterScript:
     if is_path(name_or_path):
         return parse_shooter(read_text(Path(name_or_path)), name_or_path, course)
     return parse_shooter(*_shipped(f"{course.id}-{name_or_path}", "courses/inputs",
-                                   "shooter script", name_or_path), course)
+                                   "shooter script", name_or_path, f"{course.id}-"), course)
 
 
-def _shipped(name: str, kind: str, what: str, given: str = "") -> tuple[str, str]:
+def _shipped(name: str, kind: str, what: str, given: str = "", prefix: str = ""
+             ) -> tuple[str, str]:
+    """A shipped file by name; `prefix` keeps the names listed in an error to one
+    course's (its shooter scripts)."""
     names = shipped_names(kind)
     if name not in names:
-        shown = [n for n in names if n.startswith(name.rsplit("-", 1)[0] + "-")] or names
+        shown = [n for n in names if n.startswith(prefix)] or names
         given = given or name
         raise ScenarioError(f"{given}: expected a file path or a shipped {what} name "
                             f"{shown}, found {given!r}{suggest(name, names)}")

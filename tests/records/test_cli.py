@@ -147,3 +147,62 @@ def test_an_unreachable_server_and_a_wrong_database_password(
         "@")[0].split(":")[-1], "s3cret-pw")
     line = refused(["officers", "add", "B1", "A B", "--db", url], capsys)
     assert "password authentication failed" in line and "s3cret" not in line
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_history_export_correction_and_certificate_from_the_command_line(
+        officer: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    for who in ("poor", "good"):
+        run_cli(["qualify", "fbi-2019", "--officer", "B100", "--inputs", who, "--db",
+                 officer], capsys)
+    _stdin(monkeypatch, PASSWORD + "\n")
+    code, out = run_cli(["records", "correct", "1", "--stage", "1", "--points", "12",
+                         "--reason", "timer fault", "--as", "rm", "--password-stdin",
+                         "--db", officer], capsys)
+    assert code == 0 and "attempt 1 corrected by new attempt 3" in out.out
+    code, out = run_cli(["records", "history", "B100", "--plot", str(tmp_path / "h.png"),
+                         "--db", officer], capsys)
+    assert code == 0 and "fbi-2019: 2 attempts, 1 passed" in out.out  # the correction stands
+    assert "(corrected)" in out.out and (tmp_path / "h.png").stat().st_size > 10_000
+    line = refused(["records", "certificate", "2", "--out", str(tmp_path / "c.pdf"), "--db",
+                    officer], capsys)
+    assert "attempt 2 is not signed off by a certifier" in line
+    assert not (tmp_path / "c.pdf").exists()
+    _stdin(monkeypatch, PASSWORD + "\n")
+    run_cli(["records", "sign", "2", "--as", "cert", "--password-stdin", "--db", officer],
+            capsys)
+    code, out = run_cli(["records", "certificate", "2", "--out", str(tmp_path / "c.pdf"),
+                         "--db", officer], capsys)
+    assert code == 0 and (tmp_path / "c.pdf").read_bytes().startswith(b"%PDF")
+    code, out = run_cli(["records", "export", "--out", str(tmp_path / "r.csv"), "--db",
+                         officer], capsys)
+    lines = (tmp_path / "r.csv").read_text().splitlines()
+    assert code == 0 and len(lines) == 4 and lines[2].startswith("2,B100,Dana Reyes,fbi-2019")
+    assert refused(["records", "show", "9", "--db", officer], capsys).endswith(
+        "ATTEMPT: no attempt 9 in the records")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_scenario_session_log_is_kept_with_the_officer(
+        officer: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    log = tmp_path / "session.jsonl"
+    assert run_cli(["simulate", "knife-charge", "--inputs", "good", "--log", str(log)],
+                   capsys)[0] == 0
+    code, out = run_cli(["records", "add-log", str(log), "--officer", "B100", "--db",
+                         officer], capsys)
+    assert code == 0 and "(knife-charge) for officer B100 as session log 1" in out.out
+    records = Records.open(officer)
+    with records.engine.connect() as connection:
+        from sqlalchemy import text
+
+        kept = connection.execute(text("SELECT content FROM session_logs")).scalar()
+    assert kept == log.read_text()
+    records.close()
+    before = _footprint(officer)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"type": "nonsense"}\n')
+    line = refused(["records", "add-log", str(bad), "--officer", "B100", "--db", officer],
+                   capsys)
+    assert "bad.jsonl:1: expected an event" in line and "nonsense" in line
+    assert _footprint(officer) == before
