@@ -20,6 +20,7 @@ LINE = (40, 40, 40)
 AREA_FILLS = {"score": (190, 186, 176), "prefer": (168, 196, 160), "avoid": (214, 158, 150),
               "neutral": (200, 196, 186)}
 HOLE = (20, 20, 20)
+STAND = (120, 92, 60)  # wooden posts
 PROBE = (40, 90, 200)
 
 
@@ -31,6 +32,11 @@ def draw_target(surface: pygame.Surface, where: TargetPlacement,
     surface.fill(WALL)
     surface.fill(FLOOR, pygame.Rect(0, floor_v, width, height - floor_v))
     left, bottom, right, top = where.target.sheet
+    for x in (left + 0.05, right - 0.05):  # the stand's two posts down to the floor
+        foot = where.projection.world_to_screen(x, where.distance, 0.0)
+        if foot is not None and where.target.hang_height + bottom > 0:
+            width_px = max(2, round(where.pixel((0.02, 0.0))[0] - where.pixel((0.0, 0.0))[0]))
+            pygame.draw.line(surface, STAND, where.pixel((x, bottom)), foot, width_px)
     sheet = [where.pixel(p) for p in ((left, bottom), (right, bottom), (right, top),
                                       (left, top))]
     pygame.draw.polygon(surface, SHEET, sheet)
