@@ -11,7 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
-from hardware.events import Shot
+from hardware.events import Shot, WeaponName
 from range.courses.model import Course, Stage
 from range.courses.placement import TargetPlacement
 from range.courses.scoring import CourseScore, StageScore, score_stage
@@ -34,7 +34,7 @@ class ShotSource(Protocol):
 @dataclass
 class ScriptedShooter:
     script: ShooterScript
-    weapon: str
+    weapon: WeaponName
     rng: np.random.Generator
 
     def fire(self, stage: Stage, placement: TargetPlacement, tone_ns: int) -> list[Shot]:

@@ -11,7 +11,7 @@ from typing import Annotated
 import numpy as np
 from pydantic import BeforeValidator, Field
 
-from hardware.events import Shot
+from hardware.events import Shot, WeaponName
 from range.courses.model import Course, Stage
 from range.courses.placement import TargetPlacement
 from range.errors import InputsError
@@ -55,7 +55,7 @@ def parse_shooter(text: str, source: str, course: Course) -> ShooterScript:
 
 
 def stage_shots(script: ShooterScript, stage: Stage, placement: TargetPlacement,
-                weapon: str, tone_ns: int, rng: np.random.Generator) -> list[Shot]:
+                weapon: WeaponName, tone_ns: int, rng: np.random.Generator) -> list[Shot]:
     """The shots of one stage after its start tone at `tone_ns`."""
     first = script.draw if stage.start == "holster" else script.ready
     t = script.reaction + first
@@ -74,8 +74,8 @@ def stage_shots(script: ShooterScript, stage: Stage, placement: TargetPlacement,
             right, up = (script.pull[0] + sigma * rng.normal(), script.pull[1]
                          + sigma * rng.normal())
             point = placement.aim_pixel(right, up)
-            shots.append(Shot(t_ns=tone_ns + round(t * 1e9), weapon=weapon,  # type: ignore[arg-type]
-                              point=point, source="pointer"))
+            shots.append(Shot(t_ns=tone_ns + round(t * 1e9), weapon=weapon, point=point,
+                              source="pointer"))
             fired += 1
     return shots
 
