@@ -26,6 +26,7 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
     password.add_argument("--password-stdin", action="store_true",
                           help="read the password from the first line of standard input")
     _officers(subparsers, db)
+    _equipment(subparsers, db)
     _users(subparsers, db, password)
     qualify = subparsers.add_parser(
         "qualify", parents=[db], help="shoot a course of fire and record the attempt",
@@ -37,6 +38,8 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
     qualify.add_argument("--seed", type=seed, default=0)
     qualify.add_argument("--agency", metavar="FILE",
                          help="agency settings (default: HOLDFIRE_AGENCY, else none)")
+    qualify.add_argument("--equipment", metavar="SERIAL",
+                         help="the replica or weapon fired (see 'holdfire equipment add')")
     qualify.add_argument("--view", type=output_file(".png"), metavar="OUT.png",
                          help="also draw the last stage's target with its hits")
     qualify.set_defaults(handler=run_qualify)
@@ -53,6 +56,18 @@ def _officers(subparsers: Any, db: argparse.ArgumentParser) -> None:
     add.set_defaults(handler=run_officers_add)
     listing = sub.add_parser("list", parents=[db], help="list the officers")
     listing.set_defaults(handler=run_officers_list)
+
+
+def _equipment(subparsers: Any, db: argparse.ArgumentParser) -> None:
+    equipment = subparsers.add_parser("equipment", help="add and list replicas and weapons")
+    sub = equipment.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = sub.add_parser("add", parents=[db], help="add a replica or a weapon")
+    add.add_argument("kind", choices=("replica", "weapon"))
+    add.add_argument("serial", metavar="SERIAL")
+    add.add_argument("model", metavar="MODEL")
+    add.set_defaults(handler=run_equipment_add)
+    listing = sub.add_parser("list", parents=[db], help="list replicas and weapons")
+    listing.set_defaults(handler=run_equipment_list)
 
 
 def _users(subparsers: Any, db: argparse.ArgumentParser,
@@ -151,6 +166,18 @@ def run_officers_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_equipment_add(args: argparse.Namespace) -> int:
+    _open(args).add_equipment(args.kind, args.serial, args.model)
+    print(f"added {args.kind} {args.serial} ({args.model.strip()})")
+    return 0
+
+
+def run_equipment_list(args: argparse.Namespace) -> int:
+    for kit in _open(args).equipment():
+        print(f"{kit.kind:<8} {kit.serial:<20} {kit.model}")
+    return 0
+
+
 def run_users_add(args: argparse.Namespace) -> int:
     records = _open(args)
     records.add_user(args.name, args.role, read_password(args, args.name, confirm=True))
@@ -172,7 +199,8 @@ def run_qualify(args: argparse.Namespace) -> int:
     records = _open(args)
     attempt = shoot_scripted(course, shooter, args.seed)
     attempt_id = records.record_attempt(args.officer, course, text, attempt,
-                                        f"script {args.inputs}", agency.simulator_rule())
+                                        f"script {args.inputs}", agency.simulator_rule(),
+                                        equipment=args.equipment)
     print(attempt_text(records.attempt(attempt_id)))
     print(f"recorded as attempt {attempt_id}")
     if args.view is not None:

@@ -13,6 +13,7 @@ from range.records.errors import RecordsError
 from range.records.schema import (
     Attempt,
     CourseCopy,
+    Equipment,
     Officer,
     ShotRecord,
     SignOff,
@@ -33,6 +34,7 @@ class AttemptView:
     shots: Sequence[Row[Any]]
     signoffs: Sequence[tuple[str, str]]  # (user, signed at)
     corrected_by: Sequence[int]
+    equipment: str = ""  # "replica SERIAL (MODEL)", if the attempt names one
 
     @property
     def current(self) -> bool:
@@ -62,8 +64,11 @@ def attempt_view(connection: Any, attempt_id: int) -> AttemptView:
         .order_by(SignOff.id)).all()
     corrected = connection.execute(select(Attempt.id).where(
         Attempt.corrects_id == attempt_id).order_by(Attempt.id)).scalars().all()
+    kit = connection.execute(select(Equipment).where(Equipment.id == attempt.equipment_id)
+                             ).first() if attempt.equipment_id is not None else None
     return AttemptView(attempt, officer.badge, officer.name, course, stages, shots,
-                       [(s[0], s[1]) for s in signoffs], list(corrected))
+                       [(s[0], s[1]) for s in signoffs], list(corrected),
+                       f"{kit.kind} {kit.serial} ({kit.model})" if kit else "")
 
 
 def history(connection: Any, badge: str) -> list[Row[Any]]:

@@ -23,7 +23,7 @@ def attempt_text(view: AttemptView) -> str:
     a = view.attempt
     lines = [f"attempt {a.id}: {view.course.title}",
              f"officer {view.badge} {view.officer}; shot {a.shot_at}; fired by {a.source} "
-             f"(seed {a.seed})",
+             f"(seed {a.seed})" + (f" with {view.equipment}" if view.equipment else ""),
              f"course {view.course.name}, sha256 {view.course.sha256[:16]}...",
              ""]
     lines.append(f"{'stage':<52} {'par':>6} {'delay':>6} {'time':>6} {'hits':>5} "

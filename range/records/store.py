@@ -25,6 +25,7 @@ from range.records.schema import (
     ROLES,
     Attempt,
     CourseCopy,
+    Equipment,
     Officer,
     SignOff,
     User,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 BADGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,31}")
 USER = re.compile(r"[a-z][a-z0-9._-]{0,63}")
 MIN_PASSWORD = 8
+EQUIPMENT = ("replica", "weapon")
 T = TypeVar("T")
 
 
@@ -48,8 +50,7 @@ def os_user() -> str:
 
 
 class Records:
-    """`hasher` is argon2's (argon2-cffi's `PasswordHasher`, its defaults unless given):
-    each hash carries its own parameters, so any hasher verifies any stored hash."""
+    """`hasher`: argon2-cffi's, its defaults unless given (a hash keeps its parameters)."""
 
     def __init__(self, engine: Engine, hasher: PasswordHasher | None = None) -> None:
         self.engine = engine
@@ -106,6 +107,10 @@ class Records:
             return list(connection.execute(select(Officer.badge, Officer.name,
                                                   Officer.created_at).order_by(Officer.badge)))
 
+    def equipment(self) -> list[Row[Any]]:
+        with self.engine.connect() as connection:
+            return list(connection.execute(select(Equipment).order_by(Equipment.serial)))
+
     def add_user(self, name: str, role: str, password: str, actor: str | None = None) -> int:
         if not USER.fullmatch(name):
             raise RecordsError(f"NAME: expected a user name of lower-case letters, digits, "
@@ -141,13 +146,27 @@ class Records:
 
     # attempts
 
+    def add_equipment(self, kind: str, serial: str, model: str) -> int:
+        if kind not in EQUIPMENT or not BADGE.fullmatch(serial) or not model.strip():
+            raise RecordsError(f"expected KIND {' or '.join(EQUIPMENT)}, a SERIAL like a "
+                               f"badge and a MODEL, found {kind!r} {serial!r} {model!r}")
+
+        def body(writer: Writer) -> int:
+            if equipment_id_of(writer, serial, must_exist=False) is not None:
+                raise RecordsError(f"serial {serial!r} is already recorded; nothing was "
+                                   "written")
+            return writer.add("equipment", {"kind": kind, "serial": serial,
+                                            "model": model.strip(), "created_at": audit.now()})
+        return self._write(os_user(), body)
+
     def record_attempt(self, badge: str, course: Course, definition: str,
                        shot: ShotAttempt, source: str, simulator_rule: str,
-                       recorded_by: str = "") -> int:
+                       recorded_by: str = "", equipment: str | None = None) -> int:
         def body(writer: Writer) -> int:
             officer_id = officer_id_of(writer, badge)
             course_id = course_copy(writer, course, definition)
             return add_attempt(writer, officer_id, course_id, shot.score.stages, {
+                "equipment_id": equipment and equipment_id_of(writer, equipment),
                 "shot_at": audit.now(), "source": source, "seed": shot.seed,
                 "pass_points": shot.score.pass_points,
                 "unconfirmed": "\n".join(shot.score.unconfirmed),
@@ -242,6 +261,16 @@ class Records:
             return audit.verify(connection)
 
 
+def equipment_id_of(writer: Writer, serial: str, must_exist: bool = True) -> int | None:
+    found = writer.connection.execute(select(Equipment.id).where(Equipment.serial == serial)
+                                      ).scalar()
+    if found is None and must_exist:
+        raise RecordsError(f"--equipment: no replica or weapon with serial {serial!r} in the "
+                           "records (add one with 'holdfire equipment add'); nothing was "
+                           "written")
+    return None if found is None else int(found)
+
+
 def officer_id_of(writer: Writer, badge: str) -> int:
     found = writer.connection.execute(select(Officer.id).where(Officer.badge == badge)
                                       ).scalar()
@@ -266,8 +295,8 @@ def add_attempt(writer: Writer, officer_id: int, course_id: int,
                  stages: Sequence[StageScore], fields: dict[str, Any]) -> int:
     points = sum(s.points for s in stages)
     attempt_id = writer.add("attempts", {
-        "officer_id": officer_id, "course_id": course_id, "equipment_id": None,
-        "points": points, "max_points": sum(s.max_points for s in stages),
+        "officer_id": officer_id, "course_id": course_id, "points": points,
+        "max_points": sum(s.max_points for s in stages),
         "passed": points >= fields["pass_points"], **fields})
     for stage in stages:
         writer.add("stage_results", stage_row(attempt_id, stage))

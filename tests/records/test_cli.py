@@ -206,3 +206,23 @@ def test_a_scenario_session_log_is_kept_with_the_officer(
                    capsys)
     assert "bad.jsonl:1: expected an event" in line and "nonsense" in line
     assert _footprint(officer) == before
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_an_attempt_names_the_replica_it_was_shot_with(
+        officer: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run_cli(["equipment", "add", "replica", "SIRT-0042", "SIRT 110 Pro", "--db",
+                         officer], capsys)
+    assert code == 0 and "added replica SIRT-0042 (SIRT 110 Pro)" in out.out
+    before = _footprint(officer)
+    assert "serial 'SIRT-0042' is already recorded" in refused(
+        ["equipment", "add", "replica", "SIRT-0042", "Other", "--db", officer], capsys)
+    assert "no replica or weapon with serial 'NOPE'" in refused(
+        ["qualify", "fbi-2019", "--officer", "B100", "--inputs", "good", "--equipment",
+         "NOPE", "--db", officer], capsys)
+    assert _footprint(officer) == before
+    code, out = run_cli(["qualify", "fbi-2019", "--officer", "B100", "--inputs", "good",
+                         "--equipment", "SIRT-0042", "--db", officer], capsys)
+    assert code == 0 and "with replica SIRT-0042 (SIRT 110 Pro)" in out.out
+    code, out = run_cli(["equipment", "list", "--db", officer], capsys)
+    assert out.out.split() == ["replica", "SIRT-0042", "SIRT", "110", "Pro"]
