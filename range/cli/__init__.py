@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "range.cli.vision_commands",
     "range.cli.serial_commands",
     "range.cli.station_commands",
+    "range.cli.records_commands",
 )
 
 

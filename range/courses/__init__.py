@@ -1,0 +1,1 @@
+"""Courses of fire: stages, targets from geometry, the shot timer, shooters, scoring."""

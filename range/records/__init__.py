@@ -1,0 +1,1 @@
+"""Certification records: officers, users, courses as shot, attempts, sign-offs, audit."""
