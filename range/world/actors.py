@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 import pymunk
 
 from range.scenario.model import Actor, State
-from range.vocabulary import HeldObject, ThreatLevel, Zone
+from range.vocabulary import HeldObject, Point2, ThreatLevel, Zone
 from range.world.behaviour import Stimulus, pose_of
-from range.world.body import Pose, zone_at
+from range.world.body import DOWN_LENGTH, Pose, side_of_line, towards_head, zone_at
 
 FOOTPRINT_RADIUS = 0.22  # m: half a torso's width
+LYING_RADIUS = 0.15  # m: half a lying body's thickness across the floor
 CONTACT_DISTANCE = 0.7  # m: a charging subject stops here, at arm's length
 REACH = 1.0  # m: a strike or stab lands within this distance
 MASS = 80.0  # kg
@@ -31,7 +32,7 @@ NEVER = 1 << 62  # a tick that never comes
 class ActorRuntime:
     spec: Actor
     body: pymunk.Body
-    shape: pymunk.Circle
+    shape: pymunk.Shape
     state_name: str
     entered_tick: int
     weapon: HeldObject
@@ -51,9 +52,7 @@ class ActorRuntime:
     def create(cls, spec: Actor) -> ActorRuntime:
         body = pymunk.Body(MASS, math.inf)
         body.position = spec.position
-        shape = pymunk.Circle(body, FOOTPRINT_RADIUS)
-        shape.friction = 0.0
-        actor = cls(spec, body, shape, spec.initial, 0, spec.weapon)
+        actor = cls(spec, body, standing_shape(body), spec.initial, 0, spec.weapon)
         actor.sync(0)
         actor.facing = _heading(-actor.x, -actor.y, 0.0)
         return actor
@@ -87,8 +86,23 @@ class ActorRuntime:
     def distance(self) -> float:
         return math.hypot(self.x, self.y)
 
-    def zone_at(self, z: float) -> Zone | None:
-        return zone_at(self.pose, self.spec.height, z)
+    def zone_at(self, z: float, point: Point2, direction: Point2) -> Zone | None:
+        """The zone a line along `direction` meets at `point` (on the ground), height z."""
+        if self.pose != "down":
+            side = side_of_line(self.position, point, direction)
+            return zone_at(self.pose, self.spec.height, z, side)
+        hx, hy = towards_head(self.facing)
+        along = (point[0] - self.x) * hx + (point[1] - self.y) * hy
+        return zone_at("down", self.spec.height, z, along=along)
+
+    def lying_shape(self) -> pymunk.Segment:
+        """The body on the floor, feet to head: seen by shots, walked over by others."""
+        hx, hy = towards_head(self.facing)
+        length = DOWN_LENGTH * self.spec.height - LYING_RADIUS
+        shape = pymunk.Segment(self.body, (0.0, 0.0), (hx * length, hy * length),
+                               LYING_RADIUS)
+        shape.sensor = True
+        return shape
 
     def incapacitated(self, tick: int) -> bool:
         return tick < self.nmi_until_tick
@@ -101,7 +115,7 @@ class ActorRuntime:
         vx, vy = self.velocity
         if vx or vy:
             self.facing = math.atan2(vy, vx)
-        elif self.state.action != "flee":
+        elif self.state.action not in ("flee", "down"):
             self.facing = _heading(-self.x, -self.y, self.facing)
 
     def desired_velocity(self, tick: int) -> tuple[float, float]:
@@ -167,6 +181,12 @@ class ActorRuntime:
         if state.action in ("charge", "attack"):
             return self.distance() - CONTACT_DISTANCE
         return math.inf  # fleeing: it never stops of itself
+
+
+def standing_shape(body: pymunk.Body) -> pymunk.Circle:
+    shape = pymunk.Circle(body, FOOTPRINT_RADIUS)
+    shape.friction = 0.0
+    return shape
 
 
 def _ticks_until(after_s: float, step_s: float) -> int:

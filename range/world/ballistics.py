@@ -25,13 +25,15 @@ CoverLookup = Callable[[pymunk.Shape], "CoverAt | None"]
 @dataclass(frozen=True, slots=True)
 class BodyAt:
     actor: str
-    zone_at: Callable[[float], Zone | None]
+    # The zone a line along a direction meets at a ground point and height.
+    zone_at: Callable[[float, tuple[float, float], tuple[float, float]], Zone | None]
 
 
 @dataclass(frozen=True, slots=True)
 class CoverAt:
     cover: str
     height: float
+    shape: pymunk.Shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,8 @@ class Projectile:
     max_range: float  # along the 3-D line, m
     probe: int | None = None  # None for a bullet
     travelled: float = 0.0  # ground distance so far
+    # Cover the line has already been judged against over its whole crossing.
+    crossed: set[str] = field(default_factory=set)
 
     @property
     def ground_speed(self) -> float:
@@ -93,12 +97,29 @@ class Projectile:
         z = self.ray.height_at(s)
         body = actor_at(shape)
         if body is not None:
-            zone = body.zone_at(z)
+            zone = body.zone_at(z, self.ray.ground_point(s), self.ray.direction)
             return None if zone is None else Impact(body.actor, zone, None, s, self._point(s))
         cover = cover_at(shape)
-        if cover is not None and z < cover.height:
-            return self._stop(cover.cover, s)
-        return None
+        if cover is None or cover.cover in self.crossed:
+            return None
+        self.crossed.add(cover.cover)
+        stop = self._below_cover(cover, s)
+        return None if stop is None else self._stop(cover.cover, stop)
+
+    def _below_cover(self, cover: CoverAt, entry: float) -> float | None:
+        """Where the line, crossing the cover's whole footprint from `entry`, first runs
+        below its top (None: it clears it). Height is linear along the line, so the ends
+        of the crossing decide."""
+        far = entry + 2 * _reach(cover.shape)
+        a, b = self.ray.ground_point(far), self.ray.ground_point(entry)
+        back = cover.shape.segment_query(a, b, 0.0)
+        exit_s = far - back.alpha * (far - entry) if back is not None else entry
+        z_in, z_out = self.ray.height_at(entry), self.ray.height_at(exit_s)
+        if z_in < cover.height:
+            return entry
+        if z_out >= cover.height:
+            return None
+        return entry + (z_in - cover.height) / (z_in - z_out) * (exit_s - entry)
 
     def _stop(self, by: str, s: float) -> Impact:
         return Impact(None, None, by, s, self._point(s))
@@ -106,6 +127,12 @@ class Projectile:
     def _point(self, s: float) -> tuple[float, float, float]:
         x, y = self.ray.ground_point(s)
         return (x, y, self.ray.height_at(s))
+
+
+def _reach(shape: pymunk.Shape) -> float:
+    """A length no crossing of the shape's footprint exceeds: its bounding box diagonal."""
+    box = shape.cache_bb()
+    return math.hypot(box.right - box.left, box.top - box.bottom)
 
 
 @dataclass(frozen=True, slots=True)

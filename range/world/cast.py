@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pymunk
 
 from range.scenario.model import Actor
-from range.world.actors import NEVER, ActorRuntime
+from range.world.actors import NEVER, ActorRuntime, standing_shape
 from range.world.behaviour import Stimulus
 from range.world.snapshot import ActorView
 
@@ -27,6 +27,17 @@ class Cast:
         for actor in self.actors:
             space.add(actor.body, actor.shape)
         space.on_collision(begin=self._touched, separate=self._parted)
+
+    def posed(self, actor: ActorRuntime, space: pymunk.Space) -> None:
+        """Give the actor the footprint of his pose: a lying body once he is down."""
+        down = actor.pose == "down"
+        if down == isinstance(actor.shape, pymunk.Segment):
+            return
+        space.remove(actor.shape)
+        del self._by_shape[actor.shape]
+        actor.shape = actor.lying_shape() if down else standing_shape(actor.body)
+        space.add(actor.shape)
+        self._by_shape[actor.shape] = actor
 
     def on(self, shape: pymunk.Shape) -> ActorRuntime | None:
         """The actor whose footprint `shape` is, if any."""

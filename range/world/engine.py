@@ -121,7 +121,7 @@ class World:
         `offset` moves the aim right and up, in metres at the actor."""
         actor = self.cast.sync(self.cast.by_id[actor_id])
         return zone_pixel(self.projection, actor.pose, actor.spec.height, actor.position, zone,
-                          offset)
+                          offset, actor.facing)
 
     def stop(self, reason: str) -> None:
         """End the run now (an operator's stop, or a replay reaching its log's end)."""
@@ -199,6 +199,7 @@ class World:
         actor.entered_tick = self.tick
         actor.stimuli.clear()
         actor.next_attack_tick = self.tick
+        self.cast.posed(actor, self.space)
         self._emit(ActorStateChanged(
             tick=self.tick, actor=actor.id, role=actor.spec.role, state=state,
             action=actor.state.action, threat=actor.state.threat, previous_state=previous,

@@ -52,7 +52,7 @@ class Shooting:
             shape = pymunk.Poly(space.static_body,
                                 list(box_corners(item.center, item.size, item.angle)))
             space.add(shape)
-            self._cover_by_shape[shape] = CoverAt(item.id, item.height)
+            self._cover_by_shape[shape] = CoverAt(item.id, item.height, shape)
 
     def fire(self, tick: int, weapon_name: WeaponName, point: Point2 | None,
              replica: str | None, confirmed: bool, timing: ShotTiming | None = None,
