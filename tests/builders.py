@@ -21,11 +21,17 @@ def actor(actor_id: str = "subject", position: tuple[Any, Any] = (0.0, 6.4008),
             "states": states, **fields}
 
 
-def scenario(*actors: dict[str, Any], duration: float = 3.0, **fields: Any) -> Scenario:
-    data = {"schema_version": 1, "id": "test", "title": "test", "duration": duration,
+def scenario_data(*actors: dict[str, Any], duration: float = 3.0,
+                  **fields: Any) -> dict[str, Any]:
+    return {"schema_version": 1, "id": "test", "title": "test", "duration": duration,
             "officer": {"weapons": ["pistol", "x26", "taser7-cq", "taser7-so", "taser10"]},
             "actors": list(actors) or [actor()], **fields}
-    return validate_model(Scenario, data, "test")
+
+
+def scenario(*actors: dict[str, Any], duration: float = 3.0, **fields: Any) -> Scenario:
+    """The scenario model alone (cross-checks such as placements not applied)."""
+    return validate_model(Scenario, scenario_data(*actors, duration=duration, **fields),
+                          "test")
 
 
 def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]

@@ -40,7 +40,7 @@ class Event:
     tick: int
 
 
-LOG_VERSION = "1.2"  # major.minor: a reader takes any minor of its major
+LOG_VERSION = "1.3"  # major.minor: a reader takes any minor of its major
 InputSource = Literal["script", "mouse", "rig", "none"]
 
 
@@ -144,7 +144,11 @@ class ShotTiming:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShotFired(Event):
     """A trigger pull. `point` is the projector pixel flown, None for a shot off the
-    screen. Fields after `distances` came with log version 1.2 (live sessions)."""
+    screen. Fields after `distances` came with log version 1.2 (live sessions), those
+    after `late` with 1.3. `aimed_at` is the person aimed at (a script's aim, else the
+    first person whose body the line meets, at the height it meets him); before 1.3 it was
+    `first_on_line`. `device` and `load` (the magazine or cartridge load, from 1) let a
+    split be counted only between rounds of one device and one load."""
 
     kind: ClassVar[str] = "shot_fired"
     shot: int
@@ -153,18 +157,36 @@ class ShotFired(Event):
     point: Point2 | None
     replica: str | None = None
     confirmed: bool = True
-    aimed_at: str | None = None  # the first person on the line of the shot
+    aimed_at: str | None = None  # the person aimed at
     distances: dict[str, float] = field(default_factory=dict)  # each actor's, at the pull
     pull_s: float | None = None  # the trigger pull, session seconds (live shots)
     shown_tick: int | None = None  # the world tick on screen at the pull
     seen_point: Point2 | None = None  # the pixel fired at on that frame
     late: bool = False  # entered after its pull tick (fusion takes ~90 ms to decide)
+    first_on_line: str | None = None  # the first person whose footprint the track crosses
+    device: str = ""  # "pistol", "X26", "TASER 7", "TASER 10"
+    load: int = 1  # which magazine (pistol, TASER 10) or cartridge load (others), from 1
 
     def timing(self) -> ShotTiming | None:
         if self.pull_s is None or self.shown_tick is None:
             return None
         return ShotTiming(pull_s=self.pull_s, shown_tick=self.shown_tick,
                           seen_point=self.seen_point, late=self.late)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeaponTransition(Event):
+    """The officer's pull with another device than his last (or his first, from the
+    holster): the time he took, against the least a person takes (domain-facts C.1), and
+    whether he took less: a script or a mouse can, a person cannot. Log version 1.3."""
+
+    kind: ClassVar[str] = "weapon_transition"
+    shot: int
+    from_device: str | None  # None: drawn from the holster at the start
+    to_device: str
+    took_s: float
+    least_s: float
+    too_fast: bool
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -260,6 +282,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (
         ScenarioStarted, ActorStateChanged, OfficerCommand, BranchKey, ShotFired, BulletHit,
         BulletStopped, ProbeLanded, TaserDeployment, TaserCycleEnded, WeaponDropped,
-        OfficerAttacked, FrameShown, ScenarioEnded,
+        OfficerAttacked, FrameShown, ScenarioEnded, WeaponTransition,
     )
 }

@@ -42,6 +42,7 @@ class Fire:
     confirmed: bool = True
     timing: ShotTiming | None = None  # a live shot's pull and the frame it was aimed on
     distances: dict[str, float] | None = None  # a live shot's: each actor's at the pull
+    aimed_at: str | None = None  # a replayed shot's, as its log has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +85,11 @@ def apply(world: World, item: Input) -> None:
             world.command(command)
         case Branch(key, operator):
             world.branch(key, operator)
-        case Fire(weapon, point, replica, confirmed, timing, distances):
-            world.fire(weapon, quantise(point), replica, confirmed, timing, distances)
+        case Fire(weapon, point, replica, confirmed, timing, distances, aimed_at):
+            world.fire(weapon, quantise(point), replica, confirmed, timing, distances,
+                       aimed_at)
         case FireAt(weapon, actor, zone, offset):
-            world.fire(weapon, quantise(world.aim_point(actor, zone, offset)))
+            world.fire(weapon, quantise(world.aim_point(actor, zone, offset)), aimed_at=actor)
         case FireSeen():
             _fire_seen(world, item)
         case Note(event):

@@ -39,7 +39,8 @@ def inputs_of(events: Sequence[Event]) -> InputQueue:
                 timing = event.timing()
                 queue.push(event.tick, Fire(event.weapon, event.point, event.replica,
                                             event.confirmed, timing,
-                                            event.distances if timing else None))
+                                            event.distances if timing else None,
+                                            event.aimed_at))
             case FrameShown():
                 queue.push(event.tick, Note(event))
     return queue

@@ -7,6 +7,7 @@ is the thin edge that reads a file and checks the files it refers to.
 from __future__ import annotations
 
 import graphlib
+import math
 from collections import deque
 from collections.abc import Iterable
 from itertools import pairwise
@@ -57,6 +58,7 @@ DEFAULT_SPEEDS: dict[str, float] = {
     "walk_to": 1.4, "approach": 1.4, "charge": 4.3, "attack": 4.3, "flee": 3.5,
 }
 DEFAULT_INTERVALS: dict[str, float] = {"fire": 0.5, "attack": 0.6}
+FOOTPRINT_RADIUS_M = 0.22  # a person's footprint on the ground: half a torso's width
 
 
 class Rig(Strict):
@@ -171,8 +173,22 @@ class Cover(Strict):
 DEFAULT_WEAPONS: tuple[WeaponName, ...] = ("pistol", "x26")
 
 
+class OfficerTiming(Strict):
+    """The least time a person takes to bring a weapon into action (domain-facts C.1).
+    A pull sooner than this is reported as faster than a person can; an agency sets its
+    own measured figures here."""
+
+    draw_and_fire: Duration = 1.777  # holster to first round, cold [C9]
+    taser_to_firearm: Duration = 2.49  # [C11]
+    firearm_to_taser: Duration = 4.7  # [C11]
+    taser_to_taser: Duration = 2.49  # another CEW: holster one, draw one (D, as [C11])
+
+
 class Officer(Strict):
     weapons: list[WeaponName] = Field(default_factory=lambda: list(DEFAULT_WEAPONS))
+    start: Literal["drawn", "holstered"] = "drawn"  # the first weapon listed, at tick 0
+    magazine: Annotated[int, Field(ge=1, le=50)] = 15  # pistol rounds per magazine
+    timing: OfficerTiming = OfficerTiming()
 
 
 class Scenario(Strict):
@@ -216,6 +232,7 @@ def load_scenario(path: Path) -> Scenario:
 
 def _check_references(scenario: Scenario, source: str) -> None:
     _unique([a.id for a in scenario.actors] + [c.id for c in scenario.cover], source, "id")
+    _check_placements(scenario, source)
     for index, actor in enumerate(scenario.actors):
         where = f"{source}: actors[{index}] ({actor.id})"
         if actor.initial not in actor.states:
@@ -237,6 +254,35 @@ def _check_references(scenario: Scenario, source: str) -> None:
                 f"at once, found {' -> '.join(states)} all firing at {distance:g} m: the "
                 "actor would change state every tick; leave a gap between 'within' and "
                 "'beyond', or add an 'after'")
+
+
+def _check_placements(scenario: Scenario, source: str) -> None:
+    """Nobody starts inside cover or inside another person: the physics would push him
+    out, and he would not stand where the scenario says."""
+    for index, actor in enumerate(scenario.actors):
+        where = f"{source}: actors[{index}] ({actor.id}).position"
+        for cover in scenario.cover:
+            gap = _gap_to_box(actor.position, cover)
+            if gap < FOOTPRINT_RADIUS_M:
+                raise ScenarioError(
+                    f"{where}: expected his footprint ({FOOTPRINT_RADIUS_M:g} m round his "
+                    f"position) clear of cover {cover.id!r}, found it {gap:.2f} m from its "
+                    "edge; move him or the cover")
+        for other in scenario.actors[:index]:
+            apart = math.dist(actor.position, other.position)
+            if apart < 2 * FOOTPRINT_RADIUS_M:
+                raise ScenarioError(
+                    f"{where}: expected at least {2 * FOOTPRINT_RADIUS_M:g} m from "
+                    f"{other.id!r} (two footprints), found {apart:.2f} m")
+
+
+def _gap_to_box(point: tuple[float, float], cover: Cover) -> float:
+    """Distance from a point to a (turned) cover box's footprint; 0 inside it."""
+    cos, sin = math.cos(-cover.angle), math.sin(-cover.angle)
+    dx, dy = point[0] - cover.center[0], point[1] - cover.center[1]
+    local = (dx * cos - dy * sin, dx * sin + dy * cos)
+    out = [max(0.0, abs(c) - half / 2) for c, half in zip(local, cover.size, strict=True)]
+    return math.hypot(*out)
 
 
 def _check_state(actor: Actor, name: str, state: State, where: str) -> None:

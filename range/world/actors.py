@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 import pymunk
 
-from range.scenario.model import Actor, State
+from range.scenario.model import FOOTPRINT_RADIUS_M, Actor, State
 from range.vocabulary import HeldObject, Point2, ThreatLevel, Zone
 from range.world.behaviour import Stimulus, pose_of
 from range.world.body import DOWN_LENGTH, Pose, side_of_line, towards_head, zone_at
 
-FOOTPRINT_RADIUS = 0.22  # m: half a torso's width
+FOOTPRINT_RADIUS = FOOTPRINT_RADIUS_M
 LYING_RADIUS = 0.15  # m: half a lying body's thickness across the floor
 CONTACT_DISTANCE = 0.7  # m: a charging subject stops here, at arm's length
 REACH = 1.0  # m: a strike or stab lands within this distance
@@ -94,6 +94,15 @@ class ActorRuntime:
         hx, hy = towards_head(self.facing)
         along = (point[0] - self.x) * hx + (point[1] - self.y) * hy
         return zone_at("down", self.spec.height, z, along=along)
+
+    def body_point(self, z: float, point: Point2, direction: Point2) -> tuple[float, float]:
+        """Where a line meeting the body at `point` (height z) lands on it, in his own
+        frame: across his width and up his length (along the floor once he is down)."""
+        side = side_of_line(self.position, point, direction)
+        if self.pose != "down":
+            return (side, z)
+        hx, hy = towards_head(self.facing)
+        return (z, (point[0] - self.x) * hx + (point[1] - self.y) * hy)
 
     def lying_shape(self) -> pymunk.Segment:
         """The body on the floor, feet to head: seen by shots, walked over by others."""

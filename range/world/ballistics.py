@@ -27,6 +27,7 @@ class BodyAt:
     actor: str
     # The zone a line along a direction meets at a ground point and height.
     zone_at: Callable[[float, tuple[float, float], tuple[float, float]], Zone | None]
+    lying_height: float | None = None  # a body that is down: how high he lies
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,9 @@ class Impact:
     by: str | None
     ground_distance: float
     point: tuple[float, float, float]
+    # Where on the body it landed (across, up), m, in the body's own frame: two probes'
+    # spread is measured here, so a subject who moved between them does not widen it.
+    on_body: tuple[float, float] | None = None
 
 
 @dataclass(slots=True)
@@ -97,29 +101,32 @@ class Projectile:
         z = self.ray.height_at(s)
         body = actor_at(shape)
         if body is not None:
+            if body.lying_height is not None:  # met along his length, where the line is low
+                s = self._below(shape, body.lying_height, s) or s
+                z = self.ray.height_at(s)
             zone = body.zone_at(z, self.ray.ground_point(s), self.ray.direction)
             return None if zone is None else Impact(body.actor, zone, None, s, self._point(s))
         cover = cover_at(shape)
         if cover is None or cover.cover in self.crossed:
             return None
         self.crossed.add(cover.cover)
-        stop = self._below_cover(cover, s)
+        stop = self._below(cover.shape, cover.height, s)
         return None if stop is None else self._stop(cover.cover, stop)
 
-    def _below_cover(self, cover: CoverAt, entry: float) -> float | None:
-        """Where the line, crossing the cover's whole footprint from `entry`, first runs
-        below its top (None: it clears it). Height is linear along the line, so the ends
+    def _below(self, shape: pymunk.Shape, top: float, entry: float) -> float | None:
+        """Where the line, crossing the shape's whole footprint from `entry`, first runs
+        below `top` (None: it stays above). Height is linear along the line, so the ends
         of the crossing decide."""
-        far = entry + 2 * _reach(cover.shape)
-        a, b = self.ray.ground_point(far), self.ray.ground_point(entry)
-        back = cover.shape.segment_query(a, b, 0.0)
-        exit_s = far - back.alpha * (far - entry) if back is not None else entry
-        z_in, z_out = self.ray.height_at(entry), self.ray.height_at(exit_s)
-        if z_in < cover.height:
+        z_in = self.ray.height_at(entry)
+        if z_in < top:
             return entry
-        if z_out >= cover.height:
+        far = entry + 2 * _reach(shape)
+        back = shape.segment_query(self.ray.ground_point(far), self.ray.ground_point(entry))
+        exit_s = far - back.alpha * (far - entry) if back is not None else entry
+        z_out = self.ray.height_at(exit_s)
+        if z_out >= top:
             return None
-        return entry + (z_in - cover.height) / (z_in - z_out) * (exit_s - entry)
+        return entry + (z_in - top) / (z_in - z_out) * (exit_s - entry) + 1e-6
 
     def _stop(self, by: str, s: float) -> Impact:
         return Impact(None, None, by, s, self._point(s))
@@ -142,6 +149,7 @@ class Landing:
     shot: int
     probe: int | None
     impact: Impact
+    direction: tuple[float, float]  # the ground track's
 
 
 @dataclass(slots=True)
@@ -162,6 +170,7 @@ class Flights:
             if impact is None:
                 still_flying.append(projectile)
             else:
-                landed.append(Landing(projectile.shot, projectile.probe, impact))
+                landed.append(Landing(projectile.shot, projectile.probe, impact,
+                                      projectile.ray.direction))
         self.flying = still_flying
         return landed

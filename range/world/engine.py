@@ -77,7 +77,8 @@ class World:
                                      rig.screen_bottom, rig.eye_height, rig.resolution)
         self.cast = Cast(self.scenario.actors, self.space)
         self.shooting = Shooting(self.space, self.projection, self.cast, self.scenario.cover,
-                                 self.scenario.taser, self.rng, self.step_s, self._emit)
+                                 self.scenario.taser, self.scenario.officer, self.rng,
+                                 self.step_s, self._emit)
         self._emit(ScenarioStarted(
             tick=0, scenario=self.scenario.id, title=self.scenario.title, seed=self.seed,
             step_s=self.step_s, policy=self.scenario.policy,
@@ -105,11 +106,13 @@ class World:
     def fire(self, weapon_name: WeaponName, point: Point2 | None,
              replica: str | None = None, confirmed: bool = True,
              timing: ShotTiming | None = None,
-             distances: dict[str, float] | None = None) -> int:
+             distances: dict[str, float] | None = None,
+             aimed_at: str | None = None) -> int:
         """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
-        A live shot gives each actor's distance at its pull (they moved since)."""
+        A live shot gives each actor's distance at its pull (they moved since); a script
+        names whom it aimed at."""
         return self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing,
-                                  distances)
+                                  distances, aimed_at)
 
     def note(self, event: Event) -> None:
         """A run's own event (a frame shown) into the log, in order with the world's."""
@@ -200,6 +203,8 @@ class World:
         actor.stimuli.clear()
         actor.next_attack_tick = self.tick
         self.cast.posed(actor, self.space)
+        if actor.pose == "down" and previous is not None:
+            self.shooting.fell(actor.id)
         self._emit(ActorStateChanged(
             tick=self.tick, actor=actor.id, role=actor.spec.role, state=state,
             action=actor.state.action, threat=actor.state.threat, previous_state=previous,

@@ -19,13 +19,15 @@ from range.run.events import (
     ProbeLanded,
     ShotFired,
     ShotTiming,
+    WeaponTransition,
 )
-from range.scenario.model import Cover, TaserRules
-from range.vocabulary import Point2, WeaponName
+from range.scenario.model import Cover, Officer, TaserRules
+from range.vocabulary import ForceOption, Point2, WeaponName
 from range.world.ballistics import BodyAt, CoverAt, Flights, Impact, Projectile
 from range.world.behaviour import Stimulus
+from range.world.body import DOWN_HEIGHT_M
 from range.world.cast import Cast
-from range.world.projection import Projection
+from range.world.projection import Projection, Ray
 from range.world.snapshot import ProbeView, ShotView, box_corners
 from range.world.taser import Resolved, TaserJudge
 from range.world.weapons import WEAPONS, Firearm, TaserCartridge
@@ -36,9 +38,14 @@ KEPT_LANDINGS = 64  # probe landings kept for the views: far more than a 2 s win
 
 class Shooting:
     def __init__(self, space: pymunk.Space, projection: Projection, cast: Cast,
-                 cover: Sequence[Cover], rules: TaserRules, rng: np.random.Generator,
-                 step_s: float, emit: Callable[[Event], None]) -> None:
+                 cover: Sequence[Cover], rules: TaserRules, officer: Officer,
+                 rng: np.random.Generator, step_s: float,
+                 emit: Callable[[Event], None]) -> None:
         self._space = space
+        self._officer = officer
+        self._magazine = officer.magazine
+        self._pulls: dict[str, int] = {}  # confirmed pulls per weapon
+        self._last_device: tuple[str, ForceOption, int] | None = None  # device, force, tick
         self._projection = projection
         self._cast = cast
         self._emit = emit
@@ -56,22 +63,30 @@ class Shooting:
 
     def fire(self, tick: int, weapon_name: WeaponName, point: Point2 | None,
              replica: str | None, confirmed: bool, timing: ShotTiming | None = None,
-             distances: dict[str, float] | None = None) -> int:
-        """A trigger pull at a projector pixel (None: off the screen). Returns the shot id."""
+             distances: dict[str, float] | None = None, aimed_at: str | None = None) -> int:
+        """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
+        `aimed_at`: whom a script aimed at (else the first body the line meets)."""
         weapon = WEAPONS[weapon_name]
         shot = len(self.shots) + 1
         on_screen = point is not None and self._projection.on_screen(*point)
         ray = self._projection.ray(*point) if point is not None and on_screen else None
-        aimed = None if ray is None else self._first_actor_on_track(
-            ray.origin, ray.ground_point(SCENE_DEPTH_M))
+        first = None if ray is None else self._first_actor_on_track(ray, solid=False)
+        aimed = aimed_at if aimed_at is not None or ray is None else (
+            self._first_actor_on_track(ray, solid=True))
+        device = weapon.device
+        per_load = self._magazine if isinstance(weapon, Firearm) else weapon.per_load
+        pulls = self._pulls.get(weapon_name, 0) if confirmed else 0
+        self._pulls[weapon_name] = pulls + (1 if confirmed else 0)
         self.shots.append(ShotView(shot, tick, weapon_name, weapon.force, point, confirmed))
         self._emit(ShotFired(tick=tick, shot=shot, weapon=weapon_name, force=weapon.force,
                              point=point, replica=replica, confirmed=confirmed, aimed_at=aimed,
                              distances=self._cast.distances() if distances is None
                              else distances,
-                             **(dataclasses.asdict(timing) if timing else {})))
+                             **(dataclasses.asdict(timing) if timing else {}),
+                             first_on_line=first, device=device, load=pulls // per_load + 1))
         if not confirmed:
             return shot  # a spot with no trigger: recorded, not flown
+        self._transition(shot, device, weapon.force, tick)
         if ray is None:
             if isinstance(weapon, TaserCartridge):
                 self._resolved(self._taser.off_screen(shot, weapon_name, weapon, tick), tick)
@@ -87,6 +102,9 @@ class Shooting:
                                             weapon.wire_length, probe))
         return shot
 
+    def fell(self, actor: str) -> None:
+        self._taser.fell(actor)
+
     def cycles_ending(self, tick: int) -> None:
         for ended in self._taser.cycles_ending(tick):
             self._emit(ended)
@@ -101,7 +119,8 @@ class Shooting:
             if landing.probe is None:
                 self._bullet_landed(landing.shot, landing.impact, tick)
             else:
-                self._probe_landed(landing.shot, landing.probe, landing.impact, tick)
+                self._probe_landed(landing.shot, landing.probe, landing.impact, tick,
+                                   landing.direction)
 
     def _bullet_landed(self, shot: int, impact: Impact, tick: int) -> None:
         if impact.actor is None or impact.zone is None:
@@ -114,7 +133,13 @@ class Shooting:
                              height_m=impact.point[2]))
         self._cast.tell(actor, Stimulus("hit", impact.zone), tick)
 
-    def _probe_landed(self, shot: int, probe: int, impact: Impact, tick: int) -> None:
+    def _probe_landed(self, shot: int, probe: int, impact: Impact, tick: int,
+                      direction: Point2) -> None:
+        if impact.actor is not None:
+            x, y, z = impact.point
+            actor = self._cast.sync(self._cast.by_id[impact.actor])
+            on_body = actor.body_point(z, (x, y), direction)
+            impact = dataclasses.replace(impact, on_body=on_body)
         self._emit(ProbeLanded(tick=tick, shot=shot, probe=probe, actor=impact.actor,
                                zone=impact.zone, by=impact.by,
                                distance_m=impact.ground_distance, height_m=impact.point[2]))
@@ -142,15 +167,49 @@ class Shooting:
 
     def _body_at(self, shape: pymunk.Shape) -> BodyAt | None:
         actor = self._cast.on(shape)
-        return None if actor is None else BodyAt(actor.id, actor.zone_at)
+        if actor is None:
+            return None
+        lying = DOWN_HEIGHT_M if actor.pose == "down" else None
+        return BodyAt(actor.id, self._cast.sync(actor).zone_at, lying)  # where he is now
 
     def _cover_at(self, shape: pymunk.Shape) -> CoverAt | None:
         return self._cover_by_shape.get(shape)
 
-    def _first_actor_on_track(self, a: Point2, b: Point2) -> str | None:
+    def _transition(self, shot: int, device: str, force: ForceOption, tick: int) -> None:
+        """A pull with another device than the last (or the first, from the holster) is
+        timed against the least a person takes to change to it."""
+        last = self._last_device
+        self._last_device = (device, force, tick)
+        if last is not None and last[0] == device:
+            return
+        timing = self._officer.timing
+        if last is None:
+            if self._officer.start != "holstered":
+                return
+            least, since = timing.draw_and_fire, 0
+        else:
+            since = last[2]
+            least = {("taser", "firearm"): timing.taser_to_firearm,
+                     ("firearm", "taser"): timing.firearm_to_taser}.get(
+                (last[1], force), timing.taser_to_taser)
+        took = (tick - since) * self._step_s
+        self._emit(WeaponTransition(tick=tick, shot=shot,
+                                    from_device=None if last is None else last[0],
+                                    to_device=device, took_s=took, least_s=least,
+                                    too_fast=took < least - 1e-9))
+
+    def _first_actor_on_track(self, ray: Ray, solid: bool) -> str | None:
+        """The first person whose footprint the shot's ground track crosses, or (`solid`)
+        the first whose body the line meets at the height it passes him."""
+        a, b = ray.origin, ray.ground_point(SCENE_DEPTH_M)
         hits = self._space.segment_query(a, b, 0.0, pymunk.ShapeFilter())
         for info in sorted(hits, key=lambda h: h.alpha):
             actor = self._cast.on(info.shape)
-            if actor is not None:
+            if actor is None:
+                continue
+            self._cast.sync(actor)
+            s = info.alpha * SCENE_DEPTH_M
+            point = ray.ground_point(s)
+            if not solid or actor.zone_at(ray.height_at(s), point, ray.direction) is not None:
                 return actor.id
         return None

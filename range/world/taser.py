@@ -35,6 +35,9 @@ class Outcome:
 
 
 def spread(a: Impact, b: Impact) -> float:
+    """Distance between two probes on one body, measured on the body."""
+    if a.on_body is not None and b.on_body is not None:
+        return math.dist(a.on_body, b.on_body)
     return math.dist(a.point, b.point)
 
 
@@ -160,6 +163,10 @@ class TaserJudge:
         beyond = aimed is None or aimed.distance() > cartridge.wire_length
         return judge_pair(impacts, clothing_at, self._rules.min_spread,
                           self._rules.max_clothing, cartridge.wire_length, beyond)
+
+    def fell(self, actor: str) -> None:
+        """He fell: the TASER 10 probes in him pulled out (a new circuit needs new ones)."""
+        self._taser10_probes.pop(actor, None)
 
     def _taser10_set(self, impact: Impact) -> list[Impact]:
         """TASER 10: probes from separate pulls on one body make the circuit."""
