@@ -17,6 +17,7 @@ from range.run.events import (
     WeaponTransition,
 )
 from range.scenario.model import load_scenario, scenario_from_data
+from range.vocabulary import WeaponName
 from range.world.body import zone_at
 from range.world.engine import World
 from tests.builders import actor, scenario, scenario_data
@@ -207,8 +208,9 @@ def test_each_round_names_its_device_and_load() -> None:
     world = World(scenario(actor(position=(0.0, 6.0)),
                            officer={"weapons": ["pistol", "x26", "taser10"], "magazine": 3}),
                   seed=0)
-    for weapon in ("pistol",) * 4 + ("x26",) * 2 + ("taser10",) * 2:
-        world.fire(weapon, None)  # type: ignore[arg-type]
+    weapons: tuple[WeaponName, ...] = ("pistol",) * 4 + ("x26",) * 2 + ("taser10",) * 2
+    for weapon in weapons:
+        world.fire(weapon, None)
     loads = [(s.device, s.load) for s in of(world.events, ShotFired)]
     assert loads == [("pistol", 1)] * 3 + [("pistol", 2), ("X26", 1), ("X26", 2),
                                            ("TASER 10", 1), ("TASER 10", 1)]
@@ -236,3 +238,121 @@ def test_a_first_shot_from_the_holster_sooner_than_draw_and_fire_is_reported() -
     assert transition.from_device is None
     assert (transition.least_s, transition.too_fast) == (1.777, True)
     assert IN > 0  # (inches used by the figures above, via the shared helpers)
+
+
+# -- incapacitation over time -----------------------------------------------------------------
+
+CHARGE_UNTIL_HIT = {
+    "run": {"action": "charge", "threat": "deadly_force", "speed": "4.3 m/s",
+            "transitions": [{"hit": ["head", "upper_torso"], "to": "down"},
+                            {"taser": "effective", "to": "down"}]},
+    **DOWN,
+}
+
+
+def _charging_world(seed: int, start_m: float = 12.0, **fields: object) -> World:
+    return World(scenario(actor(position=(0.0, start_m), states=CHARGE_UNTIL_HIT),
+                          duration=8.0, **fields), seed=seed)
+
+
+@pytest.mark.parametrize(("zone", "low", "high"), [("upper_torso", 1.0, 5.0),
+                                                   ("head", 0.0, 0.3)])
+def test_a_stopping_hit_takes_time_and_he_keeps_coming_meanwhile(
+        zone: str, low: float, high: float) -> None:
+    """He charges on for the drawn time to incapacitation (the zone's default range),
+    then falls, his momentum carrying him on half his speed over the 0.6 s fall."""
+    afters = []
+    for seed in range(12):
+        world = _charging_world(seed)
+        world.fire("pistol", world.aim_point("subject", zone))  # type: ignore[arg-type]
+        run_until(world, 0.05)
+        hit = of(world.events, BulletHit)[0]
+        world.run()
+        stopped = next(e for e in world.events if e.kind == "subject_stopped")
+        after = stopped.after_s  # type: ignore[attr-defined]
+        assert low - world.step_s <= after <= high + world.step_s
+        assert stopped.tick - hit.tick == round(after / world.step_s)
+        afters.append(after)
+        down = next(e for e in world.events if getattr(e, "state", None) == "down")
+        closed = hit.distance_m + 0.22 - down.distance_m  # type: ignore[attr-defined]
+        expected = min(4.3 * after, hit.distance_m + 0.22 - 0.7)  # to arm's length at most
+        assert closed == pytest.approx(expected, abs=0.05)
+        final = world.snapshot().actor("subject").distance_m
+        slide = down.distance_m - final  # type: ignore[attr-defined]
+        if down.distance_m > 0.7 + 1.3:  # type: ignore[attr-defined]
+            assert slide == pytest.approx(4.3 / 2 * 0.6, abs=0.05)
+    assert max(afters) - min(afters) > (high - low) / 4  # drawn, not fixed
+
+
+def test_a_connected_taser_locks_him_but_his_momentum_carries_him_on() -> None:
+    world = _charging_world(0, 7.0, taser={"effect": {"X26": 1.0}, "full_spread": "12 in"})
+    run_until(world, 0.1)
+    world.fire("x26", world.aim_point("subject", "upper_torso", offset=(0.0, 0.2)))
+    run_until(world, 1.0)
+    (deployment,) = of(world.events, TaserDeployment)
+    assert deployment.result == "effective"
+    at = world.snapshot().actor("subject").distance_m
+    run_until(world, 2.0)
+    slid = deployment.distance_m - world.snapshot().actor("subject").distance_m  # type: ignore[operator]
+    assert slid == pytest.approx(4.3 / 2 * 0.6, abs=0.05)
+    assert at < deployment.distance_m  # type: ignore[operator]
+
+
+def test_the_taser_effect_chance_falls_with_a_small_spread() -> None:
+    """B.3/B.5: the X26 takes effect 80 % of the time once connected; half that at the
+    12 in minimum spread, all of it from 24 in."""
+    chances, effective = [], 0
+    trials = 60
+    for seed in range(trials):
+        at_m = 2.6 + 0.8 * (seed % 4)  # spreads from about 14 in to over 24 in
+        world = World(scenario(actor(position=(0.0, at_m)), taser={"effect": {"X26": 0.8},
+                                                               "full_spread": "24 in"}),
+                      seed=seed)
+        world.fire("x26", world.aim_point("subject", "upper_torso"))
+        run_until(world, 0.5)
+        (deployment,) = of(world.events, TaserDeployment)
+        assert deployment.spread_m is not None and deployment.chance is not None
+        share = min(max((deployment.spread_m / IN - 12) / 12, 0.0), 1.0)
+        assert deployment.chance == pytest.approx(0.8 * (0.5 + 0.5 * share), abs=1e-6)
+        chances.append(deployment.chance)
+        assert deployment.chance < 0.8 or share == 1.0
+        effective += deployment.result == "effective"
+    assert min(chances) < 0.6 and max(chances) == pytest.approx(0.8)
+    p = sum(chances) / trials
+    sd = math.sqrt(trials * p * (1 - p))
+    assert abs(effective - trials * p) < 4 * sd
+
+
+def test_after_the_cycle_he_recovers_in_his_own_time_and_acts_on_it() -> None:
+    states = {"stand": {"action": "idle", "threat": "active_aggression",
+                        "transitions": [{"taser": "effective", "to": "locked"}]},
+              "locked": {"action": "idle", "threat": "passive_resistance",
+                         "transitions": [{"taser": "recovered", "to": "up"}]},
+              "up": {"action": "approach", "threat": "active_aggression"}}
+    world = World(scenario(actor(position=(0.0, 5.0), states=states), duration=9.0), seed=0)
+    world.fire("x26", world.aim_point("subject", "upper_torso"))
+    world.run()
+    (deployment,) = of(world.events, TaserDeployment)
+    ended = next(e for e in world.events if e.kind == "taser_cycle_ended")
+    recovered = next(e for e in world.events if e.kind == "taser_recovered")
+    up = next(e for e in world.events if getattr(e, "state", None) == "up")
+    assert (ended.tick - deployment.tick) * world.step_s == pytest.approx(5.0)
+    assert 0.5 - world.step_s <= (recovered.tick - ended.tick) * world.step_s <= 2.0
+    assert up.tick == recovered.tick and up.cause == "taser:recovered"  # type: ignore[attr-defined]
+
+
+def test_he_acts_on_a_command_after_a_choice_reaction_time() -> None:
+    """domain-facts C.5: 0.5-1.0 s to decide on a choice, drawn per command."""
+    states = {"stand": {"action": "idle", "threat": "passive_resistance",
+                        "transitions": [{"command": "show-hands", "to": "hands"}]},
+              "hands": {"action": "comply", "threat": "compliant"}}
+    delays = []
+    for seed in range(20):
+        world = World(scenario(actor(position=(0.0, 5.0), states=states)), seed=seed)
+        run_until(world, 0.5)
+        world.command("show-hands")
+        run_until(world, 2.0)
+        complied = next(e for e in world.events if getattr(e, "state", None) == "hands")
+        delays.append(complied.tick * world.step_s - 0.5)
+    assert 0.5 - world.step_s <= min(delays) and max(delays) <= 1.0 + world.step_s
+    assert max(delays) - min(delays) > 0.2

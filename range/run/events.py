@@ -245,6 +245,7 @@ class TaserDeployment(Event):
     zones: list[Zone | None] = field(default_factory=list)
     distance_m: float | None = None
     reason: str = ""
+    chance: float | None = None  # the chance it had to take effect, once connected (1.3)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -252,6 +253,28 @@ class TaserCycleEnded(Event):
     kind: ClassVar[str] = "taser_cycle_ended"
     shot: int
     actor: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaserRecovered(Event):
+    """He has recovered from an energy cycle and acts again (log version 1.3)."""
+
+    kind: ClassVar[str] = "taser_recovered"
+    shot: int
+    actor: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubjectStopped(Event):
+    """A stopping hit took effect: `after_s` after it landed he goes down, taking
+    `fall_s` to reach the floor; until now he went on with what he was doing (1.3)."""
+
+    kind: ClassVar[str] = "subject_stopped"
+    actor: str
+    shot: int | None
+    zone: Zone
+    after_s: float
+    fall_s: float
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -282,6 +305,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (
         ScenarioStarted, ActorStateChanged, OfficerCommand, BranchKey, ShotFired, BulletHit,
         BulletStopped, ProbeLanded, TaserDeployment, TaserCycleEnded, WeaponDropped,
-        OfficerAttacked, FrameShown, ScenarioEnded, WeaponTransition,
+        OfficerAttacked, FrameShown, ScenarioEnded, WeaponTransition, TaserRecovered,
+        SubjectStopped,
     )
 }

@@ -14,7 +14,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from range.errors import ScenarioError
 from range.scenario.units import Dimension, parse_quantity
@@ -73,11 +73,55 @@ class Rig(Strict):
                       Annotated[int, Field(ge=240, le=8192)]] = (1920, 1080)
 
 
+Chance = Annotated[float, Field(ge=0, le=1)]
+# TASER effect once the probes connect, per device: the independent X26-era figure of the
+# best department (~80 %, [B32]); LAPD's X26P figure was 53 % [B30]. domain-facts B.5:
+# use 50-95 % by model and era, never the vendor's 99-100 %. No independent figure was
+# found for TASER 7 or TASER 10, so they take the X26 figure until an agency sets its own.
+DEFAULT_TASER_EFFECT: dict[str, float] = {"X26": 0.80, "TASER 7": 0.80, "TASER 10": 0.80}
+
+
 class TaserRules(Strict):
-    """Incapacitation rules; agencies may set the legacy 6 in spread rule."""
+    """Incapacitation rules; agencies may set the legacy 6 in spread rule, and their own
+    measured effect rates per device."""
 
     min_spread: Distance = 12 * 0.0254
     max_clothing: Thickness = 1 * 0.0254
+    effect: dict[str, Chance] = Field(default_factory=lambda: dict(DEFAULT_TASER_EFFECT))
+    # Greater spread works better (B.2): the effect chance rises from half the device's
+    # figure at min_spread to all of it at full_spread (a straight line; the shape is ours).
+    full_spread: Distance = 24 * 0.0254
+
+
+def _ordered(value: tuple[float, float]) -> tuple[float, float]:
+    if value[0] > value[1]:
+        raise ValueError(f"expected [shortest, longest], found {list(value)}")
+    return value
+
+
+# A time drawn from the run's seeded generator, evenly between its two ends.
+TimeRange = Annotated[tuple[Instant, Instant], AfterValidator(_ordered)]
+
+
+DEFAULT_INCAPACITATION: dict[Zone, tuple[float, float]] = {
+    "head": (0.0, 0.3), "upper_torso": (1.0, 5.0), "lower_torso": (2.0, 10.0),
+    "legs": (0.5, 3.0), "arms": (3.0, 15.0)}
+
+
+class Response(Strict):
+    """How long a person takes to respond, drawn per event from the run's generator.
+    Reactions from domain-facts C.5 (perceive and decide 0.25 s when expected, 0.5-1.0 s
+    for a choice or a surprise). The incapacitation and recovery times have no source in
+    domain-facts: they are placeholders an agency replaces with its own figures."""
+
+    command: TimeRange = (0.5, 1.0)  # a command is a choice: comply or not [C.5]
+    perceive: TimeRange = (0.25, 0.5)  # a hit or a failed TASER felt and acted on [C.5]
+    fall: Duration = 0.6  # from his legs giving way to lying on the floor
+    recovery: TimeRange = (0.5, 2.0)  # after a TASER cycle, before he acts again
+    # A stopping hit (one whose transition lays him down) takes this long to stop him,
+    # per zone: he goes on with what he was doing meanwhile.
+    incapacitation: dict[Zone, TimeRange] = Field(
+        default_factory=lambda: dict(DEFAULT_INCAPACITATION))
 
 
 class Transition(Strict):
@@ -91,7 +135,7 @@ class Transition(Strict):
     beyond: Distance | None = None
     command: Command | None = None
     hit: list[Zone] | Literal["any"] | None = None
-    taser: Literal["effective", "failed"] | None = None
+    taser: Literal["effective", "failed", "cycle_ended", "recovered"] | None = None
     branch: Key | None = None
 
     def trigger(self) -> str:
@@ -202,6 +246,7 @@ class Scenario(Strict):
     policy: str = "default"
     rig: Rig = Rig()
     taser: TaserRules = TaserRules()
+    response: Response = Response()
     officer: Officer = Officer()
     actors: Annotated[list[Actor], Field(min_length=1)]
     cover: list[Cover] = Field(default_factory=list)

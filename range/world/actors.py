@@ -28,6 +28,17 @@ ARRIVED_M = 0.02  # a walk ends this close to its target
 NEVER = 1 << 62  # a tick that never comes
 
 
+@dataclass(frozen=True, slots=True)
+class Wound:
+    """A stopping hit still taking effect: at `tick` he goes down into `state`."""
+
+    tick: int
+    state: str
+    zone: Zone
+    shot: int | None
+    hit_tick: int
+
+
 @dataclass(slots=True)
 class ActorRuntime:
     spec: Actor
@@ -38,7 +49,13 @@ class ActorRuntime:
     weapon: HeldObject
     stimuli: list[Stimulus] = field(default_factory=list)
     next_attack_tick: int = 0
-    nmi_until_tick: int = -1
+    nmi_until_tick: int = -1  # under a TASER's energy cycle until this tick
+    recovering_until_tick: int = -1  # getting up after a cycle until this tick
+    recovery_shot: int | None = None  # the cycle he is recovering from, until he has
+    wound: Wound | None = None
+    coast_until_tick: int = -1  # falling: his momentum carries him until this tick
+    coast_velocity: tuple[float, float] = (0.0, 0.0)
+    stopping: frozenset[str] = frozenset()  # his states of lying down
     look_tick: int = 0  # the next tick the engine must look at this actor
     touching: int = 0  # bodies in contact now: steered every tick while > 0
     velocity: tuple[float, float] = (0.0, 0.0)  # as last set on the body
@@ -53,6 +70,8 @@ class ActorRuntime:
         body = pymunk.Body(MASS, math.inf)
         body.position = spec.position
         actor = cls(spec, body, standing_shape(body), spec.initial, 0, spec.weapon)
+        actor.stopping = frozenset(name for name, state in spec.states.items()
+                                   if state.action == "down")
         actor.sync(0)
         actor.facing = _heading(-actor.x, -actor.y, 0.0)
         return actor
@@ -114,7 +133,19 @@ class ActorRuntime:
         return shape
 
     def incapacitated(self, tick: int) -> bool:
-        return tick < self.nmi_until_tick
+        """Unable to act: under an energy cycle, or not yet recovered from one."""
+        return tick < self.nmi_until_tick or tick < self.recovering_until_tick
+
+    def fall(self, tick: int, fall_ticks: int) -> None:
+        """His legs give way: what speed he had carries him on, slowing evenly to a stop
+        over the fall (half his speed, on average)."""
+        if self.velocity != (0.0, 0.0) and self.coast_until_tick <= tick:
+            self.coast_velocity = (self.velocity[0] / 2, self.velocity[1] / 2)
+            self.coast_until_tick = tick + fall_ticks
+
+    def wounded(self, wound: Wound) -> None:
+        if self.wound is None or wound.tick < self.wound.tick:
+            self.wound = wound
 
     def move(self, tick: int) -> None:
         """Set the body's velocity to what the action asks for now, and face that way
@@ -129,6 +160,8 @@ class ActorRuntime:
 
     def desired_velocity(self, tick: int) -> tuple[float, float]:
         """Velocity the current action asks for (m/s, ground plane)."""
+        if tick < self.coast_until_tick:
+            return self.coast_velocity
         if self.incapacitated(tick):
             return (0.0, 0.0)
         state = self.state
@@ -154,6 +187,9 @@ class ActorRuntime:
         state = self.state
         due = [self.entered_tick + _ticks_until(t.after, step_s) for t in state.transitions
                if t.after is not None]
+        due += [t for t in (self.coast_until_tick, self.recovering_until_tick,
+                            self.wound.tick if self.wound else -1) if t > tick]
+        due += [s.at_tick for s in self.stimuli if s.at_tick > tick]
         if self.nmi_until_tick > tick:
             due.append(self.nmi_until_tick)
         elif state.action in ("fire", "attack") and self.next_attack_tick > tick:

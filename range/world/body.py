@@ -6,9 +6,9 @@ adult (belt line near 0.53 H, shoulders near 0.82 H), each with a half-width: th
 is about as wide as the IDPA target's 18 in body (domain-facts D.4), the head as its 6 in
 head, so a head shot 0.15 m off the centre line misses; the arms hang at the torso's
 sides; the legs are two, with a gap between them below the knees that a shot passes
-through (a script aiming at the legs aims at the thighs, above it). A kneeling person keeps the torso and head bands, shifted down by the folded
-legs. A person who is down lies along the floor from his feet (his position) backwards,
-and the zone is read along his length, by the same fractions."""
+through (a script aiming at the legs aims at the thighs, above it). A kneeling person
+keeps the torso and head bands, shifted down by the folded legs. A person who is down
+lies along the floor from his feet (his position) backwards, and the zone is read along his length, by the same fractions."""
 
 from __future__ import annotations
 

@@ -65,13 +65,13 @@ class Cast:
             self._next_look = tick + 1
 
     def tell(self, actor: ActorRuntime, stimulus: Stimulus, tick: int) -> None:
-        """A stimulus is perceived at the actor's next behaviour step."""
+        """A stimulus is acted on at the actor's first behaviour step from its tick."""
         actor.stimuli.append(stimulus)
-        self._look_soon(actor, tick)
+        self._look_soon(actor, max(tick, stimulus.at_tick))
 
-    def tell_all(self, stimulus: Stimulus, tick: int) -> None:
-        for actor in self.actors:
-            self.tell(actor, stimulus, tick)
+    def look_at(self, actor: ActorRuntime, tick: int) -> None:
+        """Something of his changed that he must act on by `tick` (a wound)."""
+        self._look_soon(actor, tick)
 
     def _look_soon(self, actor: ActorRuntime, tick: int) -> None:
         actor.look_tick = min(actor.look_tick, tick)
@@ -98,7 +98,7 @@ class Cast:
         state = actor.state
         return ActorView(actor.id, actor.spec.role, actor.state_name, state.action, actor.pose,
                          state.threat, actor.position, actor.facing, actor.weapon,
-                         actor.spec.height, actor.incapacitated(tick))
+                         actor.spec.height, tick < actor.nmi_until_tick)
 
     # -- contacts (called by pymunk during a step) ------------------------------------------
 

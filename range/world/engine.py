@@ -29,6 +29,8 @@ from range.run.events import (
     ScenarioEnded,
     ScenarioStarted,
     ShotTiming,
+    SubjectStopped,
+    TaserRecovered,
     WeaponDropped,
 )
 from range.scenario.model import Scenario
@@ -38,6 +40,7 @@ from range.world.behaviour import Stimulus, cause_of, choose_target, due_transit
 from range.world.body import zone_pixel
 from range.world.cast import Cast
 from range.world.projection import Projection
+from range.world.reactions import Reactions
 from range.world.shooting import Shooting
 from range.world.snapshot import (
     RECENT_SHOTS_S,
@@ -65,6 +68,7 @@ class World:
     space: pymunk.Space = field(init=False)
     projection: Projection = field(init=False)
     cast: Cast = field(init=False)
+    reactions: Reactions = field(init=False)
     shooting: Shooting = field(init=False)
     end_tick: int = field(init=False)
 
@@ -76,9 +80,10 @@ class World:
         self.projection = Projection(rig.screen_width, rig.screen_height, rig.screen_distance,
                                      rig.screen_bottom, rig.eye_height, rig.resolution)
         self.cast = Cast(self.scenario.actors, self.space)
+        self.reactions = Reactions(self.scenario.response, self.rng, self.step_s)
         self.shooting = Shooting(self.space, self.projection, self.cast, self.scenario.cover,
                                  self.scenario.taser, self.scenario.officer, self.rng,
-                                 self.step_s, self._emit)
+                                 self.reactions, self.step_s, self._emit)
         self._emit(ScenarioStarted(
             tick=0, scenario=self.scenario.id, title=self.scenario.title, seed=self.seed,
             step_s=self.step_s, policy=self.scenario.policy,
@@ -97,11 +102,14 @@ class World:
     def command(self, name: Command) -> None:
         self._emit(OfficerCommand(tick=self.tick, command=name,
                                   distances=self.cast.distances()))
-        self.cast.tell_all(Stimulus("command", name), self.tick)
+        for actor in self.cast.actors:  # each hears it, and decides, in his own time
+            self.cast.tell(actor, Stimulus("command", name, self.reactions.command(self.tick)),
+                           self.tick)
 
     def branch(self, key: str, operator: str) -> None:
         self._emit(BranchKey(tick=self.tick, key=key, operator=operator))
-        self.cast.tell_all(Stimulus("branch", key), self.tick)
+        for actor in self.cast.actors:  # the instructor steers: at once
+            self.cast.tell(actor, Stimulus("branch", key, self.tick), self.tick)
 
     def fire(self, weapon_name: WeaponName, point: Point2 | None,
              replica: str | None = None, confirmed: bool = True,
@@ -187,11 +195,26 @@ class World:
         self.cast.looked(tick, self.step_s)
 
     def _behave(self, actor: ActorRuntime) -> None:
-        time_in_state = (self.tick - actor.entered_tick) * self.step_s
-        transition = due_transition(actor.state, time_in_state, actor.distance(), actor.stimuli)
+        tick = self.tick
+        wound = actor.wound
+        if wound is not None and wound.tick <= tick:
+            self._emit(SubjectStopped(tick=tick, actor=actor.id, shot=wound.shot,
+                                      zone=wound.zone,
+                                      after_s=(tick - wound.hit_tick) * self.step_s,
+                                      fall_s=self.scenario.response.fall))
+            self._enter(actor, wound.state, actor.state_name, actor.state.threat,
+                        f"hit:{wound.zone}")
+            return
+        if actor.recovery_shot is not None and actor.recovering_until_tick <= tick:
+            self._emit(TaserRecovered(tick=tick, actor=actor.id, shot=actor.recovery_shot))
+            actor.recovery_shot = None
+            actor.stimuli.append(Stimulus("taser", "recovered", tick))
+        time_in_state = (tick - actor.entered_tick) * self.step_s
+        transition = due_transition(actor.state, time_in_state, actor.distance(), actor.stimuli,
+                                    tick, actor.stopping)
         if transition is None:
             return
-        cause = cause_of(transition, actor.stimuli)
+        cause = cause_of(transition, actor.stimuli, tick)
         target, by_chance = choose_target(transition, self.rng)
         self._enter(actor, target, actor.state_name, actor.state.threat,
                     f"{cause}:random" if by_chance else cause)
@@ -200,7 +223,11 @@ class World:
                previous_threat: ThreatLabel | None, cause: str) -> None:
         actor.state_name = state
         actor.entered_tick = self.tick
-        actor.stimuli.clear()
+        # What he has not yet acted on stays with him (a command half-heard as he turned).
+        actor.stimuli[:] = [s for s in actor.stimuli if s.at_tick > self.tick]
+        if state in actor.stopping:
+            actor.wound = None
+            actor.fall(self.tick, self.reactions.fall_ticks())
         actor.next_attack_tick = self.tick
         self.cast.posed(actor, self.space)
         if actor.pose == "down" and previous is not None:

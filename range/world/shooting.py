@@ -23,11 +23,13 @@ from range.run.events import (
 )
 from range.scenario.model import Cover, Officer, TaserRules
 from range.vocabulary import ForceOption, Point2, WeaponName
+from range.world.actors import Wound
 from range.world.ballistics import BodyAt, CoverAt, Flights, Impact, Projectile
-from range.world.behaviour import Stimulus
+from range.world.behaviour import Stimulus, stopping_transition
 from range.world.body import DOWN_HEIGHT_M
 from range.world.cast import Cast
 from range.world.projection import Projection, Ray
+from range.world.reactions import Reactions
 from range.world.snapshot import ProbeView, ShotView, box_corners
 from range.world.taser import Resolved, TaserJudge
 from range.world.weapons import WEAPONS, Firearm, TaserCartridge
@@ -39,9 +41,10 @@ KEPT_LANDINGS = 64  # probe landings kept for the views: far more than a 2 s win
 class Shooting:
     def __init__(self, space: pymunk.Space, projection: Projection, cast: Cast,
                  cover: Sequence[Cover], rules: TaserRules, officer: Officer,
-                 rng: np.random.Generator, step_s: float,
+                 rng: np.random.Generator, reactions: Reactions, step_s: float,
                  emit: Callable[[Event], None]) -> None:
         self._space = space
+        self._reactions = reactions
         self._officer = officer
         self._magazine = officer.magazine
         self._pulls: dict[str, int] = {}  # confirmed pulls per weapon
@@ -108,6 +111,11 @@ class Shooting:
     def cycles_ending(self, tick: int) -> None:
         for ended in self._taser.cycles_ending(tick):
             self._emit(ended)
+            actor = self._cast.by_id[ended.actor]
+            actor.recovering_until_tick = self._reactions.recovers(tick)
+            actor.recovery_shot = ended.shot
+            self._cast.tell(actor, Stimulus("taser", "cycle_ended", tick), tick)
+            self._cast.look_at(actor, actor.recovering_until_tick)
 
     def fly(self, tick: int) -> None:
         """Fly everything in the air through the space as it now is."""
@@ -131,7 +139,13 @@ class Shooting:
         self._emit(BulletHit(tick=tick, shot=shot, actor=actor.id, role=actor.spec.role,
                              zone=impact.zone, distance_m=impact.ground_distance,
                              height_m=impact.point[2]))
-        self._cast.tell(actor, Stimulus("hit", impact.zone), tick)
+        perceived = self._reactions.perceived(tick)
+        self._cast.tell(actor, Stimulus("hit", impact.zone, perceived, shot), tick)
+        stopping = stopping_transition(actor.state, impact.zone, actor.stopping)
+        if stopping is not None and stopping.to is not None:
+            stops = self._reactions.stops(tick, impact.zone)
+            actor.wounded(Wound(stops, stopping.to, impact.zone, shot, tick))
+            self._cast.look_at(actor, actor.wound.tick if actor.wound else stops)
 
     def _probe_landed(self, shot: int, probe: int, impact: Impact, tick: int,
                       direction: Point2) -> None:
@@ -160,10 +174,13 @@ class Shooting:
         if event.actor is None:
             return
         actor = self._cast.by_id[event.actor]
-        if resolved.cycle_ends_tick is not None:
+        if resolved.cycle_ends_tick is not None:  # his muscles lock at once, not by choice
             actor.nmi_until_tick = resolved.cycle_ends_tick
-        effect = "failed" if resolved.cycle_ends_tick is None else "effective"
-        self._cast.tell(actor, Stimulus("taser", effect), tick)
+            self._cast.sync(actor).fall(tick, self._reactions.fall_ticks())
+            self._cast.tell(actor, Stimulus("taser", "effective", tick), tick)
+        else:
+            self._cast.tell(actor, Stimulus("taser", "failed", self._reactions.perceived(tick)),
+                            tick)
 
     def _body_at(self, shape: pymunk.Shape) -> BodyAt | None:
         actor = self._cast.on(shape)
