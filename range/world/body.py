@@ -8,7 +8,8 @@ head, so a head shot 0.15 m off the centre line misses; the arms hang at the tor
 sides; the legs are two, with a gap between them below the knees that a shot passes
 through (a script aiming at the legs aims at the thighs, above it). A kneeling person
 keeps the torso and head bands, shifted down by the folded legs. A person who is down
-lies along the floor from his feet (his position) backwards, and the zone is read along his length, by the same fractions."""
+lies along the floor from his feet (his position) backwards, and the zone is read along
+his length, by the same fractions."""
 
 from __future__ import annotations
 
