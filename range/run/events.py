@@ -117,6 +117,28 @@ class OfficerCommand(Event):
     kind: ClassVar[str] = "officer_command"
     command: Command
     distances: dict[str, float] = field(default_factory=dict)  # each actor's, at the command
+    tone: Literal["calm", "shouted", ""] = ""  # "" in logs before 1.3
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForceShown(Event):
+    """The officer drew or pointed a weapon without firing it (log version 1.3)."""
+
+    kind: ClassVar[str] = "force_shown"
+    weapon: WeaponName
+    distances: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgitationChanged(Event):
+    """A subject's agitation (0 calm to 1) after an event that moved it, or as its drift
+    crossed a tenth: `cause` is "command:calm", "command:shouted", "commands at once",
+    "force shown", "force used", "distance" (crowded) or "time" (settling) (1.3)."""
+
+    kind: ClassVar[str] = "agitation"
+    actor: str
+    agitation: float
+    cause: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -306,6 +328,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ScenarioStarted, ActorStateChanged, OfficerCommand, BranchKey, ShotFired, BulletHit,
         BulletStopped, ProbeLanded, TaserDeployment, TaserCycleEnded, WeaponDropped,
         OfficerAttacked, FrameShown, ScenarioEnded, WeaponTransition, TaserRecovered,
-        SubjectStopped,
+        SubjectStopped, ForceShown, AgitationChanged,
     )
 }

@@ -19,9 +19,9 @@ from hardware.clock import Clock
 from hardware.events import Shot
 from range.errors import InputsError
 from range.run.events import Event, FrameShown, Provenance
-from range.run.queue import Branch, FireSeen, Input, InputQueue, Say
-from range.scenario.model import Scenario
-from range.vocabulary import Command
+from range.run.queue import Branch, FireSeen, Input, InputQueue, Say, Show
+from range.scenario.model import Scenario, Tone
+from range.vocabulary import Command, WeaponName
 from range.world.engine import World
 from range.world.snapshot import WorldSnapshot
 from range.world.weapons import WEAPONS
@@ -82,9 +82,15 @@ class LiveSession:
                                   self.seconds_at(shot.t_ns), shot.replica_id,
                                   shot.confirmed))
 
-    def command(self, name: Command, at_ns: int | None = None) -> None:
+    def command(self, name: Command, at_ns: int | None = None,
+                tone: Tone | None = None) -> None:
         """A verbal command given at `at_ns` (now, if not said)."""
-        self._push(self.tick_at(self.clock.now_ns() if at_ns is None else at_ns), Say(name))
+        self._push(self.tick_at(self.clock.now_ns() if at_ns is None else at_ns),
+                   Say(name, tone))
+
+    def show(self, weapon: WeaponName, at_ns: int | None = None) -> None:
+        """A weapon drawn or pointed at `at_ns` (now, if not said), not fired."""
+        self._push(self.tick_at(self.clock.now_ns() if at_ns is None else at_ns), Show(weapon))
 
     def branch(self, key: str, operator: str, at_ns: int | None = None) -> None:
         at = self.clock.now_ns() if at_ns is None else at_ns

@@ -16,7 +16,7 @@ from hardware.clock import Clock, ManualClock
 from hardware.events import Shot
 from range.run.live import LiveSession
 from range.scenario.inputs import ScriptedInput
-from range.scenario.model import Scenario
+from range.scenario.model import Scenario, Tone
 from range.vocabulary import Command, WeaponName
 from range.world.body import zone_pixel
 from range.world.snapshot import WorldSnapshot
@@ -36,13 +36,16 @@ class Click:
 
 @dataclass(frozen=True, slots=True)
 class Key:
-    """A verbal command, an instructor's branch key, or the operator's stop."""
+    """A verbal command (and its tone), a weapon shown, an instructor's branch key, or the
+    operator's stop."""
 
     t_ns: int
     command: Command | None = None
     branch: str | None = None
     stop: bool = False
     operator: str | None = None  # who pressed a branch key, if not the session's operator
+    tone: Tone | None = None  # a command's, if not its usual tone
+    show: WeaponName | None = None  # a weapon drawn or pointed, not fired
 
 
 OperatorInput = Click | Key
@@ -117,7 +120,9 @@ class ScriptedOperator:
             item = self._pending.pop(0)
             at_ns = self._start_ns + round(item.at * 1e9)
             if item.command is not None:
-                found.append(Key(at_ns, command=item.command))
+                found.append(Key(at_ns, command=item.command, tone=item.tone))
+            elif item.show is not None:
+                found.append(Key(at_ns, show=item.show))
             elif item.branch is not None:
                 found.append(Key(at_ns, branch=item.branch, operator=item.operator))
             elif item.fire is not None:
@@ -185,6 +190,8 @@ def _apply(session: LiveSession, item: OperatorInput | Shot, operator: str,
     elif item.stop:
         session.world.stop("stopped by the operator")
     elif item.command is not None:
-        session.command(item.command, item.t_ns)
+        session.command(item.command, item.t_ns, item.tone)
+    elif item.show is not None:
+        session.show(item.show, item.t_ns)
     elif item.branch is not None:
         session.branch(item.branch, item.operator or operator, item.t_ns)

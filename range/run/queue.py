@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from range.run.codec import quantise
 from range.run.events import FrameShown, ShotTiming
+from range.scenario.model import Tone
 from range.vocabulary import Command, Point2, WeaponName, Zone
 from range.world.engine import World
 from range.world.sightline import seen_hit, where_now
@@ -19,9 +20,17 @@ from range.world.snapshot import WorldSnapshot
 
 @dataclass(frozen=True, slots=True)
 class Say:
-    """A verbal command."""
+    """A verbal command, calm or shouted (None: the command's usual tone)."""
 
     command: Command
+    tone: Tone | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """A weapon drawn or pointed at the subjects, not fired."""
+
+    weapon: WeaponName
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +85,15 @@ class Note:
     event: FrameShown
 
 
-Input = Say | Branch | Fire | FireAt | FireSeen | Note
+Input = Say | Show | Branch | Fire | FireAt | FireSeen | Note
 
 
 def apply(world: World, item: Input) -> None:
     match item:
-        case Say(command):
-            world.command(command)
+        case Say(command, tone):
+            world.command(command, tone)
+        case Show(weapon):
+            world.show_force(weapon)
         case Branch(key, operator):
             world.branch(key, operator)
         case Fire(weapon, point, replica, confirmed, timing, distances, aimed_at):

@@ -13,13 +13,14 @@ from range.errors import EventLogError
 from range.run.events import (
     BranchKey,
     Event,
+    ForceShown,
     FrameShown,
     OfficerCommand,
     ScenarioEnded,
     ScenarioStarted,
     ShotFired,
 )
-from range.run.queue import Branch, Fire, InputQueue, Note, Say
+from range.run.queue import Branch, Fire, InputQueue, Note, Say, Show
 from range.scenario.model import Scenario
 from range.scenario.validation import content_hash
 from range.world.engine import World
@@ -32,7 +33,9 @@ def inputs_of(events: Sequence[Event]) -> InputQueue:
     for event in events:
         match event:
             case OfficerCommand():
-                queue.push(event.tick, Say(event.command))
+                queue.push(event.tick, Say(event.command, event.tone or None))
+            case ForceShown():
+                queue.push(event.tick, Show(event.weapon))
             case BranchKey():
                 queue.push(event.tick, Branch(event.key, event.operator))
             case ShotFired():

@@ -137,6 +137,8 @@ class Transition(Strict):
     hit: list[Zone] | Literal["any"] | None = None
     taser: Literal["effective", "failed", "cycle_ended", "recovered"] | None = None
     branch: Key | None = None
+    agitation_above: Chance | None = None
+    agitation_below: Chance | None = None
 
     def trigger(self) -> str:
         return next(n for n in TRIGGERS if getattr(self, n) is not None)
@@ -145,7 +147,8 @@ class Transition(Strict):
         return [self.to] if self.to is not None else sorted(self.choose or {})
 
 
-TRIGGERS = ("after", "within", "beyond", "command", "hit", "taser", "branch")
+TRIGGERS = ("after", "within", "beyond", "command", "hit", "taser", "branch",
+            "agitation_above", "agitation_below")
 
 
 class State(Strict):
@@ -186,6 +189,30 @@ class Appearance(Strict):
         return (int(value[1:3], 16), int(value[3:5], 16), int(value[5:7], 16))
 
 
+Rate = Annotated[float, Field(ge=0, le=10)]  # agitation per second
+Impulse = Annotated[float, Field(ge=-1, le=1)]  # a step in agitation
+Tone = Literal["calm", "shouted"]
+
+
+class Agitation(Strict):
+    """How agitated the actor is (0 calm, 1 beyond reach) and what moves it: time taken
+    settles him; an officer nearer than `comfort` crowds him; commands calm or provoke by
+    their tone; several at once overwhelm; force shown or used provokes. Transitions can
+    fire on `agitation_above` / `agitation_below`. The figures are the scenario author's:
+    domain-facts gives no measured values for them (docs/engine-constants.md)."""
+
+    start: Chance = 0.5
+    settle: Rate = 0.03  # per second, while nothing provokes him
+    comfort: Distance = 15 * 0.3048  # nearer than this the officer crowds him
+    crowding: Rate = 0.10  # per second with the officer at his feet, less as he is farther
+    calm_command: Impulse = -0.06
+    shouted_command: Impulse = 0.08
+    overload: Impulse = 0.06  # each further command within `overload_window` of another
+    overload_window: Duration = 3.0
+    force_shown: Impulse = 0.15  # a weapon pointed at him, or drawn on him
+    force_used: Impulse = 0.30  # a round or a TASER at him
+
+
 class Actor(Strict):
     id: Name
     role: Role = "subject"
@@ -194,6 +221,7 @@ class Actor(Strict):
     clothing: Thickness | dict[Zone, Thickness] = 0.25 * 0.0254
     weapon: HeldObject = "none"
     taser_resistance: Annotated[float, Field(ge=0, le=1)] = 0.0
+    agitation: Agitation | None = None  # None: he does not respond to de-escalation
     initial: str
     states: dict[str, State]
     appearance: Appearance = Appearance()
@@ -331,6 +359,11 @@ def _gap_to_box(point: tuple[float, float], cover: Cover) -> float:
 
 
 def _check_state(actor: Actor, name: str, state: State, where: str) -> None:
+    if actor.agitation is None and any(t.agitation_above is not None
+                                       or t.agitation_below is not None
+                                       for t in state.transitions):
+        raise ScenarioError(f"{where}.transitions: expected an [actors.agitation] table for "
+                            "an agitation trigger, found none")
     if state.action == "walk_to" and state.target is None:
         raise ScenarioError(f"{where}.target: expected a [x, y] target for action 'walk_to', "
                             "found none")

@@ -16,6 +16,7 @@ import pymunk
 
 from range.scenario.model import FOOTPRINT_RADIUS_M, Actor, State
 from range.vocabulary import HeldObject, Point2, ThreatLevel, Zone
+from range.world.agitation import LOOK_S, Mood
 from range.world.behaviour import Stimulus, pose_of
 from range.world.body import DOWN_LENGTH, Pose, side_of_line, towards_head, zone_at
 
@@ -56,6 +57,7 @@ class ActorRuntime:
     coast_until_tick: int = -1  # falling: his momentum carries him until this tick
     coast_velocity: tuple[float, float] = (0.0, 0.0)
     stopping: frozenset[str] = frozenset()  # his states of lying down
+    mood: Mood | None = None  # his agitation, if he responds to de-escalation
     look_tick: int = 0  # the next tick the engine must look at this actor
     touching: int = 0  # bodies in contact now: steered every tick while > 0
     velocity: tuple[float, float] = (0.0, 0.0)  # as last set on the body
@@ -70,6 +72,7 @@ class ActorRuntime:
         body = pymunk.Body(MASS, math.inf)
         body.position = spec.position
         actor = cls(spec, body, standing_shape(body), spec.initial, 0, spec.weapon)
+        actor.mood = Mood.of(spec.agitation)
         actor.stopping = frozenset(name for name, state in spec.states.items()
                                    if state.action == "down")
         actor.sync(0)
@@ -190,6 +193,8 @@ class ActorRuntime:
         due += [t for t in (self.coast_until_tick, self.recovering_until_tick,
                             self.wound.tick if self.wound else -1) if t > tick]
         due += [s.at_tick for s in self.stimuli if s.at_tick > tick]
+        if self.mood is not None:  # his agitation drifts: look at him now and then
+            due.append(tick + max(1, round(LOOK_S / step_s)))
         if self.nmi_until_tick > tick:
             due.append(self.nmi_until_tick)
         elif state.action in ("fire", "attack") and self.next_attack_tick > tick:
@@ -199,9 +204,10 @@ class ActorRuntime:
         return max(tick + 1, min(due, default=NEVER))
 
     def reads_distance(self) -> bool:
-        """Whether a transition of the current state fires on distance."""
-        return any(t.within is not None or t.beyond is not None
-                   for t in self.state.transitions)
+        """Whether a transition of the current state fires on distance (or on agitation,
+        which distance moves)."""
+        return self.mood is not None or any(t.within is not None or t.beyond is not None
+                                            for t in self.state.transitions)
 
     def _gaps(self, tick: int) -> list[float]:
         """Metres left before the actor's distance or movement crosses something it reads:

@@ -38,9 +38,13 @@ def pose_of(action: str) -> Pose:
 
 
 def fires(transition: Transition, time_in_state: float, distance: float,
-          stimuli: list[Stimulus], tick: int = NEVER_TICK) -> bool:
+          stimuli: list[Stimulus], tick: int = NEVER_TICK, agitation: float = 0.0) -> bool:
     """Whether the transition's one trigger is satisfied (stimuli count once their
     reaction time has passed by `tick`)."""
+    if transition.agitation_above is not None:
+        return agitation >= transition.agitation_above
+    if transition.agitation_below is not None:
+        return agitation <= transition.agitation_below
     if transition.after is not None:
         return time_in_state >= transition.after - 1e-9
     if transition.within is not None:
@@ -74,14 +78,15 @@ def _matches(wanted: tuple[StimulusKind, object], stimulus: Stimulus) -> bool:
 
 def due_transition(state: State, time_in_state: float, distance: float,
                    stimuli: list[Stimulus], tick: int = NEVER_TICK,
-                   stopping: frozenset[str] = frozenset()) -> Transition | None:
+                   stopping: frozenset[str] = frozenset(),
+                   agitation: float = 0.0) -> Transition | None:
     """The first transition, in file order, whose trigger is satisfied. A hit that lays
     him down (`stopping`: the states he lies in) is not a choice he makes: it takes
     effect as a wound (`stopping_transition`), not here."""
     for transition in state.transitions:
         if transition.hit is not None and transition.to in stopping:
             continue
-        if fires(transition, time_in_state, distance, stimuli, tick):
+        if fires(transition, time_in_state, distance, stimuli, tick, agitation):
             return transition
     return None
 
@@ -98,8 +103,8 @@ def stopping_transition(state: State, zone: str,
 
 def cause_of(transition: Transition, stimuli: list[Stimulus], tick: int = NEVER_TICK) -> str:
     trigger = transition.trigger()
-    if trigger in ("after", "within", "beyond"):
-        return trigger
+    if trigger in ("after", "within", "beyond", "agitation_above", "agitation_below"):
+        return trigger.replace("_", " ")
     wanted = _wanted_stimulus(transition)
     stimulus = next(s for s in stimuli if _matches(wanted, s) and s.at_tick <= tick)
     return f"{stimulus.kind}:{stimulus.value}"

@@ -21,8 +21,10 @@ from range.run.codec import rounded
 from range.run.events import (
     LOG_VERSION,
     ActorStateChanged,
+    AgitationChanged,
     BranchKey,
     Event,
+    ForceShown,
     OfficerAttacked,
     OfficerCommand,
     Provenance,
@@ -33,7 +35,7 @@ from range.run.events import (
     TaserRecovered,
     WeaponDropped,
 )
-from range.scenario.model import Scenario
+from range.scenario.model import Scenario, Tone
 from range.vocabulary import Attack, Command, Point2, ThreatLabel, WeaponName, Zone
 from range.world.actors import REACH, ActorRuntime
 from range.world.behaviour import Stimulus, cause_of, choose_target, due_transition
@@ -99,12 +101,27 @@ class World:
 
     # -- officer inputs -------------------------------------------------------------------
 
-    def command(self, name: Command) -> None:
+    def command(self, name: Command, tone: Tone | None = None) -> None:
+        """A verbal command; its tone by default calm for talk, shouted for an order."""
+        tone = tone or ("calm" if name == "talk" else "shouted")
         self._emit(OfficerCommand(tick=self.tick, command=name,
-                                  distances=self.cast.distances()))
+                                  distances=self.cast.distances(), tone=tone))
         for actor in self.cast.actors:  # each hears it, and decides, in his own time
             self.cast.tell(actor, Stimulus("command", name, self.reactions.command(self.tick)),
                            self.tick)
+            if actor.mood is not None:
+                heard = len(actor.mood.commands)
+                step = actor.mood.command(self.tick, tone == "calm", self.step_s)
+                many = len(actor.mood.commands) > 1 and heard > 0
+                self._agitate(actor, step, "commands at once" if many else f"command:{tone}")
+
+    def show_force(self, weapon: WeaponName) -> None:
+        """The officer draws or points a weapon at the subjects without firing."""
+        self._emit(ForceShown(tick=self.tick, weapon=weapon, distances=self.cast.distances()))
+        for actor in self.cast.actors:
+            if actor.mood is not None:
+                self._agitate(actor, actor.mood.rules.force_shown, "force shown")
+                self.cast.look_at(actor, self.tick)
 
     def branch(self, key: str, operator: str) -> None:
         self._emit(BranchKey(tick=self.tick, key=key, operator=operator))
@@ -119,8 +136,26 @@ class World:
         """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
         A live shot gives each actor's distance at its pull (they moved since); a script
         names whom it aimed at."""
-        return self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing,
+        shot = self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing,
                                   distances, aimed_at)
+        aimed = self.shooting.aimed_at(shot)
+        for actor in self.cast.actors:  # force used on one, shown to the others
+            if actor.mood is not None and confirmed:
+                used = actor.id == aimed
+                self._agitate(actor, actor.mood.rules.force_used if used
+                              else actor.mood.rules.force_shown,
+                              "force used" if used else "force shown")
+                self.cast.look_at(actor, self.tick)
+        return shot
+
+    def _agitate(self, actor: ActorRuntime, step: float, cause: str) -> None:
+        mood = actor.mood
+        assert mood is not None
+        self.cast.sync(actor)
+        mood.drift(self.tick, actor.distance(), self.step_s)
+        mood.step(step)
+        self._emit(AgitationChanged(tick=self.tick, actor=actor.id, agitation=mood.value,
+                                    cause=cause))
 
     def note(self, event: Event) -> None:
         """A run's own event (a frame shown) into the log, in order with the world's."""
@@ -209,15 +244,27 @@ class World:
             self._emit(TaserRecovered(tick=tick, actor=actor.id, shot=actor.recovery_shot))
             actor.recovery_shot = None
             actor.stimuli.append(Stimulus("taser", "recovered", tick))
+        agitation = self._drift(actor)
         time_in_state = (tick - actor.entered_tick) * self.step_s
         transition = due_transition(actor.state, time_in_state, actor.distance(), actor.stimuli,
-                                    tick, actor.stopping)
+                                    tick, actor.stopping, agitation)
         if transition is None:
             return
         cause = cause_of(transition, actor.stimuli, tick)
         target, by_chance = choose_target(transition, self.rng)
         self._enter(actor, target, actor.state_name, actor.state.threat,
                     f"{cause}:random" if by_chance else cause)
+
+    def _drift(self, actor: ActorRuntime) -> float:
+        """His agitation now, logged when its drift crossed a tenth."""
+        mood = actor.mood
+        if mood is None:
+            return 0.0
+        before = mood.value
+        if mood.drift(self.tick, actor.distance(), self.step_s):
+            self._emit(AgitationChanged(tick=self.tick, actor=actor.id, agitation=mood.value,
+                                        cause="distance" if mood.value > before else "time"))
+        return mood.value
 
     def _enter(self, actor: ActorRuntime, state: str, previous: str | None,
                previous_threat: ThreatLabel | None, cause: str) -> None:

@@ -48,6 +48,7 @@ class Shooting:
         self._officer = officer
         self._magazine = officer.magazine
         self._pulls: dict[str, int] = {}  # confirmed pulls per weapon
+        self._aimed: list[str | None] = []  # whom each shot was aimed at
         self._last_device: tuple[str, ForceOption, int] | None = None  # device, force, tick
         self._projection = projection
         self._cast = cast
@@ -81,6 +82,7 @@ class Shooting:
         pulls = self._pulls.get(weapon_name, 0) if confirmed else 0
         self._pulls[weapon_name] = pulls + (1 if confirmed else 0)
         self.shots.append(ShotView(shot, tick, weapon_name, weapon.force, point, confirmed))
+        self._aimed.append(aimed)
         self._emit(ShotFired(tick=tick, shot=shot, weapon=weapon_name, force=weapon.force,
                              point=point, replica=replica, confirmed=confirmed, aimed_at=aimed,
                              distances=self._cast.distances() if distances is None
@@ -104,6 +106,9 @@ class Shooting:
             self._flights.launch(Projectile(shot, ray.tilted(angle), weapon.probe_speed,
                                             weapon.wire_length, probe))
         return shot
+
+    def aimed_at(self, shot: int) -> str | None:
+        return self._aimed[shot - 1]
 
     def fell(self, actor: str) -> None:
         self._taser.fell(actor)

@@ -1,0 +1,60 @@
+"""A subject's agitation and what moves it: the de-escalation model.
+
+Agitation runs from 0 (calm) to 1. Between events it drifts at a steady rate: down by
+`settle` per second (time taken calms him), up by `crowding` per second in proportion to
+how far inside his `comfort` distance the officer is. Events step it: a command by its
+tone (calm lowers, shouted raises), each further command within the overload window
+(several at once overwhelm), force shown (a weapon drawn or pointed at him) and force
+used (a round or a TASER at him). Transitions read it (`agitation_above`/`_below`).
+
+It is evaluated when the actor is looked at (at least every `LOOK_S`), so a threshold is
+crossed within that time of the moment the drift reaches it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from range.scenario.model import Agitation
+
+LOOK_S = 0.25  # an agitated person is looked at at least this often
+LEVEL_STEP = 0.1  # a drift is logged each time it crosses a tenth
+
+
+@dataclass(slots=True)
+class Mood:
+    rules: Agitation
+    value: float
+    tick: int = 0  # when `value` was last brought up to date
+    commands: list[int] = field(default_factory=list)  # ticks of the commands he heard
+
+    @classmethod
+    def of(cls, rules: Agitation | None) -> Mood | None:
+        return None if rules is None else cls(rules, rules.start)
+
+    def drift(self, tick: int, distance: float, step_s: float) -> bool:
+        """Bring the value up to `tick` at the rate of this distance; whether it crossed a
+        tenth (worth logging)."""
+        rules = self.rules
+        crowded = max(0.0, rules.comfort - distance) / rules.comfort if rules.comfort else 0.0
+        rate = rules.crowding * crowded - rules.settle
+        before = self.value
+        self.value = _clip(before + rate * (tick - self.tick) * step_s)
+        self.tick = tick
+        return int(before / LEVEL_STEP + 1e-9) != int(self.value / LEVEL_STEP + 1e-9)
+
+    def step(self, amount: float) -> None:
+        self.value = _clip(self.value + amount)
+
+    def command(self, tick: int, calm: bool, step_s: float) -> float:
+        """The step a command makes: its tone, and the overload of those heard lately."""
+        rules = self.rules
+        window = round(rules.overload_window / step_s)
+        self.commands = [t for t in self.commands if tick - t <= window]
+        amount = (rules.calm_command if calm else rules.shouted_command) + (
+            rules.overload * len(self.commands))
+        self.commands.append(tick)
+        return amount
+
+
+def _clip(value: float) -> float:
+    return min(max(value, 0.0), 1.0)
