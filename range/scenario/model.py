@@ -208,7 +208,7 @@ class Agitation(Strict):
     calm_command: Impulse = -0.06
     shouted_command: Impulse = 0.08
     overload: Impulse = 0.06  # each further command within `overload_window` of another
-    overload_window: Duration = 3.0
+    overload_window: Duration = 2.0
     force_shown: Impulse = 0.15  # a weapon pointed at him, or drawn on him
     force_used: Impulse = 0.30  # a round or a TASER at him
 

@@ -40,20 +40,27 @@ class Mood:
         before = self.value
         self.value = _clip(before + rate * (tick - self.tick) * step_s)
         self.tick = tick
-        return int(before / LEVEL_STEP + 1e-9) != int(self.value / LEVEL_STEP + 1e-9)
+        return _level(before) != _level(self.value)
 
     def step(self, amount: float) -> None:
         self.value = _clip(self.value + amount)
 
-    def command(self, tick: int, calm: bool, step_s: float) -> float:
-        """The step a command makes: its tone, and the overload of those heard lately."""
+    def command(self, tick: int, calm: bool, step_s: float) -> tuple[float, bool]:
+        """The step a command makes: its tone, plus the overload of each other command
+        heard within the window; and whether there were any (commands at once)."""
         rules = self.rules
         window = round(rules.overload_window / step_s)
-        self.commands = [t for t in self.commands if tick - t <= window]
+        self.commands = [t for t in self.commands if tick - t < window]
         amount = (rules.calm_command if calm else rules.shouted_command) + (
             rules.overload * len(self.commands))
+        at_once = bool(self.commands)
         self.commands.append(tick)
-        return amount
+        return amount, at_once
+
+
+def _level(value: float) -> int:
+    """The tenth a value is in, with a little slack so a start on a tenth is not a drift."""
+    return int((value + LEVEL_STEP / 20) / LEVEL_STEP)
 
 
 def _clip(value: float) -> float:

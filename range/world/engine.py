@@ -110,10 +110,8 @@ class World:
             self.cast.tell(actor, Stimulus("command", name, self.reactions.command(self.tick)),
                            self.tick)
             if actor.mood is not None:
-                heard = len(actor.mood.commands)
-                step = actor.mood.command(self.tick, tone == "calm", self.step_s)
-                many = len(actor.mood.commands) > 1 and heard > 0
-                self._agitate(actor, step, "commands at once" if many else f"command:{tone}")
+                step, at_once = actor.mood.command(self.tick, tone == "calm", self.step_s)
+                self._agitate(actor, step, "commands at once" if at_once else f"command:{tone}")
 
     def show_force(self, weapon: WeaponName) -> None:
         """The officer draws or points a weapon at the subjects without firing."""
