@@ -7,7 +7,6 @@ is the thin edge that reads a file and checks the files it refers to.
 from __future__ import annotations
 
 import graphlib
-import math
 from collections import deque
 from collections.abc import Iterable
 from itertools import pairwise
@@ -17,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from range.errors import ScenarioError
+from range.scenario.placement import check_placements
 from range.scenario.units import Dimension, parse_quantity
 from range.scenario.validation import (
     Key,
@@ -78,7 +78,8 @@ Chance = Annotated[float, Field(ge=0, le=1)]
 # best department (~80 %, [B32]); LAPD's X26P figure was 53 % [B30]. domain-facts B.5:
 # use 50-95 % by model and era, never the vendor's 99-100 %. No independent figure was
 # found for TASER 7 or TASER 10, so they take the X26 figure until an agency sets its own.
-DEFAULT_TASER_EFFECT: dict[str, float] = {"X26": 0.80, "TASER 7": 0.80, "TASER 10": 0.80}
+CewDevice = Literal["X26", "TASER 7", "TASER 10"]
+DEFAULT_TASER_EFFECT: dict[CewDevice, float] = {"X26": 0.80, "TASER 7": 0.80, "TASER 10": 0.80}
 
 
 class TaserRules(Strict):
@@ -87,7 +88,7 @@ class TaserRules(Strict):
 
     min_spread: Distance = 12 * 0.0254
     max_clothing: Thickness = 1 * 0.0254
-    effect: dict[str, Chance] = Field(default_factory=lambda: dict(DEFAULT_TASER_EFFECT))
+    effect: dict[CewDevice, Chance] = Field(default_factory=lambda: dict(DEFAULT_TASER_EFFECT))
     # Greater spread works better (B.2): the effect chance rises from half the device's
     # figure at min_spread to all of it at full_spread (a straight line; the shape is ours).
     full_spread: Distance = 24 * 0.0254
@@ -305,7 +306,7 @@ def load_scenario(path: Path) -> Scenario:
 
 def _check_references(scenario: Scenario, source: str) -> None:
     _unique([a.id for a in scenario.actors] + [c.id for c in scenario.cover], source, "id")
-    _check_placements(scenario, source)
+    check_placements(scenario, source, FOOTPRINT_RADIUS_M)
     for index, actor in enumerate(scenario.actors):
         where = f"{source}: actors[{index}] ({actor.id})"
         if actor.initial not in actor.states:
@@ -327,35 +328,6 @@ def _check_references(scenario: Scenario, source: str) -> None:
                 f"at once, found {' -> '.join(states)} all firing at {distance:g} m: the "
                 "actor would change state every tick; leave a gap between 'within' and "
                 "'beyond', or add an 'after'")
-
-
-def _check_placements(scenario: Scenario, source: str) -> None:
-    """Nobody starts inside cover or inside another person: the physics would push him
-    out, and he would not stand where the scenario says."""
-    for index, actor in enumerate(scenario.actors):
-        where = f"{source}: actors[{index}] ({actor.id}).position"
-        for cover in scenario.cover:
-            gap = _gap_to_box(actor.position, cover)
-            if gap < FOOTPRINT_RADIUS_M:
-                raise ScenarioError(
-                    f"{where}: expected his footprint ({FOOTPRINT_RADIUS_M:g} m round his "
-                    f"position) clear of cover {cover.id!r}, found it {gap:.2f} m from its "
-                    "edge; move him or the cover")
-        for other in scenario.actors[:index]:
-            apart = math.dist(actor.position, other.position)
-            if apart < 2 * FOOTPRINT_RADIUS_M:
-                raise ScenarioError(
-                    f"{where}: expected at least {2 * FOOTPRINT_RADIUS_M:g} m from "
-                    f"{other.id!r} (two footprints), found {apart:.2f} m")
-
-
-def _gap_to_box(point: tuple[float, float], cover: Cover) -> float:
-    """Distance from a point to a (turned) cover box's footprint; 0 inside it."""
-    cos, sin = math.cos(-cover.angle), math.sin(-cover.angle)
-    dx, dy = point[0] - cover.center[0], point[1] - cover.center[1]
-    local = (dx * cos - dy * sin, dx * sin + dy * cos)
-    out = [max(0.0, abs(c) - half / 2) for c, half in zip(local, cover.size, strict=True)]
-    return math.hypot(*out)
 
 
 def _check_state(actor: Actor, name: str, state: State, where: str) -> None:

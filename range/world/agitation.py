@@ -12,9 +12,16 @@ crossed within that time of the moment the drift reaches it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from range.run.events import AgitationChanged, Event
 from range.scenario.model import Agitation
+
+if TYPE_CHECKING:  # the cast holds moods: typed here, never imported at run time
+    from range.world.actors import ActorRuntime
+    from range.world.cast import Cast
 
 LOOK_S = 0.25  # an agitated person is looked at at least this often
 LEVEL_STEP = 0.1  # a drift is logged each time it crosses a tenth
@@ -65,3 +72,49 @@ def _level(value: float) -> int:
 
 def _clip(value: float) -> float:
     return min(max(value, 0.0), 1.0)
+
+
+class Agitations:
+    """The cast's moods, moved by what the officer does; each move is logged."""
+
+    def __init__(self, cast: Cast, step_s: float, emit: Callable[[Event], None]) -> None:
+        self._cast = cast
+        self._step_s = step_s
+        self._emit = emit
+
+    def heard(self, tick: int, tone: str) -> None:
+        for actor in self._moody():
+            assert actor.mood is not None
+            step, at_once = actor.mood.command(tick, tone == "calm", self._step_s)
+            self._move(actor, tick, step, "commands at once" if at_once else f"command:{tone}")
+
+    def force(self, tick: int, used_on: str | None) -> None:
+        """Force shown to everyone, or used on one (and shown to the others)."""
+        for actor in self._moody():
+            assert actor.mood is not None
+            rules, used = actor.mood.rules, actor.id == used_on
+            self._move(actor, tick, rules.force_used if used else rules.force_shown,
+                       "force used" if used else "force shown")
+            self._cast.look_at(actor, tick)
+
+    def now(self, actor: ActorRuntime, tick: int) -> float:
+        """His agitation now, logged when its drift crossed a tenth (0 with no mood)."""
+        mood = actor.mood
+        if mood is None:
+            return 0.0
+        before = mood.value
+        if mood.drift(tick, actor.distance(), self._step_s):
+            self._emit(AgitationChanged(tick=tick, actor=actor.id, agitation=mood.value,
+                                        cause="distance" if mood.value > before else "time"))
+        return mood.value
+
+    def _moody(self) -> list[ActorRuntime]:
+        return [a for a in self._cast.actors if a.mood is not None]
+
+    def _move(self, actor: ActorRuntime, tick: int, step: float, cause: str) -> None:
+        mood = actor.mood
+        assert mood is not None
+        mood.drift(tick, self._cast.sync(actor).distance(), self._step_s)
+        mood.step(step)
+        self._emit(AgitationChanged(tick=tick, actor=actor.id, agitation=mood.value,
+                                    cause=cause))

@@ -21,7 +21,6 @@ from range.run.codec import rounded
 from range.run.events import (
     LOG_VERSION,
     ActorStateChanged,
-    AgitationChanged,
     BranchKey,
     Event,
     ForceShown,
@@ -38,6 +37,7 @@ from range.run.events import (
 from range.scenario.model import Scenario, Tone
 from range.vocabulary import Attack, Command, Point2, ThreatLabel, WeaponName, Zone
 from range.world.actors import REACH, ActorRuntime
+from range.world.agitation import Agitations
 from range.world.behaviour import Stimulus, cause_of, choose_target, due_transition
 from range.world.body import zone_pixel
 from range.world.cast import Cast
@@ -46,6 +46,7 @@ from range.world.reactions import Reactions
 from range.world.shooting import Shooting
 from range.world.snapshot import (
     RECENT_SHOTS_S,
+    ActorView,
     CoverView,
     WorldSnapshot,
 )
@@ -71,6 +72,7 @@ class World:
     projection: Projection = field(init=False)
     cast: Cast = field(init=False)
     reactions: Reactions = field(init=False)
+    agitations: Agitations = field(init=False)
     shooting: Shooting = field(init=False)
     end_tick: int = field(init=False)
 
@@ -83,6 +85,7 @@ class World:
                                      rig.screen_bottom, rig.eye_height, rig.resolution)
         self.cast = Cast(self.scenario.actors, self.space)
         self.reactions = Reactions(self.scenario.response, self.rng, self.step_s)
+        self.agitations = Agitations(self.cast, self.step_s, self._emit)
         self.shooting = Shooting(self.space, self.projection, self.cast, self.scenario.cover,
                                  self.scenario.taser, self.scenario.officer, self.rng,
                                  self.reactions, self.step_s, self._emit)
@@ -98,7 +101,6 @@ class World:
     def time_s(self) -> float:
         return self.tick * self.step_s
 
-
     # -- officer inputs -------------------------------------------------------------------
 
     def command(self, name: Command, tone: Tone | None = None) -> None:
@@ -109,17 +111,12 @@ class World:
         for actor in self.cast.actors:  # each hears it, and decides, in his own time
             self.cast.tell(actor, Stimulus("command", name, self.reactions.command(self.tick)),
                            self.tick)
-            if actor.mood is not None:
-                step, at_once = actor.mood.command(self.tick, tone == "calm", self.step_s)
-                self._agitate(actor, step, "commands at once" if at_once else f"command:{tone}")
+        self.agitations.heard(self.tick, tone)
 
     def show_force(self, weapon: WeaponName) -> None:
         """The officer draws or points a weapon at the subjects without firing."""
         self._emit(ForceShown(tick=self.tick, weapon=weapon, distances=self.cast.distances()))
-        for actor in self.cast.actors:
-            if actor.mood is not None:
-                self._agitate(actor, actor.mood.rules.force_shown, "force shown")
-                self.cast.look_at(actor, self.tick)
+        self.agitations.force(self.tick, None)
 
     def branch(self, key: str, operator: str) -> None:
         self._emit(BranchKey(tick=self.tick, key=key, operator=operator))
@@ -136,24 +133,9 @@ class World:
         names whom it aimed at."""
         shot = self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing,
                                   distances, aimed_at)
-        aimed = self.shooting.aimed_at(shot)
-        for actor in self.cast.actors:  # force used on one, shown to the others
-            if actor.mood is not None and confirmed:
-                used = actor.id == aimed
-                self._agitate(actor, actor.mood.rules.force_used if used
-                              else actor.mood.rules.force_shown,
-                              "force used" if used else "force shown")
-                self.cast.look_at(actor, self.tick)
+        if confirmed:
+            self.agitations.force(self.tick, self.shooting.aimed_at(shot))
         return shot
-
-    def _agitate(self, actor: ActorRuntime, step: float, cause: str) -> None:
-        mood = actor.mood
-        assert mood is not None
-        self.cast.sync(actor)
-        mood.drift(self.tick, actor.distance(), self.step_s)
-        mood.step(step)
-        self._emit(AgitationChanged(tick=self.tick, actor=actor.id, agitation=mood.value,
-                                    cause=cause))
 
     def note(self, event: Event) -> None:
         """A run's own event (a frame shown) into the log, in order with the world's."""
@@ -196,19 +178,9 @@ class World:
     def snapshot(self) -> WorldSnapshot:
         """The read model of this tick."""
         recent = self.tick - round(RECENT_SHOTS_S / self.step_s)
-        step = self.step_s
-        views = tuple(
-            replace(view, velocity=actor.velocity, appearance=actor.spec.appearance,
-                    state_s=(self.tick - actor.entered_tick) * step,
-                    # An attack sets the next one an interval on; none yet leaves it at entry.
-                    last_attack_s=(actor.next_attack_tick * step - actor.state.interval_or_default()
-                                   if actor.next_attack_tick > actor.entered_tick else None),
-                    attack_interval_s=actor.state.interval_or_default(),
-                    dropped=actor.spec.weapon if actor.weapon != actor.spec.weapon else "none")
-            for view, actor in zip(self.cast.views(self.tick), self.cast.actors, strict=True))
         return WorldSnapshot(
-            tick=self.tick, time_s=self.time_s, step_s=step, title=self.scenario.title,
-            projection=self.projection, actors=views,
+            tick=self.tick, time_s=self.time_s, step_s=self.step_s, title=self.scenario.title,
+            projection=self.projection, actors=_actor_views(self.cast, self.tick, self.step_s),
             cover=tuple(CoverView(c.id, c.kind, c.center, c.size, c.height, c.angle)
                         for c in self.scenario.cover),
             recent_shots=tuple(s for s in self.shooting.shots if s.tick >= recent),
@@ -230,19 +202,17 @@ class World:
     def _behave(self, actor: ActorRuntime) -> None:
         tick = self.tick
         wound = actor.wound
-        if wound is not None and wound.tick <= tick:
+        if wound is not None and wound.tick <= tick:  # the hit takes effect: he goes down
             self._emit(SubjectStopped(tick=tick, actor=actor.id, shot=wound.shot,
-                                      zone=wound.zone,
-                                      after_s=(tick - wound.hit_tick) * self.step_s,
-                                      fall_s=self.scenario.response.fall))
-            self._enter(actor, wound.state, actor.state_name, actor.state.threat,
-                        f"hit:{wound.zone}")
-            return
+                                      zone=wound.zone, fall_s=self.scenario.response.fall,
+                                      after_s=(tick - wound.hit_tick) * self.step_s))
+            return self._enter(actor, wound.state, actor.state_name, actor.state.threat,
+                               f"hit:{wound.zone}")
         if actor.recovery_shot is not None and actor.recovering_until_tick <= tick:
             self._emit(TaserRecovered(tick=tick, actor=actor.id, shot=actor.recovery_shot))
             actor.recovery_shot = None
             actor.stimuli.append(Stimulus("taser", "recovered", tick))
-        agitation = self._drift(actor)
+        agitation = self.agitations.now(actor, tick)
         time_in_state = (tick - actor.entered_tick) * self.step_s
         transition = due_transition(actor.state, time_in_state, actor.distance(), actor.stimuli,
                                     tick, actor.stopping, agitation)
@@ -252,17 +222,6 @@ class World:
         target, by_chance = choose_target(transition, self.rng)
         self._enter(actor, target, actor.state_name, actor.state.threat,
                     f"{cause}:random" if by_chance else cause)
-
-    def _drift(self, actor: ActorRuntime) -> float:
-        """His agitation now, logged when its drift crossed a tenth."""
-        mood = actor.mood
-        if mood is None:
-            return 0.0
-        before = mood.value
-        if mood.drift(self.tick, actor.distance(), self.step_s):
-            self._emit(AgitationChanged(tick=self.tick, actor=actor.id, agitation=mood.value,
-                                        cause="distance" if mood.value > before else "time"))
-        return mood.value
 
     def _enter(self, actor: ActorRuntime, state: str, previous: str | None,
                previous_threat: ThreatLabel | None, cause: str) -> None:
@@ -309,3 +268,16 @@ class World:
         self.events.append(event)
         if self.on_event is not None:
             self.on_event(event)
+
+
+def _actor_views(cast: Cast, tick: int, step: float) -> tuple[ActorView, ...]:
+    """Every actor's view, with what only the drawing reads."""
+    return tuple(
+        replace(view, velocity=actor.velocity, appearance=actor.spec.appearance,
+                state_s=(tick - actor.entered_tick) * step,
+                # An attack sets the next one an interval on; none yet leaves it at entry.
+                last_attack_s=(actor.next_attack_tick * step - actor.state.interval_or_default()
+                               if actor.next_attack_tick > actor.entered_tick else None),
+                attack_interval_s=actor.state.interval_or_default(),
+                dropped=actor.spec.weapon if actor.weapon != actor.spec.weapon else "none")
+        for view, actor in zip(cast.views(tick), cast.actors, strict=True))
