@@ -356,3 +356,37 @@ def test_he_acts_on_a_command_after_a_choice_reaction_time() -> None:
         delays.append(complied.tick * world.step_s - 0.5)
     assert 0.5 - world.step_s <= min(delays) and max(delays) <= 1.0 + world.step_s
     assert max(delays) - min(delays) > 0.2
+
+
+# -- where the probes landed: front or back, and areas to avoid -----------------------------
+
+@pytest.mark.parametrize(("aim", "up_m", "avoid"), [
+    ("head", 0.0, "head"),
+    ("head", -(0.925 - 0.845) * 1.78, "throat"),  # the head band's centre down to the neck
+    ("upper_torso", 0.0, "chest"),
+    ("lower_torso", -(0.58 - 0.49) * 1.78, "groin"),
+    ("lower_torso", 0.05, ""),  # the belt line, front: the preferred lower centre mass
+])
+def test_probes_in_areas_instructors_teach_to_avoid_are_flagged(aim: str, up_m: float,
+                                                                 avoid: str) -> None:
+    world = World(scenario(actor(position=(0.0, 3.0))), seed=0)
+    world.fire("taser10", world.aim_point("subject", aim, offset=(0.0, up_m)))  # type: ignore[arg-type]
+    run_until(world, 0.3)
+    (probe,) = [p for p in world.events if p.kind == "probe_landed"]
+    assert (probe.side, probe.avoid) == ("front", avoid)  # type: ignore[attr-defined]
+
+
+def test_a_subject_running_away_shows_his_back_which_is_not_flagged() -> None:
+    fleeing = {"away": {"action": "flee", "threat": "passive_resistance", "speed": "2 m/s"}}
+    world = World(scenario(actor(position=(0.0, 3.0), states=fleeing)), seed=0)
+    run_until(world, 0.1)
+    world.fire("taser10", world.aim_point("subject", "upper_torso"))
+    run_until(world, 0.4)
+    (probe,) = [p for p in world.events if p.kind == "probe_landed"]
+    assert (probe.side, probe.avoid, probe.zone) == ("back", "", "upper_torso")  # type: ignore[attr-defined]
+
+
+def test_a_taser_effect_rate_for_an_unknown_device_is_refused() -> None:
+    with pytest.raises(ScenarioError, match=r"taser\.effect\.X-26\.\[key\]: expected 'X26', "
+                                            r"'TASER 7' or 'TASER 10', found 'X-26'"):
+        scenario(actor(), taser={"effect": {"X-26": 0.5}})

@@ -251,6 +251,10 @@ class ProbeLanded(Event):
     by: str | None  # what stopped a probe that missed: cover id, "ground", "wire"
     distance_m: float
     height_m: float
+    side: Literal["front", "back", ""] = ""  # of the body it is in (1.3)
+    # An area instructors teach to avoid (domain-facts B.2, D.3): "head", "throat",
+    # "chest" or "groin"; "" elsewhere (1.3).
+    avoid: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

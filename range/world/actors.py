@@ -126,6 +126,10 @@ class ActorRuntime:
         hx, hy = towards_head(self.facing)
         return (z, (point[0] - self.x) * hx + (point[1] - self.y) * hy)
 
+    def facing_officer(self) -> bool:
+        """Whether his front is towards the officer (else the officer sees his back)."""
+        return math.cos(self.facing - math.atan2(-self.y, -self.x)) >= 0.0
+
     def lying_shape(self) -> pymunk.Segment:
         """The body on the floor, feet to head: seen by shots, walked over by others."""
         hx, hy = towards_head(self.facing)

@@ -100,6 +100,32 @@ def _across(zone: Zone, pose: Pose, height: float, z: float, side: float) -> Zon
     return zone if side <= HEAD_HALF_WIDTH * 2 else None  # raised arms, near the centre
 
 
+THROAT = (0.82, 0.87)  # fractions of height: the neck, under the chin
+GROIN = (0.45, 0.53)  # fractions of height: between the hips, above the legs' parting
+CENTRE_LINE = 0.08  # m each side of the centre line: where throat and groin are
+
+
+def area_to_avoid(pose: Pose, height: float, zone: Zone | None, across: float, up: float,
+                  front: bool) -> str:
+    """The area a TASER probe landed in that instructors teach to avoid (domain-facts
+    B.2, D.3: head, eyes, throat, chest, groin), or "" (a standing or kneeling body; one
+    that is down is read along his length)."""
+    if zone is None or pose == "down":
+        return ""
+    drop = KNEEL_DROP * height if pose == "kneeling" else 0.0
+    fraction = (up + drop) / height
+    central = abs(across) <= CENTRE_LINE
+    if central and THROAT[0] <= fraction < THROAT[1]:
+        return "throat"
+    if zone == "head":
+        return "head"
+    if front and zone == "upper_torso":
+        return "chest"
+    if front and central and GROIN[0] <= fraction < GROIN[1]:
+        return "groin"
+    return ""
+
+
 def towards_head(facing: float) -> Point2:
     """A body that is down lies from his feet (his position) this way (a unit vector):
     he falls backwards, away from where he faced."""

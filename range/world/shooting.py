@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from typing import Literal
 
 import numpy as np
 import pymunk
@@ -26,7 +27,7 @@ from range.vocabulary import ForceOption, Point2, WeaponName
 from range.world.actors import Wound
 from range.world.ballistics import BodyAt, CoverAt, Flights, Impact, Projectile
 from range.world.behaviour import Stimulus, stopping_transition
-from range.world.body import DOWN_HEIGHT_M
+from range.world.body import DOWN_HEIGHT_M, area_to_avoid
 from range.world.cast import Cast
 from range.world.projection import Projection, Ray
 from range.world.reactions import Reactions
@@ -154,14 +155,21 @@ class Shooting:
 
     def _probe_landed(self, shot: int, probe: int, impact: Impact, tick: int,
                       direction: Point2) -> None:
+        side: Literal["front", "back", ""] = ""
+        avoid = ""
         if impact.actor is not None:
             x, y, z = impact.point
             actor = self._cast.sync(self._cast.by_id[impact.actor])
             on_body = actor.body_point(z, (x, y), direction)
             impact = dataclasses.replace(impact, on_body=on_body)
+            front = actor.facing_officer()
+            side = "front" if front else "back"
+            avoid = area_to_avoid(actor.pose, actor.spec.height, impact.zone, on_body[0], z,
+                                  front)
         self._emit(ProbeLanded(tick=tick, shot=shot, probe=probe, actor=impact.actor,
                                zone=impact.zone, by=impact.by,
-                               distance_m=impact.ground_distance, height_m=impact.point[2]))
+                               distance_m=impact.ground_distance, height_m=impact.point[2],
+                               side=side, avoid=avoid))
         self._cast.distances()  # read every position: the judge reads the target's distance
         self._keep_landing(shot, probe, impact, tick)
         resolved = self._taser.probe_landed(shot, probe, impact, tick)
