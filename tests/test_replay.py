@@ -150,3 +150,10 @@ def test_the_run_in_memory_and_its_log_give_the_same_debrief(tmp_path: Path) -> 
     in_memory = analyse(simulate(scenario, inputs, 0).events, policy)
     assert from_log == in_memory
     assert any(isinstance(e, ShotFired) for e in read_log(data.decode().splitlines()))
+
+
+def test_a_log_before_1_3_names_its_shots_first_person_on_the_line_as_such() -> None:
+    path = REPO_ROOT / "tests" / "data" / "logs" / "knife-charge-poor-v1.0.jsonl"
+    shots = [e for e in read_log(path.read_text().splitlines()) if isinstance(e, ShotFired)]
+    assert shots and all(s.first_on_line == s.aimed_at for s in shots)
+    assert {s.first_on_line for s in shots} == {"subject", None}
