@@ -20,7 +20,12 @@ from range.run.replay import replay
 from range.scenario.catalogue import load_scenario_arg, shipped_names
 from range.views.window import Window
 
-CASES = [(name, script) for name in shipped_names() for script in ("good", "poor")]
+# The live path is the same for every scenario: the fast loop runs it on the scenarios
+# shipped before the de-escalation set (each live run takes seconds); the suite on all.
+DEESCALATION = {"suicidal-knife", "intoxicated-man", "street-crisis", "waistband-two",
+                "juvenile-replica", "domestic-second-person"}
+CASES = [pytest.param(name, script, marks=[pytest.mark.slow] if name in DEESCALATION else [])
+         for name in shipped_names() for script in ("good", "poor")]
 
 
 def json_of(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
