@@ -21,11 +21,24 @@ def actor(actor_id: str = "subject", position: tuple[Any, Any] = (0.0, 6.4008),
             "states": states, **fields}
 
 
-def scenario(*actors: dict[str, Any], duration: float = 3.0, **fields: Any) -> Scenario:
-    data = {"schema_version": 1, "id": "test", "title": "test", "duration": duration,
+# Geometry tests judge where probes land: a connected pair always takes effect there
+# unless a test sets the chance (the shipped default is domain-facts B.3's 80 %).
+CERTAIN_TASER = {"effect": {"X26": 1.0, "TASER 7": 1.0, "TASER 10": 1.0},
+                 "full_spread": "12 in"}
+
+
+def scenario_data(*actors: dict[str, Any], duration: float = 3.0,
+                  **fields: Any) -> dict[str, Any]:
+    taser = {**CERTAIN_TASER, **fields.pop("taser", {})}
+    return {"schema_version": 1, "id": "test", "title": "test", "duration": duration,
             "officer": {"weapons": ["pistol", "x26", "taser7-cq", "taser7-so", "taser10"]},
-            "actors": list(actors) or [actor()], **fields}
-    return validate_model(Scenario, data, "test")
+            "actors": list(actors) or [actor()], "taser": taser, **fields}
+
+
+def scenario(*actors: dict[str, Any], duration: float = 3.0, **fields: Any) -> Scenario:
+    """The scenario model alone (cross-checks such as placements not applied)."""
+    return validate_model(Scenario, scenario_data(*actors, duration=duration, **fields),
+                          "test")
 
 
 def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]

@@ -22,9 +22,12 @@ def test_simulate_prints_the_debrief_and_writes_the_log(tmp_path: Path,
                  "--log", str(log), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["scenario"]["seed"] == 3
-    assert report["inputs"]["firearm_shots"] == 5
-    assert [a["count"] for a in report["after_threat"]] == [4]
+    assert report["inputs"]["firearm_shots"] == 6
     events = list(read_log(log.read_text().splitlines()))
+    # He goes down when the seeded time to stop him has passed: the shots after that tick.
+    down = next(e.tick for e in events if getattr(e, "state", None) == "down")
+    late = [e for e in events if e.kind == "shot_fired" and e.tick > down]
+    assert [a["count"] for a in report["after_threat"]] == [len(late)] and late
     assert events[0].kind == "scenario_started" and events[-1].kind == "scenario_ended"
     assert not (tmp_path / "run.jsonl.partial").exists()
 
@@ -95,7 +98,7 @@ def test_inputs_are_found_by_full_shipped_name_and_beside_a_scenario_file(
     assert main(["simulate", str(tmp_path / "knife-charge.toml"), "--inputs", "poor",
                  "--json"]) == 0
     beside = json.loads(capsys.readouterr().out)
-    assert shipped["inputs"]["firearm_shots"] == 5
+    assert shipped["inputs"]["firearm_shots"] == 6
     assert beside["inputs"] == shipped["inputs"]
     assert beside != shipped  # the edited script beside the scenario was the one run
 

@@ -30,7 +30,7 @@ def debrief_json(name: str, script: str) -> str:
 def test_every_shipped_scenario_has_its_debriefs_kept() -> None:
     kept = sorted(p.stem for p in DEBRIEFS.glob("*.json"))
     assert kept == sorted(f"{name}-{script}" for name, script in CASES)
-    assert len(CASES) == 3 * 7
+    assert len(CASES) == 3 * 13
 
 
 @pytest.mark.parametrize(("name", "script"), CASES)

@@ -71,7 +71,9 @@ def test_a_charging_subject_meets_the_probes_half_a_metre_closer() -> None:
     world = World(scenario(actor(position=(0.0, 8.0), states=CHARGING)), seed=1)
     run_until(world, (8.0 - 0.22 - 21 * FT - 0.5) / 4.3)
     start = world.snapshot().actor("subject").distance_m
-    world.fire("x26-25ft", world.aim_point("subject", "lower_torso"))
+    # A hand to his side of the centre line: the lower probe meets a shin, not the gap
+    # between his legs.
+    world.fire("x26-25ft", world.aim_point("subject", "lower_torso", offset=(0.1, 0.0)))
     run_until(world, 1.0)
     top = next(p for p in of(world.events, ProbeLanded) if p.probe == 0)
     assert top.actor == "subject"
@@ -118,9 +120,10 @@ def test_probes_beyond_the_wire_are_out_of_range() -> None:
     assert deployment.result == "out_of_range"
     assert deployment.actor == "subject"  # the person aimed at
     assert "21 ft wire" in deployment.reason
-    # The 25 ft cartridge reaches the same subject at 24 ft.
+    # The 25 ft cartridge reaches the same subject at 24 ft (aimed low enough that the
+    # lower probe, 40 in below, meets his legs above the knees).
     world = World(scenario(actor(position=(0.0, 24 * FT))), seed=1)
-    world.fire("x26-25ft", world.aim_point("subject", "upper_torso"))
+    world.fire("x26-25ft", world.aim_point("subject", "upper_torso", offset=(0.0, 0.15)))
     run_until(world, 0.5)
     assert of(world.events, TaserDeployment)[0].result == "effective"
 

@@ -4,6 +4,7 @@ played by a script as the mouse would be; clicks and keys through the window."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pygame
@@ -19,7 +20,12 @@ from range.run.replay import replay
 from range.scenario.catalogue import load_scenario_arg, shipped_names
 from range.views.window import Window
 
-CASES = [(name, script) for name in shipped_names() for script in ("good", "poor")]
+# The live path is the same for every scenario: the fast loop runs it on the scenarios
+# shipped before the de-escalation set (each live run takes seconds); the suite on all.
+DEESCALATION = {"suicidal-knife", "intoxicated-man", "street-crisis", "waistband-two",
+                "juvenile-replica", "domestic-second-person"}
+CASES = [pytest.param(name, script, marks=[pytest.mark.slow] if name in DEESCALATION else [])
+         for name in shipped_names() for script in ("good", "poor")]
 
 
 def json_of(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
@@ -36,7 +42,9 @@ def assert_alike(live: object, scripted: object, where: str = "debrief") -> None
       the cue's tick, so a latency is shorter by under a frame;
     - when each cue was on screen (`shown_s`) and the frames shown are its own;
     - distances and spreads within 1 cm: it aims at the frame on screen and flies at that
-      spot of the person where he is by the shot's tick."""
+      spot of the person where he is by the shot's tick;
+    - whom a shot was aimed at: a script names its target, a pointer only the person its
+      pixel showed (a scripted aim pulled off its target shows whoever is behind)."""
     if isinstance(live, float) and isinstance(scripted, float):
         if where.endswith("latency_s"):
             assert 0 <= scripted - live < FRAME_S + 1e-6, (where, live, scripted)
@@ -55,9 +63,33 @@ def assert_alike(live: object, scripted: object, where: str = "debrief") -> None
         for index, (a, b) in enumerate(zip(live, scripted, strict=True)):
             assert_alike(a, b, f"{where}[{index}]")
     elif isinstance(live, str) and isinstance(scripted, str) and " after " in scripted:
-        assert live.split(" after ")[0] == scripted.split(" after ")[0], where  # a summary
+        assert (_unaimed(live).split(" after ")[0]
+                == _unaimed(scripted).split(" after ")[0]), where  # a summary
+    elif isinstance(live, str) and isinstance(scripted, str):
+        assert _unaimed(live) == _unaimed(scripted), where
     else:
         assert live == scripted, (where, live, scripted)
+
+
+def _occluded(debrief: dict) -> bool:  # type: ignore[type-arg]
+    """Whether a scripted shot was aimed at someone another person stood in front of."""
+    return any(" first on the line" in r["what"] for c in debrief["cues"]
+               for r in c["responses"])
+
+
+def _answers_aside(debrief: dict) -> dict:  # type: ignore[type-arg]
+    """A script aimed at someone another person stands in front of names its target; a
+    pointer there shows only the one in front, so which cue such a shot answers (and whom
+    its use of force concerned) is the live run's own: those parts are not compared."""
+    cues = [{k: v for k, v in c.items() if k not in ("first_response", "responses", "summary")}
+            for c in debrief["cues"]]
+    hits = [{k: v for k, v in h.items() if k != "aimed"} for h in debrief["hits"]]
+    return {**{k: v for k, v in debrief.items() if k not in ("force", "summary")},
+            "cues": cues, "hits": hits}
+
+
+def _unaimed(text: str) -> str:
+    return re.sub(r"(shot \d+) at [a-z0-9_-]+", r"\1 at ?", text)
 
 
 @pytest.mark.parametrize(("name", "script"), CASES)
@@ -69,6 +101,8 @@ def test_a_headless_live_run_gives_the_debrief_of_the_scripted_run(
     live = json_of(["run", name, "--headless", "--inputs", script, "--json", "--log",
                     str(log)], capsys)
     scripted = json_of(["simulate", name, "--inputs", script, "--json"], capsys)
+    if _occluded(scripted):
+        live["debrief"], scripted = _answers_aside(live["debrief"]), _answers_aside(scripted)
     assert_alike(live["debrief"], scripted)
     assert live["frames"]["dropped"] == 0
     assert all(c["shown_s"] is not None and c["time_s"] <= c["shown_s"] < c["time_s"] + FRAME_S

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -9,13 +10,14 @@ import pytest
 from range.analysis.decisions import analyse
 from range.analysis.report import DecisionReport
 from range.run.codec import read_log, to_json
-from range.run.events import ShotFired
+from range.run.events import ShotFired, SubjectStopped
 from range.run.log_writer import EventLogWriter
 from range.run.scripted import simulate
 from range.scenario.catalogue import find, shipped_names
 from range.scenario.inputs import parse_inputs
 from range.scenario.model import Scenario, parse_scenario
 from range.scenario.policy import load_policy
+from range.world.engine import STEP_S
 
 
 def load(name: str) -> Scenario:
@@ -86,7 +88,7 @@ def policy_words(report: DecisionReport) -> list[str]:
 
 def test_knife_charge_good_and_poor() -> None:
     good, poor = debrief("knife-charge", "good"), debrief("knife-charge", "poor")
-    assert after_threat(good) == 0 and after_threat(poor) == 4
+    assert after_threat(good) == 0 and after_threat(poor) == 3  # the rounds at 6.3-6.8 s
     charge = next(c for c in good.cues if c.threat == "deadly_force")
     assert charge.first_response is not None
     assert charge.first_response.latency_s == pytest.approx(0.4)
@@ -125,7 +127,16 @@ def test_traffic_stop_draw() -> None:
     draw = next(c for c in good.cues if c.state == "drawing")
     assert draw.first_response is not None and draw.first_response.latency_s == \
         pytest.approx(0.45)
-    assert len(good.attacks) == 1 and len(poor.attacks) == 4
+    # He fires every 0.4 s from 3.25 s until the hit that stops him takes effect: a torso
+    # hit stops a man seconds later, not on the tick it lands.
+    for report, name in ((good, "good"), (poor, "poor")):
+        events = simulate(load("traffic-stop-draw"), parse_inputs(
+            *find(f"traffic-stop-draw-{name}", "inputs"), load("traffic-stop-draw")).input,
+            0).events
+        stopped = next(e for e in events if isinstance(e, SubjectStopped))
+        expected = math.floor((stopped.tick * STEP_S - 3.25) / 0.4 + 1e-9) + 1
+        assert len(report.attacks) == expected
+    assert len(good.attacks) < len(poor.attacks)
     assert poor.inputs.firearm_shots == 3
     assert sum(h.total for h in poor.hits) == 1  # the car stopped two rounds
 

@@ -122,6 +122,29 @@ class OfficerCommand(Event):
     command: Command
     distances: dict[str, float] = field(default_factory=dict)  # each actor's, at the command
     officer: str | None = None
+    tone: Literal["calm", "shouted", ""] = ""  # "" in logs before 1.3
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForceShown(Event):
+    """The officer drew or pointed a weapon without firing it (log version 1.3)."""
+
+    kind: ClassVar[str] = "force_shown"
+    weapon: WeaponName
+    distances: dict[str, float] = field(default_factory=dict)
+    officer: str | None = None  # who showed it, in a live session
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgitationChanged(Event):
+    """A subject's agitation (0 calm to 1) after an event that moved it, or as its drift
+    crossed a tenth: `cause` is "command:calm", "command:shouted", "commands at once",
+    "force shown", "force used", "distance" (crowded) or "time" (settling) (1.3)."""
+
+    kind: ClassVar[str] = "agitation"
+    actor: str
+    agitation: float
+    cause: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -149,8 +172,12 @@ class ShotTiming:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShotFired(Event):
     """A trigger pull. `point` is the projector pixel flown, None for a shot off the
-    screen. Fields after `distances` came with log version 1.2 (live sessions); `officer`
-    (1.3) says whose pull it was in a live session (None: the one officer of a script)."""
+    screen. Fields after `distances` came with log version 1.2 (live sessions), those
+    after `late` with 1.3. `aimed_at` is the person aimed at (a script's aim, else the
+    first person whose body the line meets, at the height it meets him); before 1.3 it was
+    `first_on_line`. `device` and `load` (the magazine or cartridge load, from 1) let a
+    split be counted only between rounds of one device and one load.. `officer` (1.3)
+    says whose pull it was in a live session (None: the one officer of a script)."""
 
     kind: ClassVar[str] = "shot_fired"
     shot: int
@@ -159,19 +186,37 @@ class ShotFired(Event):
     point: Point2 | None
     replica: str | None = None
     confirmed: bool = True
-    aimed_at: str | None = None  # the first person on the line of the shot
+    aimed_at: str | None = None  # the person aimed at
     distances: dict[str, float] = field(default_factory=dict)  # each actor's, at the pull
     pull_s: float | None = None  # the trigger pull, session seconds (live shots)
     shown_tick: int | None = None  # the world tick on screen at the pull
     seen_point: Point2 | None = None  # the pixel fired at on that frame
     late: bool = False  # entered after its pull tick (fusion takes ~90 ms to decide)
     officer: str | None = None
+    first_on_line: str | None = None  # the first person whose footprint the track crosses
+    device: str = ""  # "pistol", "X26", "TASER 7", "TASER 10"
+    load: int = 1  # which magazine (pistol, TASER 10) or cartridge load (others), from 1
 
     def timing(self) -> ShotTiming | None:
         if self.pull_s is None or self.shown_tick is None:
             return None
         return ShotTiming(pull_s=self.pull_s, shown_tick=self.shown_tick,
                           seen_point=self.seen_point, late=self.late)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeaponTransition(Event):
+    """The officer's pull with another device than his last (or his first, from the
+    holster): the time he took, against the least a person takes (domain-facts C.1), and
+    whether he took less: a script or a mouse can, a person cannot. Log version 1.3."""
+
+    kind: ClassVar[str] = "weapon_transition"
+    shot: int
+    from_device: str | None  # None: drawn from the holster at the start
+    to_device: str
+    took_s: float
+    least_s: float
+    too_fast: bool
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -234,6 +279,10 @@ class ProbeLanded(Event):
     by: str | None  # what stopped a probe that missed: cover id, "ground", "wire"
     distance_m: float
     height_m: float
+    side: Literal["front", "back", ""] = ""  # of the body it is in (1.3)
+    # An area instructors teach to avoid (domain-facts B.2, D.3): "head", "throat",
+    # "chest" or "groin"; "" elsewhere (1.3).
+    avoid: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -250,6 +299,7 @@ class TaserDeployment(Event):
     zones: list[Zone | None] = field(default_factory=list)
     distance_m: float | None = None
     reason: str = ""
+    chance: float | None = None  # the chance it had to take effect, once connected (1.3)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -257,6 +307,28 @@ class TaserCycleEnded(Event):
     kind: ClassVar[str] = "taser_cycle_ended"
     shot: int
     actor: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaserRecovered(Event):
+    """He has recovered from an energy cycle and acts again (log version 1.3)."""
+
+    kind: ClassVar[str] = "taser_recovered"
+    shot: int
+    actor: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubjectStopped(Event):
+    """A stopping hit took effect: `after_s` after it landed he goes down, taking
+    `fall_s` to reach the floor; until now he went on with what he was doing (1.3)."""
+
+    kind: ClassVar[str] = "subject_stopped"
+    actor: str
+    shot: int | None
+    zone: Zone
+    after_s: float
+    fall_s: float
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -287,6 +359,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (
         ScenarioStarted, ActorStateChanged, OfficerCommand, BranchKey, ShotFired, BulletHit,
         BulletStopped, ProbeLanded, TaserDeployment, TaserCycleEnded, WeaponDropped,
-        OfficerAttacked, FrameShown, OperatorAction, ScenarioEnded,
+        OfficerAttacked, FrameShown, OperatorAction, ScenarioEnded, WeaponTransition,
+        TaserRecovered, SubjectStopped, ForceShown, AgitationChanged,
     )
 }

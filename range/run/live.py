@@ -21,9 +21,9 @@ from hardware.events import Shot
 from range.errors import InputsError
 from range.run.events import Event, FrameShown, Provenance
 from range.run.officers import Squad, squad
-from range.run.queue import Branch, FireSeen, Input, InputQueue, Say
-from range.scenario.model import Scenario
-from range.vocabulary import Command
+from range.run.queue import Branch, FireSeen, Input, InputQueue, Say, Show
+from range.scenario.model import Scenario, Tone
+from range.vocabulary import Command, WeaponName
 from range.world.engine import World
 from range.world.snapshot import WorldSnapshot
 from range.world.weapons import WEAPONS
@@ -89,11 +89,19 @@ class LiveSession:
                                   shot.confirmed, whose))
 
     def command(self, name: Command, at_ns: int | None = None,
-                officer: str | None = None) -> None:
+                officer: str | None = None, tone: Tone | None = None) -> None:
         """A verbal command given at `at_ns` (now, if not said) by `officer` (the first)."""
-        whose = officer if officer is not None else self.squad.officers[0].name
         self._push(self.tick_at(self.clock.now_ns() if at_ns is None else at_ns),
-                   Say(name, whose))
+                   Say(name, tone, self._whose(officer)))
+
+    def show(self, weapon: WeaponName, at_ns: int | None = None,
+             officer: str | None = None) -> None:
+        """A weapon drawn or pointed at `at_ns` (now, if not said), not fired."""
+        self._push(self.tick_at(self.clock.now_ns() if at_ns is None else at_ns),
+                   Show(weapon, self._whose(officer)))
+
+    def _whose(self, officer: str | None) -> str:
+        return officer if officer is not None else self.squad.officers[0].name
 
     def branch(self, key: str, operator: str, at_ns: int | None = None) -> None:
         at = self.clock.now_ns() if at_ns is None else at_ns

@@ -18,7 +18,7 @@ from hardware.clock import Clock, ManualClock
 from hardware.events import Shot
 from range.run.live import LiveSession
 from range.scenario.inputs import ScriptedInput
-from range.scenario.model import Scenario
+from range.scenario.model import Scenario, Tone
 from range.vocabulary import Command, WeaponName
 from range.world.body import zone_pixel
 from range.world.snapshot import WorldSnapshot
@@ -39,7 +39,8 @@ class Click:
 
 @dataclass(frozen=True, slots=True)
 class Key:
-    """A verbal command, an instructor's branch key, or the operator's stop."""
+    """A verbal command (and its tone), a weapon shown, an instructor's branch key, or the
+    operator's stop."""
 
     t_ns: int
     command: Command | None = None
@@ -47,6 +48,8 @@ class Key:
     stop: bool = False
     operator: str | None = None  # who pressed a branch key, if not the session's operator
     officer: str | None = None  # who gave the command (None: the first officer)
+    tone: Tone | None = None  # a command's, if not its usual tone
+    show: WeaponName | None = None  # a weapon drawn or pointed, not fired
 
 
 OperatorInput = Click | Key
@@ -125,7 +128,10 @@ class ScriptedOperator:
             item = self._pending.pop(0)
             at_ns = self._start_ns + round(item.at * 1e9)
             if item.command is not None:
-                found.append(Key(at_ns, command=item.command, officer=self.officer))
+                found.append(Key(at_ns, command=item.command, tone=item.tone,
+                                 officer=self.officer))
+            elif item.show is not None:
+                found.append(Key(at_ns, show=item.show, officer=self.officer))
             elif item.branch is not None:
                 found.append(Key(at_ns, branch=item.branch, operator=item.operator))
             elif item.fire is not None:
@@ -197,6 +203,8 @@ def _apply(session: LiveSession, item: OperatorInput | Shot, operator: str,
     elif item.stop:
         session.world.stop("stopped by the operator")
     elif item.command is not None:
-        session.command(item.command, item.t_ns, officer)
+        session.command(item.command, item.t_ns, officer, item.tone)
+    elif item.show is not None:
+        session.show(item.show, item.t_ns, officer)
     elif item.branch is not None:
         session.branch(item.branch, item.operator or operator, item.t_ns)

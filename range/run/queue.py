@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from range.run.codec import quantise
 from range.run.events import FrameShown, OperatorAction, ShotTiming
+from range.scenario.model import Tone
 from range.vocabulary import Command, Point2, WeaponName, Zone
 from range.world.engine import World
 from range.world.sightline import seen_hit, where_now
@@ -19,9 +20,19 @@ from range.world.snapshot import WorldSnapshot
 
 @dataclass(frozen=True, slots=True)
 class Say:
-    """A verbal command, and which officer gave it (None: the one officer of a script)."""
+    """A verbal command, calm or shouted (None: the command's usual tone), and which officer
+    gave it (None: the one officer of a script)."""
 
     command: Command
+    tone: Tone | None = None
+    officer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """A weapon drawn or pointed at the subjects, not fired."""
+
+    weapon: WeaponName
     officer: str | None = None
 
 
@@ -43,6 +54,7 @@ class Fire:
     confirmed: bool = True
     timing: ShotTiming | None = None  # a live shot's pull and the frame it was aimed on
     distances: dict[str, float] | None = None  # a live shot's: each actor's at the pull
+    aimed_at: str | None = None  # a replayed shot's, as its log has it
     officer: str | None = None  # whose pull, when several officers train at once
 
 
@@ -79,19 +91,22 @@ class Note:
     event: FrameShown | OperatorAction
 
 
-Input = Say | Branch | Fire | FireAt | FireSeen | Note
+Input = Say | Show | Branch | Fire | FireAt | FireSeen | Note
 
 
 def apply(world: World, item: Input) -> None:
     match item:
-        case Say(command, officer):
-            world.command(command, officer)
+        case Say(command, tone, officer):
+            world.command(command, tone, officer)
+        case Show(weapon, officer):
+            world.show_force(weapon, officer)
         case Branch(key, operator):
             world.branch(key, operator)
-        case Fire(weapon, point, replica, confirmed, timing, distances, officer):
-            world.fire(weapon, quantise(point), replica, confirmed, timing, distances, officer)
+        case Fire(weapon, point, replica, confirmed, timing, distances, aimed_at, officer):
+            world.fire(weapon, quantise(point), replica, confirmed, timing, distances,
+                       aimed_at, officer)
         case FireAt(weapon, actor, zone, offset):
-            world.fire(weapon, quantise(world.aim_point(actor, zone, offset)))
+            world.fire(weapon, quantise(world.aim_point(actor, zone, offset)), aimed_at=actor)
         case FireSeen():
             _fire_seen(world, item)
         case Note(event):
@@ -109,7 +124,7 @@ def _fire_seen(world: World, item: FireSeen) -> None:
     # frame on screen then (the nearest record of it, up to a frame before the pull).
     at_pull = None if not timing.late else {a.id: a.distance_m for a in item.shown.actors}
     world.fire(item.weapon, quantise(moved) if moved is not None else seen, item.replica,
-               item.confirmed, timing, at_pull, item.officer)
+               item.confirmed, timing, at_pull, officer=item.officer)
 
 
 @dataclass(order=True, slots=True)

@@ -13,6 +13,7 @@ from range.errors import EventLogError
 from range.run.events import (
     BranchKey,
     Event,
+    ForceShown,
     FrameShown,
     OfficerCommand,
     OperatorAction,
@@ -20,7 +21,7 @@ from range.run.events import (
     ScenarioStarted,
     ShotFired,
 )
-from range.run.queue import Branch, Fire, InputQueue, Note, Say
+from range.run.queue import Branch, Fire, InputQueue, Note, Say, Show
 from range.scenario.model import Scenario
 from range.scenario.validation import content_hash
 from range.world.engine import World
@@ -33,7 +34,9 @@ def inputs_of(events: Sequence[Event]) -> InputQueue:
     for event in events:
         match event:
             case OfficerCommand():
-                queue.push(event.tick, Say(event.command, event.officer))
+                queue.push(event.tick, Say(event.command, event.tone or None, event.officer))
+            case ForceShown():
+                queue.push(event.tick, Show(event.weapon, event.officer))
             case BranchKey():
                 queue.push(event.tick, Branch(event.key, event.operator))
             case ShotFired():
@@ -41,7 +44,7 @@ def inputs_of(events: Sequence[Event]) -> InputQueue:
                 queue.push(event.tick, Fire(event.weapon, event.point, event.replica,
                                             event.confirmed, timing,
                                             event.distances if timing else None,
-                                            event.officer))
+                                            event.aimed_at, event.officer))
             case FrameShown() | OperatorAction():
                 queue.push(event.tick, Note(event))
     return queue

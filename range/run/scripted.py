@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from range.run.events import Event, Provenance
-from range.run.queue import Branch, Fire, FireAt, Input, InputQueue, Say
+from range.run.queue import Branch, Fire, FireAt, Input, InputQueue, Say, Show
 from range.scenario.inputs import ScriptedInput
 from range.scenario.model import Scenario
 from range.world.engine import World
@@ -16,7 +16,9 @@ from range.world.engine import World
 def script_input(item: ScriptedInput) -> Input:
     """One line of an inputs script as an input to the world."""
     if item.command is not None:
-        return Say(item.command)
+        return Say(item.command, item.tone)
+    if item.show is not None:
+        return Show(item.show)
     if item.branch is not None:
         return Branch(item.branch, item.operator)
     assert item.fire is not None, "parse_inputs checked one of command, branch or fire"

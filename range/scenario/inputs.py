@@ -11,7 +11,7 @@ from typing import Annotated, cast
 from pydantic import Field
 
 from range.errors import InputsError
-from range.scenario.model import Instant, Scenario
+from range.scenario.model import Instant, Scenario, Tone
 from range.scenario.units import parse_quantity
 from range.scenario.validation import (
     Key,
@@ -40,6 +40,8 @@ class ScriptedInput(Strict):
     off_screen: bool = False
     branch: Key | None = None
     operator: str = "instructor"
+    tone: Tone | None = None  # a command's: calm or shouted (default: shouted, talk calm)
+    show: WeaponName | None = None  # a weapon drawn or pointed, not fired
 
     def aim_target(self) -> tuple[str, Zone] | None:
         """(actor, zone) of an `aim`, once `parse_inputs` has checked the zone."""
@@ -78,10 +80,15 @@ def inputs_from_data(data: object, source: str, scenario: Scenario) -> InputScri
 
 def _check_input(item: ScriptedInput, where: str, scenario: Scenario,
                  actor_ids: list[str]) -> None:
-    kinds = [k for k in ("command", "fire", "branch") if getattr(item, k) is not None]
+    kinds = [k for k in ("command", "fire", "branch", "show") if getattr(item, k) is not None]
     if len(kinds) != 1:
-        raise InputsError(f"{where}: expected exactly one of 'command', 'fire' or 'branch', "
-                          f"found {kinds or 'none'}")
+        raise InputsError(f"{where}: expected exactly one of 'command', 'fire', 'branch' or "
+                          f"'show', found {kinds or 'none'}")
+    if item.tone is not None and item.command is None:
+        raise InputsError(f"{where}.tone: expected a tone only with 'command'")
+    if item.show is not None and item.show not in scenario.officer.weapons:
+        raise InputsError(f"{where}.show: expected a weapon the officer carries "
+                          f"{list(scenario.officer.weapons)}, found {item.show!r}")
     try:
         item.offset_m()
     except ValueError as exc:

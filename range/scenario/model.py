@@ -13,9 +13,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from range.errors import ScenarioError
+from range.scenario.placement import check_placements
 from range.scenario.units import Dimension, parse_quantity
 from range.scenario.validation import (
     Key,
@@ -57,6 +58,7 @@ DEFAULT_SPEEDS: dict[str, float] = {
     "walk_to": 1.4, "approach": 1.4, "charge": 4.3, "attack": 4.3, "flee": 3.5,
 }
 DEFAULT_INTERVALS: dict[str, float] = {"fire": 0.5, "attack": 0.6}
+FOOTPRINT_RADIUS_M = 0.22  # a person's footprint on the ground: half a torso's width
 
 
 class Rig(Strict):
@@ -71,11 +73,56 @@ class Rig(Strict):
                       Annotated[int, Field(ge=240, le=8192)]] = (1920, 1080)
 
 
+Chance = Annotated[float, Field(ge=0, le=1)]
+# TASER effect once the probes connect, per device: the independent X26-era figure of the
+# best department (~80 %, [B32]); LAPD's X26P figure was 53 % [B30]. domain-facts B.5:
+# use 50-95 % by model and era, never the vendor's 99-100 %. No independent figure was
+# found for TASER 7 or TASER 10, so they take the X26 figure until an agency sets its own.
+CewDevice = Literal["X26", "TASER 7", "TASER 10"]
+DEFAULT_TASER_EFFECT: dict[CewDevice, float] = {"X26": 0.80, "TASER 7": 0.80, "TASER 10": 0.80}
+
+
 class TaserRules(Strict):
-    """Incapacitation rules; agencies may set the legacy 6 in spread rule."""
+    """Incapacitation rules; agencies may set the legacy 6 in spread rule, and their own
+    measured effect rates per device."""
 
     min_spread: Distance = 12 * 0.0254
     max_clothing: Thickness = 1 * 0.0254
+    effect: dict[CewDevice, Chance] = Field(default_factory=lambda: dict(DEFAULT_TASER_EFFECT))
+    # Greater spread works better (B.2): the effect chance rises from half the device's
+    # figure at min_spread to all of it at full_spread (a straight line; the shape is ours).
+    full_spread: Distance = 24 * 0.0254
+
+
+def _ordered(value: tuple[float, float]) -> tuple[float, float]:
+    if value[0] > value[1]:
+        raise ValueError(f"expected [shortest, longest], found {list(value)}")
+    return value
+
+
+# A time drawn from the run's seeded generator, evenly between its two ends.
+TimeRange = Annotated[tuple[Instant, Instant], AfterValidator(_ordered)]
+
+
+DEFAULT_INCAPACITATION: dict[Zone, tuple[float, float]] = {
+    "head": (0.0, 0.3), "upper_torso": (1.0, 5.0), "lower_torso": (2.0, 10.0),
+    "legs": (0.5, 3.0), "arms": (3.0, 15.0)}
+
+
+class Response(Strict):
+    """How long a person takes to respond, drawn per event from the run's generator.
+    Reactions from domain-facts C.5 (perceive and decide 0.25 s when expected, 0.5-1.0 s
+    for a choice or a surprise). The incapacitation and recovery times have no source in
+    domain-facts: they are placeholders an agency replaces with its own figures."""
+
+    command: TimeRange = (0.5, 1.0)  # a command is a choice: comply or not [C.5]
+    perceive: TimeRange = (0.25, 0.5)  # a hit or a failed TASER felt and acted on [C.5]
+    fall: Duration = 0.6  # from his legs giving way to lying on the floor
+    recovery: TimeRange = (0.5, 2.0)  # after a TASER cycle, before he acts again
+    # A stopping hit (one whose transition lays him down) takes this long to stop him,
+    # per zone: he goes on with what he was doing meanwhile.
+    incapacitation: dict[Zone, TimeRange] = Field(
+        default_factory=lambda: dict(DEFAULT_INCAPACITATION))
 
 
 class Transition(Strict):
@@ -89,8 +136,10 @@ class Transition(Strict):
     beyond: Distance | None = None
     command: Command | None = None
     hit: list[Zone] | Literal["any"] | None = None
-    taser: Literal["effective", "failed"] | None = None
+    taser: Literal["effective", "failed", "cycle_ended", "recovered"] | None = None
     branch: Key | None = None
+    agitation_above: Chance | None = None
+    agitation_below: Chance | None = None
 
     def trigger(self) -> str:
         return next(n for n in TRIGGERS if getattr(self, n) is not None)
@@ -99,7 +148,8 @@ class Transition(Strict):
         return [self.to] if self.to is not None else sorted(self.choose or {})
 
 
-TRIGGERS = ("after", "within", "beyond", "command", "hit", "taser", "branch")
+TRIGGERS = ("after", "within", "beyond", "command", "hit", "taser", "branch",
+            "agitation_above", "agitation_below")
 
 
 class State(Strict):
@@ -140,6 +190,30 @@ class Appearance(Strict):
         return (int(value[1:3], 16), int(value[3:5], 16), int(value[5:7], 16))
 
 
+Rate = Annotated[float, Field(ge=0, le=10)]  # agitation per second
+Impulse = Annotated[float, Field(ge=-1, le=1)]  # a step in agitation
+Tone = Literal["calm", "shouted"]
+
+
+class Agitation(Strict):
+    """How agitated the actor is (0 calm, 1 beyond reach) and what moves it: time taken
+    settles him; an officer nearer than `comfort` crowds him; commands calm or provoke by
+    their tone; several at once overwhelm; force shown or used provokes. Transitions can
+    fire on `agitation_above` / `agitation_below`. The figures are the scenario author's:
+    domain-facts gives no measured values for them (docs/engine-constants.md)."""
+
+    start: Chance = 0.5
+    settle: Rate = 0.03  # per second, while nothing provokes him
+    comfort: Distance = 15 * 0.3048  # nearer than this the officer crowds him
+    crowding: Rate = 0.10  # per second with the officer at his feet, less as he is farther
+    calm_command: Impulse = -0.06
+    shouted_command: Impulse = 0.08
+    overload: Impulse = 0.06  # each further command within `overload_window` of another
+    overload_window: Duration = 2.0
+    force_shown: Impulse = 0.15  # a weapon pointed at him, or drawn on him
+    force_used: Impulse = 0.30  # a round or a TASER at him
+
+
 class Actor(Strict):
     id: Name
     role: Role = "subject"
@@ -148,6 +222,7 @@ class Actor(Strict):
     clothing: Thickness | dict[Zone, Thickness] = 0.25 * 0.0254
     weapon: HeldObject = "none"
     taser_resistance: Annotated[float, Field(ge=0, le=1)] = 0.0
+    agitation: Agitation | None = None  # None: he does not respond to de-escalation
     initial: str
     states: dict[str, State]
     appearance: Appearance = Appearance()
@@ -171,8 +246,22 @@ class Cover(Strict):
 DEFAULT_WEAPONS: tuple[WeaponName, ...] = ("pistol", "x26")
 
 
+class OfficerTiming(Strict):
+    """The least time a person takes to bring a weapon into action (domain-facts C.1).
+    A pull sooner than this is reported as faster than a person can; an agency sets its
+    own measured figures here."""
+
+    draw_and_fire: Duration = 1.777  # holster to first round, cold [C9]
+    taser_to_firearm: Duration = 2.49  # [C11]
+    firearm_to_taser: Duration = 4.7  # [C11]
+    taser_to_taser: Duration = 2.49  # another CEW: holster one, draw one (D, as [C11])
+
+
 class Officer(Strict):
     weapons: list[WeaponName] = Field(default_factory=lambda: list(DEFAULT_WEAPONS))
+    start: Literal["drawn", "holstered"] = "drawn"  # the first weapon listed, at tick 0
+    magazine: Annotated[int, Field(ge=1, le=50)] = 15  # pistol rounds per magazine
+    timing: OfficerTiming = OfficerTiming()
 
 
 class Scenario(Strict):
@@ -186,6 +275,7 @@ class Scenario(Strict):
     policy: str = "default"
     rig: Rig = Rig()
     taser: TaserRules = TaserRules()
+    response: Response = Response()
     officer: Officer = Officer()
     actors: Annotated[list[Actor], Field(min_length=1)]
     cover: list[Cover] = Field(default_factory=list)
@@ -216,6 +306,7 @@ def load_scenario(path: Path) -> Scenario:
 
 def _check_references(scenario: Scenario, source: str) -> None:
     _unique([a.id for a in scenario.actors] + [c.id for c in scenario.cover], source, "id")
+    check_placements(scenario, source, FOOTPRINT_RADIUS_M)
     for index, actor in enumerate(scenario.actors):
         where = f"{source}: actors[{index}] ({actor.id})"
         if actor.initial not in actor.states:
@@ -240,6 +331,11 @@ def _check_references(scenario: Scenario, source: str) -> None:
 
 
 def _check_state(actor: Actor, name: str, state: State, where: str) -> None:
+    if actor.agitation is None and any(t.agitation_above is not None
+                                       or t.agitation_below is not None
+                                       for t in state.transitions):
+        raise ScenarioError(f"{where}.transitions: expected an [actors.agitation] table for "
+                            "an agitation trigger, found none")
     if state.action == "walk_to" and state.target is None:
         raise ScenarioError(f"{where}.target: expected a [x, y] target for action 'walk_to', "
                             "found none")

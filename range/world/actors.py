@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 
 import pymunk
 
-from range.scenario.model import Actor, State
-from range.vocabulary import HeldObject, ThreatLevel, Zone
+from range.scenario.model import FOOTPRINT_RADIUS_M, Actor, State
+from range.vocabulary import HeldObject, Point2, ThreatLevel, Zone
+from range.world.agitation import LOOK_S, Mood
 from range.world.behaviour import Stimulus, pose_of
-from range.world.body import Pose, zone_at
+from range.world.body import DOWN_LENGTH, Pose, side_of_line, towards_head, zone_at
 
-FOOTPRINT_RADIUS = 0.22  # m: half a torso's width
+FOOTPRINT_RADIUS = FOOTPRINT_RADIUS_M
+LYING_RADIUS = 0.15  # m: half a lying body's thickness across the floor
 CONTACT_DISTANCE = 0.7  # m: a charging subject stops here, at arm's length
 REACH = 1.0  # m: a strike or stab lands within this distance
 MASS = 80.0  # kg
@@ -27,17 +29,35 @@ ARRIVED_M = 0.02  # a walk ends this close to its target
 NEVER = 1 << 62  # a tick that never comes
 
 
+@dataclass(frozen=True, slots=True)
+class Wound:
+    """A stopping hit still taking effect: at `tick` he goes down into `state`."""
+
+    tick: int
+    state: str
+    zone: Zone
+    shot: int | None
+    hit_tick: int
+
+
 @dataclass(slots=True)
 class ActorRuntime:
     spec: Actor
     body: pymunk.Body
-    shape: pymunk.Circle
+    shape: pymunk.Shape
     state_name: str
     entered_tick: int
     weapon: HeldObject
     stimuli: list[Stimulus] = field(default_factory=list)
     next_attack_tick: int = 0
-    nmi_until_tick: int = -1
+    nmi_until_tick: int = -1  # under a TASER's energy cycle until this tick
+    recovering_until_tick: int = -1  # getting up after a cycle until this tick
+    recovery_shot: int | None = None  # the cycle he is recovering from, until he has
+    wound: Wound | None = None
+    coast_until_tick: int = -1  # falling: his momentum carries him until this tick
+    coast_velocity: tuple[float, float] = (0.0, 0.0)
+    stopping: frozenset[str] = frozenset()  # his states of lying down
+    mood: Mood | None = None  # his agitation, if he responds to de-escalation
     look_tick: int = 0  # the next tick the engine must look at this actor
     touching: int = 0  # bodies in contact now: steered every tick while > 0
     velocity: tuple[float, float] = (0.0, 0.0)  # as last set on the body
@@ -51,9 +71,10 @@ class ActorRuntime:
     def create(cls, spec: Actor) -> ActorRuntime:
         body = pymunk.Body(MASS, math.inf)
         body.position = spec.position
-        shape = pymunk.Circle(body, FOOTPRINT_RADIUS)
-        shape.friction = 0.0
-        actor = cls(spec, body, shape, spec.initial, 0, spec.weapon)
+        actor = cls(spec, body, standing_shape(body), spec.initial, 0, spec.weapon)
+        actor.mood = Mood.of(spec.agitation)
+        actor.stopping = frozenset(name for name, state in spec.states.items()
+                                   if state.action == "down")
         actor.sync(0)
         actor.facing = _heading(-actor.x, -actor.y, 0.0)
         return actor
@@ -87,11 +108,51 @@ class ActorRuntime:
     def distance(self) -> float:
         return math.hypot(self.x, self.y)
 
-    def zone_at(self, z: float) -> Zone | None:
-        return zone_at(self.pose, self.spec.height, z)
+    def zone_at(self, z: float, point: Point2, direction: Point2) -> Zone | None:
+        """The zone a line along `direction` meets at `point` (on the ground), height z."""
+        if self.pose != "down":
+            side = side_of_line(self.position, point, direction)
+            return zone_at(self.pose, self.spec.height, z, side)
+        hx, hy = towards_head(self.facing)
+        along = (point[0] - self.x) * hx + (point[1] - self.y) * hy
+        return zone_at("down", self.spec.height, z, along=along)
+
+    def body_point(self, z: float, point: Point2, direction: Point2) -> tuple[float, float]:
+        """Where a line meeting the body at `point` (height z) lands on it, in his own
+        frame: across his width and up his length (along the floor once he is down)."""
+        side = side_of_line(self.position, point, direction)
+        if self.pose != "down":
+            return (side, z)
+        hx, hy = towards_head(self.facing)
+        return (z, (point[0] - self.x) * hx + (point[1] - self.y) * hy)
+
+    def facing_officer(self) -> bool:
+        """Whether his front is towards the officer (else the officer sees his back)."""
+        return math.cos(self.facing - math.atan2(-self.y, -self.x)) >= 0.0
+
+    def lying_shape(self) -> pymunk.Segment:
+        """The body on the floor, feet to head: seen by shots, walked over by others."""
+        hx, hy = towards_head(self.facing)
+        length = DOWN_LENGTH * self.spec.height - LYING_RADIUS
+        shape = pymunk.Segment(self.body, (0.0, 0.0), (hx * length, hy * length),
+                               LYING_RADIUS)
+        shape.sensor = True
+        return shape
 
     def incapacitated(self, tick: int) -> bool:
-        return tick < self.nmi_until_tick
+        """Unable to act: under an energy cycle, or not yet recovered from one."""
+        return tick < self.nmi_until_tick or tick < self.recovering_until_tick
+
+    def fall(self, tick: int, fall_ticks: int) -> None:
+        """His legs give way: what speed he had carries him on, slowing evenly to a stop
+        over the fall (half his speed, on average)."""
+        if self.velocity != (0.0, 0.0) and self.coast_until_tick <= tick:
+            self.coast_velocity = (self.velocity[0] / 2, self.velocity[1] / 2)
+            self.coast_until_tick = tick + fall_ticks
+
+    def wounded(self, wound: Wound) -> None:
+        if self.wound is None or wound.tick < self.wound.tick:
+            self.wound = wound
 
     def move(self, tick: int) -> None:
         """Set the body's velocity to what the action asks for now, and face that way
@@ -101,11 +162,13 @@ class ActorRuntime:
         vx, vy = self.velocity
         if vx or vy:
             self.facing = math.atan2(vy, vx)
-        elif self.state.action != "flee":
+        elif self.state.action not in ("flee", "down"):
             self.facing = _heading(-self.x, -self.y, self.facing)
 
     def desired_velocity(self, tick: int) -> tuple[float, float]:
         """Velocity the current action asks for (m/s, ground plane)."""
+        if tick < self.coast_until_tick:
+            return self.coast_velocity
         if self.incapacitated(tick):
             return (0.0, 0.0)
         state = self.state
@@ -131,6 +194,11 @@ class ActorRuntime:
         state = self.state
         due = [self.entered_tick + _ticks_until(t.after, step_s) for t in state.transitions
                if t.after is not None]
+        due += [t for t in (self.coast_until_tick, self.recovering_until_tick,
+                            self.wound.tick if self.wound else -1) if t > tick]
+        due += [s.at_tick for s in self.stimuli if s.at_tick > tick]
+        if self.mood is not None:  # his agitation drifts: look at him now and then
+            due.append(tick + max(1, round(LOOK_S / step_s)))
         if self.nmi_until_tick > tick:
             due.append(self.nmi_until_tick)
         elif state.action in ("fire", "attack") and self.next_attack_tick > tick:
@@ -140,9 +208,10 @@ class ActorRuntime:
         return max(tick + 1, min(due, default=NEVER))
 
     def reads_distance(self) -> bool:
-        """Whether a transition of the current state fires on distance."""
-        return any(t.within is not None or t.beyond is not None
-                   for t in self.state.transitions)
+        """Whether a transition of the current state fires on distance (or on agitation,
+        which distance moves)."""
+        return self.mood is not None or any(t.within is not None or t.beyond is not None
+                                            for t in self.state.transitions)
 
     def _gaps(self, tick: int) -> list[float]:
         """Metres left before the actor's distance or movement crosses something it reads:
@@ -167,6 +236,12 @@ class ActorRuntime:
         if state.action in ("charge", "attack"):
             return self.distance() - CONTACT_DISTANCE
         return math.inf  # fleeing: it never stops of itself
+
+
+def standing_shape(body: pymunk.Body) -> pymunk.Circle:
+    shape = pymunk.Circle(body, FOOTPRINT_RADIUS)
+    shape.friction = 0.0
+    return shape
 
 
 def _ticks_until(after_s: float, step_s: float) -> int:

@@ -25,13 +25,16 @@ CoverLookup = Callable[[pymunk.Shape], "CoverAt | None"]
 @dataclass(frozen=True, slots=True)
 class BodyAt:
     actor: str
-    zone_at: Callable[[float], Zone | None]
+    # The zone a line along a direction meets at a ground point and height.
+    zone_at: Callable[[float, tuple[float, float], tuple[float, float]], Zone | None]
+    lying_height: float | None = None  # a body that is down: how high he lies
 
 
 @dataclass(frozen=True, slots=True)
 class CoverAt:
     cover: str
     height: float
+    shape: pymunk.Shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,9 @@ class Impact:
     by: str | None
     ground_distance: float
     point: tuple[float, float, float]
+    # Where on the body it landed (across, up), m, in the body's own frame: two probes'
+    # spread is measured here, so a subject who moved between them does not widen it.
+    on_body: tuple[float, float] | None = None
 
 
 @dataclass(slots=True)
@@ -54,6 +60,8 @@ class Projectile:
     max_range: float  # along the 3-D line, m
     probe: int | None = None  # None for a bullet
     travelled: float = 0.0  # ground distance so far
+    # Cover the line has already been judged against over its whole crossing.
+    crossed: set[str] = field(default_factory=set)
 
     @property
     def ground_speed(self) -> float:
@@ -93,12 +101,32 @@ class Projectile:
         z = self.ray.height_at(s)
         body = actor_at(shape)
         if body is not None:
-            zone = body.zone_at(z)
+            if body.lying_height is not None:  # met along his length, where the line is low
+                s = self._below(shape, body.lying_height, s) or s
+                z = self.ray.height_at(s)
+            zone = body.zone_at(z, self.ray.ground_point(s), self.ray.direction)
             return None if zone is None else Impact(body.actor, zone, None, s, self._point(s))
         cover = cover_at(shape)
-        if cover is not None and z < cover.height:
-            return self._stop(cover.cover, s)
-        return None
+        if cover is None or cover.cover in self.crossed:
+            return None
+        self.crossed.add(cover.cover)
+        stop = self._below(cover.shape, cover.height, s)
+        return None if stop is None else self._stop(cover.cover, stop)
+
+    def _below(self, shape: pymunk.Shape, top: float, entry: float) -> float | None:
+        """Where the line, crossing the shape's whole footprint from `entry`, first runs
+        below `top` (None: it stays above). Height is linear along the line, so the ends
+        of the crossing decide."""
+        z_in = self.ray.height_at(entry)
+        if z_in < top:
+            return entry
+        far = entry + 2 * _reach(shape)
+        back = shape.segment_query(self.ray.ground_point(far), self.ray.ground_point(entry))
+        exit_s = far - back.alpha * (far - entry) if back is not None else entry
+        z_out = self.ray.height_at(exit_s)
+        if z_out >= top:
+            return None
+        return entry + (z_in - top) / (z_in - z_out) * (exit_s - entry) + 1e-6
 
     def _stop(self, by: str, s: float) -> Impact:
         return Impact(None, None, by, s, self._point(s))
@@ -108,6 +136,12 @@ class Projectile:
         return (x, y, self.ray.height_at(s))
 
 
+def _reach(shape: pymunk.Shape) -> float:
+    """A length no crossing of the shape's footprint exceeds: its bounding box diagonal."""
+    box = shape.cache_bb()
+    return math.hypot(box.right - box.left, box.top - box.bottom)
+
+
 @dataclass(frozen=True, slots=True)
 class Landing:
     """A projectile that stopped this tick: a bullet (`probe` None) or a TASER probe."""
@@ -115,6 +149,7 @@ class Landing:
     shot: int
     probe: int | None
     impact: Impact
+    direction: tuple[float, float]  # the ground track's
 
 
 @dataclass(slots=True)
@@ -135,6 +170,7 @@ class Flights:
             if impact is None:
                 still_flying.append(projectile)
             else:
-                landed.append(Landing(projectile.shot, projectile.probe, impact))
+                landed.append(Landing(projectile.shot, projectile.probe, impact,
+                                      projectile.ray.direction))
         self.flying = still_flying
         return landed

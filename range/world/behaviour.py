@@ -20,12 +20,16 @@ StimulusKind = Literal["command", "hit", "taser", "branch"]
 @dataclass(frozen=True, slots=True)
 class Stimulus:
     """Something the actor perceived: a command given, a hit zone, a TASER result
-    ("effective" or "failed"), an instructor's branch key."""
+    ("effective", "failed", "cycle_ended", "recovered"), an instructor's branch key. He
+    acts on it from `at_tick` (after his reaction time)."""
 
     kind: StimulusKind
     value: str
+    at_tick: int = 0
+    shot: int | None = None  # the shot that hit him, for a hit
 
 
+NEVER_TICK = 1 << 62
 POSES: dict[str, Pose] = {"comply": "hands_up", "kneel": "kneeling", "down": "down"}
 
 
@@ -34,8 +38,13 @@ def pose_of(action: str) -> Pose:
 
 
 def fires(transition: Transition, time_in_state: float, distance: float,
-          stimuli: list[Stimulus]) -> bool:
-    """Whether the transition's one trigger is satisfied."""
+          stimuli: list[Stimulus], tick: int = NEVER_TICK, agitation: float = 0.0) -> bool:
+    """Whether the transition's one trigger is satisfied (stimuli count once their
+    reaction time has passed by `tick`)."""
+    if transition.agitation_above is not None:
+        return agitation >= transition.agitation_above
+    if transition.agitation_below is not None:
+        return agitation <= transition.agitation_below
     if transition.after is not None:
         return time_in_state >= transition.after - 1e-9
     if transition.within is not None:
@@ -43,7 +52,7 @@ def fires(transition: Transition, time_in_state: float, distance: float,
     if transition.beyond is not None:
         return distance >= transition.beyond
     wanted = _wanted_stimulus(transition)
-    return any(_matches(wanted, s) for s in stimuli)
+    return any(_matches(wanted, s) and s.at_tick <= tick for s in stimuli)
 
 
 def _wanted_stimulus(transition: Transition) -> tuple[StimulusKind, object]:
@@ -68,20 +77,36 @@ def _matches(wanted: tuple[StimulusKind, object], stimulus: Stimulus) -> bool:
 
 
 def due_transition(state: State, time_in_state: float, distance: float,
-                   stimuli: list[Stimulus]) -> Transition | None:
-    """The first transition, in file order, whose trigger is satisfied."""
+                   stimuli: list[Stimulus], tick: int = NEVER_TICK,
+                   stopping: frozenset[str] = frozenset(),
+                   agitation: float = 0.0) -> Transition | None:
+    """The first transition, in file order, whose trigger is satisfied. A hit that lays
+    him down (`stopping`: the states he lies in) is not a choice he makes: it takes
+    effect as a wound (`stopping_transition`), not here."""
     for transition in state.transitions:
-        if fires(transition, time_in_state, distance, stimuli):
+        if transition.hit is not None and transition.to in stopping:
+            continue
+        if fires(transition, time_in_state, distance, stimuli, tick, agitation):
             return transition
     return None
 
 
-def cause_of(transition: Transition, stimuli: list[Stimulus]) -> str:
+def stopping_transition(state: State, zone: str,
+                        stopping: frozenset[str]) -> Transition | None:
+    """The state's transition that a hit in `zone` lays him down by, if any."""
+    for transition in state.transitions:
+        if (transition.hit is not None and transition.to in stopping
+                and _matches(("hit", transition.hit), Stimulus("hit", zone))):
+            return transition
+    return None
+
+
+def cause_of(transition: Transition, stimuli: list[Stimulus], tick: int = NEVER_TICK) -> str:
     trigger = transition.trigger()
-    if trigger in ("after", "within", "beyond"):
-        return trigger
+    if trigger in ("after", "within", "beyond", "agitation_above", "agitation_below"):
+        return trigger.replace("_", " ")
     wanted = _wanted_stimulus(transition)
-    stimulus = next(s for s in stimuli if _matches(wanted, s))
+    stimulus = next(s for s in stimuli if _matches(wanted, s) and s.at_tick <= tick)
     return f"{stimulus.kind}:{stimulus.value}"
 
 

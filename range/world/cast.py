@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pymunk
 
 from range.scenario.model import Actor
-from range.world.actors import NEVER, ActorRuntime
+from range.world.actors import NEVER, ActorRuntime, standing_shape
 from range.world.behaviour import Stimulus
 from range.world.snapshot import ActorView
 
@@ -27,6 +27,17 @@ class Cast:
         for actor in self.actors:
             space.add(actor.body, actor.shape)
         space.on_collision(begin=self._touched, separate=self._parted)
+
+    def posed(self, actor: ActorRuntime, space: pymunk.Space) -> None:
+        """Give the actor the footprint of his pose: a lying body once he is down."""
+        down = actor.pose == "down"
+        if down == isinstance(actor.shape, pymunk.Segment):
+            return
+        space.remove(actor.shape)
+        del self._by_shape[actor.shape]
+        actor.shape = actor.lying_shape() if down else standing_shape(actor.body)
+        space.add(actor.shape)
+        self._by_shape[actor.shape] = actor
 
     def on(self, shape: pymunk.Shape) -> ActorRuntime | None:
         """The actor whose footprint `shape` is, if any."""
@@ -54,13 +65,13 @@ class Cast:
             self._next_look = tick + 1
 
     def tell(self, actor: ActorRuntime, stimulus: Stimulus, tick: int) -> None:
-        """A stimulus is perceived at the actor's next behaviour step."""
+        """A stimulus is acted on at the actor's first behaviour step from its tick."""
         actor.stimuli.append(stimulus)
-        self._look_soon(actor, tick)
+        self._look_soon(actor, max(tick, stimulus.at_tick))
 
-    def tell_all(self, stimulus: Stimulus, tick: int) -> None:
-        for actor in self.actors:
-            self.tell(actor, stimulus, tick)
+    def look_at(self, actor: ActorRuntime, tick: int) -> None:
+        """Something of his changed that he must act on by `tick` (a wound)."""
+        self._look_soon(actor, tick)
 
     def _look_soon(self, actor: ActorRuntime, tick: int) -> None:
         actor.look_tick = min(actor.look_tick, tick)
@@ -87,7 +98,7 @@ class Cast:
         state = actor.state
         return ActorView(actor.id, actor.spec.role, actor.state_name, state.action, actor.pose,
                          state.threat, actor.position, actor.facing, actor.weapon,
-                         actor.spec.height, actor.incapacitated(tick))
+                         actor.spec.height, tick < actor.nmi_until_tick)
 
     # -- contacts (called by pymunk during a step) ------------------------------------------
 

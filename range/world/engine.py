@@ -23,24 +23,30 @@ from range.run.events import (
     ActorStateChanged,
     BranchKey,
     Event,
+    ForceShown,
     OfficerAttacked,
     OfficerCommand,
     Provenance,
     ScenarioEnded,
     ScenarioStarted,
     ShotTiming,
+    SubjectStopped,
+    TaserRecovered,
     WeaponDropped,
 )
-from range.scenario.model import Scenario
+from range.scenario.model import Scenario, Tone
 from range.vocabulary import Attack, Command, Point2, ThreatLabel, WeaponName, Zone
 from range.world.actors import REACH, ActorRuntime
+from range.world.agitation import Agitations
 from range.world.behaviour import Stimulus, cause_of, choose_target, due_transition
 from range.world.body import zone_pixel
 from range.world.cast import Cast
 from range.world.projection import Projection
+from range.world.reactions import Reactions
 from range.world.shooting import Shooting
 from range.world.snapshot import (
     RECENT_SHOTS_S,
+    ActorView,
     CoverView,
     WorldSnapshot,
 )
@@ -65,6 +71,8 @@ class World:
     space: pymunk.Space = field(init=False)
     projection: Projection = field(init=False)
     cast: Cast = field(init=False)
+    reactions: Reactions = field(init=False)
+    agitations: Agitations = field(init=False)
     shooting: Shooting = field(init=False)
     end_tick: int = field(init=False)
 
@@ -76,8 +84,11 @@ class World:
         self.projection = Projection(rig.screen_width, rig.screen_height, rig.screen_distance,
                                      rig.screen_bottom, rig.eye_height, rig.resolution)
         self.cast = Cast(self.scenario.actors, self.space)
+        self.reactions = Reactions(self.scenario.response, self.rng, self.step_s)
+        self.agitations = Agitations(self.cast, self.step_s, self._emit)
         self.shooting = Shooting(self.space, self.projection, self.cast, self.scenario.cover,
-                                 self.scenario.taser, self.rng, self.step_s, self._emit)
+                                 self.scenario.taser, self.scenario.officer, self.rng,
+                                 self.reactions, self.step_s, self._emit)
         self._emit(ScenarioStarted(
             tick=0, scenario=self.scenario.id, title=self.scenario.title, seed=self.seed,
             step_s=self.step_s, policy=self.scenario.policy,
@@ -90,30 +101,45 @@ class World:
     def time_s(self) -> float:
         return self.tick * self.step_s
 
-
     # -- officer inputs -------------------------------------------------------------------
 
-    def command(self, name: Command, officer: str | None = None) -> None:
-        self._emit(OfficerCommand(tick=self.tick, command=name,
-                                  distances=self.cast.distances(), officer=officer))
-        self.cast.tell_all(Stimulus("command", name), self.tick)
+    def command(self, name: Command, tone: Tone | None = None,
+                officer: str | None = None) -> None:
+        """A verbal command; its tone by default calm for talk, shouted for an order."""
+        tone = tone or ("calm" if name == "talk" else "shouted")
+        self._emit(OfficerCommand(tick=self.tick, command=name, officer=officer,
+                                  distances=self.cast.distances(), tone=tone))
+        for actor in self.cast.actors:  # each hears it, and decides, in his own time
+            self.cast.tell(actor, Stimulus("command", name, self.reactions.command(self.tick)),
+                           self.tick)
+        self.agitations.heard(self.tick, tone)
+
+    def show_force(self, weapon: WeaponName, officer: str | None = None) -> None:
+        """The officer draws or points a weapon at the subjects without firing."""
+        self._emit(ForceShown(tick=self.tick, weapon=weapon, distances=self.cast.distances(),
+                              officer=officer))
+        self.agitations.force(self.tick, None)
 
     def branch(self, key: str, operator: str) -> None:
         self._emit(BranchKey(tick=self.tick, key=key, operator=operator))
-        self.cast.tell_all(Stimulus("branch", key), self.tick)
+        for actor in self.cast.actors:  # the instructor steers: at once
+            self.cast.tell(actor, Stimulus("branch", key, self.tick), self.tick)
 
-    def fire(self, weapon_name: WeaponName, point: Point2 | None,
-             replica: str | None = None, confirmed: bool = True,
-             timing: ShotTiming | None = None,
-             distances: dict[str, float] | None = None, officer: str | None = None) -> int:
+    def fire(self, weapon_name: WeaponName, point: Point2 | None, replica: str | None = None,
+             confirmed: bool = True, timing: ShotTiming | None = None,
+             distances: dict[str, float] | None = None,
+             aimed_at: str | None = None, officer: str | None = None) -> int:
         """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
-        A live shot gives each actor's distance at its pull (they moved since), and whose
-        pull it was when several officers train at once."""
-        return self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing,
-                                  distances, officer)
+        A live shot gives each actor's distance at its pull (they moved since); a script
+        names whom it aimed at; with several officers, whose pull it was."""
+        shot = self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing,
+                                  distances, aimed_at, officer)
+        if confirmed:
+            self.agitations.force(self.tick, self.shooting.aimed_at(shot))
+        return shot
 
     def note(self, event: Event) -> None:
-        """A run's own event (a frame shown) into the log, in order with the world's."""
+        """A run's own event (a frame shown, an operator's action) into the log, in order."""
         self._emit(event)
 
     def aim_point(self, actor_id: str, zone: Zone,
@@ -122,7 +148,7 @@ class World:
         `offset` moves the aim right and up, in metres at the actor."""
         actor = self.cast.sync(self.cast.by_id[actor_id])
         return zone_pixel(self.projection, actor.pose, actor.spec.height, actor.position, zone,
-                          offset)
+                          offset, actor.facing)
 
     def stop(self, reason: str) -> None:
         """End the run now (an operator's stop, or a replay reaching its log's end)."""
@@ -153,19 +179,9 @@ class World:
     def snapshot(self) -> WorldSnapshot:
         """The read model of this tick."""
         recent = self.tick - round(RECENT_SHOTS_S / self.step_s)
-        step = self.step_s
-        views = tuple(
-            replace(view, velocity=actor.velocity, appearance=actor.spec.appearance,
-                    state_s=(self.tick - actor.entered_tick) * step,
-                    # An attack sets the next one an interval on; none yet leaves it at entry.
-                    last_attack_s=(actor.next_attack_tick * step - actor.state.interval_or_default()
-                                   if actor.next_attack_tick > actor.entered_tick else None),
-                    attack_interval_s=actor.state.interval_or_default(),
-                    dropped=actor.spec.weapon if actor.weapon != actor.spec.weapon else "none")
-            for view, actor in zip(self.cast.views(self.tick), self.cast.actors, strict=True))
         return WorldSnapshot(
-            tick=self.tick, time_s=self.time_s, step_s=step, title=self.scenario.title,
-            projection=self.projection, actors=views,
+            tick=self.tick, time_s=self.time_s, step_s=self.step_s, title=self.scenario.title,
+            projection=self.projection, actors=_actor_views(self.cast, self.tick, self.step_s),
             cover=tuple(CoverView(c.id, c.kind, c.center, c.size, c.height, c.angle)
                         for c in self.scenario.cover),
             recent_shots=tuple(s for s in self.shooting.shots if s.tick >= recent),
@@ -185,11 +201,25 @@ class World:
         self.cast.looked(tick, self.step_s)
 
     def _behave(self, actor: ActorRuntime) -> None:
-        time_in_state = (self.tick - actor.entered_tick) * self.step_s
-        transition = due_transition(actor.state, time_in_state, actor.distance(), actor.stimuli)
+        tick = self.tick
+        wound = actor.wound
+        if wound is not None and wound.tick <= tick:  # the hit takes effect: he goes down
+            self._emit(SubjectStopped(tick=tick, actor=actor.id, shot=wound.shot,
+                                      zone=wound.zone, fall_s=self.scenario.response.fall,
+                                      after_s=(tick - wound.hit_tick) * self.step_s))
+            return self._enter(actor, wound.state, actor.state_name, actor.state.threat,
+                               f"hit:{wound.zone}")
+        if actor.recovery_shot is not None and actor.recovering_until_tick <= tick:
+            self._emit(TaserRecovered(tick=tick, actor=actor.id, shot=actor.recovery_shot))
+            actor.recovery_shot = None
+            actor.stimuli.append(Stimulus("taser", "recovered", tick))
+        agitation = self.agitations.now(actor, tick)
+        time_in_state = (tick - actor.entered_tick) * self.step_s
+        transition = due_transition(actor.state, time_in_state, actor.distance(), actor.stimuli,
+                                    tick, actor.stopping, agitation)
         if transition is None:
             return
-        cause = cause_of(transition, actor.stimuli)
+        cause = cause_of(transition, actor.stimuli, tick)
         target, by_chance = choose_target(transition, self.rng)
         self._enter(actor, target, actor.state_name, actor.state.threat,
                     f"{cause}:random" if by_chance else cause)
@@ -198,8 +228,15 @@ class World:
                previous_threat: ThreatLabel | None, cause: str) -> None:
         actor.state_name = state
         actor.entered_tick = self.tick
-        actor.stimuli.clear()
+        # What he has not yet acted on stays with him (a command half-heard as he turned).
+        actor.stimuli[:] = [s for s in actor.stimuli if s.at_tick > self.tick]
+        if state in actor.stopping:
+            actor.wound = None
+            actor.fall(self.tick, self.reactions.fall_ticks())
         actor.next_attack_tick = self.tick
+        self.cast.posed(actor, self.space)
+        if actor.pose == "down" and previous is not None:
+            self.shooting.fell(actor.id)
         self._emit(ActorStateChanged(
             tick=self.tick, actor=actor.id, role=actor.spec.role, state=state,
             action=actor.state.action, threat=actor.state.threat, previous_state=previous,
@@ -211,9 +248,8 @@ class World:
 
     def _attack(self, actor: ActorRuntime) -> None:
         action = actor.state.action
-        if action not in ("fire", "attack") or actor.incapacitated(self.tick):
-            return
-        if self.tick < actor.next_attack_tick:
+        if (action not in ("fire", "attack") or actor.incapacitated(self.tick)
+                or self.tick < actor.next_attack_tick):
             return
         if action == "attack" and actor.distance() > REACH:
             return
@@ -232,3 +268,16 @@ class World:
         self.events.append(event)
         if self.on_event is not None:
             self.on_event(event)
+
+
+def _actor_views(cast: Cast, tick: int, step: float) -> tuple[ActorView, ...]:
+    """Every actor's view, with what only the drawing reads."""
+    return tuple(
+        replace(view, velocity=actor.velocity, appearance=actor.spec.appearance,
+                state_s=(tick - actor.entered_tick) * step,
+                # An attack sets the next one an interval on; none yet leaves it at entry.
+                last_attack_s=(actor.next_attack_tick * step - actor.state.interval_or_default()
+                               if actor.next_attack_tick > actor.entered_tick else None),
+                attack_interval_s=actor.state.interval_or_default(),
+                dropped=actor.spec.weapon if actor.weapon != actor.spec.weapon else "none")
+        for view, actor in zip(cast.views(tick), cast.actors, strict=True))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from typing import Literal
 
 import numpy as np
 import pymunk
@@ -19,13 +20,17 @@ from range.run.events import (
     ProbeLanded,
     ShotFired,
     ShotTiming,
+    WeaponTransition,
 )
-from range.scenario.model import Cover, TaserRules
-from range.vocabulary import Point2, WeaponName
+from range.scenario.model import Cover, Officer, TaserRules
+from range.vocabulary import ForceOption, Point2, WeaponName
+from range.world.actors import Wound
 from range.world.ballistics import BodyAt, CoverAt, Flights, Impact, Projectile
-from range.world.behaviour import Stimulus
+from range.world.behaviour import Stimulus, stopping_transition
+from range.world.body import DOWN_HEIGHT_M, area_to_avoid
 from range.world.cast import Cast
-from range.world.projection import Projection
+from range.world.projection import Projection, Ray
+from range.world.reactions import Reactions
 from range.world.snapshot import ProbeView, ShotView, box_corners
 from range.world.taser import Resolved, TaserJudge
 from range.world.weapons import WEAPONS, Firearm, TaserCartridge
@@ -36,9 +41,16 @@ KEPT_LANDINGS = 64  # probe landings kept for the views: far more than a 2 s win
 
 class Shooting:
     def __init__(self, space: pymunk.Space, projection: Projection, cast: Cast,
-                 cover: Sequence[Cover], rules: TaserRules, rng: np.random.Generator,
-                 step_s: float, emit: Callable[[Event], None]) -> None:
+                 cover: Sequence[Cover], rules: TaserRules, officer: Officer,
+                 rng: np.random.Generator, reactions: Reactions, step_s: float,
+                 emit: Callable[[Event], None]) -> None:
         self._space = space
+        self._reactions = reactions
+        self._officer = officer
+        self._magazine = officer.magazine
+        self._pulls: dict[str, int] = {}  # confirmed pulls per weapon
+        self._aimed: list[str | None] = []  # whom each shot was aimed at
+        self._last_device: tuple[str, ForceOption, int] | None = None  # device, force, tick
         self._projection = projection
         self._cast = cast
         self._emit = emit
@@ -52,26 +64,36 @@ class Shooting:
             shape = pymunk.Poly(space.static_body,
                                 list(box_corners(item.center, item.size, item.angle)))
             space.add(shape)
-            self._cover_by_shape[shape] = CoverAt(item.id, item.height)
+            self._cover_by_shape[shape] = CoverAt(item.id, item.height, shape)
 
     def fire(self, tick: int, weapon_name: WeaponName, point: Point2 | None,
              replica: str | None, confirmed: bool, timing: ShotTiming | None = None,
-             distances: dict[str, float] | None = None, officer: str | None = None) -> int:
-        """A trigger pull at a projector pixel (None: off the screen). Returns the shot id."""
+             distances: dict[str, float] | None = None, aimed_at: str | None = None,
+             officer: str | None = None) -> int:
+        """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
+        `aimed_at`: whom a script aimed at (else the first body the line meets)."""
         weapon = WEAPONS[weapon_name]
         shot = len(self.shots) + 1
         on_screen = point is not None and self._projection.on_screen(*point)
         ray = self._projection.ray(*point) if point is not None and on_screen else None
-        aimed = None if ray is None else self._first_actor_on_track(
-            ray.origin, ray.ground_point(SCENE_DEPTH_M))
+        first = None if ray is None else self._first_actor_on_track(ray, solid=False)
+        aimed = aimed_at if aimed_at is not None or ray is None else (
+            self._first_actor_on_track(ray, solid=True))
+        device = weapon.device
+        per_load = self._magazine if isinstance(weapon, Firearm) else weapon.per_load
+        pulls = self._pulls.get(weapon_name, 0) if confirmed else 0
+        self._pulls[weapon_name] = pulls + (1 if confirmed else 0)
         self.shots.append(ShotView(shot, tick, weapon_name, weapon.force, point, confirmed))
+        self._aimed.append(aimed)
         self._emit(ShotFired(tick=tick, shot=shot, weapon=weapon_name, force=weapon.force,
                              point=point, replica=replica, confirmed=confirmed, aimed_at=aimed,
                              distances=self._cast.distances() if distances is None
                              else distances, officer=officer,
-                             **(dataclasses.asdict(timing) if timing else {})))
+                             **(dataclasses.asdict(timing) if timing else {}),
+                             first_on_line=first, device=device, load=pulls // per_load + 1))
         if not confirmed:
             return shot  # a spot with no trigger: recorded, not flown
+        self._transition(shot, device, weapon.force, tick)
         if ray is None:
             if isinstance(weapon, TaserCartridge):
                 self._resolved(self._taser.off_screen(shot, weapon_name, weapon, tick), tick)
@@ -87,9 +109,20 @@ class Shooting:
                                             weapon.wire_length, probe))
         return shot
 
+    def aimed_at(self, shot: int) -> str | None:
+        return self._aimed[shot - 1]
+
+    def fell(self, actor: str) -> None:
+        self._taser.fell(actor)
+
     def cycles_ending(self, tick: int) -> None:
         for ended in self._taser.cycles_ending(tick):
             self._emit(ended)
+            actor = self._cast.by_id[ended.actor]
+            actor.recovering_until_tick = self._reactions.recovers(tick)
+            actor.recovery_shot = ended.shot
+            self._cast.tell(actor, Stimulus("taser", "cycle_ended", tick), tick)
+            self._cast.look_at(actor, actor.recovering_until_tick)
 
     def fly(self, tick: int) -> None:
         """Fly everything in the air through the space as it now is."""
@@ -101,7 +134,8 @@ class Shooting:
             if landing.probe is None:
                 self._bullet_landed(landing.shot, landing.impact, tick)
             else:
-                self._probe_landed(landing.shot, landing.probe, landing.impact, tick)
+                self._probe_landed(landing.shot, landing.probe, landing.impact, tick,
+                                   landing.direction)
 
     def _bullet_landed(self, shot: int, impact: Impact, tick: int) -> None:
         if impact.actor is None or impact.zone is None:
@@ -112,12 +146,31 @@ class Shooting:
         self._emit(BulletHit(tick=tick, shot=shot, actor=actor.id, role=actor.spec.role,
                              zone=impact.zone, distance_m=impact.ground_distance,
                              height_m=impact.point[2]))
-        self._cast.tell(actor, Stimulus("hit", impact.zone), tick)
+        perceived = self._reactions.perceived(tick)
+        self._cast.tell(actor, Stimulus("hit", impact.zone, perceived, shot), tick)
+        stopping = stopping_transition(actor.state, impact.zone, actor.stopping)
+        if stopping is not None and stopping.to is not None:
+            stops = self._reactions.stops(tick, impact.zone)
+            actor.wounded(Wound(stops, stopping.to, impact.zone, shot, tick))
+            self._cast.look_at(actor, actor.wound.tick if actor.wound else stops)
 
-    def _probe_landed(self, shot: int, probe: int, impact: Impact, tick: int) -> None:
+    def _probe_landed(self, shot: int, probe: int, impact: Impact, tick: int,
+                      direction: Point2) -> None:
+        side: Literal["front", "back", ""] = ""
+        avoid = ""
+        if impact.actor is not None:
+            x, y, z = impact.point
+            actor = self._cast.sync(self._cast.by_id[impact.actor])
+            on_body = actor.body_point(z, (x, y), direction)
+            impact = dataclasses.replace(impact, on_body=on_body)
+            front = actor.facing_officer()
+            side = "front" if front else "back"
+            avoid = area_to_avoid(actor.pose, actor.spec.height, impact.zone, on_body[0], z,
+                                  front)
         self._emit(ProbeLanded(tick=tick, shot=shot, probe=probe, actor=impact.actor,
                                zone=impact.zone, by=impact.by,
-                               distance_m=impact.ground_distance, height_m=impact.point[2]))
+                               distance_m=impact.ground_distance, height_m=impact.point[2],
+                               side=side, avoid=avoid))
         self._cast.distances()  # read every position: the judge reads the target's distance
         self._keep_landing(shot, probe, impact, tick)
         resolved = self._taser.probe_landed(shot, probe, impact, tick)
@@ -135,22 +188,59 @@ class Shooting:
         if event.actor is None:
             return
         actor = self._cast.by_id[event.actor]
-        if resolved.cycle_ends_tick is not None:
+        if resolved.cycle_ends_tick is not None:  # his muscles lock at once, not by choice
             actor.nmi_until_tick = resolved.cycle_ends_tick
-        effect = "failed" if resolved.cycle_ends_tick is None else "effective"
-        self._cast.tell(actor, Stimulus("taser", effect), tick)
+            self._cast.sync(actor).fall(tick, self._reactions.fall_ticks())
+            self._cast.tell(actor, Stimulus("taser", "effective", tick), tick)
+        else:
+            self._cast.tell(actor, Stimulus("taser", "failed", self._reactions.perceived(tick)),
+                            tick)
 
     def _body_at(self, shape: pymunk.Shape) -> BodyAt | None:
         actor = self._cast.on(shape)
-        return None if actor is None else BodyAt(actor.id, actor.zone_at)
+        if actor is None:
+            return None
+        lying = DOWN_HEIGHT_M if actor.pose == "down" else None
+        return BodyAt(actor.id, self._cast.sync(actor).zone_at, lying)  # where he is now
 
     def _cover_at(self, shape: pymunk.Shape) -> CoverAt | None:
         return self._cover_by_shape.get(shape)
 
-    def _first_actor_on_track(self, a: Point2, b: Point2) -> str | None:
+    def _transition(self, shot: int, device: str, force: ForceOption, tick: int) -> None:
+        """A pull with another device than the last (or the first, from the holster) is
+        timed against the least a person takes to change to it."""
+        last = self._last_device
+        self._last_device = (device, force, tick)
+        if last is not None and last[0] == device:
+            return
+        timing = self._officer.timing
+        if last is None:
+            if self._officer.start != "holstered":
+                return
+            least, since = timing.draw_and_fire, 0
+        else:
+            since = last[2]
+            least = {("taser", "firearm"): timing.taser_to_firearm,
+                     ("firearm", "taser"): timing.firearm_to_taser}.get(
+                (last[1], force), timing.taser_to_taser)
+        took = (tick - since) * self._step_s
+        self._emit(WeaponTransition(tick=tick, shot=shot,
+                                    from_device=None if last is None else last[0],
+                                    to_device=device, took_s=took, least_s=least,
+                                    too_fast=took < least - 1e-9))
+
+    def _first_actor_on_track(self, ray: Ray, solid: bool) -> str | None:
+        """The first person whose footprint the shot's ground track crosses, or (`solid`)
+        the first whose body the line meets at the height it passes him."""
+        a, b = ray.origin, ray.ground_point(SCENE_DEPTH_M)
         hits = self._space.segment_query(a, b, 0.0, pymunk.ShapeFilter())
         for info in sorted(hits, key=lambda h: h.alpha):
             actor = self._cast.on(info.shape)
-            if actor is not None:
+            if actor is None:
+                continue
+            self._cast.sync(actor)
+            s = info.alpha * SCENE_DEPTH_M
+            point = ray.ground_point(s)
+            if not solid or actor.zone_at(ray.height_at(s), point, ray.direction) is not None:
                 return actor.id
         return None

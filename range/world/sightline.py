@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from range.vocabulary import Point2
 from range.world.actors import FOOTPRINT_RADIUS
-from range.world.body import zone_at
+from range.world.body import side_of_line, zone_at
 from range.world.snapshot import CoverView, WorldSnapshot
 
 
@@ -38,7 +38,8 @@ def seen_hit(shown: WorldSnapshot, point: Point2) -> SeenHit | None:
         if s is None or s >= nearest[0]:
             continue
         z = ray.height_at(s)
-        if zone_at(actor.pose, actor.height, z) is not None:
+        side = side_of_line(actor.position, ray.origin, ray.direction)
+        if actor.pose != "down" and zone_at(actor.pose, actor.height, z, side) is not None:
             x, y = ray.ground_point(s)
             spot = (x - actor.position[0], y - actor.position[1])
             nearest = (s, SeenHit(actor.id, spot, z))

@@ -17,7 +17,7 @@ from itertools import combinations
 import numpy as np
 
 from range.run.events import TaserCycleEnded, TaserDeployment
-from range.scenario.model import TaserRules
+from range.scenario.model import DEFAULT_TASER_EFFECT, TaserRules
 from range.scenario.units import to_feet, to_inches
 from range.vocabulary import TaserResult, Zone
 from range.world.actors import ActorRuntime
@@ -35,6 +35,9 @@ class Outcome:
 
 
 def spread(a: Impact, b: Impact) -> float:
+    """Distance between two probes on one body, measured on the body."""
+    if a.on_body is not None and b.on_body is not None:
+        return math.dist(a.on_body, b.on_body)
     return math.dist(a.point, b.point)
 
 
@@ -161,6 +164,10 @@ class TaserJudge:
         return judge_pair(impacts, clothing_at, self._rules.min_spread,
                           self._rules.max_clothing, cartridge.wire_length, beyond)
 
+    def fell(self, actor: str) -> None:
+        """He fell: the TASER 10 probes in him pulled out (a new circuit needs new ones)."""
+        self._taser10_probes.pop(actor, None)
+
     def _taser10_set(self, impact: Impact) -> list[Impact]:
         """TASER 10: probes from separate pulls on one body make the circuit."""
         if impact.actor is None:
@@ -169,20 +176,36 @@ class TaserJudge:
         probes.append(impact)
         return list(probes)
 
+    def _effect_chance(self, device: str, spread_m: float | None, resistance: float) -> float:
+        """The device's effect rate (domain-facts B.3, B.5), half of it at the minimum
+        spread rising to all of it at the full spread (B.2: more spread, more muscle
+        between the probes, works better), times the subject's own resistance."""
+        rules = self._rules
+        rate = next((r for d, r in rules.effect.items() if d == device),
+                    DEFAULT_TASER_EFFECT["X26"])
+        room = max(rules.full_spread - rules.min_spread, 1e-9)
+        share = min(max(((spread_m or 0.0) - rules.min_spread) / room, 0.0), 1.0)
+        return rate * (0.5 + 0.5 * share) * (1.0 - resistance)
+
     def _resolve(self, deployment: Deployment, outcome: Outcome, tick: int) -> Resolved:
         target = outcome.actor or deployment.aimed_at
         result = outcome.result
         actor = self._actors[target] if target is not None else None
-        if (result == "effective" and actor is not None
-                and self._rng.random() < actor.spec.taser_resistance):
-            result = "resisted"
-        reason = outcome.reason if result != "resisted" else (
-            "subject kept moving under power (seeded chance of no effect)")
+        chance = None
+        reason = outcome.reason
+        if result == "effective" and actor is not None:
+            chance = self._effect_chance(deployment.cartridge.device, outcome.spread_m,
+                                         actor.spec.taser_resistance)
+            if self._rng.random() >= chance:
+                result = "resisted"
+                reason = (f"he kept moving under power: a connected deployment takes "
+                          f"effect {chance:.0%} of the time here (seeded chance)")
         event = TaserDeployment(
             tick=tick, shot=deployment.shot, weapon=deployment.weapon,
             cartridge=deployment.cartridge.name, actor=target, result=result,
             spread_m=outcome.spread_m, zones=outcome.zones,
-            distance_m=actor.distance() if actor is not None else None, reason=reason)
+            distance_m=actor.distance() if actor is not None else None, reason=reason,
+            chance=chance)
         if result != "effective" or target is None:
             return Resolved(event, None)
         ends = tick + round(deployment.cartridge.cycle_s / self._step_s)

@@ -22,6 +22,8 @@ class Firearm:
     name: str
     muzzle_velocity: float  # m/s
     force: ForceOption = "firearm"
+    device: str = "pistol"
+    per_load: int = 15  # rounds per magazine (the scenario's officer.magazine sets it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class TaserCartridge:
     probe_speed: float = 55.0  # m/s
     cycle_s: float = 5.0
     force: ForceOption = "taser"
+    per_load: int = 1  # pulls per load: a cartridge (X26), two bays (TASER 7), 10 (TASER 10)
 
     @property
     def probes_per_pull(self) -> int:
@@ -54,10 +57,11 @@ WEAPONS: dict[str, Weapon] = {
     "x26": TaserCartridge("x26", "X26", (0.0, _deg(8.0)), wire_length=21 * FT),
     "x26-25ft": TaserCartridge("x26-25ft", "X26", (0.0, _deg(8.0)), wire_length=25 * FT),
     "taser7-cq": TaserCartridge("taser7-cq", "TASER 7", (0.0, _deg(12.0)),
-                                wire_length=25 * FT),
+                                wire_length=25 * FT, per_load=2),
     "taser7-so": TaserCartridge("taser7-so", "TASER 7", (0.0, _deg(3.5)),
-                                wire_length=25 * FT),
-    "taser10": TaserCartridge("taser10", "TASER 10", (0.0,), wire_length=45 * FT),
+                                wire_length=25 * FT, per_load=2),
+    "taser10": TaserCartridge("taser10", "TASER 10", (0.0,), wire_length=45 * FT,
+                              per_load=10),
 }
 
 
