@@ -23,13 +23,19 @@ class Moment:
 
 
 MOMENTS = (
-    Moment("armed-drops-weapon", "good", 2.6, "hands up, the pistol on the ground"),
+    Moment("armed-drops-weapon", "good", 3.2, "hands up, the pistol on the ground"),
     Moment("bystander-behind", "poor", 2.4, "aiming; the first round marked on the bystander"),
     Moment("crisis-knife", "poor", 9.62, "rushing down the hallway; TASER 7 probes and wires"),
     Moment("knife-charge", "poor", 2.5, "the charge; X26 probes and wires"),
     Moment("phone-not-gun", None, 2.9, "holding out a phone, its screen lit"),
     Moment("traffic-stop-draw", "poor", 3.27, "firing across his car: the muzzle flash"),
     Moment("winter-jacket", "good", 1.6, "advancing; TASER 10 probes in the legs"),
+    Moment("suicidal-knife", "poor", 5.8, "the knife raised as the officer crowds him"),
+    Moment("intoxicated-man", "poor", 3.0, "the unarmed drunk man squaring up"),
+    Moment("street-crisis", "poor", 2.5, "a man in crisis among bystanders"),
+    Moment("waistband-two", "poor", 1.9, "two men; one reaches for his waistband"),
+    Moment("juvenile-replica", "poor", 2.0, "a boy with a replica gun"),
+    Moment("domestic-second-person", "good", 6.0, "the second person appears in the doorway"),
 )
 
 
