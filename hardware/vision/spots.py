@@ -70,6 +70,10 @@ class DetectorConfig:
     # most three times max_activity: a whole-view change is no licence for specks)
     rise_over_activity: float = 10.0  # a clipped coloured dot rising this far over it passes
     max_dots_per_frame: int = 4  # more new dots at once is a flash
+    # The most candidates measured in one frame, strongest rise first: a range has a few
+    # lanes, each laser a dot; past this many the frame is a flash or a scene change
+    # (judged "burst" anyway), and the cost of a frame stays bounded.
+    max_candidates: int = 8
     # New light: a laser dot is light that was nowhere near in the previous frame; moving
     # content is light that was a few pixels away then, and content a person uncovers was
     # in the same place a few frames before. Compared with the brightest of the previous
@@ -177,7 +181,12 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
     flat = activity.ravel()
     quiet = float(np.partition(flat, len(flat) // 5)[len(flat) // 5])  # 20th percentile
     limit = min(max(cfg.max_activity, cfg.activity_over_quiet * quiet), 3 * cfg.max_activity)
-    for x0, y0, x1, y1 in _regions(rise, cfg.min_rise):
+    budget = cfg.max_candidates  # for the whole frame, strongest regions first
+    regions = sorted(_regions(rise, cfg.min_rise),
+                     key=lambda r: -cv2.minMaxLoc(rise[r[1]:r[3], r[0]:r[2]])[1])
+    for x0, y0, x1, y1 in regions:
+        if budget <= 0:
+            break
         ax, ay = max(0, x0 - pad), max(0, y0 - pad)
         bx, by = min(w, x1 + pad), min(h, y1 + pad)
         roi = (slice(ay, by), slice(ax, bx))
@@ -188,15 +197,19 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
             # apart where it clips, so look there alone
             roi_rise = cv2.bitwise_and(roi_rise, roi_rise, mask=cv2.inRange(
                 bright[roi], cfg.saturated, 255))
-        found = blobs_in(image[roi], ref[roi], bright[roi], roi_rise, ax, ay, cfg, (w, h))
+        found = blobs_in(image[roi], ref[roi], bright[roi], roi_rise, ax, ay, cfg, (w, h),
+                         budget)
+        budget -= max(1, len(found))  # a region with no candidate still cost a labelling
         if wide:
             found = [_isolated(b, rise, cfg) for b in found]
         found = [_with_activity(b, activity, limit, w, h, cfg) for b in found]
         if recent:
             found = [_new_light(b, recent, reach, cfg) for b in found]
             if any(b.why in MOVING and b.new_light >= cfg.min_new_light for b in found):
+                share = max(1, budget // 2)  # measuring again: half what is left at most
                 found = _fresh(found, image, ref, bright, rise, recent, roi, reach, cfg,
-                               (w, h))
+                               (w, h), share)
+                budget -= share
         out.extend(found)
     if sum(b.accepted for b in out) > cfg.max_dots_per_frame:  # a flash, not shooters
         out = [replace(b, accepted=False, why="burst") if b.accepted else b for b in out]
@@ -228,7 +241,7 @@ def _new_light(b: Blob, recent: Sequence[Image], reach: int, cfg: DetectorConfig
 
 def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Image,
            recent: Sequence[Image], roi: tuple[slice, slice], reach: int,
-           cfg: DetectorConfig, full: tuple[int, int]) -> list[Blob]:
+           cfg: DetectorConfig, full: tuple[int, int], budget: int) -> list[Blob]:
     """Measure the region again on its new light alone (risen over the background and over
     the light already there, as `_new_light` sees it): a dot on a moving subject,
     rejected because the subject's rise was measured with it, comes out on its own. Dots
@@ -243,7 +256,7 @@ def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Ima
     new = cv2.subtract(bright[roi], before)
     oy, ox = roi[0].start or 0, roi[1].start or 0
     dots = [replace(b, new_light=b.peak_rise) for b in blobs_in(
-        image[roi], ref[roi], bright[roi], cv2.min(rise[roi], new), ox, oy, cfg, full)
+        image[roi], ref[roi], bright[roi], cv2.min(rise[roi], new), ox, oy, cfg, full, budget)
         if b.accepted and purity(b) >= cfg.min_purity_moving]
     if not dots:
         return found
@@ -266,17 +279,73 @@ def _isolated(b: Blob, rise: Image, cfg: DetectorConfig) -> Blob:
 
 
 def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: int,
-              cfg: DetectorConfig, full: tuple[int, int]) -> list[Blob]:
+             cfg: DetectorConfig, full: tuple[int, int], budget: int | None = None
+             ) -> list[Blob]:
+    """The candidates in a region (pixels risen by half `min_rise`, connected, reaching
+    `min_rise` somewhere), strongest rise first, at most `budget` of them (default
+    `max_candidates`), each measured inside its own box, and a component larger than any
+    dot inside a dot-sized window around its peak: the cost of a frame is bounded by
+    the number of candidates, not set by the size of what moved."""
+    limit = cfg.max_candidates if budget is None else budget
     half = cv2.threshold(rise, cfg.min_rise // 2 - 1, 255, cv2.THRESH_BINARY)[1]
-    n, labels = cv2.connectedComponents(half, connectivity=8)
-    out = []
-    for i in range(1, n):
-        comp = labels == i
-        peak_rise = int(rise[comp].max())
-        if peak_rise < cfg.min_rise:
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(half, connectivity=8)
+    if n < 2 or limit <= 0:
+        return []
+    h, w = rise.shape
+    reach = dot_reach(cfg, full)
+    out: list[Blob] = []
+    for i, py, px in strongest_components(labels, rise, cfg.min_rise):
+        if len(out) >= limit:
+            break
+        x, y, bw, bh, area = (int(v) for v in stats[i])
+        # rejected whatever else is measured: a speck, or nothing bright enough in its box
+        if area < cfg.min_area or int(bright[y:y + bh, x:x + bw].max()) < cfg.min_peak:
             continue
-        out.append(_measure(img, ref, bright, rise, comp, ox, oy, cfg, full))
+        windowed = max(bw, bh) > 2 * reach
+        if windowed:  # wider than any dot: look around its strongest point only
+            x, y, bw, bh = px - reach, py - reach, 2 * reach + 1, 2 * reach + 1
+        x0, y0 = max(0, x - _MARGIN), max(0, y - _MARGIN)
+        x1, y1 = min(w, x + bw + _MARGIN), min(h, y + bh + _MARGIN)
+        box = (slice(y0, y1), slice(x0, x1))
+        comp = labels[box] == i
+        blob = _measure(img[box], ref[box], bright[box], rise[box], comp, ox + x0, oy + y0,
+                        cfg, full)
+        if windowed and blob.accepted and _core_reaches_edge(blob, ox + x0, oy + y0, comp):
+            blob = replace(blob, accepted=False, why="area")
+        out.append(blob)
     return out
+
+
+# A blob is measured with its fringe (one 5x5 dilation) and the ring outside that (one
+# more): 4 px around its own box, and one to spare.
+_MARGIN = 5
+
+
+def dot_reach(cfg: DetectorConfig, full: tuple[int, int]) -> int:
+    """Half the side of the largest dot's box: the side of a square of `max_area` pixels
+    (at this frame size), and that again for an elongated one."""
+    scale = full[0] * full[1] / (640 * 480)
+    return int(np.ceil(np.sqrt(cfg.max_area * scale)))
+
+
+def _core_reaches_edge(b: Blob, ox: int, oy: int, comp: np.ndarray) -> bool:
+    """Whether a blob measured in a window may run past it: its core box touches the
+    window's edge (a dot's core lies well inside)."""
+    h, w = comp.shape
+    return (b.x - b.w / 2 - ox <= _MARGIN or b.y - b.h / 2 - oy <= _MARGIN
+            or b.x + b.w / 2 - ox >= w - 1 - _MARGIN or b.y + b.h / 2 - oy >= h - 1 - _MARGIN)
+
+
+def strongest_components(labels: np.ndarray, rise: Image, level: int
+                         ) -> list[tuple[int, int, int]]:
+    """(label, peak row, peak column) of the components whose rise reaches `level`,
+    highest peak first: one sort of the pixels over `level`, however many components."""
+    ys, xs = np.nonzero(rise >= level)
+    values, owners = rise[ys, xs], labels[ys, xs]
+    order = np.argsort(-values.astype(np.int16), kind="stable")
+    ranked, first = np.unique(owners[order], return_index=True)
+    picks = order[np.sort(first)]
+    return [(int(owners[k]), int(ys[k]), int(xs[k])) for k in picks]
 
 
 def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarray,
