@@ -229,6 +229,6 @@ def _check_alignment(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from hardware.vision.bench import run_bench
 
-    for line in run_bench(args.seconds):
+    for line in run_bench(args.seconds, DEFAULT_PEER_DATA):
         print(line)
     return 0
