@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import cv2
 
@@ -26,7 +27,7 @@ TARGET_P99_MS = {(640, 480): 2.0, (1920, 1080): 5.0}
 PERIOD_120FPS_MS = 1000 / 120
 CLIP_FRAMES = 120  # four seconds at 30 fps: a few pulses, and the movers cross the view
 # Scene name -> what differs from a clean projected scene with sensor noise.
-SCENES: dict[str, dict[str, float | int | str]] = {
+SCENES: dict[str, dict[str, Any]] = {
     "still": {},
     "motion": {"motion": 4, "motion_level": 140.0},
     "people": {"motion": 2, "motion_level": 200.0, "people": 2, "exposure": 0.1,

@@ -375,7 +375,7 @@ def strongest_components(labels: np.ndarray, rise: Image, level: int
     ys, xs = np.nonzero(rise >= level)
     values, owners = rise[ys, xs], labels[ys, xs]
     order = np.argsort(-values.astype(np.int16), kind="stable")
-    ranked, first = np.unique(owners[order], return_index=True)
+    _, first = np.unique(owners[order], return_index=True)
     picks = order[np.sort(first)]
     return [(int(owners[k]), int(ys[k]), int(xs[k])) for k in picks]
 
@@ -386,9 +386,12 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     dot), position from the clipped plateau of the core, ring and colour from the whole
     blob and its surroundings."""
     peak_rise = int(rise[comp].max())
-    core = comp & (rise >= max(cfg.min_rise, peak_rise // 2))
+    # where it clips, a pixel rose as far as the sensor lets it show: on a pale target
+    # that is little, however bright the laser, so clipped pixels are core at full weight
+    clipped = comp & (bright >= cfg.saturated)
+    core = (comp & (rise >= max(cfg.min_rise, peak_rise // 2))) | clipped
     ys, xs = np.nonzero(core)
-    wts = rise[ys, xs].astype(np.float64)
+    wts = np.where(clipped[ys, xs], peak_rise, rise[ys, xs]).astype(np.float64)
     mx, my = float((xs * wts).sum() / wts.sum()), float((ys * wts).sum() / wts.sum())
     elong = elongation(xs - mx, ys - my, wts)
     cx, cy, extent = plateau(bright, core, cfg.plateau_levels)

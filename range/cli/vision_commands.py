@@ -47,6 +47,8 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
                         f"{DEFAULT_KNOWN_GAPS}, where it exists)")
     p.add_argument("--no-known-gaps", action="store_true",
                    help="every difference from the peer's lists fails")
+    p.add_argument("--folds", action="store_true",
+                   help="leave-one-clip-out: figures tuned on all cases beside held-out ones")
     p.set_defaults(handler=_judge_clips)
 
     p = subparsers.add_parser("calibrate", help="fit camera-to-projector from a chessboard")
@@ -152,6 +154,8 @@ def _print_shot(ev: Any, as_json: bool) -> None:
 
 
 def _judge_clips(args: argparse.Namespace) -> int:
+    if args.folds:
+        return _folds(args)
     from hardware.vision.evaluate import judge_corpus
     from hardware.vision.judge import load_expected
     from hardware.vision.judge_report import report_lines
@@ -230,5 +234,17 @@ def _bench(args: argparse.Namespace) -> int:
     from hardware.vision.bench import run_bench
 
     for line in run_bench(args.seconds, DEFAULT_PEER_DATA):
+        print(line)
+    return 0
+
+
+def _folds(args: argparse.Namespace) -> int:
+    from hardware.vision.folds import leave_one_out, score_table, settings
+    from hardware.vision.judge import load_expected
+
+    expected = load_expected(args.data / "expected.json")
+    table = score_table(args.data, expected, settings(),
+                        progress=lambda line: print(line, file=sys.stderr, flush=True))
+    for line in leave_one_out(table).lines():
         print(line)
     return 0
