@@ -65,9 +65,12 @@ class KindScore:
                 f"{self.false} false in {self.seconds:.0f} s")
 
 
-def spec_for(kind: str, seed: int) -> SceneSpec:
+def spec_for(kind: str, seed: int, seconds: float | None = None) -> SceneSpec:
+    """The scene of a kind (`seconds` long, if given: pulses fired after it are never
+    seen, so fewer are required)."""
     params = {"frames": DEFAULT_FRAMES, **KINDS[kind]}
-    return replace(SceneSpec(), seed=seed, **params)
+    spec = replace(SceneSpec(), seed=seed, **params)
+    return spec if seconds is None else replace(spec, frames=round(seconds * spec.fps))
 
 
 def visible(pulse: Pulse, spec: SceneSpec) -> bool:
@@ -99,8 +102,9 @@ def judge_events(events: Sequence[SpotEvent], src: SyntheticSource) -> tuple[int
     return len(required), found, false
 
 
-def run_kind(kind: str, seed: int, config: DetectorConfig | None = None) -> KindScore:
-    spec = spec_for(kind, seed)
+def run_kind(kind: str, seed: int, config: DetectorConfig | None = None,
+             seconds: float | None = None) -> KindScore:
+    spec = spec_for(kind, seed, seconds)
     src = SyntheticSource(spec)
     det = ShotDetector(config or DetectorConfig())
     events: list[SpotEvent] = []

@@ -222,9 +222,10 @@ def _new_light(b: Blob, recent: Sequence[Image], reach: int, cfg: DetectorConfig
     itself. Moving content brings its light from a few pixels away, and content a person
     walking past uncovers was there a few frames before; a laser dot's first frame rises
     over both. A dim blob without new light is moving content ("moved": like "activity",
-    it holds the spot so the same content a frame later is no shot either). A clipped one
-    is left alone: clipping hides how far it rose (a dot beside clipped content has
-    none). The later frames of a pulse have no new light either; they extend the pulse's
+    it holds the spot so the same content a frame later is no shot either). Clipping
+    hides how far a clipped one rose (a dot beside clipped content has no new light), but
+    not its shape: without new light it must have a compact white core (`core_fill`),
+    which moving white content, ragged where it clips, has not. The later frames of a pulse have no new light either; they extend the pulse's
     track whatever their verdict."""
     half = (max(b.w, b.h) + 1) // 2
     x, y = round(b.x), round(b.y)
@@ -234,7 +235,10 @@ def _new_light(b: Blob, recent: Sequence[Image], reach: int, cfg: DetectorConfig
         before = max(before, int(old[max(0, y - half):y + half + 1,
                                      max(0, x - half):x + half + 1].max()))
     new = b.peak - before
-    if b.accepted and new < cfg.min_new_light and b.peak < cfg.saturated:
+    # clipping hides how far a dot rose, but not its shape: a clipped blob without new
+    # light must have a compact white core (moving white content has a ragged one)
+    compact = b.peak >= cfg.saturated and b.core_fill >= cfg.min_core_fill
+    if b.accepted and new < cfg.min_new_light and not compact:
         return replace(b, new_light=new, accepted=False, why="moved")
     return replace(b, new_light=new)
 

@@ -78,6 +78,7 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
     p.set_defaults(handler=_check_alignment)
 
     benches["vision"] = _bench
+    benches["projection"] = _bench_projection
 
 
 def _rigs_dir(args: argparse.Namespace) -> Path:
@@ -247,4 +248,13 @@ def _folds(args: argparse.Namespace) -> int:
                         progress=lambda line: print(line, file=sys.stderr, flush=True))
     for line in leave_one_out(table).lines():
         print(line)
+    return 0
+
+
+def _bench_projection(args: argparse.Namespace) -> int:
+    """Projection-aware detection on the simulated rig; --seconds: camera time (600)."""
+    from range.bench.projection import run_bench
+
+    for line in run_bench((args.seconds if args.seconds is not None else 600.0) / 60):
+        print(line, flush=True)
     return 0
