@@ -59,8 +59,10 @@ def _blur(sigma: float) -> ImageOp:
 def _jpeg(quality: int) -> ImageOp:
     def op(image: Image, _: int) -> Image:
         ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
-        assert ok
-        out: Image = cv2.imdecode(data, cv2.IMREAD_COLOR)
+        decoded = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else None
+        if decoded is None:
+            raise ValueError("JPEG round trip failed")
+        out: Image = np.asarray(decoded, np.uint8)
         return out
     return op
 
@@ -69,14 +71,16 @@ def _white_balance(blue: float, red: float) -> ImageOp:
     gains = np.array([blue, 1.0, red], np.float32)
 
     def op(image: Image, _: int) -> Image:
-        return np.clip(image.astype(np.float32) * gains, 0, 255).astype(np.uint8)
+        out: Image = np.clip(image.astype(np.float32) * gains, 0, 255).astype(np.uint8)
+        return out
     return op
 
 
 def _exposure_swing(amplitude: float, period_frames: float) -> ImageOp:
     def op(image: Image, index: int) -> Image:
-        gain = 1.0 + amplitude * np.sin(2 * np.pi * index / period_frames)
-        return cv2.convertScaleAbs(image, alpha=gain)
+        gain = 1.0 + amplitude * float(np.sin(2 * np.pi * index / period_frames))
+        out: Image = cv2.convertScaleAbs(image, alpha=gain)
+        return out
     return op
 
 

@@ -225,8 +225,9 @@ def _new_light(b: Blob, recent: Sequence[Image], reach: int, cfg: DetectorConfig
     it holds the spot so the same content a frame later is no shot either). Clipping
     hides how far a clipped one rose (a dot beside clipped content has no new light), but
     not its shape: without new light it must have a compact white core (`core_fill`),
-    which moving white content, ragged where it clips, has not. The later frames of a pulse have no new light either; they extend the pulse's
-    track whatever their verdict."""
+    which moving white content, ragged where it clips, has not. The later frames of a
+    pulse have no new light either; they extend the pulse's track whatever their
+    verdict."""
     half = (max(b.w, b.h) + 1) // 2
     x, y = round(b.x), round(b.y)
     r = half + reach

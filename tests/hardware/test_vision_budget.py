@@ -33,9 +33,14 @@ def test_the_strongest_components_come_first() -> None:
 
 
 def test_a_frame_measures_no_more_than_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
+    calls: list[int] = []
     measure = spots._measure
-    monkeypatch.setattr(spots, "_measure", lambda *a: calls.append(1) or measure(*a))
+
+    def counted(*args: object) -> spots.Blob:
+        calls.append(1)
+        return measure(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(spots, "_measure", counted)
     image = _dots([120 + 3 * k for k in range(40)])  # forty dots, dimmest first
     ref = np.full_like(image, 20)
     bright, rise = brightness(image), cv2.subtract(brightness(image), brightness(ref))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hardware.vision.folds import configure, leave_one_out, settings
+from hardware.vision.folds import Overrides, configure, leave_one_out, settings
 from hardware.vision.judge import Score
 from hardware.vision.spots import DetectorConfig
 
@@ -15,8 +15,10 @@ def test_settings_cover_the_grid_with_the_defaults_first() -> None:
 
 
 def test_each_case_is_judged_with_the_setting_chosen_without_it() -> None:
-    a, b = (("min_rise", 24.0),), (("min_rise", 18.0),)
-    table = {  # a is best on all three; b is better on clip-3, and on two cases of three
+    a: Overrides = (("min_rise", 24.0),)
+    b: Overrides = (("min_rise", 18.0),)
+    # a is best on all three; b is better on clip-3, and on two cases of three
+    table: dict[Overrides, dict[str, Score]] = {
         a: {"clip-1": Score(found=5), "clip-2": Score(found=5), "clip-3": Score(found=2, missed=3)},
         b: {"clip-1": Score(found=3, missed=2), "clip-2": Score(found=4, missed=1, false=1),
             "clip-3": Score(found=5)},
@@ -31,8 +33,10 @@ def test_each_case_is_judged_with_the_setting_chosen_without_it() -> None:
 
 
 def test_held_out_falls_below_tuned_when_the_cases_disagree() -> None:
-    a, b = (("min_rise", 24.0),), (("min_rise", 18.0),)
-    table = {a: {"x": Score(found=4), "y": Score(found=1, missed=3)},
-             b: {"x": Score(found=1, missed=3), "y": Score(found=4)}}
+    a: Overrides = (("min_rise", 24.0),)
+    b: Overrides = (("min_rise", 18.0),)
+    table: dict[Overrides, dict[str, Score]] = {
+        a: {"x": Score(found=4), "y": Score(found=1, missed=3)},
+        b: {"x": Score(found=1, missed=3), "y": Score(found=4)}}
     report = leave_one_out(table)
     assert report.tuned.found == 5 and report.held_out_total().found == 2
