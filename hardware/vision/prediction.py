@@ -9,7 +9,7 @@ numbers a channel and one for the blur, each a property of the projector's lamp 
 camera's exposure, white balance, response curve and focus. `fit_photometry` fits them on
 frames without spots (the calibration views: the board, and a grey ramp), blur by the
 least residual over a few widths, the curve per channel by least squares over a grid of
-gammas. With no rendered frames (a recorded clip, a real camera) the detector falls back
+gammas (refined to 0.01). With no rendered frames (a recorded clip, a real camera) the detector falls back
 to its temporal model.
 
 `unexplained(frame, shown)` is the camera frame less its prediction, as the share of
@@ -33,8 +33,8 @@ from hardware.vision.frames import Frame, Image
 FLOOR = 64  # grey level the explained light is put at: room for dots, none for shadows
 MIN_HEADROOM = 32.0  # a pixel this close to clipping counts as having this much room
 BLURS = (0.0, 0.5, 0.9, 1.4, 2.0)  # optics tried, px (sd)
-GAMMAS = np.arange(0.5, 2.51, 0.05)
-FIT_STEP = 3  # every third pixel each way is plenty to fit four numbers
+GAMMAS = np.arange(0.5, 2.51, 0.1)  # a coarse search, then refined to 0.01
+FIT_SAMPLES = 20_000  # pixels are plenty to fit four numbers a channel
 Triple = tuple[float, float, float]
 
 
@@ -89,26 +89,30 @@ def _samples(warped: Sequence[Image], seen: Sequence[Image], mask: Image | None
              ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     xs, ys = [], []
     for w, s in zip(warped, seen, strict=True):
-        w, s = w[::FIT_STEP, ::FIT_STEP], s[::FIT_STEP, ::FIT_STEP]
         keep = s.max(axis=2) < 250  # clipped pixels say nothing of the curve
         if mask is not None:
-            keep &= mask[::FIT_STEP, ::FIT_STEP] > 0
-        xs.append(w[keep].astype(np.float64) / 255.0)
-        ys.append(s[keep].astype(np.float64))
-    return np.concatenate(xs), np.concatenate(ys)
+            keep &= mask > 0
+        xs.append(w[keep])
+        ys.append(s[keep])
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    step = max(1, len(x) // FIT_SAMPLES)
+    return x[::step].astype(np.float64) / 255.0, y[::step].astype(np.float64)
 
 
 def _fit_channel(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]
                  ) -> tuple[float, float, float, float]:
     """(gain, offset, gamma, residual) of y = offset + gain * 255 * x ** gamma."""
     best = (1.0, 0.0, 1.0, float("inf"))
-    for gamma in GAMMAS:
-        basis = 255.0 * x ** gamma
-        design = np.stack([basis, np.ones_like(basis)], axis=1)
-        (gain, offset), *_ = np.linalg.lstsq(design, y, rcond=None)
-        residual = float(np.mean((design @ np.array([gain, offset]) - y) ** 2))
-        if residual < best[3]:
-            best = (float(gain), float(offset), float(gamma), residual)
+    for grid in (GAMMAS, None):
+        if grid is None:  # refine around the best of the coarse search
+            grid = np.arange(best[2] - 0.09, best[2] + 0.095, 0.01)
+        for gamma in grid:
+            basis = 255.0 * x ** gamma
+            design = np.stack([basis, np.ones_like(basis)], axis=1)
+            (gain, offset), *_ = np.linalg.lstsq(design, y, rcond=None)
+            residual = float(np.mean((design @ np.array([gain, offset]) - y) ** 2))
+            if residual < best[3]:
+                best = (float(gain), float(offset), float(round(gamma, 2)), residual)
     return best
 
 

@@ -16,12 +16,18 @@ the frame after it ends; each pulse matches one detection, every other detection
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import cv2
+
 from hardware.events import SpotEvent
+from hardware.vision.calibration import calibrate
 from hardware.vision.detector import ShotDetector
+from hardware.vision.frames import Frame, Image
+from hardware.vision.prediction import ProjectionPrediction
 from hardware.vision.spots import DetectorConfig
 from hardware.vision.synthetic import Pulse, SceneSpec, SyntheticSource, exposure_overlap
 
@@ -106,17 +112,49 @@ def judge_events(events: Sequence[SpotEvent], src: SyntheticSource) -> tuple[int
 
 
 def run_kind(kind: str, seed: int, config: DetectorConfig | None = None,
-             seconds: float | None = None) -> KindScore:
+             seconds: float | None = None, aware: bool = False) -> KindScore:
+    """One kind, one seed, judged. `aware`: projection-aware, as on a range that renders
+    what it projects: calibrated on the scene's own view of the chessboard, the
+    photometric model fitted on its first frames (before any pulse), and the detector
+    fed the light the projection does not explain."""
     spec = spec_for(kind, seed, seconds)
     src = SyntheticSource(spec)
+    frames = iter(src.read, None)
     det = ShotDetector(config or DetectorConfig())
     events: list[SpotEvent] = []
-    while (frame := src.read()) is not None:
+    if aware:
+        prediction, det = _aware(spec, src, frames, config)
+        frames = (prediction.unexplained(f, _rgb(src.last_projected)) for f in frames)
+    for frame in frames:
         events.extend(det.feed(frame))
     events.extend(det.flush())
     required, found, false = judge_events(events, src)
     return KindScore(kind, seed, required, found, false, spec.frames / spec.fps,
                      spec.pulses == 0)
+
+
+FIT_FRAMES = 10  # a third of a second at 30 fps: pulses start a second in
+
+
+def _aware(spec: SceneSpec, src: SyntheticSource, frames: Iterator[Frame],
+           config: DetectorConfig | None) -> tuple[ProjectionPrediction, ShotDetector]:
+    """Calibrate on the same camera's view of the board (the same seed gives the same
+    view), fit the photometry on the first frames shown, and a detector for the rest."""
+    board = SyntheticSource(replace(spec, content="chessboard", motion=0, people=0,
+                                    pulses=0, frames=1))
+    view = board.read()
+    assert view is not None
+    projector = (spec.proj_width, spec.proj_height)
+    calibration = calibrate(view.image, projector, "the synthetic camera's board")
+    prediction = ProjectionPrediction(calibration, projector)
+    pairs = [(f, _rgb(src.last_projected)) for f in itertools.islice(frames, FIT_FRAMES)]
+    prediction.fit(pairs)
+    return prediction, ShotDetector(config or DetectorConfig(), mask=calibration.mask())
+
+
+def _rgb(bgr: Image) -> Image:
+    out: Image = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,11 +196,12 @@ class SuiteResult:
 
 def run_suite(seeds: Iterable[int], kinds: Sequence[str] | None = None,
               config: DetectorConfig | None = None,
-              progress: Callable[[str], None] | None = None) -> SuiteResult:
+              progress: Callable[[str], None] | None = None,
+              aware: bool = False) -> SuiteResult:
     scores = []
     for kind in kinds or list(KINDS):
         for seed in seeds:
-            score = run_kind(kind, seed, config)
+            score = run_kind(kind, seed, config, aware=aware)
             if progress is not None:
                 progress(score.describe())
             scores.append(score)

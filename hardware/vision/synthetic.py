@@ -180,6 +180,7 @@ class SyntheticSource:
         s = self.spec
         t0 = i * self.period_ns
         proj = self._projected(i)
+        self.last_projected = proj  # what the projector showed (BGR): for a prediction
         view = cv2.warpPerspective(proj, self.proj_to_cam, (s.width, s.height),
                                    flags=cv2.INTER_LINEAR, borderValue=(18, 16, 20))
         img = view.astype(np.float32) + 14.0  # room light
