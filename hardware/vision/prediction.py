@@ -9,8 +9,8 @@ numbers a channel and one for the blur, each a property of the projector's lamp 
 camera's exposure, white balance, response curve and focus. `fit_photometry` fits them on
 frames without spots (the calibration views: the board, and a grey ramp), blur by the
 least residual over a few widths, the curve per channel by least squares over a grid of
-gammas (refined to 0.01). With no rendered frames (a recorded clip, a real camera) the detector falls back
-to its temporal model.
+gammas (refined to 0.01). With no rendered frames (a recorded clip, a real camera) the
+detector falls back to its temporal model.
 
 `unexplained(frame, shown)` is the camera frame less its prediction, as the share of
 each pixel's headroom the unexplained light used, on a dark-grey floor: the detector sees
