@@ -15,7 +15,9 @@ detector falls back to its temporal model.
 `unexplained(frame, shown)` is the camera frame less its prediction, as the share of
 each pixel's headroom the unexplained light used, on a dark-grey floor: the detector sees
 a flat scene with the dots on it, and a dot on a pale shirt, where the camera clips after
-a small rise, stands out as much as one on a dark coat."""
+a small rise, stands out as much as one on a dark coat. The prediction follows the
+camera's exposure and white balance from frame to frame: each channel is scaled by the
+median ratio of what was seen to what was predicted."""
 
 from __future__ import annotations
 
@@ -116,6 +118,26 @@ def _fit_channel(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]
     return best
 
 
+EXPOSURE_STEP = 8  # every 8th pixel each way: a few thousand, robust to a few dots
+
+
+def _exposure_of(seen: Image, predicted: npt.NDArray[np.float32], mask: Image
+                 ) -> npt.NDArray[np.float32]:
+    """This frame's gain per channel over the fitted model: the median ratio of seen to
+    predicted where both are well inside the range (auto exposure and white balance drift
+    from frame to frame; a few dots barely move a median)."""
+    s = seen[::EXPOSURE_STEP, ::EXPOSURE_STEP].astype(np.float32)
+    p = predicted[::EXPOSURE_STEP, ::EXPOSURE_STEP]
+    inside = (mask[::EXPOSURE_STEP, ::EXPOSURE_STEP] > 0)[..., None]
+    usable = inside & (p > 32) & (p < 224) & (s < 250)
+    gains = np.ones(3, np.float32)
+    for c in range(3):
+        ratio = s[..., c][usable[..., c]] / p[..., c][usable[..., c]]
+        if ratio.size >= 64:
+            gains[c] = float(np.median(ratio))
+    return gains
+
+
 def grey_ramp(size: tuple[int, int]) -> Image:
     """A projector picture (RGB) running from black to white left to right: every level
     once, to fit the camera's response on."""
@@ -148,12 +170,17 @@ class ProjectionPrediction:
                                          [frame.image for frame, _ in pairs], self._mask)
         return self.photometry
 
+    def _exposure(self, seen: Image, predicted: npt.NDArray[np.float32]
+                  ) -> npt.NDArray[np.float32]:
+        return _exposure_of(seen, predicted, self._mask)
+
     def predict(self, shown_rgb: Image) -> Image:
         """What the camera should see of the frame shown (RGB, any size), as BGR."""
         return self.photometry.apply(self.warp(shown_rgb))
 
     def unexplained(self, frame: Frame, shown_rgb: Image) -> Frame:
         predicted = self.predict(shown_rgb).astype(np.float32)
+        predicted *= self._exposure(frame.image, predicted)
         headroom = np.maximum(255.0 - predicted, MIN_HEADROOM)
         used = (frame.image.astype(np.float32) - predicted) / headroom
         image: Image = np.clip(FLOOR + used * (255.0 - FLOOR), 0, 255).astype(np.uint8)

@@ -16,7 +16,6 @@ the frame after it ends; each pulse matches one detection, every other detection
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -24,10 +23,10 @@ from typing import Any
 import cv2
 
 from hardware.events import SpotEvent
-from hardware.vision.calibration import calibrate
+from hardware.vision.calibration import calibrate, chessboard_image
 from hardware.vision.detector import ShotDetector
 from hardware.vision.frames import Frame, Image
-from hardware.vision.prediction import ProjectionPrediction
+from hardware.vision.prediction import ProjectionPrediction, grey_ramp
 from hardware.vision.spots import DetectorConfig
 from hardware.vision.synthetic import Pulse, SceneSpec, SyntheticSource, exposure_overlap
 
@@ -133,22 +132,16 @@ def run_kind(kind: str, seed: int, config: DetectorConfig | None = None,
                      spec.pulses == 0)
 
 
-FIT_FRAMES = 10  # a third of a second at 30 fps: pulses start a second in
-
-
 def _aware(spec: SceneSpec, src: SyntheticSource, frames: Iterator[Frame],
            config: DetectorConfig | None) -> tuple[ProjectionPrediction, ShotDetector]:
-    """Calibrate on the same camera's view of the board (the same seed gives the same
-    view), fit the photometry on the first frames shown, and a detector for the rest."""
-    board = SyntheticSource(replace(spec, content="chessboard", motion=0, people=0,
-                                    pulses=0, frames=1))
-    view = board.read()
-    assert view is not None
+    """As a range calibrates: the projector shows the board, then a grey ramp; the
+    calibration is fitted on the camera's view of the board, the photometry on both."""
     projector = (spec.proj_width, spec.proj_height)
-    calibration = calibrate(view.image, projector, "the synthetic camera's board")
+    board = chessboard_image(projector)
+    calibration = calibrate(src.view_of(board), projector, "the synthetic camera's board")
     prediction = ProjectionPrediction(calibration, projector)
-    pairs = [(f, _rgb(src.last_projected)) for f in itertools.islice(frames, FIT_FRAMES)]
-    prediction.fit(pairs)
+    shown = [board, grey_ramp(projector)]  # grey: the same in BGR and RGB
+    prediction.fit([(Frame(src.view_of(p), 0, 0), _rgb(p)) for p in shown])
     return prediction, ShotDetector(config or DetectorConfig(), mask=calibration.mask())
 
 

@@ -200,6 +200,18 @@ class SyntheticSource:
         out: Image = np.clip(img, 0, 255).astype(np.uint8)
         return out
 
+    def view_of(self, projected: Image) -> Image:
+        """The camera's view of any projector picture (BGR), with no pulse and no one in
+        the room: for calibrating on the board and fitting the camera's response."""
+        s = self.spec
+        view = cv2.warpPerspective(projected, self.proj_to_cam, (s.width, s.height),
+                                   flags=cv2.INTER_LINEAR, borderValue=(18, 16, 20))
+        img = (view.astype(np.float32) + 14.0) * self._response(0)
+        if self._noise:
+            img += s.noise * self._noise[0]
+        out: Image = np.clip(img, 0, 255).astype(np.uint8)
+        return out
+
     def _response(self, i: int) -> npt.NDArray[np.float32]:
         """Gain per channel (B, G, R): exposure swing, white balance hunting (red and blue
         in opposite phase, ~4 s a swing) and the camera's gain."""

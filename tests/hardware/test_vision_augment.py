@@ -37,3 +37,9 @@ def test_every_augmentation_keeps_frames_valid_images() -> None:
     for aug in AUGMENTATIONS.values():
         for f in augmented(_frames(), aug):
             assert f.image.dtype == np.uint8 and f.image.ndim == 3
+
+
+def test_the_command_line_names_every_augmentation() -> None:
+    from range.cli.vision_commands import AUGMENTATION_NAMES
+
+    assert tuple(AUGMENTATIONS) == AUGMENTATION_NAMES
