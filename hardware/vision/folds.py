@@ -19,10 +19,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hardware.events import SpotEvent
+from hardware.vision.config import DetectorConfig
 from hardware.vision.detector import STILL_MIN_PURITY, ShotDetector, detect_still
 from hardware.vision.evaluate import load_still, points, read_frames
 from hardware.vision.judge import Expected, Score, score_clip
-from hardware.vision.spots import DetectorConfig
 
 Overrides = tuple[tuple[str, float], ...]
 

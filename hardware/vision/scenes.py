@@ -24,10 +24,10 @@ import cv2
 
 from hardware.events import SpotEvent
 from hardware.vision.calibration import calibrate, chessboard_image
+from hardware.vision.config import DetectorConfig
 from hardware.vision.detector import ShotDetector
 from hardware.vision.frames import Frame, Image
 from hardware.vision.prediction import ProjectionPrediction, grey_ramp
-from hardware.vision.spots import DetectorConfig
 from hardware.vision.synthetic import Pulse, SceneSpec, SyntheticSource, exposure_overlap
 
 MATCH_PX = 4.0

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from hardware.vision import spots
+from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.detector import ShotDetector, brightness
 from hardware.vision.frames import Frame
-from hardware.vision.spots import DetectorConfig, blobs_in, strongest_components
+from hardware.vision.spots import blobs_in, strongest_components
 
 
 def _dots(levels: list[int], size: tuple[int, int] = (640, 480)) -> np.ndarray:
@@ -36,7 +37,7 @@ def test_a_frame_measures_no_more_than_its_budget(monkeypatch: pytest.MonkeyPatc
     calls: list[int] = []
     measure = spots._measure
 
-    def counted(*args: object) -> spots.Blob:
+    def counted(*args: object) -> Blob:
         calls.append(1)
         return measure(*args)  # type: ignore[arg-type]
 

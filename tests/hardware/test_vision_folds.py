@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from hardware.vision.config import DetectorConfig
 from hardware.vision.folds import Overrides, configure, leave_one_out, settings
 from hardware.vision.judge import Score
-from hardware.vision.spots import DetectorConfig
 
 
 def test_settings_cover_the_grid_with_the_defaults_first() -> None:
