@@ -19,6 +19,7 @@ def test_a_close_dot_on_pale_paper_clips_to_white_with_a_red_fringe() -> None:
     assert fringe[2] > fringe[1] + 10  # red beyond the core
 
 
+@pytest.mark.slow
 def test_a_pulse_on_clipped_over_exposed_white_is_not_required() -> None:
     score = run_kind("overexposed-white-balance", 100)  # 12 pulses, some on clipped white
     assert 0 < score.required < len(SyntheticSource(spec_for("overexposed-white-balance",
