@@ -11,7 +11,7 @@ import pytest
 
 from hardware.replica.wired import WiredReplica
 from hardware.vision.calibration import chessboard_image
-from hardware.vision.prediction import ProjectionPrediction
+from hardware.vision.prediction import ProjectionPrediction, grey_ramp
 from hardware.vision.projected import ProjectedCamera, Pulse
 from range.cli import main
 from range.scenario.catalogue import load_inputs_arg, load_scenario_arg, shipped_names
@@ -110,6 +110,8 @@ def test_projection_aware_detection_sets_aside_what_the_frame_shown_explains() -
     camera = ProjectedCamera(size, seed=3)
     board = np.ascontiguousarray(chessboard_image(size)[..., ::-1])
     prediction = ProjectionPrediction(calibrate(camera.capture(board, 0).image, size), size)
+    ramp = grey_ramp(size)  # the camera's response, fitted as the rig does at calibration
+    prediction.fit([(camera.capture(board, 0), board), (camera.capture(ramp, 0), ramp)])
     scene = np.full((720, 1280, 3), 90, np.uint8)
     scene[300:420, 600:700] = 230  # a pale shape that has just moved here
     camera.pulse(Pulse(320.0, 200.0, 33_000_000, 1_000_000, "red"))

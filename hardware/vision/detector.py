@@ -19,8 +19,9 @@ import cv2
 import numpy as np
 
 from hardware.events import SpotEvent
+from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Frame, Image
-from hardware.vision.spots import Blob, DetectorConfig, blobs_in, measure_blobs
+from hardware.vision.spots import blobs_in, measure_blobs
 from hardware.vision.tracking import PulseTracker
 
 

@@ -16,6 +16,7 @@ import cv2
 from hardware.errors import CalibrationError, MediaError
 from hardware.events import SpotEvent
 from hardware.vision.calibration import Calibration
+from hardware.vision.config import DetectorConfig
 from hardware.vision.detector import ShotDetector, detect_still
 from hardware.vision.frames import Frame
 from hardware.vision.judge import CalibrationCase, ClipCase, Expected, Point, Score, score_clip
@@ -23,7 +24,6 @@ from hardware.vision.known_gaps import KnownGap, Verdict, verdict
 from hardware.vision.rig import calibrate_view
 from hardware.vision.shootoff_bounds import peer_bounds
 from hardware.vision.sources import VideoSource
-from hardware.vision.spots import DetectorConfig
 
 # ShootOFF's pattern image (10 x 7 squares of 168 px and an 11 px edge), shown unscaled:
 # only acceptance and the bounds in camera pixels are judged, but this way the summary's

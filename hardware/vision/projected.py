@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from hardware.events import Colour
 from hardware.vision.frames import Frame, Image
+from hardware.vision.prediction import Photometry
 
 LASER_BGR = {"red": (0.25, 0.3, 1.0), "green": (0.35, 1.0, 0.3), "ir": (1.0, 1.0, 1.0)}
 
@@ -40,6 +41,11 @@ class ProjectedCamera:
     noise: float = 2.0  # sensor noise, grey levels (sd)
     dot_px: float = 2.0  # the laser dot's radius (sd) in camera px
     power: float = 900.0  # peak rise of a dot's centre before clipping
+    # The camera's response to what the projector shows, per channel (B, G, R): a real
+    # camera is no identity (level = offset + gain * 255 * (shown / 255) ** gamma), and
+    # its optics blur the picture. The prediction has to fit this, not assume it.
+    response: Photometry = field(default_factory=lambda: Photometry(
+        gain=(0.82, 0.9, 0.95), offset=(14.0, 10.0, 12.0), gamma=(1.2, 1.1, 1.15), blur=0.9))
     projector_to_camera: npt.NDArray[Any] = field(init=False)
     _rng: np.random.Generator = field(init=False)
     _noise: list[npt.NDArray[np.float32]] = field(init=False)
@@ -77,8 +83,9 @@ class ProjectedCamera:
         bgr = cv2.cvtColor(shown_rgb, cv2.COLOR_RGB2BGR)
         scale = np.diag([self.projector_size[0] / bgr.shape[1],
                          self.projector_size[1] / bgr.shape[0], 1.0])
-        view = cv2.warpPerspective(bgr, self.projector_to_camera @ scale, self.camera_size,
-                                   flags=cv2.INTER_LINEAR).astype(np.float32)
+        view = self.response.apply(cv2.warpPerspective(
+            bgr, self.projector_to_camera @ scale, self.camera_size,
+            flags=cv2.INTER_LINEAR)).astype(np.float32)
         start = t_ns - self.period_ns
         for pulse in self._pulses:
             lit = min(pulse.t_ns + pulse.duration_ns, t_ns) - max(pulse.t_ns, start)

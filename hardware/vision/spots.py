@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import cv2
 import numpy as np
 
-from hardware.events import Colour
+from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Image
 from hardware.vision.pixels import (
     added_light,
@@ -20,97 +20,6 @@ from hardware.vision.pixels import (
 
 _COARSE = 8  # candidate search grid: one cell per 8x8 pixels
 _GROW = np.ones((5, 5), np.uint8)  # a blob's surroundings: 2 px out, then 2 more
-
-
-@dataclass(frozen=True, slots=True)
-class DetectorConfig:
-    """Thresholds in brightness levels (0..255) and pixels at 640x480 (areas scale with
-    the frame). Chosen on the ShootOFF clips and synthetic scenes for the general case,
-    never per clip."""
-
-    # background and warm-up
-    bg_rate: float = 0.1  # background learning rate per frame
-    gain_tolerance: float = 0.02  # exposure changes smaller than this are ignored
-    warmup_frames: int = 3  # the background must learn the scene first:
-    warmup_ms: float = 500.0  # at least this many frames and this long
-    half_res_from: int = 1200  # frames this wide are searched at half size, then refined
-    # what a dot must be
-    min_rise: int = 24  # a dot that clips may rise this little (on a bright background)
-    min_rise_unsaturated: int = 40  # one that does not clip must rise this much
-    saturated: int = 245  # "clips" (lowered with `clip_level` for a camera that tops out
-    clip_level: int = 255  # below 255: the detector sets both from the brightest level seen)
-    min_peak: int = 150  # a dot is among the brightest things in view
-    min_area: int = 3  # a single hot pixel is noise
-    min_area_unsaturated: int = 6  # so is a dim speck (a blinking pixel looks the same)
-    max_area: float = 1500.0
-    max_area_unsaturated: float = 100.0  # bigger than this: clipped, round, rising hard
-    max_elongation_large: float = 2.0
-    min_fill_large: float = 0.55  # a big dot is a filled disc (0.785), not a lit patch
-    min_fill: float = 0.25  # core area / its box: streaks and blotches fill little
-    min_fill_unsaturated: float = 0.4  # a dim dot's core is a compact disc
-    max_aspect: float = 4.0
-    max_elongation: float = 4.5
-    streak_elongation: float = 2.2  # longer than this, a dot must rise far and be coloured
-    # A first sighting whose white core fills less of its disc than this is a smear,
-    # placed on the next frame's dot if that one's core is compact (fills at least this)
-    min_core_fill: float = 0.74
-    core_headroom: float = 0.25  # the white core: every channel rose this much of its room
-    min_rise_streak: int = 80  # smeared laser light still rises far; a lit strip less
-    # Moving white content and lit edges add grey light; a laser's smear, or a laser on
-    # moving content, still shows its colour at least this much (dominant / other).
-    min_purity_moving: float = 1.1
-    min_purity: float = 0.0  # for every dot; stills use 1.5 (no history to go on)
-    plateau_levels: int = 15  # the position is the centre of the core within this of peak
-    # what is going on around it
-    max_ring_rise: float = 0.5  # ring rise / peak rise: moving content rises around too
-    max_flicker: float = 0.3  # ring's mean |change| over a few frames / peak rise
-    activity_rate: float = 0.3  # the motion map's learning rate per frame
-    max_activity: float = 5.0  # mean change of 8x8 cells per frame under a dot, levels
-    activity_over_quiet: float = 4.0  # or this times the 20th percentile, if higher (at
-    # most three times max_activity: a whole-view change is no licence for specks)
-    rise_over_activity: float = 10.0  # a clipped coloured dot rising this far over it passes
-    max_dots_per_frame: int = 4  # more new dots at once is a flash
-    # New light: a laser dot is light that was nowhere near in the previous frame; moving
-    # content is light that was a few pixels away then, and content a person uncovers was
-    # in the same place a few frames before. Compared with the brightest of the previous
-    # frame within this reach (px at 640 wide; more than projected content moves in a
-    # frame) and of the frames before in the same place, a pulse's first sighting rises
-    # at least this much.
-    new_light_reach: float = 7.0
-    new_light_frames: int = 10  # a person walking past hides a spot for fewer frames
-    min_new_light: int = 24
-    # one pulse, one event (the peer's rule: a new shot after 60 ms and 2 frames)
-    same_pulse_radius: float = 20.0
-    same_pulse_ms: float = 60.0
-    same_pulse_frames: int = 2
-    max_pulse_ms: float = 150.0  # a laser pulse lasts 1 ms to about 100 ms
-    still_kernel: int = 21  # px: larger than any dot in a single image
-
-
-@dataclass(frozen=True, slots=True)
-class Blob:
-    x: float
-    y: float
-    area: int
-    w: int
-    h: int
-    peak: int  # brightest value in the current frame
-    peak_rise: int
-    contrast: float
-    ring_rise: float
-    d_red: float
-    d_green: float
-    colour: Colour
-    accepted: bool
-    why: str
-    elongation: float = 1.0  # major / minor axis of the weighted blob: streaks are long
-    activity: float = 0.0  # recent frame-to-frame change around it: moving content
-    flicker: float = 0.0  # mean |change| of its ring over a few frames / its rise
-    # the white core (where every channel rose far): its pixels over the disc its box
-    # spans; about 1 for a round dot, low for a smear, 0 if there is no white core
-    core_fill: float = 0.0
-    # its peak over the light already there (see `_new_light`; 255: no history)
-    new_light: int = 255
 
 
 def _regions(rise: Image, level: int) -> list[tuple[int, int, int, int]]:
@@ -177,7 +86,12 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
     flat = activity.ravel()
     quiet = float(np.partition(flat, len(flat) // 5)[len(flat) // 5])  # 20th percentile
     limit = min(max(cfg.max_activity, cfg.activity_over_quiet * quiet), 3 * cfg.max_activity)
-    for x0, y0, x1, y1 in _regions(rise, cfg.min_rise):
+    budget = cfg.max_candidates  # for the whole frame, strongest regions first
+    regions = sorted(_regions(rise, cfg.min_rise),
+                     key=lambda r: -cv2.minMaxLoc(rise[r[1]:r[3], r[0]:r[2]])[1])
+    for x0, y0, x1, y1 in regions:
+        if budget <= 0:
+            break
         ax, ay = max(0, x0 - pad), max(0, y0 - pad)
         bx, by = min(w, x1 + pad), min(h, y1 + pad)
         roi = (slice(ay, by), slice(ax, bx))
@@ -188,15 +102,19 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
             # apart where it clips, so look there alone
             roi_rise = cv2.bitwise_and(roi_rise, roi_rise, mask=cv2.inRange(
                 bright[roi], cfg.saturated, 255))
-        found = blobs_in(image[roi], ref[roi], bright[roi], roi_rise, ax, ay, cfg, (w, h))
+        found = blobs_in(image[roi], ref[roi], bright[roi], roi_rise, ax, ay, cfg, (w, h),
+                         budget)
+        budget -= max(1, len(found))  # a region with no candidate still cost a labelling
         if wide:
             found = [_isolated(b, rise, cfg) for b in found]
         found = [_with_activity(b, activity, limit, w, h, cfg) for b in found]
         if recent:
             found = [_new_light(b, recent, reach, cfg) for b in found]
             if any(b.why in MOVING and b.new_light >= cfg.min_new_light for b in found):
+                share = max(1, budget // 2)  # measuring again: half what is left at most
                 found = _fresh(found, image, ref, bright, rise, recent, roi, reach, cfg,
-                               (w, h))
+                               (w, h), share)
+                budget -= share
         out.extend(found)
     if sum(b.accepted for b in out) > cfg.max_dots_per_frame:  # a flash, not shooters
         out = [replace(b, accepted=False, why="burst") if b.accepted else b for b in out]
@@ -209,10 +127,12 @@ def _new_light(b: Blob, recent: Sequence[Image], reach: int, cfg: DetectorConfig
     itself. Moving content brings its light from a few pixels away, and content a person
     walking past uncovers was there a few frames before; a laser dot's first frame rises
     over both. A dim blob without new light is moving content ("moved": like "activity",
-    it holds the spot so the same content a frame later is no shot either). A clipped one
-    is left alone: clipping hides how far it rose (a dot beside clipped content has
-    none). The later frames of a pulse have no new light either; they extend the pulse's
-    track whatever their verdict."""
+    it holds the spot so the same content a frame later is no shot either). Clipping
+    hides how far a clipped one rose (a dot beside clipped content has no new light), but
+    not its shape: without new light it must have a compact white core (`core_fill`),
+    which moving white content, ragged where it clips, has not. The later frames of a
+    pulse have no new light either; they extend the pulse's track whatever their
+    verdict."""
     half = (max(b.w, b.h) + 1) // 2
     x, y = round(b.x), round(b.y)
     r = half + reach
@@ -221,14 +141,17 @@ def _new_light(b: Blob, recent: Sequence[Image], reach: int, cfg: DetectorConfig
         before = max(before, int(old[max(0, y - half):y + half + 1,
                                      max(0, x - half):x + half + 1].max()))
     new = b.peak - before
-    if b.accepted and new < cfg.min_new_light and b.peak < cfg.saturated:
+    # clipping hides how far a dot rose, but not its shape: a clipped blob without new
+    # light must have a compact white core (moving white content has a ragged one)
+    compact = b.peak >= cfg.saturated and b.core_fill >= cfg.min_core_fill
+    if b.accepted and new < cfg.min_new_light and not compact:
         return replace(b, new_light=new, accepted=False, why="moved")
     return replace(b, new_light=new)
 
 
 def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Image,
            recent: Sequence[Image], roi: tuple[slice, slice], reach: int,
-           cfg: DetectorConfig, full: tuple[int, int]) -> list[Blob]:
+           cfg: DetectorConfig, full: tuple[int, int], budget: int) -> list[Blob]:
     """Measure the region again on its new light alone (risen over the background and over
     the light already there, as `_new_light` sees it): a dot on a moving subject,
     rejected because the subject's rise was measured with it, comes out on its own. Dots
@@ -243,7 +166,7 @@ def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Ima
     new = cv2.subtract(bright[roi], before)
     oy, ox = roi[0].start or 0, roi[1].start or 0
     dots = [replace(b, new_light=b.peak_rise) for b in blobs_in(
-        image[roi], ref[roi], bright[roi], cv2.min(rise[roi], new), ox, oy, cfg, full)
+        image[roi], ref[roi], bright[roi], cv2.min(rise[roi], new), ox, oy, cfg, full, budget)
         if b.accepted and purity(b) >= cfg.min_purity_moving]
     if not dots:
         return found
@@ -266,17 +189,105 @@ def _isolated(b: Blob, rise: Image, cfg: DetectorConfig) -> Blob:
 
 
 def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: int,
-              cfg: DetectorConfig, full: tuple[int, int]) -> list[Blob]:
+             cfg: DetectorConfig, full: tuple[int, int], budget: int | None = None
+             ) -> list[Blob]:
+    """The candidates in a region (pixels risen by half `min_rise`, connected, reaching
+    `min_rise` somewhere), strongest rise first, at most `budget` of them (default
+    `max_candidates`), each measured inside its own box, and a component larger than any
+    dot inside a dot-sized window around its peak: the cost of a frame is bounded by
+    the number of candidates, not set by the size of what moved."""
+    limit = cfg.max_candidates if budget is None else budget
     half = cv2.threshold(rise, cfg.min_rise // 2 - 1, 255, cv2.THRESH_BINARY)[1]
-    n, labels = cv2.connectedComponents(half, connectivity=8)
-    out = []
-    for i in range(1, n):
-        comp = labels == i
-        peak_rise = int(rise[comp].max())
-        if peak_rise < cfg.min_rise:
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(half, connectivity=8)
+    if n < 2 or limit <= 0:
+        return []
+    h, w = rise.shape
+    reach = dot_reach(cfg, full)
+    out: list[Blob] = []
+    measured = 0
+    for i, py, px in strongest_components(labels, rise, cfg.min_rise)[:_SCREENED * limit]:
+        if measured >= limit:
+            break
+        x, y, bw, bh, area = (int(v) for v in stats[i])
+        # rejected whatever else is measured: a speck, or nothing bright enough in its box
+        if area < cfg.min_area or int(bright[y:y + bh, x:x + bw].max()) < cfg.min_peak:
             continue
-        out.append(_measure(img, ref, bright, rise, comp, ox, oy, cfg, full))
+        windowed = max(bw, bh) > 2 * reach
+        if windowed:  # wider than any dot: look around its strongest point only
+            x, y, bw, bh = px - reach, py - reach, 2 * reach + 1, 2 * reach + 1
+        x0, y0 = max(0, x - _MARGIN), max(0, y - _MARGIN)
+        x1, y1 = min(w, x + bw + _MARGIN), min(h, y + bh + _MARGIN)
+        box = (slice(y0, y1), slice(x0, x1))
+        comp = labels[box] == i
+        screened = _screen(bright[box], rise[box], comp, int(rise[py, px]), cfg, full)
+        if screened:  # rejected on its peak and size alone: placed at its strongest point
+            out.append(Blob(float(px + ox), float(py + oy), area, bw, bh, 0, int(rise[py, px]),
+                            0.0, 0.0, 0.0, 0.0, "red", False, screened))
+            continue
+        measured += 1
+        blob = _measure(img[box], ref[box], bright[box], rise[box], comp, ox + x0, oy + y0,
+                        cfg, full)
+        if windowed and blob.accepted and _core_reaches_edge(blob, ox + x0, oy + y0, comp):
+            blob = replace(blob, accepted=False, why="area")
+        out.append(blob)
     return out
+
+
+# Candidates screened (`_screen`) per candidate measured, at most: screening is a few
+# array operations on the candidate's box, measuring a few dozen.
+_SCREENED = 4
+
+
+def _screen(bright: Image, rise: Image, comp: np.ndarray, peak_rise: int,
+            cfg: DetectorConfig, full: tuple[int, int]) -> str:
+    """The verdict `_verdict` would reach on area and peak alone ("area", "peak"), from
+    the component's brightest pixel and its core's size, or "" if it must be measured.
+    Exact: the core's peak is at most the component's, so what this rejects is rejected
+    by the full measurement for the same reason."""
+    scale = full[0] * full[1] / (640 * 480)
+    core_area = cv2.countNonZero((comp & (rise >= max(cfg.min_rise, peak_rise // 2))
+                                  ).view(np.uint8))
+    if core_area > cfg.max_area * scale or core_area < cfg.min_area:
+        return "area"
+    top = cv2.minMaxLoc(bright, mask=comp.view(np.uint8))[1]
+    dim = top < cfg.saturated
+    if top < cfg.min_peak or (dim and (
+            peak_rise < cfg.min_rise_unsaturated or core_area < cfg.min_area_unsaturated
+            or core_area > cfg.max_area_unsaturated * scale)):
+        return "peak"
+    return ""
+
+
+# A blob is measured with its fringe (one 5x5 dilation) and the ring outside that (one
+# more): 4 px around its own box, and one to spare.
+_MARGIN = 5
+
+
+def dot_reach(cfg: DetectorConfig, full: tuple[int, int]) -> int:
+    """Half the side of the largest dot's box: the side of a square of `max_area` pixels
+    (at this frame size), and that again for an elongated one."""
+    scale = full[0] * full[1] / (640 * 480)
+    return int(np.ceil(np.sqrt(cfg.max_area * scale)))
+
+
+def _core_reaches_edge(b: Blob, ox: int, oy: int, comp: np.ndarray) -> bool:
+    """Whether a blob measured in a window may run past it: its core box touches the
+    window's edge (a dot's core lies well inside)."""
+    h, w = comp.shape
+    return (b.x - b.w / 2 - ox <= _MARGIN or b.y - b.h / 2 - oy <= _MARGIN
+            or b.x + b.w / 2 - ox >= w - 1 - _MARGIN or b.y + b.h / 2 - oy >= h - 1 - _MARGIN)
+
+
+def strongest_components(labels: np.ndarray, rise: Image, level: int
+                         ) -> list[tuple[int, int, int]]:
+    """(label, peak row, peak column) of the components whose rise reaches `level`,
+    highest peak first: one sort of the pixels over `level`, however many components."""
+    ys, xs = np.nonzero(rise >= level)
+    values, owners = rise[ys, xs], labels[ys, xs]
+    order = np.argsort(-values.astype(np.int16), kind="stable")
+    _, first = np.unique(owners[order], return_index=True)
+    picks = order[np.sort(first)]
+    return [(int(owners[k]), int(ys[k]), int(xs[k])) for k in picks]
 
 
 def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarray,
@@ -285,9 +296,12 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     dot), position from the clipped plateau of the core, ring and colour from the whole
     blob and its surroundings."""
     peak_rise = int(rise[comp].max())
-    core = comp & (rise >= max(cfg.min_rise, peak_rise // 2))
+    # where it clips, a pixel rose as far as the sensor lets it show: on a pale target
+    # that is little, however bright the laser, so clipped pixels are core at full weight
+    clipped = comp & (bright >= cfg.saturated)
+    core = (comp & (rise >= max(cfg.min_rise, peak_rise // 2))) | clipped
     ys, xs = np.nonzero(core)
-    wts = rise[ys, xs].astype(np.float64)
+    wts = np.where(clipped[ys, xs], peak_rise, rise[ys, xs]).astype(np.float64)
     mx, my = float((xs * wts).sum() / wts.sum()), float((ys * wts).sum() / wts.sum())
     elong = elongation(xs - mx, ys - my, wts)
     cx, cy, extent = plateau(bright, core, cfg.plateau_levels)

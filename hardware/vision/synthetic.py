@@ -52,8 +52,10 @@ class SceneSpec:
     aim: str = "anywhere"  # anywhere | motion: every pulse lands on a moving shape
     people: int = 0  # people walking through the view
     drop: float = 0.0  # chance a frame is dropped (fault injection)
-    content: str = "scene"  # scene | chessboard | black
+    content: str = "scene"  # scene | chessboard | black | paper | sunlit
     tilt: float = 0.08  # how far the projector corners are pushed around, of the view
+    gain: float = 1.0  # camera gain: over 1 over-exposes (bright areas clip)
+    white_balance: float = 0.0  # auto white balance hunting: red and blue gains swing
 
     @staticmethod
     def from_url(spec: SourceUrl, url: str) -> SceneSpec:
@@ -68,12 +70,16 @@ class SceneSpec:
         out = SceneSpec(**kwargs)
         if out.colour not in ("red", "green", "mixed", "ir"):
             raise DeviceUrlError(f"camera URL {url!r}: colour must be red, green, mixed or ir")
-        if out.content not in ("scene", "chessboard", "black"):
-            raise DeviceUrlError(f"camera URL {url!r}: content must be scene, chessboard, black")
+        if out.content not in CONTENTS:
+            raise DeviceUrlError(f"camera URL {url!r}: content must be "
+                                 f"{', '.join(CONTENTS)}")
         if out.aim not in ("anywhere", "motion") or (out.aim == "motion" and out.motion < 1):
             raise DeviceUrlError(f"camera URL {url!r}: aim must be anywhere, or motion with "
                                  "motion=1 or more")
         return out
+
+
+CONTENTS = ("scene", "chessboard", "black", "paper", "sunlit")
 
 
 # Each number's range: what a camera, a projector and a laser can be, and no more than
@@ -85,7 +91,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "frames": (0, 100_000), "pulses": (0, 10_000), "dot": (0.3, 20), "power": (0, 1e5),
     "pulse_ms": (0.1, 10_000), "exposure_ms": (0.1, 1000), "noise": (0, 255),
     "exposure": (0, 1), "motion": (0, 100), "motion_level": (0, 255), "people": (0, 100),
-    "drop": (0, 1), "tilt": (0, 0.25),
+    "drop": (0, 1), "tilt": (0, 0.25), "gain": (0.1, 10), "white_balance": (0, 0.5),
 }
 
 
@@ -143,6 +149,8 @@ class SyntheticSource:
         self._noise = [self.rng.normal(0, 1, (s.height, s.width, 3)).astype(np.float32)
                        for _ in range(6)] if s.noise > 0 else []
         self._gain_phase = float(self.rng.uniform(0, 2 * np.pi))
+        # pulse index -> the darkest backdrop max(R, G) it was lit on (see _note_backdrop)
+        self.backdrop: dict[int, float] = {}
         self._i = 0
         self._index = 0
 
@@ -172,6 +180,7 @@ class SyntheticSource:
         s = self.spec
         t0 = i * self.period_ns
         proj = self._projected(i)
+        self.last_projected = proj  # what the projector showed (BGR): for a prediction
         view = cv2.warpPerspective(proj, self.proj_to_cam, (s.width, s.height),
                                    flags=cv2.INTER_LINEAR, borderValue=(18, 16, 20))
         img = view.astype(np.float32) + 14.0  # room light
@@ -179,16 +188,50 @@ class SyntheticSource:
             _step(m, s.width, s.height)
             cv2.ellipse(img, (int(m.x), int(m.y)), (int(m.size * 0.6), int(m.size * 2.2)), 0,
                         0, 360, (m.level, m.level * 0.9, m.level * 0.8), -1)
-        for p in self.truth:
-            overlap = _overlap(p.t_ns, p.duration_ns, t0, round(s.exposure_ms * 1e6))
+        response = self._response(i)  # the camera's gain per channel in this frame
+        for k, p in enumerate(self.truth):
+            overlap = exposure_overlap(p.t_ns, p.duration_ns, t0, round(s.exposure_ms * 1e6))
             if overlap > 0:
+                self._note_backdrop(k, img, p, response)
                 _add_spot(img, p, s, overlap)
-        if s.exposure > 0:
-            img *= 1.0 + s.exposure * np.sin(self._gain_phase + i * 2 * np.pi / (2.5 * s.fps))
+        img *= response
         if self._noise:
             img += s.noise * self._noise[int(self.rng.integers(len(self._noise)))]
         out: Image = np.clip(img, 0, 255).astype(np.uint8)
         return out
+
+    def view_of(self, projected: Image) -> Image:
+        """The camera's view of any projector picture (BGR), with no pulse and no one in
+        the room: for calibrating on the board and fitting the camera's response."""
+        s = self.spec
+        view = cv2.warpPerspective(projected, self.proj_to_cam, (s.width, s.height),
+                                   flags=cv2.INTER_LINEAR, borderValue=(18, 16, 20))
+        img = (view.astype(np.float32) + 14.0) * self._response(0)
+        if self._noise:
+            img += s.noise * self._noise[0]
+        out: Image = np.clip(img, 0, 255).astype(np.uint8)
+        return out
+
+    def _response(self, i: int) -> npt.NDArray[np.float32]:
+        """Gain per channel (B, G, R): exposure swing, white balance hunting (red and blue
+        in opposite phase, ~4 s a swing) and the camera's gain."""
+        s = self.spec
+        out = np.full(3, s.gain, np.float32)
+        if s.exposure > 0:
+            out *= 1.0 + s.exposure * np.sin(self._gain_phase + i * 2 * np.pi / (2.5 * s.fps))
+        if s.white_balance > 0:
+            swing = s.white_balance * np.sin(self._gain_phase + i * 2 * np.pi / (4.0 * s.fps))
+            out *= np.array([1.0 - swing, 1.0, 1.0 + swing], np.float32)
+        return out
+
+    def _note_backdrop(self, k: int, img: npt.NDArray[np.float32], p: Pulse,
+                       response: npt.NDArray[np.float32]) -> None:
+        """The darkest backdrop max(R, G) pulse `k` has landed on so far: on a clipped
+        backdrop a dot adds nothing any camera could see."""
+        h, w = img.shape[:2]
+        x, y = min(max(round(p.cam_x), 0), w - 1), min(max(round(p.cam_y), 0), h - 1)
+        level = float(max(img[y, x, 1] * response[1], img[y, x, 2] * response[2]))
+        self.backdrop[k] = min(self.backdrop.get(k, 255.0), level)
 
     def _projected(self, i: int) -> Image:
         if not self._movers:
@@ -219,6 +262,10 @@ def _projector_base(s: SceneSpec, rng: np.random.Generator) -> Image:
         return chessboard_image((pw, ph))
     if s.content == "black":
         return np.zeros((ph, pw, 3), np.uint8)
+    if s.content == "paper":
+        return _paper(pw, ph, rng)
+    if s.content == "sunlit":
+        return _sunlit(pw, ph, rng)
     ramp = np.linspace(40, 150, pw, dtype=np.float32)[None, :, None]
     tint = np.array(rng.uniform(0.6, 1.0, 3), np.float32)
     img = np.ascontiguousarray(np.broadcast_to(ramp, (ph, pw, 3)) * tint, np.float32)
@@ -227,6 +274,33 @@ def _projector_base(s: SceneSpec, rng: np.random.Generator) -> Image:
         colour = tuple(float(v) for v in rng.uniform(20, 200, 3))
         cv2.rectangle(img, (x, y), (x + int(rng.integers(40, 300)), y + int(rng.integers(40, 300))),
                       colour, -1)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def _paper(pw: int, ph: int, rng: np.random.Generator) -> Image:
+    """A pale paper target seen close: off-white with a warm tint, printed rings and a
+    black centre, and a faint grain. A laser dot on it clips to white at the core."""
+    tint = np.array(rng.uniform([160, 175, 185], [180, 190, 200]), np.float32)
+    img = np.ascontiguousarray(np.broadcast_to(tint, (ph, pw, 3)), np.float32)
+    centre = (int(pw * rng.uniform(0.4, 0.6)), int(ph * rng.uniform(0.4, 0.6)))
+    for k in range(1, 8):
+        cv2.circle(img, centre, int(k * min(pw, ph) / 16), (40, 40, 45), max(2, pw // 400))
+    cv2.circle(img, centre, int(min(pw, ph) / 24), (30, 30, 35), -1)
+    img += rng.normal(0, 4, (ph, pw, 1)).astype(np.float32)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def _sunlit(pw: int, ph: int, rng: np.random.Generator) -> Image:
+    """A busy, sunlit backdrop: bright foliage-like blotches of every level over a bright
+    sky-to-ground gradient, edges everywhere a dot might land."""
+    sky = np.linspace(235, 120, ph, dtype=np.float32)[:, None, None]
+    img = np.ascontiguousarray(np.broadcast_to(sky * np.array([1.0, 0.97, 0.9], np.float32),
+                                               (ph, pw, 3)), np.float32)
+    for _ in range(160):
+        x, y = int(rng.integers(0, pw)), int(rng.integers(0, ph))
+        axes = (int(rng.integers(8, pw // 10)), int(rng.integers(6, ph // 12)))
+        colour = tuple(float(v) for v in rng.uniform([30, 60, 30], [200, 250, 220]))
+        cv2.ellipse(img, (x, y), axes, float(rng.uniform(0, 180)), 0, 360, colour, -1)
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
@@ -270,7 +344,7 @@ def _on_movers(pulses: list[Pulse], movers: list[_Mover], s: SceneSpec,
     return out
 
 
-def _overlap(p0: int, dur: int, f0: int, exp: int) -> float:
+def exposure_overlap(p0: int, dur: int, f0: int, exp: int) -> float:
     """Fraction of the exposure window lit by the pulse, scaled to the shorter of the two
     (a short pulse inside the exposure gives its full energy)."""
     lit = min(p0 + dur, f0 + exp) - max(p0, f0)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from hardware.events import Colour, SpotEvent
-from hardware.vision.spots import Blob, DetectorConfig
+from hardware.vision.config import Blob, DetectorConfig
 
 # Rejections that mean "something else is going on here" (motion, moving content): such a
 # blob starts a silent track, so the same thing seen a frame later (when it may pass the

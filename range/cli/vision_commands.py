@@ -20,6 +20,11 @@ DEFAULT_KNOWN_GAPS = Path("tests/data/vision/known_gaps.json")
 Handler = Callable[[argparse.Namespace], int]
 
 
+# hardware.vision.augment.AUGMENTATIONS (a test keeps them the same): named here so that
+# building the parser imports nothing heavy
+AUGMENTATION_NAMES = ("half-size", "1.5x-size", "darker", "brighter", "noise", "blur",
+                      "jpeg", "white-balance", "exposure-swing", "double-rate")
+
 RIGS_HELP = "an existing folder where rigs are kept (default: rigs in the user's data folder)"
 
 
@@ -47,7 +52,22 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
                         f"{DEFAULT_KNOWN_GAPS}, where it exists)")
     p.add_argument("--no-known-gaps", action="store_true",
                    help="every difference from the peer's lists fails")
+    p.add_argument("--folds", action="store_true",
+                   help="leave-one-clip-out: figures tuned on all cases beside held-out ones")
+    p.add_argument("--augment", choices=AUGMENTATION_NAMES, default=None,
+                   help="judge the clips as another camera would have recorded them")
     p.set_defaults(handler=_judge_clips)
+
+    p = subparsers.add_parser("judge-synthetic",
+                              help="score the detector on the synthetic kinds of footage")
+    p.add_argument("--seeds", type=count(0, 10**9, "seeds"), nargs=2, default=[100, 110],
+                   metavar=("FIRST", "END"), help="seeds FIRST..END-1 (default 100 110: "
+                   "never looked at while tuning)")
+    p.add_argument("--kind", action="append", default=None,
+                   help="only this kind (repeatable; default: every kind)")
+    p.add_argument("--aware", action="store_true",
+                   help="projection-aware: predict the camera image from the frames shown")
+    p.set_defaults(handler=_judge_synthetic)
 
     p = subparsers.add_parser("calibrate", help="fit camera-to-projector from a chessboard")
     p.add_argument("source", help="a camera view: PNG/JPEG still, clip path, or camera URL")
@@ -76,6 +96,7 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
     p.set_defaults(handler=_check_alignment)
 
     benches["vision"] = _bench
+    benches["projection"] = _bench_projection
 
 
 def _rigs_dir(args: argparse.Namespace) -> Path:
@@ -152,6 +173,10 @@ def _print_shot(ev: Any, as_json: bool) -> None:
 
 
 def _judge_clips(args: argparse.Namespace) -> int:
+    if args.folds:
+        return _folds(args)
+    if args.augment:
+        return _augmented(args)
     from hardware.vision.evaluate import judge_corpus
     from hardware.vision.judge import load_expected
     from hardware.vision.judge_report import report_lines
@@ -229,6 +254,59 @@ def _check_alignment(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from hardware.vision.bench import run_bench
 
-    for line in run_bench(args.seconds):
+    for line in run_bench(args.seconds, DEFAULT_PEER_DATA):
+        print(line)
+    return 0
+
+
+def _folds(args: argparse.Namespace) -> int:
+    from hardware.vision.folds import leave_one_out, score_table, settings
+    from hardware.vision.judge import load_expected
+
+    expected = load_expected(args.data / "expected.json")
+    table = score_table(args.data, expected, settings(),
+                        progress=lambda line: print(line, file=sys.stderr, flush=True))
+    for line in leave_one_out(table).lines():
+        print(line)
+    return 0
+
+
+def _bench_projection(args: argparse.Namespace) -> int:
+    """Projection-aware detection on the simulated rig; --seconds: camera time (600)."""
+    from range.bench.projection import run_bench
+
+    for line in run_bench((args.seconds if args.seconds is not None else 600.0) / 60):
+        print(line, flush=True)
+    return 0
+
+
+def _augmented(args: argparse.Namespace) -> int:
+    from hardware.vision.augment import judge_augmented
+    from hardware.vision.judge import Score, load_expected
+
+    expected = load_expected(args.data / "expected.json")
+    scores = judge_augmented(args.data, expected, args.augment,
+                             progress=lambda line: print(line, file=sys.stderr, flush=True))
+    total = Score()
+    for file, s in scores.items():
+        total.add(s)
+        print(f"{Path(file).name[:58]:58s} {s.found:5d} {s.missed:6d} {s.false:5d} "
+              f"{s.wrong_colour:6d}")
+    print(f"{'TOTAL ' + args.augment:58s} {total.found:5d} {total.missed:6d} "
+          f"{total.false:5d} {total.wrong_colour:6d}")
+    return 0
+
+
+def _judge_synthetic(args: argparse.Namespace) -> int:
+    from hardware.errors import DeviceUrlError
+    from hardware.vision.scenes import KINDS, run_suite
+
+    unknown = [k for k in args.kind or () if k not in KINDS]
+    if unknown:
+        raise DeviceUrlError(f"--kind {unknown[0]!r}: expected one of {', '.join(KINDS)}")
+    first, end = args.seeds
+    result = run_suite(range(first, end), args.kind, aware=args.aware,
+                       progress=lambda line: print(line, file=sys.stderr, flush=True))
+    for line in result.lines():
         print(line)
     return 0

@@ -26,7 +26,7 @@ from hardware.replica.wired import WiredReplica
 from hardware.vision.calibration import Calibration, calibrate, chessboard_image
 from hardware.vision.detector import ShotDetector
 from hardware.vision.frames import Image
-from hardware.vision.prediction import ProjectionPrediction
+from hardware.vision.prediction import ProjectionPrediction, grey_ramp
 from hardware.vision.projected import ProjectedCamera, Pulse
 from range.run.officers import Squad, squad
 from range.scenario.model import Scenario
@@ -50,6 +50,7 @@ class SimulatedRig:
                              to_projector=self._to_projector)
         self.detector = ShotDetector(mask=self.calibration.mask())
         self.prediction = ProjectionPrediction(self.calibration, resolution)
+        self._fit_photometry(resolution)
         models = sorted({REPLICA_OF[w] for w in scenario.officer.weapons})
         self.replicas: dict[tuple[str, str], WiredReplica] = {}  # (officer, model): replica
         for officer in officers.officers:
@@ -77,6 +78,13 @@ class SimulatedRig:
         board = np.ascontiguousarray(chessboard_image(resolution)[..., ::-1])  # BGR -> RGB
         view = self.camera.capture(board, 0).image
         return calibrate(view, resolution, "the simulated camera's view")
+
+    def _fit_photometry(self, resolution: tuple[int, int]) -> None:
+        """After the board, the projector shows a grey ramp: the camera's response to
+        each level, fitted so the prediction explains what the projection lights."""
+        shown = [np.ascontiguousarray(chessboard_image(resolution)[..., ::-1]),
+                 grey_ramp(resolution)]
+        self.prediction.fit([(self.camera.capture(picture, 0), picture) for picture in shown])
 
     def _to_projector(self, x: float, y: float) -> tuple[float, float]:
         mapped = self.calibration.to_projector(np.array([[x, y]], np.float32))

@@ -28,7 +28,7 @@ from tests.conftest import KNOWN_GAPS, SHOOTOFF_DIR
 
 # Measured on the corpus (docs/vision.md): found, missed, false, wrong colour, colour
 # warnings (one lenient clip's dot is not visibly red).
-TOTAL = (117, 1, 2, 0, 1)
+TOTAL = (117, 1, 1, 0, 1)
 # Holdfire's statement of ShootOFF's bounds per calibration view, as measured; the peer's
 # own are within 1 px of these where it gives them (None: its finder sees no board).
 BOUNDS = {
@@ -86,7 +86,7 @@ def test_the_corpus_differs_from_the_peer_only_by_its_known_gaps(
 def test_the_report_says_which_failures_are_known_gaps(peer_judgement: Judgement) -> None:
     lines = report_lines(peer_judgement)
     assert lines[0].split()[:5] == ["clip", "found", "missed", "false", "colour"]
-    assert next(x for x in lines if x.startswith("TOTAL")).split()[1:] == ["117", "1", "2", "0"]
+    assert next(x for x in lines if x.startswith("TOTAL")).split()[1:] == ["117", "1", "1", "0"]
     c910 = lines.index(next(x for x in lines if x.startswith("c910_red_z.mp4")))
     assert lines[c910].split()[1:] == ["31", "1", "1", "0", "known", "gaps"]
     assert lines[c910 + 1].startswith("    missed (329.0, 208.0)  known gap: recoil smears")
@@ -96,15 +96,18 @@ def test_the_report_says_which_failures_are_known_gaps(peer_judgement: Judgement
     assert turned.split()[1:] == ["accept", "accept", *["137", "66", "402", "280"] * 2, "pass"]
     cut = lines.index(next(x for x in lines if x.startswith("calibrate-projection-cutoff")))
     assert lines[cut].endswith("pass") and "cut off at the left edge" in lines[cut + 1]
-    assert lines[-1] == ("pass: every difference from the peer's lists (3) is a documented "
+    assert lines[-1] == ("pass: every difference from the peer's lists (2) is a documented "
                          "known gap")
 
 
-def test_the_unlisted_green_dot_is_a_real_shot(peer_judgement: Judgement) -> None:
-    # the known gap's detection is green, seen over several frames, and the only one there
+def test_a_ragged_clipped_blob_without_new_light_is_no_shot(peer_judgement: Judgement) -> None:
+    # logitech-indoor-green frames 255-258: a green dot the peer's lists do not name. Its
+    # first frame is a streak, its second a clipped blob with a ragged core where the
+    # frame before was already as bright: what moving white content looks like, so it is
+    # not reported (docs/vision.md, "Left out")
     hits = [e for e in peer_judgement.case("shotsearcher/logitech-indoor-green.mp4").detections
             if abs(e.x - 373) <= 3 and abs(e.y - 189) <= 3]
-    assert [(e.colour, e.frame_index) for e in hits] == [("green", 256)]
+    assert hits == []
 
 
 def test_shots_fired_at_the_same_spot_stay_separate(peer_judgement: Judgement) -> None:

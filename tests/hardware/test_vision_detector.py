@@ -77,11 +77,12 @@ def test_exposure_swings_and_people_without_shots_give_nothing(seed):
 
 @pytest.mark.slow
 def test_moving_projected_content_rarely_fakes_a_shot():
-    # measured: 1 false shot (seed 5) in 64 s of busy synthetic scenes (moving white discs
-    # over coloured walls, people, exposure swings): a known weakness, held to exactly that
+    # 64 s of busy synthetic scenes (moving white discs over coloured walls, people,
+    # exposure swings): no false shot (seed 5 gave one before a clipped blob without new
+    # light needed a compact white core)
     false = [len(_run(SceneSpec(seed=s, pulses=0, frames=240, motion=3, people=2,
                                 exposure=0.25, noise=3))[1]) for s in range(8)]
-    assert false == [0, 0, 0, 0, 0, 1, 0, 0]
+    assert false == [0] * 8
 
 
 def test_mono_camera_reports_ir_and_the_mask_limits_the_area():
