@@ -92,7 +92,7 @@ def play(name: str, seed: int) -> _Tally:
     window = Window((scenario.rig.resolution[0], scenario.rig.resolution[1]), clock)
     try:
         run_live(session, window, clock, round(1e9 / 60),
-                 ScriptedOperator(script.input, session.start_ns), rig=rig)
+                 [ScriptedOperator(script.input, session.start_ns)], rig=rig)
     finally:
         rig.close()
         window.close()
