@@ -196,3 +196,42 @@ def test_a_rig_spec_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -
     assert capsys.readouterr().err.strip() == (
         "holdfire run: error: --rig 'camera=synthetic:': expected both camera=URL and "
         "replicas=URL+URL")
+
+
+def test_a_real_rig_checks_its_alignment_on_the_projected_board_before_the_session(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The board is shown on the projector, the camera finds it, and the saved mapping is
+    measured against it: the camera it was calibrated with is aligned; a camera turned
+    since (another view of the same screen) is reported as moved; an unknown rig is not
+    checked, and says why."""
+    from hardware.vision.rig import calibrate_source, default_rigs_dir, save_rig
+    from range.run.rig import check_rig_alignment
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    save_rig(default_rigs_dir(), "range-1",
+             calibrate_source("synthetic:?seed=4&content=chessboard&frames=1", (1920, 1080)))
+    shown: list[tuple[int, ...]] = []
+    spec = "camera=synthetic:?seed={}&content=chessboard&frames=2,replicas=sim:,calibration={}"
+    same = check_rig_alignment(spec.format(4, "range-1"), lambda board: shown.append(board.shape))
+    assert same.startswith("alignment of rig 'range-1': aligned: board corners are ")
+    assert shown == [(1080, 1920, 3)]  # the whole board, at the projector's size
+    moved = check_rig_alignment(spec.format(9, "range-1"), lambda board: None)
+    assert "MOVED: calibrate again" in moved
+    unknown = check_rig_alignment(spec.format(4, "range-2"), lambda board: None)
+    assert unknown.startswith("alignment of rig 'range-2': NOT CHECKED (")
+
+
+def test_the_window_shows_the_board_across_the_whole_projector() -> None:
+    import numpy as np
+
+    from hardware.clock import ManualClock
+    from range.views.window import Window
+
+    board = np.ascontiguousarray(chessboard_image((960, 540))[..., ::-1])
+    window = Window((1920, 1080), ManualClock(3))
+    try:
+        assert window.show_picture(board) == 3  # stamped after its flip
+        shown = window.pixels((960, 540))
+        assert np.abs(shown.astype(int) - board.astype(int)).mean() < 8  # scaled up and back
+    finally:
+        window.close()

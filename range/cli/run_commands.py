@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -120,9 +121,13 @@ def _session(args: argparse.Namespace, scenario: Any, officers: Any, scripts: di
     inputs = scripts if len(scripts) > 1 else next(iter(scripts.values()), None)
     origin = provenance(scenario, source, clock.now_ns(), inputs=inputs, policy=policy,
                         rig=None if args.rig == "mouse" else args.rig, officers=officers.names)
+    window = _window(args, scenario, clock, officers.names)
+    if real_rig:  # before the session starts: its clock must not run meanwhile
+        from range.run.rig import check_rig_alignment
+
+        print(check_rig_alignment(args.rig, window.show_picture), file=sys.stderr)
     session = LiveSession(scenario, args.seed, clock, sink=log.write if log else None,
                           provenance=origin, officers=officers)
-    window = _window(args, scenario, clock, officers.names)
     rig = None
     try:
         rig = _rig(args.rig, scenario, session.start_ns, args.seed,

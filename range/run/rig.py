@@ -222,6 +222,24 @@ class ConnectedRig:
                 self.fusion.add_spot(spot)
 
 
+def check_rig_alignment(spec: str, show: Callable[[Image], object]) -> str:
+    """A real rig's alignment check before a session: the projector shows the calibration
+    board (`show`), the camera finds it, and the saved mapping is measured against it. A
+    camera knocked since calibration misplaces every shot, so the line says so plainly."""
+    from hardware.errors import HardwareError
+    from hardware.vision.rig import check_alignment, default_rigs_dir, load_rig
+
+    camera, _, name = parse_rig(spec)
+    if name is None:
+        return "alignment: NOT CHECKED (no calibration=NAME)"
+    try:
+        calibration = load_rig(default_rigs_dir(), name)
+        show(np.ascontiguousarray(chessboard_image(calibration.projector_size)[..., ::-1]))
+        return f"alignment of rig {name!r}: {check_alignment(calibration, camera).summary()}"
+    except HardwareError as exc:
+        return f"alignment of rig {name!r}: NOT CHECKED ({exc})"
+
+
 def parse_rig(text: str) -> tuple[str, list[str], str | None]:
     """`camera=URL,replicas=URL+URL,calibration=NAME` -> (camera, replicas, rig name)."""
     from range.errors import InputsError

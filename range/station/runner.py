@@ -275,10 +275,16 @@ def run_one(console: Console, setup: RunnerSetup, request: RunRequest) -> Path:
             console.took(event)
 
         console.began(request, STEP_S, None)
+        inner = setup.window(scenario, clock) if setup.window is not None else None
+        aligned = None
+        if setup.rig not in ("mouse", "sim"):  # before the session's clock starts
+            from range.run.rig import check_rig_alignment
+
+            aligned = check_rig_alignment(setup.rig, getattr(inner, "show_picture",
+                                                             lambda picture: None))
         session = LiveSession(scenario, request.seed, clock, sink=sink, provenance=origin)
         session.world.note(OperatorAction(tick=0, operator=request.operator, action="trainee",
                                           subject=request.trainee, detail=request.badge))
-        inner = setup.window(scenario, clock) if setup.window is not None else None
         rig, watch = None, None
         try:
             rig = make_rig(setup.rig, scenario, session.start_ns, request.seed,
@@ -286,7 +292,7 @@ def run_one(console: Console, setup: RunnerSetup, request: RunRequest) -> Path:
                            officers=session.squad)
             if rig is not None:
                 watch = RigWatch(setup.rig if setup.rig in ("sim", "mouse") else "connected")
-                watch.alignment = alignment_note(setup.rig)
+                watch.alignment = aligned or alignment_note(setup.rig)
                 rig.on_link = watch.link_event
             display = ConsoleDisplay(console, session, clock, inner,
                                      setup.pacer if setup.headless else None, rig, watch)
@@ -308,8 +314,8 @@ def alignment_note(spec: str) -> str:
         return "simulated rig: calibrated on the projected board at the start of the run"
     if spec == "mouse":
         return ""
-    return ("not checked in this run: run holdfire check-alignment before the session, "
-            "since a camera that moved misplaces every shot")
+    return ("not checked in this run: run holdfire check-alignment, since a camera that "
+            "moved misplaces every shot")
 
 
 def frame_report(stats: FrameStats) -> dict[str, Any]:

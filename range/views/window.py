@@ -57,11 +57,21 @@ class Window:
         from range.views.scene import scene_frame
 
         self._renderer.draw(self._canvas, scene_frame(snapshot))
+        return self._flip(snapshot)
+
+    def show_picture(self, rgb: Any) -> int:
+        """Show a picture (height x width x 3 RGB) across the whole projector: the
+        calibration board a rig's alignment is checked on."""
+        picture = self._pygame.surfarray.make_surface(rgb.transpose(1, 0, 2))
+        self._pygame.transform.scale(picture, self.resolution, self._canvas)
+        return self._flip(None)
+
+    def _flip(self, snapshot: WorldSnapshot | None) -> int:
         if self._canvas is not self._screen:
             self._pygame.transform.scale(self._canvas, self._screen.get_size(), self._screen)
         self._pygame.display.flip()
         flip_ns = self._clock.now_ns()  # stamped right after the flip: when it was shown
-        if self._sounds is not None:
+        if self._sounds is not None and snapshot is not None:
             self._sounds.update(snapshot)
         return flip_ns
 
