@@ -1,0 +1,136 @@
+"""The thin loop of a live qualification (`holdfire qualify COURSE --officer B --rig R`):
+take the window's clicks (or a scripted shooter's, clicking at its points at its times),
+send them to the rig or straight in as shots, let the rig's camera watch what is shown,
+feed the fused shots to the `StageRunner`, play each tone, draw, until the course ends.
+
+With a `ManualClock` the loop advances it a frame a turn (headless, full speed); with a
+real clock the display's flip paces it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, cast
+
+import numpy as np
+
+from hardware.clock import Clock, ManualClock
+from hardware.events import Shot
+from range.courses.live import StageRunner, StringScored, StringStarted, ToneSounded
+from range.courses.qualify import Attempt
+from range.courses.scoring import ScoredShot
+from range.courses.shooter import ShooterScript, stage_shots
+from range.errors import HoldfireError
+from range.run.loop import Rig
+from range.views.course_window import CourseFrame, Pull, Stop
+from range.vocabulary import WeaponName
+
+
+class QualificationStopped(HoldfireError):
+    """The operator stopped the attempt before its end: nothing is recorded."""
+
+
+class CourseDisplay(Protocol):
+    def show(self, frame: CourseFrame) -> int: ...
+
+    def tone(self) -> None: ...
+
+    def inputs(self) -> list[Pull | Stop]: ...
+
+    def pixels(self, size: tuple[int, int] | None = None) -> Any: ...
+
+
+@dataclass
+class ScriptedMouse:
+    """A scripted shooter at the mouse: told each string's start, it clicks where and when
+    its shots go (the same shots, from the same generator, as the scripted path's)."""
+
+    script: ShooterScript
+    weapon: WeaponName
+    rng: np.random.Generator
+    _due: list[Shot] = field(default_factory=list)
+
+    def started(self, string: StringStarted) -> None:
+        self._due += stage_shots(self.script, string.stage, string.placement, self.weapon,
+                                 string.start.tone_ns, self.rng)
+
+    def due(self, now_ns: int) -> list[Shot]:
+        ready = [s for s in self._due if s.t_ns <= now_ns]
+        self._due = [s for s in self._due if s.t_ns > now_ns]
+        return ready
+
+
+def caption(runner: StageRunner, now_ns: int) -> tuple[str, bool]:
+    """The strip's words: the string, then "stand by" or the time since the tone."""
+    string = runner.current
+    course = runner.course
+    head = (f"{course.title}: string {string.index + 1}/{len(course.stages)}, "
+            f"{course.stage_label(string.stage)}, par {string.stage.par_time:g} s")
+    if now_ns < string.start.tone_ns:
+        return f"{head}   STAND BY", False
+    return f"{head}   {(now_ns - string.start.tone_ns) / 1e9:5.2f} s", True
+
+
+def run_qualification(runner: StageRunner, display: CourseDisplay, clock: Clock,
+                      frame_ns: int, weapon: WeaponName, officer: str,
+                      mouse: ScriptedMouse | None = None, rig: Rig | None = None,
+                      on_frame: Callable[[int], None] | None = None) -> Attempt:
+    """Shoot the course to its end; the attempt, scored as the scripted path scores."""
+    last: tuple[ScoredShot, ...] = ()
+    while not runner.done:
+        if isinstance(clock, ManualClock):
+            clock.advance_ns(frame_ns)
+        now = clock.now_ns()
+        pulls: list[Shot | Pull] = [*(mouse.due(now) if mouse else [])]
+        for given in display.inputs():
+            if isinstance(given, Stop):
+                raise QualificationStopped("qualify: stopped by the operator before the "
+                                           "course ended; nothing was recorded")
+            pulls.append(given)
+        for pull in pulls:
+            if rig is not None:
+                rig.pull(officer, weapon, pull.point, pull.t_ns)
+            else:
+                runner.shot(Shot(t_ns=pull.t_ns, weapon=weapon, point=pull.point,
+                                 source="pointer"))
+        if rig is not None:  # pulls first: a frame exposed by now may hold their pulses
+            rig.observe(display.pixels, now)
+            for shot in rig.advance(now):
+                runner.shot(shot)
+        for event in runner.advance(now):
+            if isinstance(event, ToneSounded):
+                display.tone()
+            elif isinstance(event, StringScored):
+                last = event.score.shots
+            elif mouse is not None:
+                mouse.started(event)
+        if runner.done:
+            break
+        words, live = caption(runner, now)
+        holes = last if now < runner.current.start.tone_ns else ()
+        display.show(CourseFrame(runner.current.placement, words, holes, live))
+        if on_frame is not None:
+            on_frame(now)
+    return runner.attempt()
+
+
+@dataclass(frozen=True, slots=True)
+class _RigScenario:
+    """What `SimulatedRig` reads of a scenario: the projector's resolution and the weapons
+    whose replicas it wires."""
+
+    rig: Any
+    officer: Any
+
+
+def simulated_rig(resolution: tuple[int, int], weapon: WeaponName, start_ns: int,
+                  seed: int) -> Any:
+    """The simulated rig (replica link, camera, detector, fusion) for a course's weapon."""
+    from types import SimpleNamespace
+
+    from range.run.rig import SimulatedRig
+    from range.scenario.model import Scenario
+
+    spec = _RigScenario(SimpleNamespace(resolution=resolution),
+                        SimpleNamespace(weapons=[weapon]))
+    return SimulatedRig(cast(Scenario, spec), start_ns, seed=seed)
