@@ -123,8 +123,26 @@ class _RigScenario:
     officer: Any
 
 
+def course_rig(spec: str, weapon: WeaponName, resolution: tuple[int, int], start_ns: int,
+               seed: int, threaded: bool) -> Any:
+    """None for the mouse; the simulated rig; or the real one the spec names."""
+    if spec == "mouse":
+        return None
+    if spec == "sim":
+        return simulated_rig(resolution, weapon, start_ns, seed, threaded)
+    from hardware.vision.rig import default_rigs_dir, load_rig
+    from range.errors import InputsError
+    from range.run.rig import ConnectedRig, parse_rig
+
+    camera, replicas, name = parse_rig(spec)
+    if name is None:
+        raise InputsError(f"--rig {spec!r}: expected calibration=NAME (a rig saved by "
+                          "holdfire calibrate --rig NAME)")
+    return ConnectedRig(camera, replicas, load_rig(default_rigs_dir(), name))
+
+
 def simulated_rig(resolution: tuple[int, int], weapon: WeaponName, start_ns: int,
-                  seed: int) -> Any:
+                  seed: int, threaded: bool = False) -> Any:
     """The simulated rig (replica link, camera, detector, fusion) for a course's weapon."""
     from types import SimpleNamespace
 
@@ -133,4 +151,4 @@ def simulated_rig(resolution: tuple[int, int], weapon: WeaponName, start_ns: int
 
     spec = _RigScenario(SimpleNamespace(resolution=resolution),
                         SimpleNamespace(weapons=[weapon]))
-    return SimulatedRig(cast(Scenario, spec), start_ns, seed=seed)
+    return SimulatedRig(cast(Scenario, spec), start_ns, seed=seed, threaded=threaded)
