@@ -201,10 +201,9 @@ def run_qualify(args: argparse.Namespace) -> int:
     from range.courses.catalogue import course_source, load_shooter
     from range.courses.model import parse_course
     from range.courses.qualify import shoot_scripted
+    from range.errors import InputsError
     from range.records.agency import load_agency
     from range.records.reports import attempt_text
-
-    from range.errors import InputsError
 
     live = args.rig is not None or args.headless
     if not live and args.inputs is None:

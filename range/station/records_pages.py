@@ -9,6 +9,7 @@ signs. Officers do not open these pages: staff show an officer his record."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
@@ -28,7 +29,7 @@ def is_records_path(path: str) -> bool:
     return path == "/records" or path.startswith(RECORDS_PREFIXES[1])
 
 
-def records_routes(app: FastAPI, records: Records, page: Any) -> None:
+def records_routes(app: FastAPI, records: Records, page: Callable[[str], Response]) -> None:
     from range.records import reports
 
     @app.get("/records")

@@ -145,9 +145,12 @@ def _tone_sound() -> Any:
 
     try:
         pygame.mixer.init(frequency=44_100, size=-16, channels=1)
-        channels = pygame.mixer.get_init()[2]
+        opened = pygame.mixer.get_init()
     except pygame.error:
         return None
+    if opened is None:
+        return None
+    channels = opened[2]
     import numpy as np
 
     wave = tone_wave(44_100)

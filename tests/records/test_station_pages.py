@@ -43,7 +43,8 @@ def station(tmp_path: Path) -> Iterator[tuple[TestClient, Records, int, int]]:
 
 
 def _login(client: TestClient, name: str, password: str = PASSWORD) -> int:
-    return client.post("/api/login", json={"name": name, "code": password}).status_code
+    status: int = client.post("/api/login", json={"name": name, "code": password}).status_code
+    return status
 
 
 def _routes(attempt: int) -> list[str]:
@@ -105,7 +106,7 @@ def test_a_range_master_reads_but_does_not_sign(
 
 def test_a_certifier_signs_with_the_password_again_and_gets_the_certificate(
         station: tuple[TestClient, Records, int, int]) -> None:
-    client, records, passed, failed = station
+    client, records, passed, _ = station
     assert _login(client, "cert") == 200
     wrong = client.post(f"/api/records/attempts/{passed}/sign", json={"password": "nope"})
     assert wrong.status_code == 403 and records.attempt(passed).signoffs == []

@@ -69,13 +69,14 @@ function showAttempt(a) {
   const stages = head($("stages"), ["string", "par", "delay", "hits", "points", "shots: time (split) zone"]);
   for (const s of a.stages) {
     const row = stages.insertRow();
-    cell(row, `${s.stage + 1}. ${s.label}`); cell(row, `${s.par_s}${s.par_confirmed ? "" : "*"}`);
+    cell(row, `${s.stage}. ${s.label}`); cell(row, `${s.par_s}${s.par_confirmed ? "" : "*"}`);
     cell(row, s.delay_s.toFixed(2)); cell(row, `${s.hits}/${s.rounds}`); cell(row, `${s.points}/${s.max_points}`);
     cell(row, s.shots.map(t => `${t.t_s.toFixed(2)}${t.split_s == null ? "" : ` (${t.split_s.toFixed(2)})`} ${t.zone || "-"}${t.note ? ` [${t.note}]` : ""}`).join(", "), "shots");
   }
   $("certificate").href = `/api/records/attempts/${a.id}/certificate.pdf`;
   $("certificate").hidden = !(a.passed && a.signoffs.length && a.current);
-  $("sign").hidden = !(me && me.role === "certifier" && a.current);
+  const mine = a.signoffs.some(s => me && s.user === me.name);
+  $("sign").hidden = !(me && me.role === "certifier" && a.current && !mine);
   $("signer").textContent = me ? me.name : "";
   $("groups").src = `/api/records/attempts/${a.id}/groups.png`;
   $("sign").onsubmit = async event => {
