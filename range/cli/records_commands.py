@@ -227,7 +227,7 @@ def run_qualify(args: argparse.Namespace) -> int:
                                         agency.simulator_rule(), equipment=args.equipment)
     print(attempt_text(records.attempt(attempt_id)))
     print(f"recorded as attempt {attempt_id}")
-    if args.view is not None:
+    if args.view is not None:  # live or not, the last string's target with its hits
         _write_view(course, attempt, args.view)
     return 0
 
@@ -266,8 +266,6 @@ def _qualify_live(args: argparse.Namespace, course: Any, shooter: Any) -> tuple[
                                                 start_ns=start_ns),
                                     window, clock, round(1e9 / FRAME_HZ), course.weapon,
                                     SOLE_OFFICER, mouse, rig, pace)
-        if args.view is not None:
-            _write(args.view, window.png(), "the target view")
     finally:
         if rig is not None:
             rig.close()

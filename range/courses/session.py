@@ -18,7 +18,7 @@ from hardware.clock import Clock, ManualClock
 from hardware.events import Shot
 from range.courses.live import StageRunner, StringScored, StringStarted, ToneSounded
 from range.courses.qualify import Attempt
-from range.courses.scoring import ScoredShot
+from range.courses.scoring import StageScore
 from range.courses.shooter import ShooterScript, stage_shots
 from range.errors import HoldfireError
 from range.run.loop import Rig
@@ -71,12 +71,25 @@ def caption(runner: StageRunner, now_ns: int) -> tuple[str, bool]:
     return f"{head}   {(now_ns - string.start.tone_ns) / 1e9:5.2f} s", True
 
 
+def frame(runner: StageRunner, now_ns: int,
+          last: tuple[StringStarted, StageScore] | None) -> CourseFrame:
+    """Between strings, the one just shot with its holes and score; from "stand by" on,
+    the next string's target."""
+    if last is not None and now_ns < runner.current.start.ready_ns:
+        string, score = last
+        words = (f"string {string.index + 1}: {score.points}/{score.max_points} points, "
+                 f"{score.hits}/{score.rounds} hits; next: string {runner.index + 1}")
+        return CourseFrame(string.placement, words, score.shots)
+    words, live = caption(runner, now_ns)
+    return CourseFrame(runner.current.placement, words, (), live)
+
+
 def run_qualification(runner: StageRunner, display: CourseDisplay, clock: Clock,
                       frame_ns: int, weapon: WeaponName, officer: str,
                       mouse: ScriptedMouse | None = None, rig: Rig | None = None,
                       on_frame: Callable[[int], None] | None = None) -> Attempt:
     """Shoot the course to its end; the attempt, scored as the scripted path scores."""
-    last: tuple[ScoredShot, ...] = ()
+    last: tuple[StringStarted, StageScore] | None = None  # shown until the next "stand by"
     while not runner.done:
         if isinstance(clock, ManualClock):
             clock.advance_ns(frame_ns)
@@ -97,18 +110,17 @@ def run_qualification(runner: StageRunner, display: CourseDisplay, clock: Clock,
             rig.observe(display.pixels, now)
             for shot in rig.advance(now):
                 runner.shot(shot)
+        string_shown = runner.current
         for event in runner.advance(now):
             if isinstance(event, ToneSounded):
                 display.tone()
             elif isinstance(event, StringScored):
-                last = event.score.shots
+                last = (string_shown, event.score)
             elif mouse is not None:
                 mouse.started(event)
         if runner.done:
             break
-        words, live = caption(runner, now)
-        holes = last if now < runner.current.start.tone_ns else ()
-        display.show(CourseFrame(runner.current.placement, words, holes, live))
+        display.show(frame(runner, now, last))
         if on_frame is not None:
             on_frame(now)
     return runner.attempt()
