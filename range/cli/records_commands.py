@@ -253,8 +253,9 @@ def _qualify_live(args: argparse.Namespace, course: Any, shooter: Any) -> tuple[
     rng = np.random.default_rng(args.seed)
     clock = ManualClock() if args.headless else MonotonicClock()
     resolution = Projection().resolution
-    start_ns = clock.now_ns()
-    rig = course_rig(spec, course.weapon, resolution, start_ns, args.seed,
+    # a person at the window gets a moment to face it before the first "stand by"
+    start_ns = clock.now_ns() + (0 if args.headless else round(LEAD_IN_S * 1e9))
+    rig = course_rig(spec, course.weapon, resolution, clock.now_ns(), args.seed,
                      threaded=not args.headless)
     window = CourseWindow(resolution, clock, fullscreen=args.fullscreen, display=args.display,
                           title=f"Holdfire: {course.title}", sound=not args.no_sound,
@@ -275,6 +276,7 @@ def _qualify_live(args: argparse.Namespace, course: Any, shooter: Any) -> tuple[
 
 
 FRAME_HZ = 60
+LEAD_IN_S = 3.0
 
 
 def _rig_name(spec: str) -> str:

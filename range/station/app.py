@@ -64,7 +64,7 @@ class ReplicaCommand(BaseModel):
 def create_app(access: Access, console: Console | None, library: Library,
                records: Records | None = None) -> FastAPI:
     app = FastAPI(title="Holdfire station", docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(_LoginRequired, access=access)
+    app.add_middleware(_LoginRequired, access=access, records=records is not None)
 
     @app.exception_handler(HoldfireError)
     async def refused(request: Request, exc: HoldfireError) -> JSONResponse:
@@ -287,14 +287,15 @@ def _static(name: str) -> Response:
 
 
 class _LoginRequired(BaseHTTPMiddleware):
-    def __init__(self, app: Any, access: Access) -> None:
+    def __init__(self, app: Any, access: Access, records: bool = False) -> None:
         super().__init__(app)
         self.access = access
+        self.records = records  # the records' pages are served (else they are not found)
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint
                        ) -> Response:
         path = request.url.path
-        if is_records_path(path):  # certification data: a records login, on the PC too
+        if self.records and is_records_path(path):  # a records login, on the PC too
             return await self._records(request, call_next)
         principal = self.access.principal(request.cookies.get(COOKIE))
         if principal is None and path not in OPEN_PATHS:

@@ -136,6 +136,13 @@ def test_served_to_the_network_the_records_users_log_in_beside_the_pairing_code(
     records.close()
 
 
+def test_without_records_the_station_serves_no_records_pages() -> None:
+    app = create_app(access_for("127.0.0.1", "instructor"), None, Library())
+    with TestClient(app) as client:
+        assert client.get("/api/records/officers").status_code == 404
+        assert client.get("/api/reviews").status_code == 200
+
+
 def test_the_records_pages_on_postgresql(pg_server: ScratchServer) -> None:
     records = _open(pg_server.create_database("station_pages"))
     passed, _ = filled(records)
