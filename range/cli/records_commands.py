@@ -217,7 +217,7 @@ def run_qualify(args: argparse.Namespace) -> int:
     shooter = load_shooter(args.inputs, course) if args.inputs is not None else None
     agency = load_agency(args.agency)
     records = _open(args)
-    records.check_officer(args.officer)  # an unknown badge is refused before the shooting
+    records.attempts(args.officer)  # an unknown badge is refused before the shooting
     if live:
         attempt, fired_by = _qualify_live(args, course, shooter)
     else:
@@ -236,58 +236,17 @@ def _qualify_live(args: argparse.Namespace, course: Any, shooter: Any) -> tuple[
     """The course shot through the window's loop; the attempt and who fired it."""
     import os
 
-    import numpy as np
-
-    from hardware.clock import ManualClock, MonotonicClock
-    from range.courses.live import StageRunner
-    from range.courses.session import ScriptedMouse, course_rig, run_qualification
-    from range.courses.timer import ShotTimer
-    from range.run.officers import SOLE_OFFICER
-    from range.views.course_window import CourseWindow
-    from range.world.projection import Projection
+    from range.courses.session import LiveOptions, qualify_live
 
     if args.headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
         os.environ["SDL_AUDIODRIVER"] = "dummy"
-    spec = args.rig or "mouse"
-    rng = np.random.default_rng(args.seed)
-    clock = ManualClock() if args.headless else MonotonicClock()
-    resolution = Projection().resolution
-    # a person at the window gets a moment to face it before the first "stand by"
-    start_ns = clock.now_ns() + (0 if args.headless else round(LEAD_IN_S * 1e9))
-    rig = course_rig(spec, course.weapon, resolution, clock.now_ns(), args.seed,
-                     threaded=not args.headless)
-    window = CourseWindow(resolution, clock, fullscreen=args.fullscreen, display=args.display,
-                          title=f"Holdfire: {course.title}", sound=not args.no_sound,
-                          lazy=args.headless)
-    mouse = ScriptedMouse(shooter, course.weapon, rng) if shooter is not None else None
-    pace = None if args.headless else _pacer()
-    try:
-        attempt = run_qualification(StageRunner(course, ShotTimer(rng), args.seed,
-                                                start_ns=start_ns),
-                                    window, clock, round(1e9 / FRAME_HZ), course.weapon,
-                                    SOLE_OFFICER, mouse, rig, pace)
-    finally:
-        if rig is not None:
-            rig.close()
-        window.close()
-    who = f"script {args.inputs} at the window" if shooter is not None else "mouse"
-    return attempt, who if spec == "mouse" else f"{who} via rig {_rig_name(spec)}"
-
-
-FRAME_HZ = 60
-LEAD_IN_S = 3.0
-
-
-def _rig_name(spec: str) -> str:
-    return "sim" if spec == "sim" else "camera"
-
-
-def _pacer() -> Any:
-    import pygame
-
-    ticker = pygame.time.Clock()
-    return lambda _now: ticker.tick(FRAME_HZ)
+    options = LiveOptions(args.rig or "mouse", args.seed, args.headless, args.fullscreen,
+                          args.display, not args.no_sound)
+    attempt, fired_by = qualify_live(course, shooter, options)
+    if shooter is not None:
+        fired_by = fired_by.replace("script", f"script {args.inputs}", 1)
+    return attempt, fired_by
 
 
 def _write_view(course: Any, attempt: Any, out: Path) -> None:

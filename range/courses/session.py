@@ -17,6 +17,7 @@ import numpy as np
 from hardware.clock import Clock, ManualClock
 from hardware.events import Shot
 from range.courses.live import StageRunner, StringScored, StringStarted, ToneSounded
+from range.courses.model import Course
 from range.courses.qualify import Attempt
 from range.courses.scoring import StageScore
 from range.courses.shooter import ShooterScript, stage_shots
@@ -133,6 +134,64 @@ class _RigScenario:
 
     rig: Any
     officer: Any
+
+
+FRAME_HZ = 60
+LEAD_IN_S = 3.0  # a person at the window gets a moment to face it before "stand by"
+
+
+@dataclass(frozen=True, slots=True)
+class LiveOptions:
+    rig: str  # mouse, sim, or camera=URL,replicas=URL+URL,calibration=NAME
+    seed: int
+    headless: bool  # a ManualClock, full speed, under SDL's dummy drivers (set by the caller)
+    fullscreen: bool = False
+    display: int = 0
+    sound: bool = True
+
+
+def qualify_live(course: Course, shooter: ShooterScript | None, options: LiveOptions
+                 ) -> tuple[Attempt, str]:
+    """Open the window and the rig, shoot the course, close them: the attempt, and who
+    fired it ("mouse", or "script at the window", "... via rig sim")."""
+    from hardware.clock import MonotonicClock
+    from range.courses.timer import ShotTimer
+    from range.run.officers import SOLE_OFFICER
+    from range.views.course_window import CourseWindow
+    from range.world.projection import Projection
+
+    rng = np.random.default_rng(options.seed)
+    clock: Clock = ManualClock() if options.headless else MonotonicClock()
+    resolution = Projection().resolution
+    rig = course_rig(options.rig, course.weapon, resolution, clock.now_ns(), options.seed,
+                     threaded=not options.headless)
+    window = CourseWindow(resolution, clock, fullscreen=options.fullscreen,
+                          display=options.display, title=f"Holdfire: {course.title}",
+                          sound=options.sound, lazy=options.headless)
+    mouse = ScriptedMouse(shooter, course.weapon, rng) if shooter is not None else None
+    start_ns = clock.now_ns() + (0 if options.headless else round(LEAD_IN_S * 1e9))
+    try:
+        attempt = run_qualification(
+            StageRunner(course, ShotTimer(rng), options.seed, start_ns=start_ns), window,
+            clock, round(1e9 / FRAME_HZ), course.weapon, SOLE_OFFICER, mouse, rig,
+            None if options.headless else _pacer())
+    finally:
+        if rig is not None:
+            rig.close()
+        window.close()
+    who = "script at the window" if shooter is not None else "mouse"
+    via = {"mouse": "", "sim": " via rig sim"}.get(options.rig, " via rig camera")
+    return attempt, who + via
+
+
+def _pacer() -> Callable[[int], None]:
+    import pygame
+
+    ticker = pygame.time.Clock()
+
+    def pace(_now_ns: int) -> None:
+        ticker.tick(FRAME_HZ)
+    return pace
 
 
 def course_rig(spec: str, weapon: WeaponName, resolution: tuple[int, int], start_ns: int,

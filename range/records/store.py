@@ -236,11 +236,6 @@ class Records:
                 officer_exists(connection, badge)
             return list(connection.execute(query))
 
-    def check_officer(self, badge: str) -> None:
-        """Refuse an unknown badge (before an attempt is shot, not after)."""
-        with self.engine.connect() as connection:
-            officer_exists(connection, badge)
-
     def history(self, badge: str) -> list[Row[Any]]:
         """An officer's attempts, oldest first, as the history report reads them."""
         with self.engine.connect() as connection:
