@@ -34,7 +34,7 @@ MAX_VIEW_WIDTH = 1920
 
 class Login(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=80)]
-    code: Annotated[str, Field(min_length=1, max_length=80)]
+    code: Annotated[str, Field(min_length=1, max_length=200)]  # a code or a password
 
 
 class Selection(BaseModel):

@@ -159,10 +159,11 @@ class Access:
         return None
 
     def principal(self, token: str | None) -> Principal | None:
-        found = self.signed_in(token)
-        if found is None and self.open:
+        """Who is at the console: on the range PC always its own operator (a records login
+        there opens the records, it does not change who steers)."""
+        if self.open:
             return Principal(self.local_operator, "range_master")
-        return found
+        return self.signed_in(token)
 
     def signed_in(self, token: str | None) -> Principal | None:
         """Whoever logged in with this session, never the range PC's own operator."""

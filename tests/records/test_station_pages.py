@@ -63,6 +63,8 @@ def test_every_records_route_needs_a_login_even_on_the_range_pc(
     assert page.status_code == 303 and page.headers["location"] == "/login?next=/records"
     assert _login(client, "cert", "wrong") == 401
     assert client.get("/api/records/officers").status_code == 401
+    assert _login(client, "cert") == 200  # on the PC a certifier's login opens the records
+    assert client.get("/api/whoami").json()["name"] == "instructor"  # and steers nothing
 
 
 def test_an_officer_may_not_open_the_records(
