@@ -22,13 +22,23 @@ from range.courses.qualify import Attempt
 from range.courses.scoring import StageScore
 from range.courses.shooter import ShooterScript, stage_shots
 from range.errors import HoldfireError
-from range.run.loop import Rig
 from range.views.course_window import CourseFrame, Pull, Stop
 from range.vocabulary import WeaponName
 
 
 class QualificationStopped(HoldfireError):
     """The operator stopped the attempt before its end: nothing is recorded."""
+
+
+class Rig(Protocol):
+    """`range.run.rig`'s SimulatedRig or ConnectedRig, as a course uses them."""
+
+    def pull(self, officer: str, weapon: WeaponName, point: tuple[float, float] | None,
+             t_ns: int) -> None: ...
+
+    def observe(self, shown: Callable[[tuple[int, int]], Any], now_ns: int) -> None: ...
+
+    def advance(self, now_ns: int) -> list[Shot]: ...
 
 
 class CourseDisplay(Protocol):
@@ -127,15 +137,6 @@ def run_qualification(runner: StageRunner, display: CourseDisplay, clock: Clock,
     return runner.attempt()
 
 
-@dataclass(frozen=True, slots=True)
-class _RigScenario:
-    """What `SimulatedRig` reads of a scenario: the projector's resolution and the weapons
-    whose replicas it wires."""
-
-    rig: Any
-    officer: Any
-
-
 FRAME_HZ = 60
 LEAD_IN_S = 3.0  # a person at the window gets a moment to face it before "stand by"
 
@@ -220,6 +221,7 @@ def simulated_rig(resolution: tuple[int, int], weapon: WeaponName, start_ns: int
     from range.run.rig import SimulatedRig
     from range.scenario.model import Scenario
 
-    spec = _RigScenario(SimpleNamespace(resolution=resolution),
-                        SimpleNamespace(weapons=[weapon]))
+    # all `SimulatedRig` reads of a scenario: the resolution, the weapons to wire replicas for
+    spec = SimpleNamespace(rig=SimpleNamespace(resolution=resolution),
+                           officer=SimpleNamespace(weapons=[weapon]))
     return SimulatedRig(cast(Scenario, spec), start_ns, seed=seed, threaded=threaded)
