@@ -34,4 +34,34 @@ for index in (0, 9):  # 3 yd and 25 yd
     with open(f"docs/records/qit99-stage{index + 1}.png", "wb") as out:
         out.write(target_png(where, size=(640, 360)))
 PY
+SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy PYGAME_HIDE_SUPPORT_PROMPT=1 .venv/bin/python - <<'PY'
+# The live qualification's window between strings 1 and 2: "stand by", the holes of 1.
+import numpy as np
+import pygame
+
+from hardware.clock import ManualClock
+from range.courses.catalogue import load_course, load_shooter
+from range.courses.live import StageRunner
+from range.courses.session import ScriptedMouse, run_qualification
+from range.courses.timer import ShotTimer
+from range.views.course_window import CourseWindow
+from range.world.projection import Projection
+
+course = load_course("fbi-2019")
+rng, clock = np.random.default_rng(4), ManualClock()
+window = CourseWindow(Projection().resolution, clock, sound=False)
+runner = StageRunner(course, ShotTimer(rng), 4)
+saved = []
+
+def look(now: int) -> None:
+    if runner.index == 1 and not saved and now >= runner.current.start.ready_ns - 8 * 10**9:
+        small = pygame.transform.smoothscale(pygame.image.load(__import__("io").BytesIO(
+            window.png())), (960, 540))
+        pygame.image.save(small, "docs/records/live-qualify.png")
+        saved.append(now)
+
+run_qualification(runner, window, clock, 10**9 // 60, course.weapon, "officer",
+                  ScriptedMouse(load_shooter("good", course), course.weapon, rng),
+                  on_frame=look)
+PY
 echo "wrote $OUT"

@@ -31,10 +31,22 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
     qualify = subparsers.add_parser(
         "qualify", parents=[db], help="shoot a course of fire and record the attempt",
         description="COURSE is a shipped course name or a file. --inputs is a scripted "
-        "shooter: 'good' or 'poor' for a shipped course, or a file.")
+        "shooter: 'good' or 'poor' for a shipped course, or a file; alone it shoots the "
+        "course at once. With --rig or --headless the course is shot live: a window shows "
+        "each string's target at its true angular size and sounds the start tone; the "
+        "shots come from left clicks at the cursor (--rig mouse, the default), the "
+        "simulated rig (sim) or a real one (camera=URL,replicas=URL+URL,calibration=NAME), "
+        "and --inputs clicks as a mouse would. Esc stops the attempt unrecorded.")
     qualify.add_argument("course", metavar="COURSE")
     qualify.add_argument("--officer", required=True, metavar="BADGE")
-    qualify.add_argument("--inputs", required=True, metavar="good|poor|FILE")
+    qualify.add_argument("--inputs", metavar="good|poor|FILE")
+    qualify.add_argument("--rig", metavar="RIG", help="shoot live: mouse, sim, or camera=URL,"
+                         "replicas=URL+URL,calibration=NAME")
+    qualify.add_argument("--headless", action="store_true",
+                         help="shoot live under SDL's dummy driver, full speed (needs --inputs)")
+    qualify.add_argument("--fullscreen", action="store_true")
+    qualify.add_argument("--display", type=count(0, 15, "a display number"), default=0)
+    qualify.add_argument("--no-sound", action="store_true")
     qualify.add_argument("--seed", type=seed, default=0)
     qualify.add_argument("--agency", metavar="FILE",
                          help="agency settings (default: HOLDFIRE_AGENCY, else none)")
@@ -189,23 +201,52 @@ def run_qualify(args: argparse.Namespace) -> int:
     from range.courses.catalogue import course_source, load_shooter
     from range.courses.model import parse_course
     from range.courses.qualify import shoot_scripted
+    from range.errors import InputsError
     from range.records.agency import load_agency
     from range.records.reports import attempt_text
 
+    live = args.rig is not None or args.headless
+    if not live and args.inputs is None:
+        raise InputsError("qualify: expected --inputs good|poor|FILE (shot at once), or "
+                          "--rig mouse|sim|camera=... to shoot it live")
+    if args.headless and args.inputs is None:
+        raise InputsError("--headless: expected --inputs good|poor|FILE (no one is at the "
+                          "mouse of a headless window)")
     text, source = course_source(args.course)
     course = parse_course(text, source)
-    shooter = load_shooter(args.inputs, course)
+    shooter = load_shooter(args.inputs, course) if args.inputs is not None else None
     agency = load_agency(args.agency)
     records = _open(args)
-    attempt = shoot_scripted(course, shooter, args.seed)
-    attempt_id = records.record_attempt(args.officer, course, text, attempt,
-                                        f"script {args.inputs}", agency.simulator_rule(),
-                                        equipment=args.equipment)
+    records.attempts(args.officer)  # an unknown badge is refused before the shooting
+    if live:
+        attempt, fired_by = _qualify_live(args, course, shooter)
+    else:
+        assert shooter is not None
+        attempt, fired_by = shoot_scripted(course, shooter, args.seed), f"script {args.inputs}"
+    attempt_id = records.record_attempt(args.officer, course, text, attempt, fired_by,
+                                        agency.simulator_rule(), equipment=args.equipment)
     print(attempt_text(records.attempt(attempt_id)))
     print(f"recorded as attempt {attempt_id}")
-    if args.view is not None:
+    if args.view is not None:  # live or not, the last string's target with its hits
         _write_view(course, attempt, args.view)
     return 0
+
+
+def _qualify_live(args: argparse.Namespace, course: Any, shooter: Any) -> tuple[Any, str]:
+    """The course shot through the window's loop; the attempt and who fired it."""
+    import os
+
+    from range.courses.session import LiveOptions, qualify_live
+
+    if args.headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+        os.environ["SDL_AUDIODRIVER"] = "dummy"
+    options = LiveOptions(args.rig or "mouse", args.seed, args.headless, args.fullscreen,
+                          args.display, not args.no_sound)
+    attempt, fired_by = qualify_live(course, shooter, options)
+    if shooter is not None:
+        fired_by = fired_by.replace("script", f"script {args.inputs}", 1)
+    return attempt, fired_by
 
 
 def _write_view(course: Any, attempt: Any, out: Path) -> None:

@@ -26,6 +26,9 @@ def register(subparsers: Any, benches: dict[str, Any]) -> None:
     add_console_options(station)
     station.add_argument("--scenario", metavar="SCENARIO",
                          help="preselect this scenario (a shipped name or a file)")
+    station.add_argument("--db", metavar="URL", help="also serve the certification records "
+                         "of this database (default: HOLDFIRE_DB, else none), at /records, "
+                         "behind a records user's login")
     station.set_defaults(handler=run_station)
 
     review = subparsers.add_parser(
@@ -103,11 +106,19 @@ def serve_console(args: argparse.Namespace, preselect: str | None) -> int:
     window = None if args.headless and args.rig == "mouse" else _window_maker(args)
     setup = RunnerSetup(sessions, headless=args.headless, pacer=WallPacer(), window=window,
                         rig=args.rig)
-    served = Served(create_app(access_for(host, args.operator), console, library), host, port)
+    records = _records(getattr(args, "db", None))
+    access = access_for(host, args.operator, records=records)
+    served = Served(create_app(access, console, library, records), host, port)
     network = "" if is_loopback(host) else (f"; served to the network on {host}:{served.port}"
                                             ", each device logs in with a pairing code")
     print(f"holdfire station: console at {served.url}/{network} (Ctrl-C to stop); logs in "
           f"{sessions}", file=sys.stderr, flush=True)
+    if records is not None:
+        from range.records.database import masked
+
+        print(f"holdfire station: certification records of {masked(str(records.engine.url))} "
+              f"at {served.url}"
+              "/records (a records user's login)", file=sys.stderr, flush=True)
     # Ctrl-C ends the run under way as the Stop button does, so its log is whole.
     previous = signal.signal(signal.SIGINT, lambda *_: console.close())
     try:
@@ -117,6 +128,16 @@ def serve_console(args: argparse.Namespace, preselect: str | None) -> int:
         console.close()
         served.close()
     return 0
+
+
+def _records(url: str | None) -> Any:
+    """The records to serve: --db, else HOLDFIRE_DB, else none."""
+    url = url or os.environ.get("HOLDFIRE_DB")
+    if not url:
+        return None
+    from range.records.store import Records
+
+    return Records.open(url)
 
 
 def _sessions_folder(path: Path) -> None:

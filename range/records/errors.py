@@ -14,3 +14,7 @@ class DatabaseError(RecordsError):
 
 class AccessError(RecordsError):
     """A wrong password, an unknown user, or a role that may not do this."""
+
+
+class NotInRecords(RecordsError):
+    """No such officer, attempt or user in the records."""

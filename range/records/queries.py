@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Row, select
 
-from range.records.errors import RecordsError
+from range.records.errors import NotInRecords
 from range.records.schema import (
     Attempt,
     CourseCopy,
@@ -44,12 +44,12 @@ class AttemptView:
 def officer_exists(connection: Any, badge: str) -> None:
     if connection.execute(select(Officer.id).where(Officer.badge == badge)).scalar() \
             is None:
-        raise RecordsError(f"--officer: no officer with badge {badge!r} in the records")
+        raise NotInRecords(f"--officer: no officer with badge {badge!r} in the records")
 
 def attempt_view(connection: Any, attempt_id: int) -> AttemptView:
     attempt = connection.execute(select(Attempt).where(Attempt.id == attempt_id)).first()
     if attempt is None:
-        raise RecordsError(f"ATTEMPT: no attempt {attempt_id} in the records")
+        raise NotInRecords(f"ATTEMPT: no attempt {attempt_id} in the records")
     officer = connection.execute(select(Officer).where(Officer.id == attempt.officer_id)
                                  ).one()
     course = connection.execute(select(CourseCopy).where(

@@ -5,7 +5,7 @@ session when the station is served to the network."""
 from __future__ import annotations
 
 from importlib import resources
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import Body, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -13,22 +13,28 @@ from pydantic import BaseModel, Field
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from range.errors import HoldfireError
-from range.station.auth import COOKIE, Access, Principal
+from range.records.errors import AccessError, NotInRecords, RecordsError
+from range.station.auth import COOKIE, RECORDS_ROLES, Access, Principal
 from range.station.console import Command, Console, ConsoleError
 from range.station.exports import debrief_pdf, timing_plot, write_video
 from range.station.library import Library, NotFound
 from range.station.mapview import map_view
+from range.station.records_pages import is_records_path, records_routes
 from range.station.review import Review
 
+if TYPE_CHECKING:
+    from range.records.store import Records
+
 OPEN_PATHS = ("/login", "/api/login")  # the only routes a stranger may reach
-PAGES = {"console": "console.html", "review": "review.html", "login": "login.html"}
+PAGES = {"console": "console.html", "review": "review.html", "login": "login.html",
+         "records": "records.html"}
 STATIC_TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html"}
 MAX_VIEW_WIDTH = 1920
 
 
 class Login(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=80)]
-    code: Annotated[str, Field(min_length=1, max_length=80)]
+    code: Annotated[str, Field(min_length=1, max_length=200)]  # a code or a password
 
 
 class Selection(BaseModel):
@@ -55,14 +61,16 @@ class ReplicaCommand(BaseModel):
     value: Annotated[str, Field(max_length=16)] = ""
 
 
-def create_app(access: Access, console: Console | None, library: Library) -> FastAPI:
+def create_app(access: Access, console: Console | None, library: Library,
+               records: Records | None = None) -> FastAPI:
     app = FastAPI(title="Holdfire station", docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(_LoginRequired, access=access)
+    app.add_middleware(_LoginRequired, access=access, records=records is not None)
 
     @app.exception_handler(HoldfireError)
     async def refused(request: Request, exc: HoldfireError) -> JSONResponse:
-        status = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, ConsoleError) \
-            else 422
+        status = 404 if isinstance(exc, NotFound | NotInRecords) \
+            else 403 if isinstance(exc, AccessError) \
+            else 409 if isinstance(exc, ConsoleError | RecordsError) else 422
         return JSONResponse({"error": str(exc)}, status_code=status)
 
     @app.get("/")
@@ -106,6 +114,8 @@ def create_app(access: Access, console: Console | None, library: Library) -> Fas
     if console is not None:
         _console_routes(app, console)
     _review_routes(app, library, console)
+    if records is not None:
+        records_routes(app, records, _page)
     return app
 
 
@@ -277,14 +287,18 @@ def _static(name: str) -> Response:
 
 
 class _LoginRequired(BaseHTTPMiddleware):
-    def __init__(self, app: Any, access: Access) -> None:
+    def __init__(self, app: Any, access: Access, records: bool = False) -> None:
         super().__init__(app)
         self.access = access
+        self.records = records  # the records' pages are served (else they are not found)
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint
                        ) -> Response:
+        path = request.url.path
+        if self.records and is_records_path(path):  # a records login, on the PC too
+            return await self._records(request, call_next)
         principal = self.access.principal(request.cookies.get(COOKIE))
-        if principal is None and request.url.path not in OPEN_PATHS:
+        if principal is None and path not in OPEN_PATHS:
             if request.method == "GET" and not request.url.path.startswith("/api/"):
                 return RedirectResponse("/login", status_code=303)
             return JSONResponse({"error": "login required"}, status_code=401)
@@ -292,5 +306,20 @@ class _LoginRequired(BaseHTTPMiddleware):
                 and request.url.path.startswith("/api/console/") and not principal.may_steer):
             return JSONResponse({"error": f"{principal.name} ({principal.role}) may look but "
                                  "not steer the console"}, status_code=403)
+        request.state.principal = principal
+        return await call_next(request)
+
+    async def _records(self, request: Request, call_next: RequestResponseEndpoint
+                       ) -> Response:
+        principal = self.access.signed_in(request.cookies.get(COOKIE))
+        if principal is None:
+            if request.method == "GET" and not request.url.path.startswith("/api/"):
+                return RedirectResponse("/login?next=/records", status_code=303)
+            return JSONResponse({"error": "login required: the records need a records "
+                                 "user's login"}, status_code=401)
+        if not principal.records_user or principal.role not in RECORDS_ROLES:
+            kind = principal.role if principal.records_user else "a paired device"
+            return JSONResponse({"error": f"{principal.name} ({kind}) may not open the "
+                                 "certification records"}, status_code=403)
         request.state.principal = principal
         return await call_next(request)

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 CODE_DIGITS = 8
 TRIES_PER_CODE = 5  # wrong codes before the code is replaced: guessing stays hopeless
@@ -33,7 +33,8 @@ STEERING_ROLES = frozenset({"range_master", "instructor", "admin"})
 @dataclass(frozen=True, slots=True)
 class Principal:
     name: str
-    role: str  # "range_master" for a paired device; the records' roles later
+    role: str  # "range_master" for a paired device; else the records user's role
+    records_user: bool = False  # logged in as a records user (not a paired device)
 
     @property
     def may_steer(self) -> bool:
@@ -112,17 +113,40 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Who may open the certification records' pages; only a certifier signs (the records
+# check that again). An officer's own record is shown to him by staff, not here.
+RECORDS_ROLES = frozenset({"range_master", "certifier"})
+
+
+class RecordsLogin:
+    """The records' users (argon2 hashes) as station logins, with their records role."""
+
+    def __init__(self, records: Any) -> None:
+        self._records = records
+
+    def authenticate(self, name: str, secret: str) -> Principal | None:
+        from range.records.errors import AccessError
+
+        try:
+            user = self._records.authenticate(name, secret)
+        except AccessError:
+            return None
+        return Principal(user.name, user.role, records_user=True)
+
+
 @dataclass(slots=True)
 class Access:
-    """Open (the range PC's own, on 127.0.0.1) or behind a login."""
+    """Open (the range PC's own, on 127.0.0.1) or behind a login. `local`: on the range
+    PC with records, the console stays open but the records' pages need a login."""
 
     authenticators: Sequence[Authenticator] = ()
     sessions: Sessions | None = None
     local_operator: str = "instructor"
+    local: bool = False
 
     @property
     def open(self) -> bool:
-        return self.sessions is None
+        return self.sessions is None or self.local
 
     def login(self, name: str, secret: str) -> str | None:
         """A session token for a right name and secret, else None."""
@@ -135,9 +159,15 @@ class Access:
         return None
 
     def principal(self, token: str | None) -> Principal | None:
-        if self.sessions is None:
+        """Who is at the console: on the range PC always its own operator (a records login
+        there opens the records, it does not change who steers)."""
+        if self.open:
             return Principal(self.local_operator, "range_master")
-        return self.sessions.principal(token)
+        return self.signed_in(token)
+
+    def signed_in(self, token: str | None) -> Principal | None:
+        """Whoever logged in with this session, never the range PC's own operator."""
+        return None if self.sessions is None else self.sessions.principal(token)
 
 
 def is_loopback(host: str) -> bool:

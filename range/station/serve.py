@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from range.errors import HoldfireError
-from range.station.auth import Access, PairingCodes, Sessions, is_loopback
+from range.station.auth import Access, PairingCodes, RecordsLogin, Sessions, is_loopback
 
 DEFAULT_PORT = 8470
 START_TIMEOUT_S = 20.0
@@ -29,11 +29,17 @@ def parse_listen(text: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def access_for(host: str, operator: str, show: Callable[[str], None] | None = None) -> Access:
+def access_for(host: str, operator: str, show: Callable[[str], None] | None = None,
+               records: Any = None) -> Access:
+    """The range PC's own (open), or pairing codes; with records, their users log in too,
+    and the records' pages always need that login."""
+    users = (RecordsLogin(records),) if records is not None else ()
     if is_loopback(host):
-        return Access(local_operator=operator)
+        if not users:
+            return Access(local_operator=operator)
+        return Access(users, Sessions(), local_operator=operator, local=True)
     codes = PairingCodes(show or _print_code)
-    return Access(authenticators=(codes,), sessions=Sessions())
+    return Access(authenticators=(*users, codes), sessions=Sessions())
 
 
 def _print_code(code: str) -> None:
