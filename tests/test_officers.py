@@ -139,8 +139,7 @@ def test_each_officers_debrief_holds_his_own_shots_and_reaction_times(
 
 def test_a_two_officer_session_replays_to_the_same_log(tmp_path: Path) -> None:
     log = tmp_path / "two.jsonl"
-    assert main(["run", "knife-charge", "--headless", "--rig", "sim", "--log", str(log),
-                 "--json", *TWO]) == 0
+    assert main(["run", "knife-charge", "--headless", "--log", str(log), "--json", *TWO]) == 0
     from range.cli.debrief_commands import read_event_log
 
     events = read_event_log(log)
