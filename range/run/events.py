@@ -40,7 +40,7 @@ class Event:
     tick: int
 
 
-LOG_VERSION = "1.3"  # major.minor: a reader takes any minor of its major
+LOG_VERSION = "1.4"  # major.minor: a reader takes any minor of its major
 InputSource = Literal["script", "mouse", "rig", "none"]
 
 
@@ -340,12 +340,17 @@ class WeaponDropped(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OfficerAttacked(Event):
-    """A subject shot at, struck or stabbed the officer."""
+    """A subject shot at, struck or stabbed the officer, and what it did (1.4): `outcome`
+    "hit" (in `zone` of the officer), "missed", or "stopped" by the cover `by`. None in
+    logs before 1.4."""
 
     kind: ClassVar[str] = "officer_attacked"
     actor: str
     attack: Attack
     distance_m: float
+    outcome: Literal["hit", "missed", "stopped"] | None = None
+    zone: Zone | None = None
+    by: str | None = None  # the cover id that stopped it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -7,6 +7,7 @@ is the thin edge that reads a file and checks the files it refers to.
 from __future__ import annotations
 
 import graphlib
+import math
 from collections import deque
 from collections.abc import Iterable
 from itertools import pairwise
@@ -222,6 +223,8 @@ class Actor(Strict):
     clothing: Thickness | dict[Zone, Thickness] = 0.25 * 0.0254
     weapon: HeldObject = "none"
     taser_resistance: Annotated[float, Field(ge=0, le=1)] = 0.0
+    # His shots' aim error at the officer, 1 sigma each way (no source: an agency setting).
+    aim_error: Annotated[float, _quantity("angle"), Field(ge=0, le=0.5), ANGLE] = math.radians(3)
     agitation: Agitation | None = None  # None: he does not respond to de-escalation
     initial: str
     states: dict[str, State]

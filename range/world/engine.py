@@ -38,6 +38,7 @@ from range.scenario.model import Scenario, Tone
 from range.vocabulary import Attack, Command, Point2, ThreatLabel, WeaponName, Zone
 from range.world.actors import REACH, ActorRuntime
 from range.world.agitation import Agitations
+from range.world.attacks import muzzle_height
 from range.world.behaviour import Stimulus, cause_of, choose_target, due_transition
 from range.world.body import zone_pixel
 from range.world.cast import Cast
@@ -254,8 +255,15 @@ class World:
         if action == "attack" and actor.distance() > REACH:
             return
         kind: Attack = "shot" if action == "fire" else ATTACKS.get(actor.weapon, "strike")
+        # A shot's aim error, right and up: two draws, in cast order, only for a shot.
+        right, up = self.rng.standard_normal(2) * actor.spec.aim_error if kind == "shot" else (
+            0.0, 0.0)
+        result = self.shooting.attack(kind, actor.position,
+                                      muzzle_height(actor.pose, actor.spec.height),
+                                      (float(right), float(up)))
         self._emit(OfficerAttacked(tick=self.tick, actor=actor.id, attack=kind,
-                                   distance_m=actor.distance()))
+                                   distance_m=actor.distance(), outcome=result.outcome,
+                                   zone=result.zone, by=result.by))
         actor.next_attack_tick = self.tick + max(1, round(actor.state.interval_or_default()
                                                           / self.step_s))
 

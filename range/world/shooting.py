@@ -23,8 +23,9 @@ from range.run.events import (
     WeaponTransition,
 )
 from range.scenario.model import Cover, Officer, TaserRules
-from range.vocabulary import ForceOption, Point2, WeaponName
+from range.vocabulary import Attack, ForceOption, Point2, WeaponName
 from range.world.actors import Wound
+from range.world.attacks import AttackResult, judge_attack
 from range.world.ballistics import BodyAt, CoverAt, Flights, Impact, Projectile
 from range.world.behaviour import Stimulus, stopping_transition
 from range.world.body import DOWN_HEIGHT_M, area_to_avoid
@@ -108,6 +109,12 @@ class Shooting:
             self._flights.launch(Projectile(shot, ray.tilted(angle), weapon.probe_speed,
                                             weapon.wire_length, probe))
         return shot
+
+    def attack(self, kind: Attack, shooter: Point2, muzzle_z: float,
+               errors: tuple[float, float]) -> AttackResult:
+        """What a subject's attack on the officer did (`attacks.judge_attack`)."""
+        return judge_attack(kind, shooter, muzzle_z, self._projection.eye_height, errors,
+                            self._space, self._cover_at)
 
     def aimed_at(self, shot: int) -> str | None:
         return self._aimed[shot - 1]
