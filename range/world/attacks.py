@@ -10,12 +10,16 @@ same shape as anyone's (`body.zone_at`), decides whether it hit him and where.""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pymunk
 
+from range.run.events import OfficerAttacked
 from range.vocabulary import Attack, Zone
+from range.world.actors import REACH, ActorRuntime
 from range.world.ballistics import CoverLookup, Projectile
 from range.world.body import Pose, bands, side_of_line, zone_at, zone_centre
 from range.world.projection import Ray
@@ -25,6 +29,7 @@ from range.world.projection import Ray
 EYE_FRACTION = 0.936
 CONTACT_ZONE: Zone = "upper_torso"  # where a stab or strike at arm's length lands (no source)
 AttackOutcome = Literal["hit", "missed", "stopped"]
+ATTACKS: dict[str, Attack] = {"handgun": "shot", "knife": "stab"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,30 @@ class AttackResult:
     outcome: AttackOutcome
     zone: Zone | None  # where it hit the officer
     by: str | None  # the cover that stopped it
+
+
+# What judges an attack: its kind, the shooter's ground point, muzzle height, aim errors.
+Judge = Callable[[Attack, tuple[float, float], float, tuple[float, float]], "AttackResult"]
+
+
+def attack_by(actor: ActorRuntime, tick: int, step_s: float, rng: np.random.Generator,
+              judge: Judge) -> OfficerAttacked | None:
+    """The actor's attack on the officer if one is due this tick, judged; his next one
+    set an interval on. A shot's aim error, right and up, takes two draws from the run's
+    generator (actors are looked at in cast order, so the draws keep their order)."""
+    action = actor.state.action
+    if (action not in ("fire", "attack") or actor.incapacitated(tick)
+            or tick < actor.next_attack_tick):
+        return None
+    if action == "attack" and actor.distance() > REACH:
+        return None
+    kind: Attack = "shot" if action == "fire" else ATTACKS.get(actor.weapon, "strike")
+    right, up = rng.standard_normal(2) * actor.spec.aim_error if kind == "shot" else (0.0, 0.0)
+    result = judge(kind, actor.position, muzzle_height(actor.pose, actor.spec.height),
+                   (float(right), float(up)))
+    actor.next_attack_tick = tick + max(1, round(actor.state.interval_or_default() / step_s))
+    return OfficerAttacked(tick=tick, actor=actor.id, attack=kind, distance_m=actor.distance(),
+                           outcome=result.outcome, zone=result.zone, by=result.by)
 
 
 def officer_height(eye_height: float) -> float:

@@ -24,7 +24,6 @@ from range.run.events import (
     BranchKey,
     Event,
     ForceShown,
-    OfficerAttacked,
     OfficerCommand,
     Provenance,
     ScenarioEnded,
@@ -35,10 +34,10 @@ from range.run.events import (
     WeaponDropped,
 )
 from range.scenario.model import Scenario, Tone
-from range.vocabulary import Attack, Command, Point2, ThreatLabel, WeaponName, Zone
-from range.world.actors import REACH, ActorRuntime
+from range.vocabulary import Command, Point2, ThreatLabel, WeaponName, Zone
+from range.world.actors import ActorRuntime
 from range.world.agitation import Agitations
-from range.world.attacks import muzzle_height
+from range.world.attacks import attack_by
 from range.world.behaviour import Stimulus, cause_of, choose_target, due_transition
 from range.world.body import zone_pixel
 from range.world.cast import Cast
@@ -55,7 +54,6 @@ from range.world.snapshot import (
 STEP_S = 1 / 240
 # An hour-long drill logs about 40,000 events; a run past this is a behaviour loop.
 MAX_EVENTS = 2_000_000
-ATTACKS: dict[str, Attack] = {"handgun": "shot", "knife": "stab"}
 
 
 @dataclass(slots=True)
@@ -129,15 +127,21 @@ class World:
     def fire(self, weapon_name: WeaponName, point: Point2 | None, replica: str | None = None,
              confirmed: bool = True, timing: ShotTiming | None = None,
              distances: dict[str, float] | None = None,
-             aimed_at: str | None = None, officer: str | None = None) -> int:
+             aimed_at: str | None = None, officer: str | None = None,
+             drive_stun: bool = False) -> int:
         """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
         A live shot gives each actor's distance at its pull (they moved since); a script
-        names whom it aimed at; with several officers, whose pull it was."""
+        names whom it aimed at; with several officers, whose pull it was; `drive_stun`: a
+        TASER pressed on him, not fired."""
         shot = self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing,
-                                  distances, aimed_at, officer)
+                                  distances, aimed_at, officer, drive_stun)
         if confirmed:
             self.agitations.force(self.tick, self.shooting.aimed_at(shot))
         return shot
+
+    def reload(self, weapon: WeaponName, officer: str | None = None) -> None:
+        """The officer changes his pistol's magazine."""
+        self.shooting.reload(self.tick, weapon, officer)
 
     def note(self, event: Event) -> None:
         """A run's own event (a frame shown, an operator's action) into the log, in order."""
@@ -198,7 +202,9 @@ class World:
                 self._behave(actor)
         for actor in due:
             actor.move(tick)
-            self._attack(actor)
+            attacked = attack_by(actor, self.tick, self.step_s, self.rng, self.shooting.attack)
+            if attacked is not None:
+                self._emit(attacked)
         self.cast.looked(tick, self.step_s)
 
     def _behave(self, actor: ActorRuntime) -> None:
@@ -246,26 +252,6 @@ class World:
         if actor.state.action == "drop_weapon" and actor.weapon != "none":
             self._emit(WeaponDropped(tick=self.tick, actor=actor.id, weapon=actor.weapon))
             actor.weapon = "none"
-
-    def _attack(self, actor: ActorRuntime) -> None:
-        action = actor.state.action
-        if (action not in ("fire", "attack") or actor.incapacitated(self.tick)
-                or self.tick < actor.next_attack_tick):
-            return
-        if action == "attack" and actor.distance() > REACH:
-            return
-        kind: Attack = "shot" if action == "fire" else ATTACKS.get(actor.weapon, "strike")
-        # A shot's aim error, right and up: two draws, in cast order, only for a shot.
-        right, up = self.rng.standard_normal(2) * actor.spec.aim_error if kind == "shot" else (
-            0.0, 0.0)
-        result = self.shooting.attack(kind, actor.position,
-                                      muzzle_height(actor.pose, actor.spec.height),
-                                      (float(right), float(up)))
-        self._emit(OfficerAttacked(tick=self.tick, actor=actor.id, attack=kind,
-                                   distance_m=actor.distance(), outcome=result.outcome,
-                                   zone=result.zone, by=result.by))
-        actor.next_attack_tick = self.tick + max(1, round(actor.state.interval_or_default()
-                                                          / self.step_s))
 
     def _emit(self, event: Event) -> None:
         if len(self.events) >= MAX_EVENTS:
