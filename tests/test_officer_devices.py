@@ -167,3 +167,14 @@ def test_reloads_drive_stuns_and_re_energising_replay_to_the_same_log() -> None:
     step = world.step_s
     again = replay(world.events, model)
     assert [to_json(e, step) for e in again.events] == [to_json(e, step) for e in world.events]
+
+
+def test_a_live_trainees_pistol_keeps_its_own_magazine() -> None:
+    """A replica reports its own dry pulls; the world counts none for a live session, and
+    a new load follows each full magazine."""
+    world = World(scenario(actor(position=(0.0, 6.0)), officer={
+        "weapons": ["pistol"], "magazine": 2}), seed=0, live=True)
+    for _ in range(3):
+        world.fire("pistol", world.aim_point("subject", "upper_torso"))
+    assert [(s.load, s.malfunction) for s in of(world, ShotFired)] == [
+        (1, None), (1, None), (2, None)]

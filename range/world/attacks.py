@@ -43,11 +43,17 @@ class AttackResult:
 Judge = Callable[[Attack, tuple[float, float], float, tuple[float, float]], "AttackResult"]
 
 
+def aim_streams(actors: list[str], rng: np.random.Generator) -> dict[str, np.random.Generator]:
+    """Each actor's stream of aim errors, spawned from the run's generator (spawning draws
+    nothing from it): an attack a frame sooner or later moves no other chance of the run."""
+    return dict(zip(actors, rng.spawn(len(actors)), strict=True))
+
+
 def attack_by(actor: ActorRuntime, tick: int, step_s: float, rng: np.random.Generator,
               judge: Judge) -> OfficerAttacked | None:
     """The actor's attack on the officer if one is due this tick, judged; his next one
-    set an interval on. A shot's aim error, right and up, takes two draws from the run's
-    generator (actors are looked at in cast order, so the draws keep their order)."""
+    set an interval on. A shot's aim error, right and up, takes two draws from his own
+    stream (`aim_streams`)."""
     action = actor.state.action
     if (action not in ("fire", "attack") or actor.incapacitated(tick)
             or tick < actor.next_attack_tick):

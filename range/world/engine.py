@@ -37,7 +37,7 @@ from range.scenario.model import Scenario, Tone
 from range.vocabulary import Command, Point2, ThreatLabel, WeaponName, Zone
 from range.world.actors import ActorRuntime
 from range.world.agitation import Agitations
-from range.world.attacks import attack_by
+from range.world.attacks import aim_streams, attack_by
 from range.world.behaviour import Stimulus, cause_of, choose_target, due_transition
 from range.world.body import zone_pixel
 from range.world.cast import Cast
@@ -63,6 +63,7 @@ class World:
     provenance: Provenance | None = None  # where the run came from, for its log
     step_s: float = STEP_S
     on_event: Callable[[Event], None] | None = None
+    live: bool = False  # a live trainee's pistol keeps its own magazine: none counted here
     tick: int = 0
     events: list[Event] = field(default_factory=list)
     ended: bool = False
@@ -73,6 +74,7 @@ class World:
     reactions: Reactions = field(init=False)
     agitations: Agitations = field(init=False)
     shooting: Shooting = field(init=False)
+    _aims: dict[str, np.random.Generator] = field(init=False)
     end_tick: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -83,11 +85,12 @@ class World:
         self.projection = Projection(rig.screen_width, rig.screen_height, rig.screen_distance,
                                      rig.screen_bottom, rig.eye_height, rig.resolution)
         self.cast = Cast(self.scenario.actors, self.space)
+        self._aims = aim_streams([a.id for a in self.cast.actors], self.rng)
         self.reactions = Reactions(self.scenario.response, self.rng, self.step_s)
         self.agitations = Agitations(self.cast, self.step_s, self._emit)
         self.shooting = Shooting(self.space, self.projection, self.cast, self.scenario.cover,
                                  self.scenario.taser, self.scenario.officer, self.rng,
-                                 self.reactions, self.step_s, self._emit)
+                                 self.reactions, self.step_s, self._emit, not self.live)
         self._emit(ScenarioStarted(
             tick=0, scenario=self.scenario.id, title=self.scenario.title, seed=self.seed,
             step_s=self.step_s, policy=self.scenario.policy,
@@ -202,7 +205,8 @@ class World:
                 self._behave(actor)
         for actor in due:
             actor.move(tick)
-            attacked = attack_by(actor, self.tick, self.step_s, self.rng, self.shooting.attack)
+            attacked = attack_by(actor, self.tick, self.step_s, self._aims[actor.id],
+                                 self.shooting.attack)
             if attacked is not None:
                 self._emit(attacked)
         self.cast.looked(tick, self.step_s)

@@ -20,8 +20,12 @@ class Magazine:
 
 
 class Loads:
-    def __init__(self, magazine: int) -> None:
+    """`counts_rounds`: False for a live trainee, whose pistol keeps its own magazine (a
+    replica reports its own dry pulls): then a new magazine follows each full one."""
+
+    def __init__(self, magazine: int, counts_rounds: bool = True) -> None:
         self._capacity = magazine
+        self._counts = counts_rounds
         self._magazines: dict[str, Magazine] = {}
         self._cartridges: dict[str, int] = {}  # cartridges (or probes) fired per weapon
 
@@ -36,7 +40,9 @@ class Loads:
                 return magazine.load, None
             if tick < magazine.ready_tick:
                 return magazine.load, "reloading"
-            if magazine.left == 0:
+            if magazine.left == 0 and not self._counts:
+                self.reload(name, tick, 0)
+            elif magazine.left == 0:
                 return magazine.load, "empty"
             magazine.left -= 1
             return magazine.load, None

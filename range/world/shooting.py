@@ -47,11 +47,11 @@ class Shooting:
     def __init__(self, space: pymunk.Space, projection: Projection, cast: Cast,
                  cover: Sequence[Cover], rules: TaserRules, officer: Officer,
                  rng: np.random.Generator, reactions: Reactions, step_s: float,
-                 emit: Callable[[Event], None]) -> None:
+                 emit: Callable[[Event], None], counts_rounds: bool = True) -> None:
         self._space = space
         self._reactions = reactions
         self._officer = officer
-        self._loads = Loads(officer.magazine)
+        self._loads = Loads(officer.magazine, counts_rounds)
         self._transitions = Transitions(officer, step_s)
         self._aimed: list[str | None] = []  # whom each shot was aimed at
         self._projection = projection
