@@ -59,8 +59,7 @@ def replay(events: Sequence[Event], scenario: Scenario,
     """The world of a log run again: to its end, or, for a log cut short (a killed
     session), through the tick of its last event."""
     start = check_start(events, scenario)
-    world = World(scenario, start.seed, provenance=start.provenance(), on_event=sink,
-                  live=start.input_source in ("mouse", "rig"))
+    world = World(scenario, start.seed, provenance=start.provenance(), on_event=sink)
     queue = inputs_of(events)
     ended = next((e for e in reversed(events) if isinstance(e, ScenarioEnded)), None)
     if ended is None:

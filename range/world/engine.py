@@ -63,7 +63,7 @@ class World:
     provenance: Provenance | None = None  # where the run came from, for its log
     step_s: float = STEP_S
     on_event: Callable[[Event], None] | None = None
-    live: bool = False  # a live trainee's pistol keeps its own magazine: none counted here
+    live: bool | None = None  # a live trainee: no rounds counted (None: per provenance)
     tick: int = 0
     events: list[Event] = field(default_factory=list)
     ended: bool = False
@@ -90,7 +90,8 @@ class World:
         self.agitations = Agitations(self.cast, self.step_s, self._emit)
         self.shooting = Shooting(self.space, self.projection, self.cast, self.scenario.cover,
                                  self.scenario.taser, self.scenario.officer, self.rng,
-                                 self.reactions, self.step_s, self._emit, not self.live)
+                                 self.reactions, self.step_s, self._emit,
+                                 not is_live(self.live, self.provenance))
         self._emit(ScenarioStarted(
             tick=0, scenario=self.scenario.id, title=self.scenario.title, seed=self.seed,
             step_s=self.step_s, policy=self.scenario.policy,
@@ -266,6 +267,13 @@ class World:
         self.events.append(event)
         if self.on_event is not None:
             self.on_event(event)
+
+
+def is_live(live: bool | None, provenance: Provenance | None) -> bool:
+    """Whether a live trainee drives the world: as said, else as its provenance says."""
+    if live is not None:
+        return live
+    return provenance is not None and provenance.input_source in ("mouse", "rig")
 
 
 def _actor_views(cast: Cast, tick: int, step: float) -> tuple[ActorView, ...]:
