@@ -36,8 +36,12 @@ FORCE_ORDER: tuple[ForceOption, ...] = ("verbal", "taser", "firearm")  # least f
 Zone = Literal["head", "upper_torso", "lower_torso", "legs", "arms"]
 ZONES: tuple[Zone, ...] = get_args(Zone)
 TaserResult = Literal[
-    "effective", "miss", "one_probe", "short_spread", "clothing", "out_of_range", "resisted"
+    "effective", "miss", "one_probe", "short_spread", "clothing", "out_of_range", "resisted",
+    "drive_stun", "out_of_reach",
 ]
+# How a TASER pull delivered: probes from a new cartridge, a new cycle through probes
+# already in him (re-energising), or the device pressed on him (a drive stun).
+TaserMode = Literal["probes", "reenergise", "drive_stun"]
 # How a subject attacks the officer.
 Attack = Literal["shot", "stab", "strike"]
 # What a subject holds.

@@ -40,24 +40,71 @@ def test_eight_degree_spread_matches_domain_facts(feet: float, inches: float) ->
     assert spread_at(math.radians(8), feet * FT) / IN == pytest.approx(inches, abs=0.05)
 
 
-def test_probes_fired_level_land_8_degrees_apart_on_a_standing_subject() -> None:
-    # A tall subject whose front is 21 ft away; aim level at eye height so the top
-    # probe flies flat.
+MUZZLE_AHEAD, MUZZLE_Z = 0.5, 1.65 - 0.35  # the default officer's muzzle (eye 1.65 m)
+
+
+def top_probe_slope(front: float, aimed_z: float) -> float:
+    """The top probe's line: from the muzzle to the point the eye aims at on his front."""
+    return (aimed_z - MUZZLE_Z) / (front - MUZZLE_AHEAD)
+
+
+def spread_from_muzzle(front: float, slope: float, degrees: float = 8.0) -> float:
+    """How far below the top probe the lower one lands on his front."""
+    lower = math.tan(math.atan(slope) - math.radians(degrees))
+    return (front - MUZZLE_AHEAD) * (slope - lower)
+
+
+def test_probes_from_the_muzzle_land_8_degrees_apart_on_a_standing_subject() -> None:
+    # A tall subject whose front is 21 ft away; the eye aims level at his front, and the
+    # top probe climbs to that point from the muzzle, half a metre ahead, 0.35 m lower.
     world = World(scenario(actor(position=(0.0, 21 * FT + 0.22), height=2.4)), seed=1)
     world.fire("x26-25ft", world.projection.world_to_screen(0.0, 21 * FT, 1.65))
     run_until(world, 0.5)
     top, bottom = of(world.events, ProbeLanded)
     assert top.actor == bottom.actor == "subject"
+    assert top.height_m == pytest.approx(1.65, abs=0.005)
     spread = top.height_m - bottom.height_m
-    assert spread / IN == pytest.approx(35.4, abs=0.1)
+    expected = spread_from_muzzle(21 * FT, top_probe_slope(21 * FT, 1.65))
+    assert spread == pytest.approx(expected, abs=0.005)
+    assert spread / IN < 35.4 - 2  # 35.4 in from the eye (B.2): the muzzle is nearer him
     deployment = of(world.events, TaserDeployment)[0]
     assert deployment.result == "effective"
     assert deployment.spread_m == pytest.approx(spread, abs=1e-6)
 
 
+def test_the_x26_spread_reaches_12_in_near_9_ft_from_the_officer() -> None:
+    """The 12 in point, found by firing at the chest of a subject ever farther away, is
+    where the geometry from the muzzle puts it: about 9 ft, not the 7.1 ft of a probe
+    pair leaving the eye (domain-facts B.2's table, which ignores the bore's offset)."""
+    chest = (0.66 + 0.85) / 2 * 1.78
+
+    def geometry(front: float) -> float:
+        return spread_from_muzzle(front, top_probe_slope(front, chest))
+
+    fronts = [(7.0 + 0.25 * i) * FT for i in range(13)]  # 7 to 10 ft
+    reached = []
+    for front in fronts:
+        world = World(scenario(actor(position=(0.0, front + 0.22))), seed=1)
+        world.fire("x26", world.projection.world_to_screen(0.0, front, chest))
+        run_until(world, 0.3)
+        spread = of(world.events, TaserDeployment)[0].spread_m
+        assert spread == pytest.approx(geometry(front), abs=0.005)
+        reached.append(spread is not None and spread >= 12 * IN)
+    first = fronts[reached.index(True)] / FT
+    low, high = 7.0, 10.0  # where the geometry crosses 12 in, by bisection
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if geometry(middle * FT) < 12 * IN else (low, middle)
+    assert high == pytest.approx(8.8, abs=0.1)
+    assert first - 0.25 < high <= first
+    assert spread_at(math.radians(8), 12 * IN / math.tan(math.radians(8))) == pytest.approx(
+        12 * IN)  # from the eye it would be 12 in at 7.1 ft
+    assert 12 * IN / math.tan(math.radians(8)) / FT == pytest.approx(7.1, abs=0.05)
+
+
 def test_probe_flight_to_21_ft_takes_0_117_s() -> None:
-    # Put the body's front surface exactly at 21 ft.
-    world = World(scenario(actor(position=(0.0, 21 * FT + 0.22))), seed=1)
+    # Put the body's front exactly 21 ft beyond the muzzle.
+    world = World(scenario(actor(position=(0.0, 21 * FT + 0.22 + MUZZLE_AHEAD))), seed=1)
     world.fire("x26", world.aim_point("subject", "upper_torso"))
     run_until(world, 0.5)
     fired = of(world.events, ShotFired)[0]
@@ -67,9 +114,10 @@ def test_probe_flight_to_21_ft_takes_0_117_s() -> None:
 
 
 def test_a_charging_subject_meets_the_probes_half_a_metre_closer() -> None:
-    # His front is 21 ft + 0.5 m away at the trigger pull: they meet near 21 ft.
+    # His front is 21 ft + 0.5 m beyond the muzzle at the trigger pull: they meet near
+    # 21 ft from it.
     world = World(scenario(actor(position=(0.0, 8.0), states=CHARGING)), seed=1)
-    run_until(world, (8.0 - 0.22 - 21 * FT - 0.5) / 4.3)
+    run_until(world, (8.0 - 0.22 - 21 * FT - 0.5 - MUZZLE_AHEAD) / 4.3)
     start = world.snapshot().actor("subject").distance_m
     # A hand to his side of the centre line: the lower probe meets a shin, not the gap
     # between his legs.
@@ -79,26 +127,25 @@ def test_a_charging_subject_meets_the_probes_half_a_metre_closer() -> None:
     assert top.actor == "subject"
     flight = (top.tick - of(world.events, ShotFired)[0].tick) * world.step_s
     moved = 4.3 * flight
-    # Closing speed: the probe's ground speed plus his.
+    # Closing speed: the probe's ground speed plus his; the probe flies from the muzzle.
     point = of(world.events, ShotFired)[0].point
     assert point is not None
-    ray = world.projection.ray(*point)
-    expected = (start - 0.22) / (55.0 * ray.ground_distance_per_metre() + 4.3)
+    front = start - 0.22
+    slope = top_probe_slope(front, world.projection.ray(*point).height_at(front))
+    expected = (front - MUZZLE_AHEAD) / (55.0 / math.hypot(1.0, slope) + 4.3)
     assert expected == pytest.approx(0.117, abs=0.003)
     assert flight == pytest.approx(expected, abs=world.step_s)
     assert moved == pytest.approx(0.5, abs=0.03)
     # Where the body's front was at the trigger pull vs where the probe met it.
-    assert start - 0.22 - top.distance_m == pytest.approx(moved, abs=0.03)
-    # Met half a metre early, the downward aim line is higher there: the top probe lands
-    # above the point aimed at, and the pair lands closer together than the spread the
+    assert front - top.distance_m == pytest.approx(moved, abs=0.03)
+    # Met half a metre early, the rising probe line is lower there: the top probe lands
+    # below the point aimed at, and the pair lands closer together than the spread the
     # officer would expect at the distance he fired at.
-    aimed_height = ray.height_at(start - 0.22)
-    assert top.height_m - aimed_height == pytest.approx(-ray.slope * moved, abs=0.01)
+    aimed_height = MUZZLE_Z + slope * (front - MUZZLE_AHEAD)
+    assert top.height_m - aimed_height == pytest.approx(-slope * moved, abs=0.01)
     deployment = of(world.events, TaserDeployment)[0]
     assert deployment.spread_m is not None
-    expected_spread = ray.height_at(start - 0.22) - ray.tilted(math.radians(8)).height_at(
-        start - 0.22)
-    assert deployment.spread_m < expected_spread - 0.05
+    assert deployment.spread_m < spread_from_muzzle(front, slope) - 0.05
 
 
 def test_a_probe_aimed_where_a_crossing_subject_was_misses() -> None:
@@ -131,14 +178,14 @@ def test_probes_beyond_the_wire_are_out_of_range() -> None:
 def test_short_spread_at_close_range_with_the_stand_off_cartridge() -> None:
     cartridge = WEAPONS["taser7-so"]
     assert isinstance(cartridge, TaserCartridge)
-    world = World(scenario(actor(position=(0.0, 3.0))), seed=1)
+    world = World(scenario(actor(position=(0.0, 3.5))), seed=1)
     world.fire("taser7-so", world.aim_point("subject", "upper_torso"))
     run_until(world, 0.5)
     deployment = of(world.events, TaserDeployment)[0]
     assert deployment.result == "short_spread"
     assert deployment.spread_m is not None and deployment.spread_m < 12 * IN
     # The same shot with the legacy 6 in rule connects.
-    legacy = scenario(actor(position=(0.0, 3.0)), taser={"min_spread": "6 in"})
+    legacy = scenario(actor(position=(0.0, 3.5)), taser={"min_spread": "6 in"})
     world = World(legacy, seed=1)
     world.fire("taser7-so", world.aim_point("subject", "upper_torso"))
     run_until(world, 0.5)

@@ -21,6 +21,7 @@ from range.analysis.digest import (
     RunLog,
     all_levels,
     feet,
+    malfunction,
 )
 from range.analysis.report import (
     Attack,
@@ -216,6 +217,11 @@ def _de_escalation_lines(log: RunLog, d: DeEscalation) -> tuple[str, ...]:
     return tuple(line for line in lines if line)
 
 
+def _sent(shot: ShotFired) -> bool:
+    return malfunction(shot) is None and getattr(shot, "mode", None) not in (
+        "reenergise", "drive_stun")
+
+
 def summary(log: RunLog, cues: Sequence[ThreatCue], after: Sequence[ShotsAfterThreat],
             force: Sequence[ForceUse], rounds: Sequence[RoundOutcome],
             attacks: Sequence[Attack]) -> tuple[str, str, str]:
@@ -223,8 +229,12 @@ def summary(log: RunLog, cues: Sequence[ThreatCue], after: Sequence[ShotsAfterTh
     and what to look at (shots after a stop cue, force above the policy, bystanders,
     attacks on the officer)."""
     commands = len(log.of(OfficerCommand))
-    tasers = sum(u.force == "taser" for u in force)
-    guns = len(force) - tasers
+    # Rounds and cartridges that left: not a dry pull, nor a TASER pull that used no
+    # cartridge (re-energising, a drive stun; log 1.4): the rounds line says what they did.
+    by_shot = {s.shot: s for s in log.shots}
+    sent = [u for u in force if u.shot not in by_shot or _sent(by_shot[u.shot])]
+    tasers = sum(u.force == "taser" for u in sent)
+    guns = len(sent) - tasers
     did = (f"The officer gave {commands} command(s), fired {tasers} TASER cartridge(s) and "
            f"{guns} firearm round(s).")
     taser_shots = {u.shot for u in force if u.force == "taser"}

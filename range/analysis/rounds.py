@@ -2,8 +2,9 @@
 
 A bullet lands once (`bullet_hit` or `bullet_stopped`); a TASER cartridge's probes land
 one by one (`probe_landed`). A shot with no landing was aimed off the screen (a TASER
-cartridge then logs only its deployment), did not fire (a malfunction, in logs that
-record one), or was still in the air when the log ends.
+cartridge then logs only its deployment), did not fire (a malfunction or an empty
+magazine, in logs that record one), used no cartridge (a TASER re-energising the probes
+already in him, or a drive stun), or was still in the air when the log ends.
 """
 
 from __future__ import annotations
@@ -64,8 +65,13 @@ def _landed(log: RunLog, shot: ShotFired, event: BulletHit | BulletStopped | Pro
 
 def _not_landed(log: RunLog, shot: ShotFired) -> RoundOutcome:
     failed = malfunction(shot)
+    mode = getattr(shot, "mode", None)  # a TASER pull that used no cartridge (log 1.4)
     if failed is not None:
         outcome, text = "did not fire", f"did not fire ({words.plain(failed)})"
+    elif mode == "reenergise":
+        outcome, text = "re-energised", "no new probes: a new cycle through the probes in him"
+    elif mode == "drive_stun":
+        outcome, text = "drive stun", "no probes: the TASER pressed on him (a drive stun)"
     elif shot.point is None:
         outcome, text = "off the screen", "never flew: aimed off the screen"
     else:

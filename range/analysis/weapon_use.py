@@ -32,7 +32,10 @@ def splits(log: RunLog) -> tuple[SplitTime, ...]:
     magazine or cartridge load, logged from version 1.3; in older logs implied only for a
     one-cartridge device, which needs a new cartridge for every pull)."""
     found = []
-    for a, b in pairwise(log.shots):
+    # A TASER pull that sent nothing new (re-energising, a drive stun; log 1.4) is no round.
+    rounds = [s for s in log.shots if getattr(s, "mode", None) not in ("reenergise",
+                                                                       "drive_stun")]
+    for a, b in pairwise(rounds):
         device, gap = log.device(a), log.span(a.tick, b.tick)
         loads = log.load(a), log.load(b)
         reloaded = (loads[0] != loads[1] if None not in loads

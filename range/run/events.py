@@ -23,6 +23,7 @@ from range.vocabulary import (
     HeldObject,
     Point2,
     Role,
+    TaserMode,
     TaserResult,
     ThreatLabel,
     WeaponName,
@@ -40,7 +41,7 @@ class Event:
     tick: int
 
 
-LOG_VERSION = "1.3"  # major.minor: a reader takes any minor of its major
+LOG_VERSION = "1.4"  # major.minor: a reader takes any minor of its major
 InputSource = Literal["script", "mouse", "rig", "none"]
 
 
@@ -196,6 +197,11 @@ class ShotFired(Event):
     first_on_line: str | None = None  # the first person whose footprint the track crosses
     device: str = ""  # "pistol", "X26", "TASER 7", "TASER 10"
     load: int = 1  # which magazine (pistol, TASER 10) or cartridge load (others), from 1
+    # 1.4: why the pull fired nothing ("empty": the magazine; "reloading": the new one
+    # not yet seated), and a TASER pull's mode (a re-energising pull and a drive stun use
+    # no cartridge).
+    malfunction: str | None = None
+    mode: TaserMode | None = None
 
     def timing(self) -> ShotTiming | None:
         if self.pull_s is None or self.shown_tick is None:
@@ -300,6 +306,7 @@ class TaserDeployment(Event):
     distance_m: float | None = None
     reason: str = ""
     chance: float | None = None  # the chance it had to take effect, once connected (1.3)
+    mode: TaserMode = "probes"  # a new cartridge's probes, a re-energising, a drive stun (1.4)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -340,12 +347,29 @@ class WeaponDropped(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OfficerAttacked(Event):
-    """A subject shot at, struck or stabbed the officer."""
+    """A subject shot at, struck or stabbed the officer, and what it did (1.4): `outcome`
+    "hit" (in `zone` of the officer), "missed", or "stopped" by the cover `by`. None in
+    logs before 1.4."""
 
     kind: ClassVar[str] = "officer_attacked"
     actor: str
     attack: Attack
     distance_m: float
+    outcome: Literal["hit", "missed", "stopped"] | None = None
+    zone: Zone | None = None
+    by: str | None = None  # the cover id that stopped it
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OfficerReloaded(Event):
+    """The officer changed his pistol's magazine (1.4): `left` rounds were in the one he
+    dropped; the new one is seated `ready_s` after this, and a pull before then is dry."""
+
+    kind: ClassVar[str] = "officer_reloaded"
+    weapon: WeaponName
+    left: int
+    ready_s: float
+    officer: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -360,6 +384,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ScenarioStarted, ActorStateChanged, OfficerCommand, BranchKey, ShotFired, BulletHit,
         BulletStopped, ProbeLanded, TaserDeployment, TaserCycleEnded, WeaponDropped,
         OfficerAttacked, FrameShown, OperatorAction, ScenarioEnded, WeaponTransition,
-        TaserRecovered, SubjectStopped, ForceShown, AgitationChanged,
+        TaserRecovered, SubjectStopped, ForceShown, AgitationChanged, OfficerReloaded,
     )
 }

@@ -38,7 +38,7 @@ class LiveSession:
         self.clock = clock
         self.squad = officers or squad([], scenario.rig.resolution[0])
         self.start_ns = clock.now_ns()
-        self.world = World(scenario, seed, provenance=provenance, on_event=sink)
+        self.world = World(scenario, seed, provenance=provenance, on_event=sink, live=True)
         self.late_shots = 0
         self._queue = InputQueue()
         self._frames: deque[tuple[int, WorldSnapshot]] = deque()  # (flip_ns, what it showed)

@@ -56,6 +56,7 @@ class Fire:
     distances: dict[str, float] | None = None  # a live shot's: each actor's at the pull
     aimed_at: str | None = None  # a replayed shot's, as its log has it
     officer: str | None = None  # whose pull, when several officers train at once
+    drive_stun: bool = False  # a TASER pressed on him, not fired
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,15 @@ class FireAt:
     actor: str
     zone: Zone
     offset: Point2 = (0.0, 0.0)
+    drive_stun: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Reload:
+    """A change of the pistol's magazine."""
+
+    weapon: WeaponName
+    officer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +101,7 @@ class Note:
     event: FrameShown | OperatorAction
 
 
-Input = Say | Show | Branch | Fire | FireAt | FireSeen | Note
+Input = Say | Show | Branch | Fire | FireAt | FireSeen | Note | Reload
 
 
 def apply(world: World, item: Input) -> None:
@@ -104,9 +114,12 @@ def apply(world: World, item: Input) -> None:
             world.branch(key, operator)
         case Fire(weapon, point, replica, confirmed, timing, distances, aimed_at, officer):
             world.fire(weapon, quantise(point), replica, confirmed, timing, distances,
-                       aimed_at, officer)
-        case FireAt(weapon, actor, zone, offset):
-            world.fire(weapon, quantise(world.aim_point(actor, zone, offset)), aimed_at=actor)
+                       aimed_at, officer, item.drive_stun)
+        case FireAt(weapon, actor, zone, offset, drive_stun):
+            world.fire(weapon, quantise(world.aim_point(actor, zone, offset)), aimed_at=actor,
+                       drive_stun=drive_stun)
+        case Reload(weapon, officer):
+            world.reload(weapon, officer)
         case FireSeen():
             _fire_seen(world, item)
         case Note(event):

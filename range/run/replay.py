@@ -16,12 +16,13 @@ from range.run.events import (
     ForceShown,
     FrameShown,
     OfficerCommand,
+    OfficerReloaded,
     OperatorAction,
     ScenarioEnded,
     ScenarioStarted,
     ShotFired,
 )
-from range.run.queue import Branch, Fire, InputQueue, Note, Say, Show
+from range.run.queue import Branch, Fire, InputQueue, Note, Reload, Say, Show
 from range.scenario.model import Scenario
 from range.scenario.validation import content_hash
 from range.world.engine import World
@@ -44,7 +45,10 @@ def inputs_of(events: Sequence[Event]) -> InputQueue:
                 queue.push(event.tick, Fire(event.weapon, event.point, event.replica,
                                             event.confirmed, timing,
                                             event.distances if timing else None,
-                                            event.aimed_at, event.officer))
+                                            event.aimed_at, event.officer,
+                                            event.mode == "drive_stun"))
+            case OfficerReloaded():
+                queue.push(event.tick, Reload(event.weapon, event.officer))
             case FrameShown() | OperatorAction():
                 queue.push(event.tick, Note(event))
     return queue

@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from range.run.events import Event, Provenance
-from range.run.queue import Branch, Fire, FireAt, Input, InputQueue, Say, Show
+from range.run.queue import Branch, Fire, FireAt, Input, InputQueue, Reload, Say, Show
 from range.scenario.inputs import ScriptedInput
 from range.scenario.model import Scenario
 from range.world.engine import World
@@ -21,11 +21,14 @@ def script_input(item: ScriptedInput) -> Input:
         return Show(item.show)
     if item.branch is not None:
         return Branch(item.branch, item.operator)
+    if item.reload is not None:
+        return Reload(item.reload)
     assert item.fire is not None, "parse_inputs checked one of command, branch or fire"
     target = item.aim_target()
     if target is not None:
-        return FireAt(item.fire, *target, item.offset_m())
-    return Fire(item.fire, item.point)  # a fixed pixel, or None: off the screen
+        return FireAt(item.fire, *target, item.offset_m(), item.drive_stun)
+    # A fixed pixel, or None: off the screen.
+    return Fire(item.fire, item.point, drive_stun=item.drive_stun)
 
 
 def script_queue(inputs: Sequence[ScriptedInput], step_s: float) -> InputQueue:

@@ -23,6 +23,7 @@ from range.scenario.validation import (
     validate_model,
 )
 from range.vocabulary import ZONES, Command, WeaponName, Zone
+from range.world.weapons import WEAPONS, Firearm, TaserCartridge
 
 # A projector pixel; off the screen is allowed (a miss), absurd is not.
 PixelCoordinate = Annotated[float, Field(ge=-1e5, le=1e5)]
@@ -42,6 +43,8 @@ class ScriptedInput(Strict):
     operator: str = "instructor"
     tone: Tone | None = None  # a command's: calm or shouted (default: shouted, talk calm)
     show: WeaponName | None = None  # a weapon drawn or pointed, not fired
+    reload: WeaponName | None = None  # a change of the pistol's magazine
+    drive_stun: bool = False  # with `fire` of an X26: pressed on him, no probes
 
     def aim_target(self) -> tuple[str, Zone] | None:
         """(actor, zone) of an `aim`, once `parse_inputs` has checked the zone."""
@@ -80,15 +83,17 @@ def inputs_from_data(data: object, source: str, scenario: Scenario) -> InputScri
 
 def _check_input(item: ScriptedInput, where: str, scenario: Scenario,
                  actor_ids: list[str]) -> None:
-    kinds = [k for k in ("command", "fire", "branch", "show") if getattr(item, k) is not None]
+    kinds = [k for k in ("command", "fire", "branch", "show", "reload")
+             if getattr(item, k) is not None]
     if len(kinds) != 1:
-        raise InputsError(f"{where}: expected exactly one of 'command', 'fire', 'branch' or "
-                          f"'show', found {kinds or 'none'}")
+        raise InputsError(f"{where}: expected exactly one of 'command', 'fire', 'branch', "
+                          f"'show' or 'reload', found {kinds or 'none'}")
     if item.tone is not None and item.command is None:
         raise InputsError(f"{where}.tone: expected a tone only with 'command'")
     if item.show is not None and item.show not in scenario.officer.weapons:
         raise InputsError(f"{where}.show: expected a weapon the officer carries "
                           f"{list(scenario.officer.weapons)}, found {item.show!r}")
+    _check_device_input(item, where, scenario)
     try:
         item.offset_m()
     except ValueError as exc:
@@ -110,3 +115,19 @@ def _check_input(item: ScriptedInput, where: str, scenario: Scenario,
         if zone not in ZONES:
             raise InputsError(f"{where}.aim: expected a zone of {list(ZONES)}, found "
                               f"{zone!r}{suggest(zone, ZONES)}")
+
+
+def _check_device_input(item: ScriptedInput, where: str, scenario: Scenario) -> None:
+    """A reload needs a pistol the officer carries; a drive stun, an X26 fired."""
+    if item.reload is not None and (item.reload not in scenario.officer.weapons
+                                    or not isinstance(WEAPONS[item.reload], Firearm)):
+        carried = [w for w in scenario.officer.weapons if isinstance(WEAPONS[w], Firearm)]
+        raise InputsError(f"{where}.reload: expected a firearm the officer carries "
+                          f"{carried}, found {item.reload!r}")
+    if item.drive_stun:
+        weapon = WEAPONS.get(item.fire or "")
+        if not isinstance(weapon, TaserCartridge) or not weapon.drive_stun:
+            names = [n for n, w in WEAPONS.items()
+                     if isinstance(w, TaserCartridge) and w.drive_stun]
+            raise InputsError(f"{where}.drive_stun: expected with 'fire' of a TASER that "
+                              f"drive-stuns {names}, found fire = {item.fire!r}")

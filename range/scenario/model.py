@@ -7,50 +7,48 @@ is the thin edge that reads a file and checks the files it refers to.
 from __future__ import annotations
 
 import graphlib
+import math
 from collections import deque
 from collections.abc import Iterable
 from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, Field
 
 from range.errors import ScenarioError
+from range.scenario.officer import DEFAULT_WEAPONS as DEFAULT_WEAPONS
+from range.scenario.officer import Muzzle as Muzzle
+from range.scenario.officer import Officer as Officer
+from range.scenario.officer import OfficerTiming as OfficerTiming
 from range.scenario.placement import check_placements
-from range.scenario.units import Dimension, parse_quantity
+from range.scenario.quantities import ANGLE as ANGLE
+from range.scenario.quantities import LENGTH as LENGTH
+from range.scenario.quantities import SPEED as SPEED
+from range.scenario.quantities import TIME as TIME
+from range.scenario.quantities import Chance as Chance
+from range.scenario.quantities import Coordinate as Coordinate
+from range.scenario.quantities import Distance as Distance
+from range.scenario.quantities import Duration as Duration
+from range.scenario.quantities import Instant as Instant
+from range.scenario.quantities import PersonHeight as PersonHeight
+from range.scenario.quantities import ScreenSize as ScreenSize
+from range.scenario.quantities import Speed as Speed
+from range.scenario.quantities import Thickness as Thickness
+from range.scenario.quantities import Weight as Weight
+from range.scenario.quantities import quantity as _quantity
 from range.scenario.validation import (
     Key,
     Name,
     SchemaVersion,
     Shape,
     Strict,
-    Unit,
     parse_toml,
     read_text,
     validate_model,
 )
 from range.scenario.validation import suggest as _suggest
-from range.vocabulary import Action, Command, HeldObject, Role, ThreatLabel, WeaponName, Zone
-
-
-def _quantity(dimension: Dimension) -> BeforeValidator:
-    return BeforeValidator(lambda value: parse_quantity(value, dimension))
-
-
-LENGTH, TIME, SPEED, ANGLE = Unit("length"), Unit("time"), Unit("speed"), Unit("angle")
-
-# Bounds catch absurd numbers (a typo of a unit or a digit), not rare-but-real ones.
-Distance = Annotated[float, _quantity("length"), Field(ge=0, le=500), LENGTH]
-Coordinate = Annotated[float, _quantity("length"), Field(ge=-500, le=500), LENGTH]
-Duration = Annotated[float, _quantity("time"), Field(gt=0, le=3600), TIME]
-Instant = Annotated[float, _quantity("time"), Field(ge=0, le=3600), TIME]
-Speed = Annotated[float, _quantity("speed"), Field(gt=0, le=12.5), SPEED]  # Bolt: 12.4 m/s
-PersonHeight = Annotated[float, _quantity("length"), Field(ge=0.5, le=2.5), LENGTH]
-Thickness = Annotated[float, _quantity("length"), Field(ge=0, le=0.3), LENGTH]
-ScreenSize = Annotated[float, _quantity("length"), Field(ge=0.1, le=50), LENGTH]
-# A relative weight: large enough for any odds a scenario needs, small enough that a sum
-# of them stays finite.
-Weight = Annotated[float, Field(gt=0, le=1e6)]
+from range.vocabulary import Action, Command, HeldObject, Role, ThreatLabel, Zone
 
 # Default speeds per moving action (m/s): walking pace, the Tueller charge (21 ft in
 # 1.5 s, domain-facts C.3), a running flight.
@@ -73,7 +71,6 @@ class Rig(Strict):
                       Annotated[int, Field(ge=240, le=8192)]] = (1920, 1080)
 
 
-Chance = Annotated[float, Field(ge=0, le=1)]
 # TASER effect once the probes connect, per device: the independent X26-era figure of the
 # best department (~80 %, [B32]); LAPD's X26P figure was 53 % [B30]. domain-facts B.5:
 # use 50-95 % by model and era, never the vendor's 99-100 %. No independent figure was
@@ -136,7 +133,7 @@ class Transition(Strict):
     beyond: Distance | None = None
     command: Command | None = None
     hit: list[Zone] | Literal["any"] | None = None
-    taser: Literal["effective", "failed", "cycle_ended", "recovered"] | None = None
+    taser: Literal["effective", "failed", "cycle_ended", "recovered", "drive_stun"] | None = None
     branch: Key | None = None
     agitation_above: Chance | None = None
     agitation_below: Chance | None = None
@@ -222,6 +219,8 @@ class Actor(Strict):
     clothing: Thickness | dict[Zone, Thickness] = 0.25 * 0.0254
     weapon: HeldObject = "none"
     taser_resistance: Annotated[float, Field(ge=0, le=1)] = 0.0
+    # His shots' aim error at the officer, 1 sigma each way (no source: an agency setting).
+    aim_error: Annotated[float, _quantity("angle"), Field(ge=0, le=0.5), ANGLE] = math.radians(3)
     agitation: Agitation | None = None  # None: he does not respond to de-escalation
     initial: str
     states: dict[str, State]
@@ -241,27 +240,6 @@ class Cover(Strict):
     size: tuple[Annotated[Distance, Field(gt=0)], Annotated[Distance, Field(gt=0)]]
     height: Annotated[float, _quantity("length"), Field(gt=0, le=20)]
     angle: Annotated[float, _quantity("angle"), Field(ge=-7, le=7), ANGLE] = 0.0
-
-
-DEFAULT_WEAPONS: tuple[WeaponName, ...] = ("pistol", "x26")
-
-
-class OfficerTiming(Strict):
-    """The least time a person takes to bring a weapon into action (domain-facts C.1).
-    A pull sooner than this is reported as faster than a person can; an agency sets its
-    own measured figures here."""
-
-    draw_and_fire: Duration = 1.777  # holster to first round, cold [C9]
-    taser_to_firearm: Duration = 2.49  # [C11]
-    firearm_to_taser: Duration = 4.7  # [C11]
-    taser_to_taser: Duration = 2.49  # another CEW: holster one, draw one (D, as [C11])
-
-
-class Officer(Strict):
-    weapons: list[WeaponName] = Field(default_factory=lambda: list(DEFAULT_WEAPONS))
-    start: Literal["drawn", "holstered"] = "drawn"  # the first weapon listed, at tick 0
-    magazine: Annotated[int, Field(ge=1, le=50)] = 15  # pistol rounds per magazine
-    timing: OfficerTiming = OfficerTiming()
 
 
 class Scenario(Strict):

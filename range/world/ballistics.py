@@ -59,7 +59,8 @@ class Projectile:
     speed: float  # along the 3-D line, m/s
     max_range: float  # along the 3-D line, m
     probe: int | None = None  # None for a bullet
-    travelled: float = 0.0  # ground distance so far
+    travelled: float = 0.0  # ground distance so far (from the ray's origin)
+    start: float = 0.0  # ground distance where it left (a muzzle ahead of the eye)
     # Cover the line has already been judged against over its whole crossing.
     crossed: set[str] = field(default_factory=set)
 
@@ -67,9 +68,12 @@ class Projectile:
     def ground_speed(self) -> float:
         return self.speed * self.ray.ground_distance_per_metre()
 
+    def __post_init__(self) -> None:
+        self.travelled = max(self.travelled, self.start)
+
     @property
     def ground_limit(self) -> float:
-        return self.max_range * self.ray.ground_distance_per_metre()
+        return self.start + self.max_range * self.ray.ground_distance_per_metre()
 
     def floor_distance(self) -> float:
         """Ground distance where the line meets the floor (inf if it never does)."""

@@ -14,6 +14,7 @@ import pymunk
 from range.scenario.model import Actor
 from range.world.actors import NEVER, ActorRuntime, standing_shape
 from range.world.behaviour import Stimulus
+from range.world.projection import Ray
 from range.world.snapshot import ActorView
 
 
@@ -42,6 +43,24 @@ class Cast:
     def on(self, shape: pymunk.Shape) -> ActorRuntime | None:
         """The actor whose footprint `shape` is, if any."""
         return self._by_shape.get(shape)
+
+    def first_on_track(self, space: pymunk.Space, ray: Ray, depth: float,
+                       solid: bool) -> tuple[str, float] | None:
+        """The first person whose footprint a shot's ground track crosses within `depth`,
+        or (`solid`) the first whose body its line meets at the height it passes him; and
+        the ground distance where it meets him."""
+        a, b = ray.origin, ray.ground_point(depth)
+        hits = space.segment_query(a, b, 0.0, pymunk.ShapeFilter())
+        for info in sorted(hits, key=lambda h: h.alpha):
+            actor = self.on(info.shape)
+            if actor is None:
+                continue
+            self.sync(actor)
+            s = info.alpha * depth
+            if not solid or actor.zone_at(ray.height_at(s), ray.ground_point(s),
+                                          ray.direction) is not None:
+                return actor.id, s
+        return None
 
     # -- looks ----------------------------------------------------------------------------
 

@@ -24,7 +24,6 @@ from range.run.events import (
     BranchKey,
     Event,
     ForceShown,
-    OfficerAttacked,
     OfficerCommand,
     Provenance,
     ScenarioEnded,
@@ -35,9 +34,10 @@ from range.run.events import (
     WeaponDropped,
 )
 from range.scenario.model import Scenario, Tone
-from range.vocabulary import Attack, Command, Point2, ThreatLabel, WeaponName, Zone
-from range.world.actors import REACH, ActorRuntime
+from range.vocabulary import Command, Point2, ThreatLabel, WeaponName, Zone
+from range.world.actors import ActorRuntime
 from range.world.agitation import Agitations
+from range.world.attacks import aim_streams, attack_by
 from range.world.behaviour import Stimulus, cause_of, choose_target, due_transition
 from range.world.body import zone_pixel
 from range.world.cast import Cast
@@ -54,7 +54,6 @@ from range.world.snapshot import (
 STEP_S = 1 / 240
 # An hour-long drill logs about 40,000 events; a run past this is a behaviour loop.
 MAX_EVENTS = 2_000_000
-ATTACKS: dict[str, Attack] = {"handgun": "shot", "knife": "stab"}
 
 
 @dataclass(slots=True)
@@ -64,6 +63,7 @@ class World:
     provenance: Provenance | None = None  # where the run came from, for its log
     step_s: float = STEP_S
     on_event: Callable[[Event], None] | None = None
+    live: bool | None = None  # a live trainee: no rounds counted (None: per provenance)
     tick: int = 0
     events: list[Event] = field(default_factory=list)
     ended: bool = False
@@ -74,6 +74,7 @@ class World:
     reactions: Reactions = field(init=False)
     agitations: Agitations = field(init=False)
     shooting: Shooting = field(init=False)
+    _aims: dict[str, np.random.Generator] = field(init=False)
     end_tick: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -84,11 +85,13 @@ class World:
         self.projection = Projection(rig.screen_width, rig.screen_height, rig.screen_distance,
                                      rig.screen_bottom, rig.eye_height, rig.resolution)
         self.cast = Cast(self.scenario.actors, self.space)
+        self._aims = aim_streams([a.id for a in self.cast.actors], self.rng)
         self.reactions = Reactions(self.scenario.response, self.rng, self.step_s)
         self.agitations = Agitations(self.cast, self.step_s, self._emit)
         self.shooting = Shooting(self.space, self.projection, self.cast, self.scenario.cover,
                                  self.scenario.taser, self.scenario.officer, self.rng,
-                                 self.reactions, self.step_s, self._emit)
+                                 self.reactions, self.step_s, self._emit,
+                                 not is_live(self.live, self.provenance))
         self._emit(ScenarioStarted(
             tick=0, scenario=self.scenario.id, title=self.scenario.title, seed=self.seed,
             step_s=self.step_s, policy=self.scenario.policy,
@@ -128,15 +131,21 @@ class World:
     def fire(self, weapon_name: WeaponName, point: Point2 | None, replica: str | None = None,
              confirmed: bool = True, timing: ShotTiming | None = None,
              distances: dict[str, float] | None = None,
-             aimed_at: str | None = None, officer: str | None = None) -> int:
+             aimed_at: str | None = None, officer: str | None = None,
+             drive_stun: bool = False) -> int:
         """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
         A live shot gives each actor's distance at its pull (they moved since); a script
-        names whom it aimed at; with several officers, whose pull it was."""
+        names whom it aimed at; with several officers, whose pull it was; `drive_stun`: a
+        TASER pressed on him, not fired."""
         shot = self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing,
-                                  distances, aimed_at, officer)
+                                  distances, aimed_at, officer, drive_stun)
         if confirmed:
             self.agitations.force(self.tick, self.shooting.aimed_at(shot))
         return shot
+
+    def reload(self, weapon: WeaponName, officer: str | None = None) -> None:
+        """The officer changes his pistol's magazine."""
+        self.shooting.reload(self.tick, weapon, officer)
 
     def note(self, event: Event) -> None:
         """A run's own event (a frame shown, an operator's action) into the log, in order."""
@@ -197,7 +206,10 @@ class World:
                 self._behave(actor)
         for actor in due:
             actor.move(tick)
-            self._attack(actor)
+            attacked = attack_by(actor, self.tick, self.step_s, self._aims[actor.id],
+                                 self.shooting.attack)
+            if attacked is not None:
+                self._emit(attacked)
         self.cast.looked(tick, self.step_s)
 
     def _behave(self, actor: ActorRuntime) -> None:
@@ -246,19 +258,6 @@ class World:
             self._emit(WeaponDropped(tick=self.tick, actor=actor.id, weapon=actor.weapon))
             actor.weapon = "none"
 
-    def _attack(self, actor: ActorRuntime) -> None:
-        action = actor.state.action
-        if (action not in ("fire", "attack") or actor.incapacitated(self.tick)
-                or self.tick < actor.next_attack_tick):
-            return
-        if action == "attack" and actor.distance() > REACH:
-            return
-        kind: Attack = "shot" if action == "fire" else ATTACKS.get(actor.weapon, "strike")
-        self._emit(OfficerAttacked(tick=self.tick, actor=actor.id, attack=kind,
-                                   distance_m=actor.distance()))
-        actor.next_attack_tick = self.tick + max(1, round(actor.state.interval_or_default()
-                                                          / self.step_s))
-
     def _emit(self, event: Event) -> None:
         if len(self.events) >= MAX_EVENTS:
             raise RunError(f"{self.scenario.id}: expected at most {MAX_EVENTS:,} events in a "
@@ -268,6 +267,13 @@ class World:
         self.events.append(event)
         if self.on_event is not None:
             self.on_event(event)
+
+
+def is_live(live: bool | None, provenance: Provenance | None) -> bool:
+    """Whether a live trainee drives the world: as said, else as its provenance says."""
+    if live is not None:
+        return live
+    return provenance is not None and provenance.input_source in ("mouse", "rig")
 
 
 def _actor_views(cast: Cast, tick: int, step: float) -> tuple[ActorView, ...]:

@@ -29,10 +29,21 @@ class Ray:
     def height_at(self, s: float) -> float:
         return self.eye_height + self.slope * s
 
-    def tilted(self, angle_rad: float) -> Ray:
-        """The same ground track, pitched `angle_rad` further down (a lower probe)."""
-        pitch = math.atan(self.slope) - angle_rad
-        return Ray(self.origin, self.direction, self.eye_height, math.tan(pitch))
+    def tilted(self, angle_rad: float, pivot: float = 0.0) -> Ray:
+        """The same ground track, pitched `angle_rad` further down about the point at
+        ground distance `pivot` (a lower probe, from the muzzle)."""
+        slope = math.tan(math.atan(self.slope) - angle_rad)
+        return Ray(self.origin, self.direction, self.height_at(pivot) - slope * pivot, slope)
+
+    def through(self, start: float, start_height: float, end: float) -> Ray:
+        """The same ground track, from height `start_height` at ground distance `start`
+        through this line's point at `end` (a muzzle below the eye, aimed by its laser
+        at what the eye aims at)."""
+        if end <= start + 1e-3:
+            slope = self.slope
+        else:
+            slope = (self.height_at(end) - start_height) / (end - start)
+        return Ray(self.origin, self.direction, start_height - slope * start, slope)
 
     def ground_distance_per_metre(self) -> float:
         """Ground distance covered per metre flown along the 3-D line."""

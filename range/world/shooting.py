@@ -7,6 +7,7 @@ sink and cast; the world calls `fire` for a pull and `fly` once a tick after its
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Sequence
 from typing import Literal
 
@@ -17,23 +18,26 @@ from range.run.events import (
     BulletHit,
     BulletStopped,
     Event,
+    OfficerReloaded,
     ProbeLanded,
     ShotFired,
     ShotTiming,
-    WeaponTransition,
 )
-from range.scenario.model import Cover, Officer, TaserRules
-from range.vocabulary import ForceOption, Point2, WeaponName
+from range.scenario.model import Cover, Muzzle, Officer, TaserRules
+from range.vocabulary import Attack, Point2, TaserMode, WeaponName
 from range.world.actors import Wound
+from range.world.attacks import AttackResult, judge_attack
 from range.world.ballistics import BodyAt, CoverAt, Flights, Impact, Projectile
 from range.world.behaviour import Stimulus, stopping_transition
 from range.world.body import DOWN_HEIGHT_M, area_to_avoid
 from range.world.cast import Cast
+from range.world.loads import Loads
 from range.world.projection import Projection, Ray
 from range.world.reactions import Reactions
 from range.world.snapshot import ProbeView, ShotView, box_corners
 from range.world.taser import Resolved, TaserJudge
-from range.world.weapons import WEAPONS, Firearm, TaserCartridge
+from range.world.transitions import Transitions
+from range.world.weapons import WEAPONS, Firearm, TaserCartridge, Weapon
 
 SCENE_DEPTH_M = 300.0  # a bullet past this has left the scene
 KEPT_LANDINGS = 64  # probe landings kept for the views: far more than a 2 s window holds
@@ -43,20 +47,19 @@ class Shooting:
     def __init__(self, space: pymunk.Space, projection: Projection, cast: Cast,
                  cover: Sequence[Cover], rules: TaserRules, officer: Officer,
                  rng: np.random.Generator, reactions: Reactions, step_s: float,
-                 emit: Callable[[Event], None]) -> None:
+                 emit: Callable[[Event], None], counts_rounds: bool = True) -> None:
         self._space = space
         self._reactions = reactions
         self._officer = officer
-        self._magazine = officer.magazine
-        self._pulls: dict[str, int] = {}  # confirmed pulls per weapon
+        self._loads = Loads(officer.magazine, counts_rounds)
+        self._transitions = Transitions(officer, step_s)
         self._aimed: list[str | None] = []  # whom each shot was aimed at
-        self._last_device: tuple[str, ForceOption, int] | None = None  # device, force, tick
         self._projection = projection
         self._cast = cast
         self._emit = emit
         self._step_s = step_s
         self._flights = Flights()
-        self._taser = TaserJudge(rules, rng, cast.by_id, step_s)
+        self._taser = TaserJudge(rules, rng, cast.by_id, step_s, officer.muzzle.ahead)
         self.shots: list[ShotView] = []
         self.landings: list[ProbeView] = []  # the latest probe landings, oldest first
         self._cover_by_shape: dict[pymunk.Shape, CoverAt] = {}
@@ -69,45 +72,82 @@ class Shooting:
     def fire(self, tick: int, weapon_name: WeaponName, point: Point2 | None,
              replica: str | None, confirmed: bool, timing: ShotTiming | None = None,
              distances: dict[str, float] | None = None, aimed_at: str | None = None,
-             officer: str | None = None) -> int:
+             officer: str | None = None, drive_stun: bool = False) -> int:
         """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
-        `aimed_at`: whom a script aimed at (else the first body the line meets)."""
+        `aimed_at`: whom a script aimed at (else the first body the line meets);
+        `drive_stun`: a TASER pressed on him rather than fired."""
         weapon = WEAPONS[weapon_name]
         shot = len(self.shots) + 1
         on_screen = point is not None and self._projection.on_screen(*point)
         ray = self._projection.ray(*point) if point is not None and on_screen else None
-        first = None if ray is None else self._first_actor_on_track(ray, solid=False)
-        aimed = aimed_at if aimed_at is not None or ray is None else (
-            self._first_actor_on_track(ray, solid=True))
-        device = weapon.device
-        per_load = self._magazine if isinstance(weapon, Firearm) else weapon.per_load
-        pulls = self._pulls.get(weapon_name, 0) if confirmed else 0
-        self._pulls[weapon_name] = pulls + (1 if confirmed else 0)
-        self.shots.append(ShotView(shot, tick, weapon_name, weapon.force, point, confirmed))
+        first = None if ray is None else self._first(ray, solid=False)
+        aimed = aimed_at if aimed_at is not None or ray is None else self._first(ray, True)
+        mode = self._mode(weapon, drive_stun) if confirmed else None
+        load, dry = self._loads.pull(weapon_name, weapon, tick,
+                                     confirmed and mode in (None, "probes"))
+        self.shots.append(ShotView(shot, tick, weapon_name, weapon.force, point,
+                                   confirmed and dry is None))
         self._aimed.append(aimed)
         self._emit(ShotFired(tick=tick, shot=shot, weapon=weapon_name, force=weapon.force,
                              point=point, replica=replica, confirmed=confirmed, aimed_at=aimed,
                              distances=self._cast.distances() if distances is None
                              else distances, officer=officer,
                              **(dataclasses.asdict(timing) if timing else {}),
-                             first_on_line=first, device=device, load=pulls // per_load + 1))
+                             first_on_line=first, device=weapon.device, load=load,
+                             malfunction=dry, mode=mode))
         if not confirmed:
             return shot  # a spot with no trigger: recorded, not flown
-        self._transition(shot, device, weapon.force, tick)
-        if ray is None:
-            if isinstance(weapon, TaserCartridge):
-                self._resolved(self._taser.off_screen(shot, weapon_name, weapon, tick), tick)
-            else:
-                self._emit(BulletStopped(tick=tick, shot=shot, by="nothing", distance_m=0.0))
-            return shot
-        if isinstance(weapon, Firearm):
-            self._flights.launch(Projectile(shot, ray, weapon.muzzle_velocity, SCENE_DEPTH_M))
-            return shot
-        self._taser.deployed(shot, weapon_name, weapon, aimed)
-        for probe, angle in enumerate(weapon.probe_angles):
-            self._flights.launch(Projectile(shot, ray.tilted(angle), weapon.probe_speed,
-                                            weapon.wire_length, probe))
+        changed = self._transitions.pulled(shot, weapon.device, weapon.force, tick)
+        if changed is not None:
+            self._emit(changed)
+        if dry is None:
+            self._deliver(shot, tick, weapon_name, weapon, ray, aimed, mode)
         return shot
+
+    def reload(self, tick: int, weapon: WeaponName, officer: str | None) -> None:
+        """A fresh magazine: seated the officer's reload time from now."""
+        took = self._officer.reload
+        left = self._loads.reload(weapon, tick, round(took / self._step_s))
+        self._emit(OfficerReloaded(tick=tick, weapon=weapon, left=left, ready_s=took,
+                                   officer=officer))
+
+    def _mode(self, weapon: Weapon, drive_stun: bool) -> TaserMode | None:
+        """How a TASER pull delivers: pressed on him, through the probes already in him,
+        or with a new cartridge's probes (None: a firearm)."""
+        if not isinstance(weapon, TaserCartridge):
+            return None
+        if drive_stun:
+            return "drive_stun"
+        return "reenergise" if self._taser.attached(weapon) else "probes"
+
+    def _deliver(self, shot: int, tick: int, name: WeaponName, weapon: Weapon,
+                 ray: Ray | None, aimed: str | None, mode: TaserMode | None) -> None:
+        """What a pull that fired sends on its way."""
+        if isinstance(weapon, TaserCartridge) and mode == "drive_stun":
+            self._resolved(self._taser.drive_stun(shot, name, weapon, aimed, tick), tick)
+        elif isinstance(weapon, TaserCartridge) and mode == "reenergise":
+            self._resolved(self._taser.reenergise(shot, name, weapon, tick), tick)
+        elif ray is None and isinstance(weapon, TaserCartridge):
+            self._resolved(self._taser.off_screen(shot, name, weapon, tick), tick)
+        elif ray is None:
+            self._emit(BulletStopped(tick=tick, shot=shot, by="nothing", distance_m=0.0))
+        elif isinstance(weapon, Firearm):
+            self._flights.launch(Projectile(shot, ray, weapon.muzzle_velocity, SCENE_DEPTH_M))
+        else:
+            self._taser.deployed(shot, name, weapon, aimed)
+            met = self._cast.first_on_track(self._space, ray, SCENE_DEPTH_M, solid=True)
+            for probe in launch_probes(shot, weapon, ray, self._officer.muzzle, met):
+                self._flights.launch(probe)
+
+    def _first(self, ray: Ray, solid: bool) -> str | None:
+        met = self._cast.first_on_track(self._space, ray, SCENE_DEPTH_M, solid)
+        return None if met is None else met[0]
+
+    def attack(self, kind: Attack, shooter: Point2, muzzle_z: float,
+               errors: tuple[float, float]) -> AttackResult:
+        """What a subject's attack on the officer did (`attacks.judge_attack`)."""
+        return judge_attack(kind, shooter, muzzle_z, self._projection.eye_height, errors,
+                            self._space, self._cover_at)
 
     def aimed_at(self, shot: int) -> str | None:
         return self._aimed[shot - 1]
@@ -192,8 +232,9 @@ class Shooting:
             actor.nmi_until_tick = resolved.cycle_ends_tick
             self._cast.sync(actor).fall(tick, self._reactions.fall_ticks())
             self._cast.tell(actor, Stimulus("taser", "effective", tick), tick)
-        else:
-            self._cast.tell(actor, Stimulus("taser", "failed", self._reactions.perceived(tick)),
+        elif event.result != "out_of_reach":  # he feels the pain, or the failed try
+            felt = "drive_stun" if event.result == "drive_stun" else "failed"
+            self._cast.tell(actor, Stimulus("taser", felt, self._reactions.perceived(tick)),
                             tick)
 
     def _body_at(self, shape: pymunk.Shape) -> BodyAt | None:
@@ -206,41 +247,16 @@ class Shooting:
     def _cover_at(self, shape: pymunk.Shape) -> CoverAt | None:
         return self._cover_by_shape.get(shape)
 
-    def _transition(self, shot: int, device: str, force: ForceOption, tick: int) -> None:
-        """A pull with another device than the last (or the first, from the holster) is
-        timed against the least a person takes to change to it."""
-        last = self._last_device
-        self._last_device = (device, force, tick)
-        if last is not None and last[0] == device:
-            return
-        timing = self._officer.timing
-        if last is None:
-            if self._officer.start != "holstered":
-                return
-            least, since = timing.draw_and_fire, 0
-        else:
-            since = last[2]
-            least = {("taser", "firearm"): timing.taser_to_firearm,
-                     ("firearm", "taser"): timing.firearm_to_taser}.get(
-                (last[1], force), timing.taser_to_taser)
-        took = (tick - since) * self._step_s
-        self._emit(WeaponTransition(tick=tick, shot=shot,
-                                    from_device=None if last is None else last[0],
-                                    to_device=device, took_s=took, least_s=least,
-                                    too_fast=took < least - 1e-9))
 
-    def _first_actor_on_track(self, ray: Ray, solid: bool) -> str | None:
-        """The first person whose footprint the shot's ground track crosses, or (`solid`)
-        the first whose body the line meets at the height it passes him."""
-        a, b = ray.origin, ray.ground_point(SCENE_DEPTH_M)
-        hits = self._space.segment_query(a, b, 0.0, pymunk.ShapeFilter())
-        for info in sorted(hits, key=lambda h: h.alpha):
-            actor = self._cast.on(info.shape)
-            if actor is None:
-                continue
-            self._cast.sync(actor)
-            s = info.alpha * SCENE_DEPTH_M
-            point = ray.ground_point(s)
-            if not solid or actor.zone_at(ray.height_at(s), point, ray.direction) is not None:
-                return actor.id
-        return None
+def launch_probes(shot: int, cartridge: TaserCartridge, eye_ray: Ray, muzzle: Muzzle,
+                  met: tuple[str, float] | None) -> list[Projectile]:
+    """Probes leave the muzzle, ahead of the eye and below it; the top probe flies at the
+    point the eye aims at (the laser's dot: where the eye line `met` the first body, else
+    where it meets the floor or the wire ends), the others pitched below it."""
+    limit = muzzle.ahead + cartridge.wire_length * eye_ray.ground_distance_per_metre()
+    floor = -eye_ray.eye_height / eye_ray.slope if eye_ray.slope < 0 else math.inf
+    aim = met[1] if met is not None else min(limit, floor)
+    top = eye_ray.through(muzzle.ahead, eye_ray.eye_height - muzzle.below_eye, aim)
+    return [Projectile(shot, top.tilted(angle, muzzle.ahead), cartridge.probe_speed,
+                       cartridge.wire_length, probe, start=muzzle.ahead)
+            for probe, angle in enumerate(cartridge.probe_angles)]

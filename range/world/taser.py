@@ -19,8 +19,8 @@ import numpy as np
 from range.run.events import TaserCycleEnded, TaserDeployment
 from range.scenario.model import DEFAULT_TASER_EFFECT, TaserRules
 from range.scenario.units import to_feet, to_inches
-from range.vocabulary import TaserResult, Zone
-from range.world.actors import ActorRuntime
+from range.vocabulary import TaserMode, TaserResult, Zone
+from range.world.actors import REACH, ActorRuntime
 from range.world.ballistics import Impact
 from range.world.weapons import TaserCartridge
 
@@ -108,8 +108,10 @@ class TaserJudge:
     resists, and each energy cycle to its end."""
 
     def __init__(self, rules: TaserRules, rng: np.random.Generator,
-                 actors: Mapping[str, ActorRuntime], step_s: float) -> None:
+                 actors: Mapping[str, ActorRuntime], step_s: float,
+                 muzzle_ahead: float = 0.0) -> None:
         self._rules = rules
+        self._muzzle_ahead = muzzle_ahead  # the wire is paid out from the muzzle
         self._rng = rng
         self._actors = actors
         self._step_s = step_s
@@ -117,11 +119,53 @@ class TaserJudge:
         self._taser10_probes: dict[str, list[Impact]] = {}
         self._cycle_shots: dict[str, int] = {}  # actor -> the shot powering its cycle
         self._cycle_ends: list[tuple[int, int, str]] = []  # (tick, cast order, actor)
+        self._attached: dict[str, Deployment] = {}  # device -> its probes still in him
 
     def deployed(self, shot: int, weapon: str, cartridge: TaserCartridge,
                  aimed_at: str | None) -> None:
+        self._attached.pop(cartridge.device, None)  # a new cartridge: the old wires drop
         self._in_flight[shot] = Deployment(shot, weapon, cartridge, aimed_at,
                                            [None] * cartridge.probes_per_pull)
+
+    def attached(self, cartridge: TaserCartridge) -> bool:
+        """Whether a pull would re-energise: the device's last pair is in one body, and he
+        is still within its wire's reach (beyond it the probes pulled out)."""
+        deployment = self._attached.get(cartridge.device)
+        if deployment is None or not cartridge.reenergises:
+            return False
+        actor = self._actors[next(i.actor for i in deployment.impacts if i is not None
+                                  and i.actor is not None)]
+        if actor.distance() - self._muzzle_ahead > deployment.cartridge.wire_length:
+            del self._attached[cartridge.device]
+            return False
+        return True
+
+    def reenergise(self, shot: int, weapon: str, cartridge: TaserCartridge,
+                   tick: int) -> Resolved:
+        """A new energy cycle through the probes already in him: judged as they lie (the
+        same spread and clothing), its effect drawn again; no new probes."""
+        old = self._attached[cartridge.device]
+        again = Deployment(shot, weapon, old.cartridge, old.aimed_at, list(old.impacts))
+        return self._resolve(again, self._judge(again), tick, "reenergise")
+
+    def drive_stun(self, shot: int, weapon: str, cartridge: TaserCartridge,
+                   target: str | None, tick: int) -> Resolved:
+        """The device pressed on him, no probes: pain compliance only, never neuromuscular
+        incapacitation (domain-facts B.2), and only within arm's reach."""
+        actor = self._actors.get(target or "")
+        result: TaserResult = "drive_stun"
+        reason = "pain compliance only: a drive stun gives no neuromuscular incapacitation"
+        if actor is None or actor.distance() > REACH:
+            result = "out_of_reach"
+            where = ("nobody was aimed at" if actor is None
+                     else f"{actor.id} was {to_feet(actor.distance()):.1f} ft away")
+            reason = (f"a drive stun needs the device on him, within arm's reach "
+                      f"({to_feet(REACH):.1f} ft): {where}")
+        return Resolved(TaserDeployment(
+            tick=tick, shot=shot, weapon=weapon, cartridge=cartridge.name, actor=target,
+            result=result, spread_m=None, zones=[],
+            distance_m=actor.distance() if actor is not None else None, reason=reason,
+            mode="drive_stun"), None)
 
     def off_screen(self, shot: int, weapon: str, cartridge: TaserCartridge,
                    tick: int) -> Resolved:
@@ -136,7 +180,11 @@ class TaserJudge:
         if any(i is None for i in deployment.impacts):
             return None
         del self._in_flight[shot]
-        return self._resolve(deployment, self._judge(deployment), tick)
+        outcome = self._judge(deployment)
+        bodies = {i.actor for i in deployment.impacts if i is not None}
+        if deployment.cartridge.reenergises and len(bodies) == 1 and None not in bodies:
+            self._attached[deployment.cartridge.device] = deployment  # both probes in him
+        return self._resolve(deployment, outcome, tick)
 
     def cycles_ending(self, tick: int) -> list[TaserCycleEnded]:
         """The energy cycles that end on this tick, in cast order. A cycle cut short by a
@@ -160,7 +208,8 @@ class TaserJudge:
         # stood beyond the wire; probes that ran out beside someone nearer missed him.
         aimed = self._actors.get(deployment.aimed_at or "") or min(
             self._actors.values(), key=lambda a: a.distance(), default=None)
-        beyond = aimed is None or aimed.distance() > cartridge.wire_length
+        beyond = aimed is None or (aimed.distance() - self._muzzle_ahead
+                                   > cartridge.wire_length)
         return judge_pair(impacts, clothing_at, self._rules.min_spread,
                           self._rules.max_clothing, cartridge.wire_length, beyond)
 
@@ -187,7 +236,8 @@ class TaserJudge:
         share = min(max(((spread_m or 0.0) - rules.min_spread) / room, 0.0), 1.0)
         return rate * (0.5 + 0.5 * share) * (1.0 - resistance)
 
-    def _resolve(self, deployment: Deployment, outcome: Outcome, tick: int) -> Resolved:
+    def _resolve(self, deployment: Deployment, outcome: Outcome, tick: int,
+                 mode: TaserMode = "probes") -> Resolved:
         target = outcome.actor or deployment.aimed_at
         result = outcome.result
         actor = self._actors[target] if target is not None else None
@@ -205,7 +255,7 @@ class TaserJudge:
             cartridge=deployment.cartridge.name, actor=target, result=result,
             spread_m=outcome.spread_m, zones=outcome.zones,
             distance_m=actor.distance() if actor is not None else None, reason=reason,
-            chance=chance)
+            chance=chance, mode=mode)
         if result != "effective" or target is None:
             return Resolved(event, None)
         ends = tick + round(deployment.cartridge.cycle_s / self._step_s)

@@ -39,6 +39,10 @@ class TaserCartridge:
     cycle_s: float = 5.0
     force: ForceOption = "taser"
     per_load: int = 1  # pulls per load: a cartridge (X26), two bays (TASER 7), 10 (TASER 10)
+    # The X26 family (domain-facts B.2, B.5): a pull with its probes in him re-energises
+    # them, and the device pressed on him drive-stuns.
+    reenergises: bool = False
+    drive_stun: bool = False
 
     @property
     def probes_per_pull(self) -> int:
@@ -54,8 +58,10 @@ def _deg(value: float) -> float:
 
 WEAPONS: dict[str, Weapon] = {
     "pistol": Firearm("pistol", muzzle_velocity=360.0),
-    "x26": TaserCartridge("x26", "X26", (0.0, _deg(8.0)), wire_length=21 * FT),
-    "x26-25ft": TaserCartridge("x26-25ft", "X26", (0.0, _deg(8.0)), wire_length=25 * FT),
+    "x26": TaserCartridge("x26", "X26", (0.0, _deg(8.0)), wire_length=21 * FT,
+                          reenergises=True, drive_stun=True),
+    "x26-25ft": TaserCartridge("x26-25ft", "X26", (0.0, _deg(8.0)), wire_length=25 * FT,
+                               reenergises=True, drive_stun=True),
     "taser7-cq": TaserCartridge("taser7-cq", "TASER 7", (0.0, _deg(12.0)),
                                 wire_length=25 * FT, per_load=2),
     "taser7-so": TaserCartridge("taser7-so", "TASER 7", (0.0, _deg(3.5)),
