@@ -147,20 +147,12 @@ def _rig(spec: str, scenario: Any, start_ns: int, seed: int, threaded: bool,
     """None for the mouse; the simulated rig; or the real one the spec names."""
     if spec == "mouse":
         return None
-    from range.run.rig import ConnectedRig, SimulatedRig, parse_rig
+    from range.run.rig import SimulatedRig, connected_rig
 
     if spec == "sim":
         return SimulatedRig(scenario, start_ns, seed=seed, threaded=threaded,
                             officers=officers)
-    from hardware.vision.rig import default_rigs_dir, load_rig
-    from range.errors import InputsError
-
-    camera, replicas, name = parse_rig(spec)
-    if name is None:
-        raise InputsError(f"--rig {spec!r}: expected calibration=NAME (a rig saved by "
-                          "holdfire calibrate --rig NAME)")
-    return ConnectedRig(camera, replicas, load_rig(default_rigs_dir(), name),
-                        lanes=officers.lanes())
+    return connected_rig(spec, lanes=officers.lanes())
 
 
 def _window(args: argparse.Namespace, scenario: Any, clock: Any, officers: list[str]) -> Any:

@@ -202,15 +202,9 @@ def course_rig(spec: str, weapon: WeaponName, resolution: tuple[int, int], start
         return None
     if spec == "sim":
         return simulated_rig(resolution, weapon, start_ns, seed, threaded)
-    from hardware.vision.rig import default_rigs_dir, load_rig
-    from range.errors import InputsError
-    from range.run.rig import ConnectedRig, parse_rig
+    from range.run.rig import connected_rig
 
-    camera, replicas, name = parse_rig(spec)
-    if name is None:
-        raise InputsError(f"--rig {spec!r}: expected calibration=NAME (a rig saved by "
-                          "holdfire calibrate --rig NAME)")
-    return ConnectedRig(camera, replicas, load_rig(default_rigs_dir(), name))
+    return connected_rig(spec)
 
 
 def simulated_rig(resolution: tuple[int, int], weapon: WeaponName, start_ns: int,

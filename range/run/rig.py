@@ -222,6 +222,19 @@ class ConnectedRig:
                 self.fusion.add_spot(spot)
 
 
+def connected_rig(spec: str, lanes: dict[int, tuple[float, float]] | None = None
+                  ) -> ConnectedRig:
+    """The real rig `--rig camera=URL,replicas=URL+URL,calibration=NAME` names."""
+    from hardware.vision.rig import default_rigs_dir, load_rig
+    from range.errors import InputsError
+
+    camera, replicas, name = parse_rig(spec)
+    if name is None:
+        raise InputsError(f"--rig {spec!r}: expected calibration=NAME (a rig saved by "
+                          "holdfire calibrate --rig NAME)")
+    return ConnectedRig(camera, replicas, load_rig(default_rigs_dir(), name), lanes=lanes)
+
+
 def check_rig_alignment(spec: str, show: Callable[[Image], object]) -> str:
     """A real rig's alignment check before a session: the projector shows the calibration
     board (`show`), the camera finds it, and the saved mapping is measured against it. A
