@@ -67,7 +67,8 @@ def test_simultaneous_pulls_of_two_officers_come_back_as_each_ones_shot() -> Non
     scenario, _ = load_scenario_arg("knife-charge")
     officers = squad(["alice", "bob"], 1920)
     start = 10**12
-    rig = SimulatedRig(scenario, start, seed=5, officers=officers)
+    rig = SimulatedRig(scenario.rig.resolution, scenario.officer.weapons, start, seed=5,
+                       officers=officers)
     pull = start + 2_000_000_000  # once the detector has learnt the scene (its warm-up)
     rig.pull("alice", "pistol", (500.0, 400.0), pull)
     rig.pull("bob", "pistol", (1400.0, 700.0), pull)

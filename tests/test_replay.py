@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from range.analysis.decisions import analyse
+from range.analysis.digest import digest
 from range.errors import EventLogError
 from range.run.codec import read_log, to_json
 from range.run.events import LOG_VERSION, Event, ScenarioEnded, ScenarioStarted, ShotFired
@@ -158,7 +159,10 @@ def test_the_run_in_memory_and_its_log_give_the_same_debrief(tmp_path: Path) -> 
 
 
 def test_a_log_before_1_3_names_its_shots_first_person_on_the_line_as_such() -> None:
+    # Before 1.3 `aimed_at` was the first person on the line; whom he aimed at is unknown.
     path = REPO_ROOT / "tests" / "data" / "logs" / "knife-charge-poor-v1.0.jsonl"
-    shots = [e for e in read_log(path.read_text().splitlines()) if isinstance(e, ShotFired)]
-    assert shots and all(s.first_on_line == s.aimed_at for s in shots)
-    assert {s.first_on_line for s in shots} == {"subject", None}
+    log = digest(list(read_log(path.read_text().splitlines())))
+    assert log.shots and all(s.first_on_line is None for s in log.shots)  # as it was written
+    assert {log.first_on_line(s) for s in log.shots} == {"subject", None}
+    assert all(log.first_on_line(s) == s.aimed_at and log.target(s) is None
+               for s in log.shots)

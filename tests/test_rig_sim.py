@@ -146,7 +146,7 @@ def test_a_live_rig_searches_frames_off_the_render_thread_and_never_blocks_it() 
     from range.run.rig import SimulatedRig
 
     scenario, _ = load_scenario_arg("knife-charge")
-    rig = SimulatedRig(scenario, start_ns=0, threaded=True)
+    rig = SimulatedRig(scenario.rig.resolution, scenario.officer.weapons, start_ns=0, threaded=True)
     release = threading.Event()
     searched: list[int] = []
     slow = rig._detect

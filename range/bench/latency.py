@@ -48,7 +48,7 @@ def run_bench() -> Iterator[str]:
               for i in range(SHOTS)]
     clock = ManualClock(10**12)
     session = LiveSession(scenario, 0, clock)
-    rig = SimulatedRig(scenario, session.start_ns)
+    rig = SimulatedRig(scenario.rig.resolution, scenario.officer.weapons, session.start_ns)
     seen = _Stamps(rig, clock)
     window = Window((scenario.rig.resolution[0], scenario.rig.resolution[1]), clock)
     try:

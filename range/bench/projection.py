@@ -86,7 +86,8 @@ def play(name: str, seed: int) -> _Tally:
     script = load_inputs_arg("good", scenario, base)
     clock = ManualClock(10**12)
     session = LiveSession(scenario, seed, clock)
-    rig = SimulatedRig(scenario, session.start_ns, seed=seed)
+    rig = SimulatedRig(scenario.rig.resolution, scenario.officer.weapons, session.start_ns,
+                       seed=seed)
     tally = _Tally()
     _watch(rig, tally)
     window = Window((scenario.rig.resolution[0], scenario.rig.resolution[1]), clock)

@@ -150,8 +150,8 @@ def _rig(spec: str, scenario: Any, start_ns: int, seed: int, threaded: bool,
     from range.run.rig import SimulatedRig, connected_rig
 
     if spec == "sim":
-        return SimulatedRig(scenario, start_ns, seed=seed, threaded=threaded,
-                            officers=officers)
+        return SimulatedRig(scenario.rig.resolution, scenario.officer.weapons, start_ns,
+                            seed=seed, threaded=threaded, officers=officers)
     return connected_rig(spec, lanes=officers.lanes())
 
 

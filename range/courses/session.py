@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -210,12 +210,6 @@ def course_rig(spec: str, weapon: WeaponName, resolution: tuple[int, int], start
 def simulated_rig(resolution: tuple[int, int], weapon: WeaponName, start_ns: int,
                   seed: int, threaded: bool = False) -> Any:
     """The simulated rig (replica link, camera, detector, fusion) for a course's weapon."""
-    from types import SimpleNamespace
-
     from range.run.rig import SimulatedRig
-    from range.scenario.model import Scenario
 
-    # all `SimulatedRig` reads of a scenario: the resolution, the weapons to wire replicas for
-    spec = SimpleNamespace(rig=SimpleNamespace(resolution=resolution),
-                           officer=SimpleNamespace(weapons=[weapon]))
-    return SimulatedRig(cast(Scenario, spec), start_ns, seed=seed, threaded=threaded)
+    return SimulatedRig(resolution, [weapon], start_ns, seed=seed, threaded=threaded)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from range.errors import EventLogError
-from range.run.events import EVENT_TYPES, LOG_VERSION, Event, ScenarioStarted, ShotFired
+from range.run.events import EVENT_TYPES, LOG_VERSION, Event, ScenarioStarted
 from range.vocabulary import Point2
 
 DECIMALS = 6  # every float in the log; inputs are rounded to it so a replay is exact
@@ -76,7 +76,6 @@ class LogReader:
 
     def __init__(self) -> None:
         self._adapters: dict[str, TypeAdapter[Any]] = {}
-        self._before_1_3 = False  # a log whose shots' aimed_at was the first on the line
 
     def event(self, line: str, where: str) -> Event:
         if len(line) > MAX_LINE:
@@ -92,10 +91,6 @@ class LogReader:
             raise EventLogError(f"{where}: {kind}: {_problem(exc)}") from None
         if isinstance(event, ScenarioStarted):
             check_version(event.log_version, where)
-            self._before_1_3 = int(event.log_version.split(".")[1]) < 3
-        if isinstance(event, ShotFired) and self._before_1_3 and event.first_on_line is None:
-            # Before 1.3 `aimed_at` was the first person on the line: say so too.
-            event = dataclasses.replace(event, first_on_line=event.aimed_at)
         return event
 
 

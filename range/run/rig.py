@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -29,7 +29,6 @@ from hardware.vision.frames import Image
 from hardware.vision.prediction import ProjectionPrediction, grey_ramp
 from hardware.vision.projected import ProjectedCamera, Pulse
 from range.run.officers import Squad, squad
-from range.scenario.model import Scenario
 from range.vocabulary import WeaponName
 
 REPLICA_OF: dict[WeaponName, str] = {  # the replica model that fires each weapon
@@ -39,9 +38,13 @@ REPLICA_OF: dict[WeaponName, str] = {  # the replica model that fires each weapo
 
 
 class SimulatedRig:
-    def __init__(self, scenario: Scenario, start_ns: int, seed: int = 0,
-                 threaded: bool = False, officers: Squad | None = None) -> None:
-        resolution = (int(scenario.rig.resolution[0]), int(scenario.rig.resolution[1]))
+    """The replicas, camera, detector and fusion of a rig, emulated: each pull lights the
+    projected camera's frame where the officer aimed."""
+
+    def __init__(self, resolution: tuple[int, int], weapons: Iterable[WeaponName],
+                 start_ns: int, seed: int = 0, threaded: bool = False,
+                 officers: Squad | None = None) -> None:
+        resolution = (int(resolution[0]), int(resolution[1]))
         officers = officers or squad([], resolution[0])
         self.camera = ProjectedCamera(resolution, seed=seed)
         self.calibration = self._calibrate(resolution)
@@ -51,7 +54,7 @@ class SimulatedRig:
         self.detector = ShotDetector(mask=self.calibration.mask())
         self.prediction = ProjectionPrediction(self.calibration, resolution)
         self._fit_photometry(resolution)
-        models = sorted({REPLICA_OF[w] for w in scenario.officer.weapons})
+        models = sorted({REPLICA_OF[w] for w in weapons})
         self.replicas: dict[tuple[str, str], WiredReplica] = {}  # (officer, model): replica
         for officer in officers.officers:
             for model in models:
