@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from range.analysis import words
 from range.analysis.decisions import analyse
 from range.analysis.report import DecisionReport
 from range.analysis.text import render_text
@@ -482,3 +483,11 @@ def test_a_run_log_made_from_another_is_analysed_afresh(policy: Policy) -> None:
     assert [u.shot for u in report.force] == [1]
     assert [(r.shot, r.zone) for r in report.rounds] == [(1, "legs")]
     assert report.hits[0].zones["head"] == 0
+
+
+def test_every_cause_the_engine_writes_without_a_value_is_put_in_words() -> None:
+    # behaviour.cause_of writes these triggers bare (no ":value"); each must read as a
+    # phrase in the debrief, never as the engine's code ("rose ... agitation above").
+    for trigger in ("after", "within", "beyond", "agitation above", "agitation below"):
+        assert words.cause(trigger) != words.plain(trigger), trigger
+    assert words.cause("agitation above") == "as he grew agitated"

@@ -70,6 +70,8 @@ def cause(code: str, seconds_in_state: float | None = None) -> str:
                   else f"after {seconds_in_state:.1f} s"),
         "within": "as the distance closed",
         "beyond": "as the distance opened",
+        "agitation above": "as he grew agitated",
+        "agitation below": "as he calmed down",
         "command": f"on the command '{plain(value)}'",
         "hit": f"hit in the {plain(value)}",
         "taser": f"TASER {plain(value)}",
