@@ -37,7 +37,7 @@ from range.world.reactions import Reactions
 from range.world.snapshot import ProbeView, ShotView, box_corners
 from range.world.taser import Resolved, TaserJudge
 from range.world.transitions import Transitions
-from range.world.weapons import WEAPONS, Firearm, TaserCartridge, Weapon
+from range.world.weapons import Firearm, TaserCartridge, Weapon, agency_weapons
 
 SCENE_DEPTH_M = 300.0  # a bullet past this has left the scene
 KEPT_LANDINGS = 64  # probe landings kept for the views: far more than a 2 s window holds
@@ -52,6 +52,7 @@ class Shooting:
         self._reactions = reactions
         self._officer = officer
         self._loads = Loads(officer.magazine, counts_rounds)
+        self._weapons = agency_weapons(rules)
         self._transitions = Transitions(officer, step_s)
         self._aimed: list[str | None] = []  # whom each shot was aimed at
         self._projection = projection
@@ -76,7 +77,7 @@ class Shooting:
         """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
         `aimed_at`: whom a script aimed at (else the first body the line meets);
         `drive_stun`: a TASER pressed on him rather than fired."""
-        weapon = WEAPONS[weapon_name]
+        weapon = self._weapons[weapon_name]
         shot = len(self.shots) + 1
         on_screen = point is not None and self._projection.on_screen(*point)
         ray = self._projection.ray(*point) if point is not None and on_screen else None
@@ -256,7 +257,8 @@ def launch_probes(shot: int, cartridge: TaserCartridge, eye_ray: Ray, muzzle: Mu
     limit = muzzle.ahead + cartridge.wire_length * eye_ray.ground_distance_per_metre()
     floor = -eye_ray.eye_height / eye_ray.slope if eye_ray.slope < 0 else math.inf
     aim = met[1] if met is not None else min(limit, floor)
-    top = eye_ray.through(muzzle.ahead, eye_ray.eye_height - muzzle.below_eye, aim)
+    top = eye_ray.through(muzzle.ahead, eye_ray.eye_height - muzzle.below_eye, aim,
+                          cartridge.laser_error(aim - muzzle.ahead))
     return [Projectile(shot, top.tilted(angle, muzzle.ahead), cartridge.probe_speed,
                        cartridge.wire_length, probe, start=muzzle.ahead)
             for probe, angle in enumerate(cartridge.probe_angles)]

@@ -230,8 +230,10 @@ class TaserJudge:
         spread rising to all of it at the full spread (B.2: more spread, more muscle
         between the probes, works better), times the subject's own resistance."""
         rules = self._rules
-        rate = next((r for d, r in rules.effect.items() if d == device),
-                    DEFAULT_TASER_EFFECT["X26"])
+        # A device the scenario's table leaves out takes its own default.
+        rates: dict[str, float] = {d: r for table in (DEFAULT_TASER_EFFECT, rules.effect)
+                                   for d, r in table.items()}
+        rate = rates.get(device, DEFAULT_TASER_EFFECT["X26"])
         room = max(rules.full_spread - rules.min_spread, 1e-9)
         share = min(max(((spread_m or 0.0) - rules.min_spread) / room, 0.0), 1.0)
         return rate * (0.5 + 0.5 * share) * (1.0 - resistance)
