@@ -102,7 +102,7 @@ class Shooting:
         if changed is not None:
             self._emit(changed)
         if dry is None:
-            self._deliver(shot, tick, weapon_name, weapon, ray, aimed, mode)
+            self._deliver(shot, tick, weapon_name, weapon, ray, aimed, mode, load)
         return shot
 
     def reload(self, tick: int, weapon: WeaponName, officer: str | None) -> None:
@@ -122,7 +122,8 @@ class Shooting:
         return "reenergise" if self._taser.attached(weapon) else "probes"
 
     def _deliver(self, shot: int, tick: int, name: WeaponName, weapon: Weapon,
-                 ray: Ray | None, aimed: str | None, mode: TaserMode | None) -> None:
+                 ray: Ray | None, aimed: str | None, mode: TaserMode | None, load: int
+                 ) -> None:
         """What a pull that fired sends on its way."""
         if isinstance(weapon, TaserCartridge) and mode == "drive_stun":
             self._resolved(self._taser.drive_stun(shot, name, weapon, aimed, tick), tick)
@@ -135,7 +136,7 @@ class Shooting:
         elif isinstance(weapon, Firearm):
             self._flights.launch(Projectile(shot, ray, weapon.muzzle_velocity, SCENE_DEPTH_M))
         else:
-            self._taser.deployed(shot, name, weapon, aimed)
+            self._taser.deployed(shot, name, weapon, aimed, load)
             met = self._cast.first_on_track(self._space, ray, SCENE_DEPTH_M, solid=True)
             for probe in launch_probes(shot, weapon, ray, self._officer.muzzle, met):
                 self._flights.launch(probe)
@@ -153,10 +154,15 @@ class Shooting:
     def aimed_at(self, shot: int) -> str | None:
         return self._aimed[shot - 1]
 
-    def fell(self, actor: str) -> None:
-        self._taser.fell(actor)
+    def fell(self, actor: str, tick: int) -> None:
+        out = self._taser.fell(actor, tick)
+        if out is not None:
+            self._emit(out)
 
-    def cycles_ending(self, tick: int) -> None:
+    def before_step(self, tick: int) -> None:
+        """What the TASERs do as a tick starts: wires that broke, cycles that end."""
+        for out in self._taser.wires_broken(tick):
+            self._emit(out)
         for ended in self._taser.cycles_ending(tick):
             self._emit(ended)
             actor = self._cast.by_id[ended.actor]
