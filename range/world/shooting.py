@@ -60,7 +60,8 @@ class Shooting:
         self._emit = emit
         self._step_s = step_s
         self._flights = Flights()
-        self._taser = TaserJudge(rules, rng, cast.by_id, step_s, officer.muzzle.ahead)
+        self._taser = TaserJudge(rules, rng, cast.by_id, step_s, officer.muzzle.ahead,
+                                 cast.sync)
         self.shots: list[ShotView] = []
         self.landings: list[ProbeView] = []  # the latest probe landings, oldest first
         self._cover_by_shape: dict[pymunk.Shape, CoverAt] = {}

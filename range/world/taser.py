@@ -58,7 +58,7 @@ def judge_pair(impacts: Sequence[Impact], clothing_at: Callable[[Zone | None], f
         return _connected(impacts, clothing_at, min_spread_m, max_clothing_m)
     target = on_body[0].actor if on_body else None
     out_of_wire = any(i.by == "wire" for i in impacts)
-    if out_of_wire and (on_body or target_beyond_wire):
+    if out_of_wire and target_beyond_wire:
         return Outcome("out_of_range", target, None, zones,
                        f"a probe reached the end of its {to_feet(wire_m):.0f} ft wire")
     if not on_body:
@@ -74,7 +74,7 @@ def _cross_connect_named(outcome: Outcome, probes: Sequence[Landed]) -> Outcome:
     """Say so when the pair that carried it is one probe of each bay's cartridge."""
     if outcome.pair is None:
         return outcome
-    a, b = (probes[n] for n in outcome.pair)
+    a, b = sorted((probes[n] for n in outcome.pair), key=lambda p: (p.shot, p.probe))
     if a.shot == b.shot:
         return outcome
     what = (f"adaptive cross-connect: probe {a.probe + 1} of shot {a.shot} with probe "
@@ -156,8 +156,10 @@ class TaserJudge:
 
     def __init__(self, rules: TaserRules, rng: np.random.Generator,
                  actors: Mapping[str, ActorRuntime], step_s: float,
-                 muzzle_ahead: float = 0.0) -> None:
+                 muzzle_ahead: float = 0.0,
+                 sync: Callable[[ActorRuntime], ActorRuntime] = lambda actor: actor) -> None:
         self._rules = rules
+        self._sync = sync  # where he is now (the space moved him since he was last read)
         self._muzzle_ahead = muzzle_ahead  # the wire is paid out from the muzzle
         self._rng = rng
         self._actors = actors
@@ -272,7 +274,7 @@ class TaserJudge:
                               probes=[[p.shot, p.probe] for p in probes], cause=cause)
 
     def _on_wire(self, probe: Landed) -> bool:
-        actor = self._actors[probe.impact.actor or ""]
+        actor = self._sync(self._actors[probe.impact.actor or ""])
         return actor.distance() - self._muzzle_ahead <= probe.wire_m
 
     def _judge(self, deployment: Deployment) -> Outcome:
