@@ -223,7 +223,7 @@ def test_every_device_drive_stuns_within_reach_and_only_there(
 # -- probes that pull out ---------------------------------------------------------------
 
 
-AWAY_AND_BACK = {
+AWAY_AND_BACK: dict[str, dict[str, Any]] = {
     "away": {"action": "walk_to", "threat": "passive_resistance", "target": ["0 ft", "52 ft"],
              "speed": "1.4 m/s", "transitions": [{"beyond": "51.5 ft", "to": "back"}]},
     "back": {"action": "walk_to", "threat": "passive_resistance", "target": ["0 ft", "40 ft"],
@@ -248,6 +248,10 @@ def test_taser10_probes_pull_out_when_he_walks_beyond_the_wire_and_stay_out() ->
     crossed = (45 * FT + MUZZLE_AHEAD - start) / 1.4
     assert out.tick * world.step_s == pytest.approx(crossed, abs=0.05)
     assert [d.result for d in of(world, TaserDeployment)] == ["one_probe", "one_probe"]
+    first = analyse(world.events, load_policy("default", None)).taser[0]
+    said = re.search(r"its probes came out at ([0-9.]+) s: he moved beyond the wire's reach "
+                     r"and it broke", first.reason)
+    assert said is not None and float(said.group(1)) == pytest.approx(crossed, abs=0.05)
 
 
 def test_an_x26_pair_whose_wire_broke_is_not_re_energised_when_he_comes_back() -> None:

@@ -122,9 +122,8 @@ class Shooting:
             return "drive_stun"
         return "reenergise" if self._taser.attached(weapon) else "probes"
 
-    def _deliver(self, shot: int, tick: int, name: WeaponName, weapon: Weapon,
-                 ray: Ray | None, aimed: str | None, mode: TaserMode | None, load: int
-                 ) -> None:
+    def _deliver(self, shot: int, tick: int, name: WeaponName, weapon: Weapon, ray: Ray | None,
+                 aimed: str | None, mode: TaserMode | None, load: int) -> None:
         """What a pull that fired sends on its way."""
         if isinstance(weapon, TaserCartridge) and mode == "drive_stun":
             self._resolved(self._taser.drive_stun(shot, name, weapon, aimed, tick), tick)
@@ -156,8 +155,7 @@ class Shooting:
         return self._aimed[shot - 1]
 
     def fell(self, actor: str, tick: int) -> None:
-        out = self._taser.fell(actor, tick)
-        if out is not None:
+        for out in self._taser.fell(actor, tick):
             self._emit(out)
 
     def before_step(self, tick: int) -> None:

@@ -263,10 +263,10 @@ class TaserJudge:
                 out.append(self._out(tick, [p for p in landed if p not in kept], "wire"))
         return out
 
-    def fell(self, actor: str, tick: int) -> TaserProbesOut | None:
+    def fell(self, actor: str, tick: int) -> list[TaserProbesOut]:
         """He fell: the TASER 10 probes in him pulled out (a new circuit needs new ones)."""
         landed = self._taser10_probes.pop(actor, [])
-        return self._out(tick, landed, "fall") if landed else None
+        return [self._out(tick, landed, "fall")] if landed else []
 
     def _out(self, tick: int, probes: Sequence[Landed], cause: ProbesOutCause
              ) -> TaserProbesOut:
