@@ -71,16 +71,14 @@ def bystander_hits(log: RunLog) -> tuple[BystanderHit, ...]:
     return tuple(sorted(found, key=lambda b: b.time_s))
 
 
-PROBES_OUT = {"wire": "he moved beyond the wire's reach and it broke", "fall": "he fell"}
-
-
-def _probes_out(log: RunLog) -> dict[int, str]:
-    """Each shot's probes that came out after it landed, in words (log 1.5)."""
+def _wires_broken(log: RunLog) -> dict[int, str]:
+    """Each shot whose wire broke after its probes landed, in words (log 1.5). A fall's
+    clearing of TASER 10 probes is logged but not said: his cycle may still run then."""
     out: dict[int, str] = {}
     for event in log.of(TaserProbesOut):
-        for shot in sorted({s for s, _ in event.probes}):
-            out.setdefault(shot, f"its probes came out at {log.time(event.tick):.3f} s: "
-                                 f"{PROBES_OUT.get(event.cause, words.plain(event.cause))}")
+        for shot in sorted({s for s, _ in event.probes} if event.cause == "wire" else ()):
+            out.setdefault(shot, f"its probes came out at {log.time(event.tick):.3f} s: he "
+                                 "moved beyond the wire's reach and it broke")
     return out
 
 
@@ -90,7 +88,7 @@ def _with(reason: str, more: str | None) -> str:
 
 def taser_outcomes(log: RunLog) -> tuple[TaserOutcome, ...]:
     cycles = {c.shot: c.tick for c in log.of(TaserCycleEnded)}
-    out = _probes_out(log)
+    out = _wires_broken(log)
     return tuple(
         TaserOutcome(
             shot=d.shot, time_s=log.time(d.tick), weapon=d.weapon, cartridge=d.cartridge,
