@@ -309,3 +309,12 @@ def test_a_transition_fires_when_the_cycle_ends_and_another_when_he_recovers() -
     changes = {e.state: e.tick for e in of(world, ActorStateChanged) if e.cause != "start"}
     assert changes["dazed"] == ended.tick
     assert changes["comply"] - ended.tick == round(1.0 / world.step_s)
+
+
+def test_a_close_quarter_and_a_standoff_cartridge_are_one_taser7_load() -> None:
+    """The CQ/SO duo: bay 1 a CQ, bay 2 an SO; the third pull is a reload of both."""
+    world = world_at(16 * FT)
+    for weapon in ("taser7-cq", "taser7-so", "taser7-cq"):
+        world.fire(weapon, None)
+    assert [(s.device, s.load) for s in of(world, ShotFired)] == [
+        ("TASER 7", 1), ("TASER 7", 1), ("TASER 7", 2)]
