@@ -251,6 +251,8 @@ class TaserJudge:
         wire reaches (domain-facts B.2 [B3]: a broken wire ends the circuit). Checked
         each tick, so one who walked out of reach and back has no probes in him."""
         out: list[TaserProbesOut] = []
+        if not (self._wired or self._taser10_probes):
+            return out  # the common tick: nothing in anyone
         for device, deployment in list(self._wired.items()):
             probes = deployment.in_body()
             if not all(self._on_wire(p) for p in probes):
