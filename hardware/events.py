@@ -14,7 +14,8 @@ Colour = Literal["red", "green", "ir"]
 ShotSource = Literal["fused", "trigger", "spot", "pointer"]
 # The weapon a shot is fired with: the one vocabulary both sides of the seam use (the
 # range engine's WEAPONS table has exactly these names).
-WeaponName = Literal["pistol", "x26", "x26-25ft", "taser7-cq", "taser7-so", "taser10"]
+WeaponName = Literal["pistol", "x26", "x26-25ft", "x26p", "x2-15ft", "x2-25ft", "taser7-cq",
+                     "taser7-so", "taser10"]
 LinkState = Literal["connected", "disconnected", "incompatible"]
 
 
@@ -38,7 +39,7 @@ class TriggerEvent:
     t_ns: int  # device time mapped to host time; rx_ns when not synced
     replica_id: str
     weapon: WeaponName  # what the pull fired: the Shot weapon name
-    model: str  # replica family: "pistol", "x26", "taser7", "taser10"
+    model: str  # replica family: "pistol", "x26", "x26p", "x2", "taser7", "taser10"
     n: int  # trigger pulls since the replica powered up
     device_us: int
     fired: bool  # False: the pull discharged nothing (empty, jam, lockout), so no laser

@@ -392,5 +392,5 @@ def test_a_subject_running_away_shows_his_back_which_is_not_flagged() -> None:
 
 def test_a_taser_effect_rate_for_an_unknown_device_is_refused() -> None:
     with pytest.raises(ScenarioError, match=r"taser\.effect\.X-26\.\[key\]: expected 'X26', "
-                                            r"'TASER 7' or 'TASER 10', found 'X-26'"):
+                                            r"'X26P', 'X2', 'TASER 7' or 'TASER 10', found 'X-26'"):
         scenario(actor(), taser={"effect": {"X-26": 0.5}})

@@ -22,7 +22,6 @@ from typing import TypeVar
 from hardware.events import LinkStatus, TriggerEvent
 from hardware.replica.clocksync import ClockMap, PingSchedule
 from hardware.replica.identity import (
-    DEFAULT_TASER7_BAYS,
     ReplicaInfo,
     learn_cartridge,
     trigger_event,
@@ -83,7 +82,7 @@ class LinkCore:
         self.clock_map = ClockMap()
         self.info: ReplicaInfo | None = None  # None: unknown since the connect or reset
         self.incompatible = False  # the replica's HELLO named another protocol version
-        self.bays = dict(DEFAULT_TASER7_BAYS)
+        self.bays: dict[int, str] = {}  # bay -> the cartridge kind CART said is in it
         self.counters = {"connects": 0, "disconnects": 0, "pings": 0, "pongs": 0,
                          "stale_pongs": 0, "triggers": 0, "unattributed": 0,
                          "proto_mismatch": 0, "ignored": 0}
@@ -227,7 +226,7 @@ class LinkCore:
         # Bays change in stream order, so each pull is named by the cartridges loaded
         # before it, even when both were held.
         if isinstance(message, StreamReset):
-            self.bays = dict(DEFAULT_TASER7_BAYS)
+            self.bays = {}
         elif isinstance(message, Cartridge):
             learn_cartridge(self.bays, message)
         device_us: int | None = getattr(message, "device_us", None)

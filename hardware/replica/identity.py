@@ -9,19 +9,25 @@ from dataclasses import dataclass
 from hardware.events import Colour, TriggerEvent, WeaponName
 from hardware.replica.protocol import Cartridge, Hello, Trigger
 
-# HELLO `model` -> replica family (the X26 family answers to several names)
-FAMILY = {"pistol": "pistol", "x26": "x26", "m26": "x26", "x26p": "x26", "x2": "x26",
+# HELLO `model` -> replica family (an M26 fires as an X26: the same cartridge geometry)
+FAMILY = {"pistol": "pistol", "x26": "x26", "m26": "x26", "x26p": "x26p", "x2": "x2",
           "taser7": "taser7", "taser10": "taser10"}
-_ONE_WEAPON: dict[str, WeaponName] = {"pistol": "pistol", "x26": "x26", "taser10": "taser10"}
-# A TASER 7 shot is named by the cartridge in the bay that fired; only these two fit it.
-TASER7_CARTRIDGES: dict[str, WeaponName] = {"cq": "taser7-cq", "so": "taser7-so"}
-DEFAULT_TASER7_BAYS = {1: "cq", 2: "so"}
+_ONE_WEAPON: dict[str, WeaponName] = {"pistol": "pistol", "x26": "x26", "x26p": "x26p",
+                                      "taser10": "taser10"}
+# A two-bay device's shot is named by the cartridge in the bay that fired (`CART` kind);
+# only these fit each device.
+BAY_CARTRIDGES: dict[str, dict[str, WeaponName]] = {
+    "taser7": {"cq": "taser7-cq", "so": "taser7-so"},
+    "x2": {"15ft": "x2-15ft", "25ft": "x2-25ft"},
+}
+DEFAULT_BAYS: dict[str, dict[int, str]] = {"taser7": {1: "cq", 2: "so"},
+                                           "x2": {1: "25ft", 2: "25ft"}}
 
 
 @dataclass(frozen=True, slots=True)
 class ReplicaInfo:
     replica_id: str
-    model: str  # the family: "pistol", "x26", "taser7", "taser10"
+    model: str  # the family: "pistol", "x26", "x26p", "x2", "taser7", "taser10"
     laser: Colour
     lane: int
     pulse_us: int
@@ -35,11 +41,14 @@ class ReplicaInfo:
 
 
 def weapon_name(model: str, bay: int, bays: Mapping[int, str]) -> WeaponName:
-    """What a pull of this replica fired. A TASER 7 pull without a bay (it fired nothing)
-    is named by bay 1's cartridge."""
+    """What a pull of this replica fired: for a two-bay device, the cartridge `CART`
+    said is loaded in that bay (else the device's default). A pull without a bay (it fired
+    nothing) is named by bay 1's cartridge."""
     family = FAMILY.get(model, model)
-    if family == "taser7":
-        return TASER7_CARTRIDGES[bays.get(bay or 1, DEFAULT_TASER7_BAYS[bay or 1])]
+    if family in BAY_CARTRIDGES:
+        fits, bay = BAY_CARTRIDGES[family], bay or 1
+        kind = bays.get(bay, "")
+        return fits[kind if kind in fits else DEFAULT_BAYS[family][bay]]
     try:
         return _ONE_WEAPON[family]
     except KeyError:
@@ -49,7 +58,7 @@ def weapon_name(model: str, bay: int, bays: Mapping[int, str]) -> WeaponName:
 
 def learn_cartridge(bays: dict[int, str], cart: Cartridge) -> None:
     """`CART ... state=loaded` says which cartridge now sits in a bay."""
-    if cart.state == "loaded" and cart.kind in TASER7_CARTRIDGES:
+    if cart.state == "loaded" and any(cart.kind in fits for fits in BAY_CARTRIDGES.values()):
         bays[cart.bay] = cart.kind
 
 

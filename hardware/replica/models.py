@@ -164,6 +164,22 @@ class X26(Taser):
     firmware = "26.4.1"
 
 
+class X26P(Taser):
+    """One cartridge, as the X26 (B.1)."""
+
+    name = "x26p"
+    firmware = "26.9.0"
+
+
+class X2(Taser):
+    """Two bays, semi-automatic (B.1 [B7]): each pull fires the next loaded bay; by
+    default two 25 ft Smart cartridges."""
+
+    name = "x2"
+    firmware = "2.5.1"
+    bays = ("25ft", "25ft")
+
+
 class Taser7(Taser):
     """Two bays; by default a Close Quarter (12°) and a Standoff (3.5°) cartridge."""
 
@@ -203,5 +219,5 @@ class Taser10(ReplicaModel):
 
 
 MODELS: dict[str, type[ReplicaModel]] = {
-    m.name: m for m in (Pistol, X26, Taser7, Taser10)
+    m.name: m for m in (Pistol, X26, X26P, X2, Taser7, Taser10)
 }

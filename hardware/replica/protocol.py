@@ -64,7 +64,7 @@ class Hello:
     seq: int
     device_us: int
     proto: int
-    model: str  # "pistol", "x26", "taser7", "taser10"
+    model: str  # one of MODEL_NAMES
     firmware: str
     replica_id: str
     boot: int  # changes on every power-up, so a reset is seen even if seq looks plausible
@@ -95,7 +95,7 @@ class Cartridge:
     seq: int
     device_us: int
     bay: int
-    kind: str  # "std", "cq", "so", "probe"
+    kind: str  # "std", "cq", "so", "15ft", "25ft", "probe"
     state: str  # "loaded", "fired", "removed", "dud"
 
 
@@ -241,7 +241,7 @@ _SPECS: dict[str, _Spec] = {
     "ARC": (Arc, {**_T, "on": ("on", _bool)}, frozenset()),
     "CART": (Cartridge, {
         **_T, "bay": ("bay", _whole(1, 2, "a bay 1..2")),
-        "kind": ("kind", _choice("std", "cq", "so", "probe")),
+        "kind": ("kind", _choice("std", "cq", "so", "15ft", "25ft", "probe")),
         "state": ("state", _choice("loaded", "fired", "removed", "dud")),
     }, frozenset()),
     "MAG": (Magazine, {**_T, "state": ("state", _choice("in", "out")),

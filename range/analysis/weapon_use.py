@@ -16,7 +16,7 @@ from range.analysis.report import (
     TaserOutcome,
     Transition,
 )
-from range.run.events import ProbeLanded, TaserCycleEnded, TaserDeployment
+from range.run.events import ProbeLanded, TaserCycleEnded, TaserDeployment, TaserProbesOut
 from range.scenario.policy import Policy
 from range.scenario.units import to_inches
 from range.vocabulary import ZONES
@@ -71,8 +71,24 @@ def bystander_hits(log: RunLog) -> tuple[BystanderHit, ...]:
     return tuple(sorted(found, key=lambda b: b.time_s))
 
 
+def _wires_broken(log: RunLog) -> dict[int, str]:
+    """Each shot whose wire broke after its probes landed, in words (log 1.5). A fall's
+    clearing of TASER 10 probes is logged but not said: his cycle may still run then."""
+    out: dict[int, str] = {}
+    for event in log.of(TaserProbesOut):
+        for shot in sorted({s for s, _ in event.probes} if event.cause == "wire" else ()):
+            out.setdefault(shot, f"its probes came out at {log.time(event.tick):.3f} s: he "
+                                 "moved beyond the wire's reach and it broke")
+    return out
+
+
+def _with(reason: str, more: str | None) -> str:
+    return reason if more is None else f"{reason}; {more}" if reason else more
+
+
 def taser_outcomes(log: RunLog) -> tuple[TaserOutcome, ...]:
     cycles = {c.shot: c.tick for c in log.of(TaserCycleEnded)}
+    out = _wires_broken(log)
     return tuple(
         TaserOutcome(
             shot=d.shot, time_s=log.time(d.tick), weapon=d.weapon, cartridge=d.cartridge,
@@ -81,7 +97,7 @@ def taser_outcomes(log: RunLog) -> tuple[TaserOutcome, ...]:
             spread_cm=None if d.spread_m is None else round(d.spread_m * 100, 2),
             distance_m=d.distance_m,
             distance_ft=None if d.distance_m is None else feet(d.distance_m),
-            zones=tuple(d.zones), reason=d.reason,
+            zones=tuple(d.zones), reason=_with(d.reason, out.get(d.shot)),
             cycle_ended_s=log.time(cycles[d.shot]) if d.shot in cycles else None,
         )
         for d in log.of(TaserDeployment)

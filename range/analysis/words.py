@@ -17,15 +17,18 @@ WEAPON_LABELS: dict[str, str] = {
     "pistol": "pistol",
     "x26": "X26 (21 ft cartridge)",
     "x26-25ft": "X26 (25 ft cartridge)",
+    "x26p": "X26P (21 ft cartridge)",
+    "x2-15ft": "X2 (15 ft cartridge)",
+    "x2-25ft": "X2 (25 ft cartridge)",
     "taser7-cq": "TASER 7 (close-quarter cartridge)",
     "taser7-so": "TASER 7 (standoff cartridge)",
     "taser10": "TASER 10",
 }
 DEVICES: dict[str, str] = {
-    "pistol": "pistol", "x26": "X26", "x26-25ft": "X26", "taser7-cq": "TASER 7",
-    "taser7-so": "TASER 7", "taser10": "TASER 10",
+    "pistol": "pistol", "x26": "X26", "x26-25ft": "X26", "x26p": "X26P", "x2-15ft": "X2",
+    "x2-25ft": "X2", "taser7-cq": "TASER 7", "taser7-so": "TASER 7", "taser10": "TASER 10",
 }
-ONE_BAY_DEVICES = frozenset({"X26"})
+ONE_BAY_DEVICES = frozenset({"X26", "X26P"})
 
 
 OPTIONS = {"verbal": "verbal", "taser": "TASER", "firearm": "firearm"}

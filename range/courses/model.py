@@ -25,7 +25,7 @@ Hand = Literal["both", "strong", "support"]
 Rule = Literal["hits", "zone-points", "probes"]
 Rounds = Annotated[int, Field(ge=1, le=200)]
 # Two-probe cartridges: the probe drills score the spread of a probe pair.
-PROBE_WEAPONS = ("x26", "x26-25ft", "taser7-cq", "taser7-so")
+PROBE_WEAPONS = ("x26", "x26-25ft", "x26p", "x2-15ft", "x2-25ft", "taser7-cq", "taser7-so")
 
 
 class HandString(Strict):

@@ -41,7 +41,7 @@ class Event:
     tick: int
 
 
-LOG_VERSION = "1.4"  # major.minor: a reader takes any minor of its major
+LOG_VERSION = "1.5"  # major.minor: a reader takes any minor of its major
 InputSource = Literal["script", "mouse", "rig", "none"]
 
 
@@ -316,6 +316,21 @@ class TaserCycleEnded(Event):
     actor: str
 
 
+ProbesOutCause = Literal["wire", "fall"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaserProbesOut(Event):
+    """Probes in him came out (1.5): `cause` "wire", he moved beyond the wire's reach and
+    it broke; "fall", he fell (TASER 10's single probes). `probes`: [shot, probe] each
+    (probe from 0). A later pull needs new probes for a circuit."""
+
+    kind: ClassVar[str] = "taser_probes_out"
+    actor: str
+    probes: list[list[int]]
+    cause: ProbesOutCause
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaserRecovered(Event):
     """He has recovered from an energy cycle and acts again (log version 1.3)."""
@@ -385,5 +400,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         BulletStopped, ProbeLanded, TaserDeployment, TaserCycleEnded, WeaponDropped,
         OfficerAttacked, FrameShown, OperatorAction, ScenarioEnded, WeaponTransition,
         TaserRecovered, SubjectStopped, ForceShown, AgitationChanged, OfficerReloaded,
+        TaserProbesOut,
     )
 }

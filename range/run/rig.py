@@ -32,8 +32,8 @@ from range.run.officers import Squad, squad
 from range.vocabulary import WeaponName
 
 REPLICA_OF: dict[WeaponName, str] = {  # the replica model that fires each weapon
-    "pistol": "pistol", "x26": "x26", "x26-25ft": "x26", "taser7-cq": "taser7",
-    "taser7-so": "taser7", "taser10": "taser10",
+    "pistol": "pistol", "x26": "x26", "x26-25ft": "x26", "x26p": "x26p", "x2-15ft": "x2",
+    "x2-25ft": "x2", "taser7-cq": "taser7", "taser7-so": "taser7", "taser10": "taser10",
 }
 
 

@@ -118,7 +118,7 @@ def _check_input(item: ScriptedInput, where: str, scenario: Scenario,
 
 
 def _check_device_input(item: ScriptedInput, where: str, scenario: Scenario) -> None:
-    """A reload needs a pistol the officer carries; a drive stun, an X26 fired."""
+    """A reload needs a pistol the officer carries; a drive stun, a TASER fired."""
     if item.reload is not None and (item.reload not in scenario.officer.weapons
                                     or not isinstance(WEAPONS[item.reload], Firearm)):
         carried = [w for w in scenario.officer.weapons if isinstance(WEAPONS[w], Firearm)]

@@ -14,7 +14,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, field_validator
 
 from range.errors import ScenarioError
 from range.scenario.officer import DEFAULT_WEAPONS as DEFAULT_WEAPONS
@@ -48,7 +48,7 @@ from range.scenario.validation import (
     validate_model,
 )
 from range.scenario.validation import suggest as _suggest
-from range.vocabulary import Action, Command, HeldObject, Role, ThreatLabel, Zone
+from range.vocabulary import Action, Command, HeldObject, Role, ThreatLabel, WeaponName, Zone
 
 # Default speeds per moving action (m/s): walking pace, the Tueller charge (21 ft in
 # 1.5 s, domain-facts C.3), a running flight.
@@ -72,11 +72,18 @@ class Rig(Strict):
 
 
 # TASER effect once the probes connect, per device: the independent X26-era figure of the
-# best department (~80 %, [B32]); LAPD's X26P figure was 53 % [B30]. domain-facts B.5:
-# use 50-95 % by model and era, never the vendor's 99-100 %. No independent figure was
-# found for TASER 7 or TASER 10, so they take the X26 figure until an agency sets its own.
-CewDevice = Literal["X26", "TASER 7", "TASER 10"]
-DEFAULT_TASER_EFFECT: dict[CewDevice, float] = {"X26": 0.80, "TASER 7": 0.80, "TASER 10": 0.80}
+# best department (~80 %, [B32]); the X26P, with about half the X26's delivered charge,
+# subdued LAPD's suspects in 53 % of uses [B30]. domain-facts B.5: use 50-95 % by model
+# and era, never the vendor's 99-100 % (nor the X2's quoted 94.5 % [B9]). No independent
+# figure was found for the X2, TASER 7 or TASER 10, so they take the X26 figure until an
+# agency sets its own.
+CewDevice = Literal["X26", "X26P", "X2", "TASER 7", "TASER 10"]
+DEFAULT_TASER_EFFECT: dict[CewDevice, float] = {
+    "X26": 0.80, "X26P": 0.53, "X2": 0.80, "TASER 7": 0.80, "TASER 10": 0.80}
+
+
+# A TASER wire: B.1's cartridges run 15 to 45 ft; beyond 60 ft is a typo.
+WireLength = Annotated[Distance, Field(gt=0.3, le=60 * 0.3048)]
 
 
 class TaserRules(Strict):
@@ -89,6 +96,16 @@ class TaserRules(Strict):
     # Greater spread works better (B.2): the effect chance rises from half the device's
     # figure at min_spread to all of it at full_spread (a straight line; the shape is ours).
     full_spread: Distance = 24 * 0.0254
+    # A cartridge's own wire length, where the agency's differs from the engine's (the
+    # TASER 7 CQ wire has no source: docs/engine-constants.md). TASER cartridges only.
+    wire: dict[WeaponName, WireLength] = Field(default_factory=dict)
+
+    @field_validator("wire")
+    @classmethod
+    def _taser_cartridges(cls, wire: dict[WeaponName, float]) -> dict[WeaponName, float]:
+        if "pistol" in wire:
+            raise ValueError("expected TASER cartridge names, found 'pistol'")
+        return wire
 
 
 def _ordered(value: tuple[float, float]) -> tuple[float, float]:

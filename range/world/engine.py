@@ -171,7 +171,7 @@ class World:
         if self.ended:
             return
         tick = self.tick
-        self.shooting.cycles_ending(tick)
+        self.shooting.before_step(tick)
         if self.cast.any_due(tick):
             self._look(tick)
         self.space.step(self.step_s)
@@ -248,7 +248,7 @@ class World:
         actor.next_attack_tick = self.tick
         self.cast.posed(actor, self.space)
         if actor.pose == "down" and previous is not None:
-            self.shooting.fell(actor.id)
+            self.shooting.fell(actor.id, self.tick)
         self._emit(ActorStateChanged(
             tick=self.tick, actor=actor.id, role=actor.spec.role, state=state,
             action=actor.state.action, threat=actor.state.threat, previous_state=previous,

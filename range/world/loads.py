@@ -27,7 +27,9 @@ class Loads:
         self._capacity = magazine
         self._counts = counts_rounds
         self._magazines: dict[str, Magazine] = {}
-        self._cartridges: dict[str, int] = {}  # cartridges (or probes) fired per weapon
+        # Cartridges (or probes) fired per device: a TASER 7's two bays hold one load
+        # whatever cartridge is in each (a CQ and an SO are one duo load).
+        self._cartridges: dict[str, int] = {}
 
     def pull(self, name: str, weapon: Weapon, tick: int, uses_load: bool
              ) -> tuple[int, Dry | None]:
@@ -46,10 +48,10 @@ class Loads:
                 return magazine.load, "empty"
             magazine.left -= 1
             return magazine.load, None
-        fired = self._cartridges.get(name, 0)
+        fired = self._cartridges.get(weapon.device, 0)
         if not uses_load:
             return max(fired - 1, 0) // weapon.per_load + 1, None
-        self._cartridges[name] = fired + 1
+        self._cartridges[weapon.device] = fired + 1
         return fired // weapon.per_load + 1, None
 
     def reload(self, name: str, tick: int, took_ticks: int) -> int:

@@ -35,14 +35,15 @@ class Ray:
         slope = math.tan(math.atan(self.slope) - angle_rad)
         return Ray(self.origin, self.direction, self.height_at(pivot) - slope * pivot, slope)
 
-    def through(self, start: float, start_height: float, end: float) -> Ray:
+    def through(self, start: float, start_height: float, end: float, rise: float = 0.0
+                ) -> Ray:
         """The same ground track, from height `start_height` at ground distance `start`
-        through this line's point at `end` (a muzzle below the eye, aimed by its laser
-        at what the eye aims at)."""
+        through this line's point at `end`, `rise` above it (a muzzle below the eye, aimed
+        by its laser at what the eye aims at, off it by the laser's zero)."""
         if end <= start + 1e-3:
             slope = self.slope
         else:
-            slope = (self.height_at(end) - start_height) / (end - start)
+            slope = (self.height_at(end) + rise - start_height) / (end - start)
         return Ray(self.origin, self.direction, start_height - slope * start, slope)
 
     def ground_distance_per_metre(self) -> float:

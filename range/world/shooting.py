@@ -37,7 +37,7 @@ from range.world.reactions import Reactions
 from range.world.snapshot import ProbeView, ShotView, box_corners
 from range.world.taser import Resolved, TaserJudge
 from range.world.transitions import Transitions
-from range.world.weapons import WEAPONS, Firearm, TaserCartridge, Weapon
+from range.world.weapons import Firearm, TaserCartridge, Weapon, agency_weapons
 
 SCENE_DEPTH_M = 300.0  # a bullet past this has left the scene
 KEPT_LANDINGS = 64  # probe landings kept for the views: far more than a 2 s window holds
@@ -52,6 +52,7 @@ class Shooting:
         self._reactions = reactions
         self._officer = officer
         self._loads = Loads(officer.magazine, counts_rounds)
+        self._weapons = agency_weapons(rules)
         self._transitions = Transitions(officer, step_s)
         self._aimed: list[str | None] = []  # whom each shot was aimed at
         self._projection = projection
@@ -59,7 +60,8 @@ class Shooting:
         self._emit = emit
         self._step_s = step_s
         self._flights = Flights()
-        self._taser = TaserJudge(rules, rng, cast.by_id, step_s, officer.muzzle.ahead)
+        self._taser = TaserJudge(rules, rng, cast.by_id, step_s, officer.muzzle.ahead,
+                                 cast.sync)
         self.shots: list[ShotView] = []
         self.landings: list[ProbeView] = []  # the latest probe landings, oldest first
         self._cover_by_shape: dict[pymunk.Shape, CoverAt] = {}
@@ -76,7 +78,7 @@ class Shooting:
         """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
         `aimed_at`: whom a script aimed at (else the first body the line meets);
         `drive_stun`: a TASER pressed on him rather than fired."""
-        weapon = WEAPONS[weapon_name]
+        weapon = self._weapons[weapon_name]
         shot = len(self.shots) + 1
         on_screen = point is not None and self._projection.on_screen(*point)
         ray = self._projection.ray(*point) if point is not None and on_screen else None
@@ -101,7 +103,7 @@ class Shooting:
         if changed is not None:
             self._emit(changed)
         if dry is None:
-            self._deliver(shot, tick, weapon_name, weapon, ray, aimed, mode)
+            self._deliver(shot, tick, weapon_name, weapon, ray, aimed, mode, load)
         return shot
 
     def reload(self, tick: int, weapon: WeaponName, officer: str | None) -> None:
@@ -120,8 +122,8 @@ class Shooting:
             return "drive_stun"
         return "reenergise" if self._taser.attached(weapon) else "probes"
 
-    def _deliver(self, shot: int, tick: int, name: WeaponName, weapon: Weapon,
-                 ray: Ray | None, aimed: str | None, mode: TaserMode | None) -> None:
+    def _deliver(self, shot: int, tick: int, name: WeaponName, weapon: Weapon, ray: Ray | None,
+                 aimed: str | None, mode: TaserMode | None, load: int) -> None:
         """What a pull that fired sends on its way."""
         if isinstance(weapon, TaserCartridge) and mode == "drive_stun":
             self._resolved(self._taser.drive_stun(shot, name, weapon, aimed, tick), tick)
@@ -134,7 +136,7 @@ class Shooting:
         elif isinstance(weapon, Firearm):
             self._flights.launch(Projectile(shot, ray, weapon.muzzle_velocity, SCENE_DEPTH_M))
         else:
-            self._taser.deployed(shot, name, weapon, aimed)
+            self._taser.deployed(shot, name, weapon, aimed, load)
             met = self._cast.first_on_track(self._space, ray, SCENE_DEPTH_M, solid=True)
             for probe in launch_probes(shot, weapon, ray, self._officer.muzzle, met):
                 self._flights.launch(probe)
@@ -152,10 +154,14 @@ class Shooting:
     def aimed_at(self, shot: int) -> str | None:
         return self._aimed[shot - 1]
 
-    def fell(self, actor: str) -> None:
-        self._taser.fell(actor)
+    def fell(self, actor: str, tick: int) -> None:
+        for out in self._taser.fell(actor, tick):
+            self._emit(out)
 
-    def cycles_ending(self, tick: int) -> None:
+    def before_step(self, tick: int) -> None:
+        """What the TASERs do as a tick starts: wires that broke, cycles that end."""
+        for out in self._taser.wires_broken(tick):
+            self._emit(out)
         for ended in self._taser.cycles_ending(tick):
             self._emit(ended)
             actor = self._cast.by_id[ended.actor]
@@ -256,7 +262,8 @@ def launch_probes(shot: int, cartridge: TaserCartridge, eye_ray: Ray, muzzle: Mu
     limit = muzzle.ahead + cartridge.wire_length * eye_ray.ground_distance_per_metre()
     floor = -eye_ray.eye_height / eye_ray.slope if eye_ray.slope < 0 else math.inf
     aim = met[1] if met is not None else min(limit, floor)
-    top = eye_ray.through(muzzle.ahead, eye_ray.eye_height - muzzle.below_eye, aim)
+    top = eye_ray.through(muzzle.ahead, eye_ray.eye_height - muzzle.below_eye, aim,
+                          cartridge.laser_error(aim - muzzle.ahead))
     return [Projectile(shot, top.tilted(angle, muzzle.ahead), cartridge.probe_speed,
                        cartridge.wire_length, probe, start=muzzle.ahead)
             for probe, angle in enumerate(cartridge.probe_angles)]

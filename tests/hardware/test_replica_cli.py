@@ -96,7 +96,8 @@ def test_listen_text_from_a_pty_replica(tmp_path: Path,
 @pytest.mark.parametrize(("argv", "message"), [
     (["listen", "ttyS0"], "replica URL 'ttyS0': expected one of /dev/ttyUSB0"),
     (["listen", "/dev/holdfire-no-such-port"], "/dev/holdfire-no-such-port: cannot open"),
-    (["listen", "sim:?model=glock"], "model expected one of pistol, x26, taser7, taser10"),
+    (["listen", "sim:?model=glock"],
+     "model expected one of pistol, x26, x26p, x2, taser7, taser10"),
     (["replica-sim", "--faults", "drop=1"], "--faults: expected name:value"),
 ])
 def test_bad_input_is_one_clear_line_and_exit_2(

@@ -13,7 +13,7 @@ from hardware.events import LinkStatus, TriggerEvent, WeaponName
 from hardware.replica.core import HOLD_MAX_NS, LinkCore, LinkEvent
 from hardware.replica.faults import Faults
 from hardware.replica.identity import FAMILY
-from hardware.replica.models import Taser7
+from hardware.replica.models import X2, Taser7
 from hardware.replica.protocol import (
     MODEL_NAMES,
     Cartridge,
@@ -171,13 +171,27 @@ def test_taser7_bays_name_each_shot_by_the_cartridge_loaded_before_it() -> None:
     assert weapons == ["taser7-so", "taser7-so"]  # bay 1 now holds a Standoff
 
 
+def test_x2_bays_fire_in_turn_and_name_each_shot_by_its_cartridge() -> None:
+    """Two bays, semi-automatic (domain-facts B.1): the emulated X2 fires bay 1, then
+    bay 2, then only arcs until reloaded; a TASER 7 cartridge kind in an X2 bay does not
+    rename its shot."""
+    run = cable(Wire(X2()))
+    run.run_until(START_NS + 100 * MS)
+    run.at(START_NS + 110 * MS, [Cartridge(0, 0, 2, "15ft", "loaded"),
+                                 Cartridge(0, 0, 1, "cq", "loaded")])
+    run.pull_at(*(START_NS + (120 + 20 * k) * MS for k in range(3)))
+    pulls = triggers(run.run_until(START_NS + 300 * MS))
+    assert [(t.weapon, t.fired, t.model) for t in pulls] == [
+        ("x2-25ft", True, "x2"), ("x2-15ft", True, "x2"), ("x2-25ft", False, "x2")]
+
+
 def test_every_weapon_name_the_link_can_produce_is_a_shot_weapon_name() -> None:
     """Every model a HELLO may name, every bay a TRIG may carry, every cartridge a CART
     may load: the names that come out are all in `hardware.events.WeaponName`."""
     assert set(FAMILY) == set(MODEL_NAMES)
     produced: set[str] = set()
     for model in MODEL_NAMES:
-        for kind in ("std", "cq", "so", "probe"):
+        for kind in ("std", "cq", "so", "15ft", "25ft", "probe"):
             core = LinkCore("loop://", hold_max_ns=0)
             core.connect(0)
             frames: list[DeviceMessage] = [
@@ -187,7 +201,8 @@ def test_every_weapon_name_the_link_can_produce_is_a_shot_weapon_name() -> None:
             events = core.feed(b"".join(encode(m) for m in frames), 1).events
             produced |= {t.weapon for t in triggers(events)}
     assert produced <= set(get_args(WeaponName))
-    assert produced == {"pistol", "x26", "taser7-cq", "taser7-so", "taser10"}
+    assert produced == {"pistol", "x26", "x26p", "x2-15ft", "x2-25ft", "taser7-cq",
+                        "taser7-so", "taser10"}
 
 
 # -- incompatible replicas ------------------------------------------------------------------
