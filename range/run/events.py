@@ -41,7 +41,7 @@ class Event:
     tick: int
 
 
-LOG_VERSION = "1.4"  # major.minor: a reader takes any minor of its major
+LOG_VERSION = "1.5"  # major.minor: a reader takes any minor of its major
 InputSource = Literal["script", "mouse", "rig", "none"]
 
 
@@ -348,16 +348,58 @@ class WeaponDropped(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OfficerAttacked(Event):
     """A subject shot at, struck or stabbed the officer, and what it did (1.4): `outcome`
-    "hit" (in `zone` of the officer), "missed", or "stopped" by the cover `by`. None in
-    logs before 1.4."""
+    "hit" (in `zone` of the officer), "missed", "stopped" by the cover `by`, or (1.5)
+    "hit_other": his round hit `other`, a person in its line, in `zone`. None in logs
+    before 1.4. `hits` (1.5): the hits on the officer so far, this one included."""
 
     kind: ClassVar[str] = "officer_attacked"
     actor: str
     attack: Attack
     distance_m: float
-    outcome: Literal["hit", "missed", "stopped"] | None = None
+    outcome: Literal["hit", "missed", "stopped", "hit_other"] | None = None
     zone: Zone | None = None
     by: str | None = None  # the cover id that stopped it
+    other: str | None = None  # the person in the line his round hit instead
+    hits: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OfficerMoved(Event):
+    """The officer set off (1.5): `move` "back" or a place of the scenario, from `start`
+    to `to` (m, ground plane) at `speed`, there `takes_s` later unless a new move cuts it
+    short; `cover`: the cover of the place; `distances`: everyone's as he set off."""
+
+    kind: ClassVar[str] = "officer_moved"
+    move: str
+    start: Point2
+    to: Point2
+    speed: float
+    takes_s: float
+    cover: str | None = None
+    distances: dict[str, float] = field(default_factory=dict)
+    officer: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OfficerArrived(Event):
+    """The officer got where his move took him (1.5), behind `cover` if the place has it;
+    `distances`: everyone's then."""
+
+    kind: ClassVar[str] = "officer_arrived"
+    move: str
+    position: Point2
+    cover: str | None = None
+    distances: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OfficerDown(Event):
+    """The officer is down by the scenario's rule (1.5): `hits` hits on him, the last by
+    `actor`; the scenario ends on this tick."""
+
+    kind: ClassVar[str] = "officer_down"
+    hits: int
+    actor: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -385,5 +427,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         BulletStopped, ProbeLanded, TaserDeployment, TaserCycleEnded, WeaponDropped,
         OfficerAttacked, FrameShown, OperatorAction, ScenarioEnded, WeaponTransition,
         TaserRecovered, SubjectStopped, ForceShown, AgitationChanged, OfficerReloaded,
+        OfficerMoved, OfficerArrived, OfficerDown,
     )
 }

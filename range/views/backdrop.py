@@ -15,11 +15,16 @@ Quad = tuple[Vec3, Vec3, Vec3, Vec3]
 NEAR = 0.2
 
 
-def backdrop_shapes(lens: Lens, kind: Backdrop) -> tuple[Shape, ...]:
+def backdrop_shapes(lens: Lens, kind: Backdrop,
+                    origin: tuple[float, float] = (0.0, 0.0)) -> tuple[Shape, ...]:
+    """The backdrop seen by an officer standing at `origin` (world metres), the lens in
+    his own frame."""
     build: dict[Backdrop, Callable[[], list[tuple[Quad, RGB]]]] = {
         "street": _street, "parking-lot": _parking_lot, "hallway": _hallway, "park": _park}
     sky = _sky(lens, (120, 150, 182) if kind != "hallway" else (40, 40, 44))
-    world = (lens.polygon(quad, colour) for quad, colour in build[kind]())
+    ox, oy = origin
+    world = (lens.polygon(tuple((x - ox, y - oy, z) for x, y, z in quad), colour)
+             for quad, colour in build[kind]())
     return (*sky, *(s for s in world if s is not None))
 
 

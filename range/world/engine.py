@@ -24,7 +24,11 @@ from range.run.events import (
     BranchKey,
     Event,
     ForceShown,
+    OfficerArrived,
+    OfficerAttacked,
     OfficerCommand,
+    OfficerDown,
+    OfficerMoved,
     Provenance,
     ScenarioEnded,
     ScenarioStarted,
@@ -50,6 +54,7 @@ from range.world.snapshot import (
     CoverView,
     WorldSnapshot,
 )
+from range.world.stance import Stance
 
 STEP_S = 1 / 240
 # An hour-long drill logs about 40,000 events; a run past this is a behaviour loop.
@@ -69,26 +74,28 @@ class World:
     ended: bool = False
     rng: np.random.Generator = field(init=False)
     space: pymunk.Space = field(init=False)
-    projection: Projection = field(init=False)
+    stance: Stance = field(init=False)  # where the officer stands
     cast: Cast = field(init=False)
     reactions: Reactions = field(init=False)
     agitations: Agitations = field(init=False)
     shooting: Shooting = field(init=False)
     _aims: dict[str, np.random.Generator] = field(init=False)
     end_tick: int = field(init=False)
+    officer_hits: list[int] = field(default_factory=list)  # the ticks of hits on him
 
     def __post_init__(self) -> None:
         self.rng = np.random.default_rng(self.seed)
         self.end_tick = round(self.scenario.duration / self.step_s)
         self.space = pymunk.Space()
         rig = self.scenario.rig
-        self.projection = Projection(rig.screen_width, rig.screen_height, rig.screen_distance,
-                                     rig.screen_bottom, rig.eye_height, rig.resolution)
-        self.cast = Cast(self.scenario.actors, self.space)
+        self.stance = Stance(self.scenario.officer.movement, Projection(
+            rig.screen_width, rig.screen_height, rig.screen_distance, rig.screen_bottom,
+            rig.eye_height, rig.resolution))
+        self.cast = Cast(self.scenario.actors, self.space, self.stance)
         self._aims = aim_streams([a.id for a in self.cast.actors], self.rng)
         self.reactions = Reactions(self.scenario.response, self.rng, self.step_s)
         self.agitations = Agitations(self.cast, self.step_s, self._emit)
-        self.shooting = Shooting(self.space, self.projection, self.cast, self.scenario.cover,
+        self.shooting = Shooting(self.space, self.stance, self.cast, self.scenario.cover,
                                  self.scenario.taser, self.scenario.officer, self.rng,
                                  self.reactions, self.step_s, self._emit,
                                  not is_live(self.live, self.provenance))
@@ -103,6 +110,11 @@ class World:
     @property
     def time_s(self) -> float:
         return self.tick * self.step_s
+
+    @property
+    def projection(self) -> Projection:
+        """The screen as the officer sees it from where he stands now."""
+        return self.stance.projection
 
     # -- officer inputs -------------------------------------------------------------------
 
@@ -147,6 +159,14 @@ class World:
         """The officer changes his pistol's magazine."""
         self.shooting.reload(self.tick, weapon, officer)
 
+    def move(self, move: str, officer: str | None = None) -> None:
+        """The officer sets off: "back", or to a place of the scenario."""
+        leg = self.stance.go(move, self.tick)
+        self._emit(OfficerMoved(tick=self.tick, move=move, start=leg.start, to=leg.to,
+                                speed=leg.speed, takes_s=leg.seconds(), cover=leg.cover,
+                                distances=self.cast.distances(), officer=officer))
+        self.cast.look_at_all(self.tick)
+
     def note(self, event: Event) -> None:
         """A run's own event (a frame shown, an operator's action) into the log, in order."""
         self._emit(event)
@@ -172,6 +192,7 @@ class World:
             return
         tick = self.tick
         self.shooting.cycles_ending(tick)
+        self._walk(tick)
         if self.cast.any_due(tick):
             self._look(tick)
         self.space.step(self.step_s)
@@ -195,7 +216,21 @@ class World:
                         for c in self.scenario.cover),
             recent_shots=tuple(s for s in self.shooting.shots if s.tick >= recent),
             ended=self.ended, backdrop=self.scenario.backdrop,
-            probes=tuple(p for p in self.shooting.landings if p.tick >= recent))
+            probes=tuple(p for p in self.shooting.landings if p.tick >= recent),
+            officer_hits=tuple(t for t in self.officer_hits if t >= recent),
+            officer_down=self.scenario.officer.down_after is not None
+            and len(self.officer_hits) >= self.scenario.officer.down_after,
+            officer_cover=self.stance.cover)
+
+    def _walk(self, tick: int) -> None:
+        """The officer's move under way, a tick on; everyone looks again as he goes."""
+        if not self.stance.moving:
+            return
+        arrived = self.stance.advance(tick, self.step_s)
+        self.cast.look_at_all(tick)
+        if arrived is not None:
+            self._emit(OfficerArrived(tick=tick, move=arrived.move, position=arrived.to,
+                                      cover=arrived.cover, distances=self.cast.distances()))
 
     def _look(self, tick: int) -> None:
         """Behaviour, then movement and attacks, of the actors due a look this tick. One
@@ -209,8 +244,30 @@ class World:
             attacked = attack_by(actor, self.tick, self.step_s, self._aims[actor.id],
                                  self.shooting.attack)
             if attacked is not None:
-                self._emit(attacked)
+                self._attacked(attacked)
         self.cast.looked(tick, self.step_s)
+
+    def _attacked(self, attacked: OfficerAttacked) -> None:
+        """An attack's log line, then what it does: a round that hit another person wounds
+        him as the officer's would; a hit on the officer is felt by everyone (a transition
+        `officer = "hit"`), and past the scenario's `down_after` he is down: it ends."""
+        tick = self.tick
+        if attacked.outcome == "hit":
+            self.officer_hits.append(tick)
+            attacked = replace(attacked, hits=len(self.officer_hits))
+        self._emit(attacked)
+        if attacked.outcome == "hit_other" and attacked.other and attacked.zone:
+            self.shooting.struck(attacked.other, attacked.zone, None, tick)
+        if attacked.outcome != "hit":
+            return
+        for actor in self.cast.actors:
+            self.cast.tell(actor, Stimulus("officer", "hit", self.reactions.perceived(tick)),
+                           tick)
+        down_after = self.scenario.officer.down_after
+        if down_after is not None and len(self.officer_hits) >= down_after and not self.ended:
+            self._emit(OfficerDown(tick=tick, hits=len(self.officer_hits),
+                                   actor=attacked.actor))
+            self.stop("officer_down")
 
     def _behave(self, actor: ActorRuntime) -> None:
         tick = self.tick

@@ -1,7 +1,8 @@
 """The projection model: one place where screen pixels and world rays meet.
 
-World frame: metres, officer's feet at the origin, +y straight ahead, z up. The screen is
-a vertical plane at y = distance, centred on x = 0, its bottom edge `bottom` above the
+World frame: metres, the officer's feet at the start at the origin, +y straight ahead, z
+up. He stands at `origin` (where he has stepped to) and faces +y: the screen is a
+vertical plane `distance` ahead of him, centred on him, its bottom edge `bottom` above the
 floor. A projector pixel (u, v) (origin top-left) is a point on that plane; the ray from
 the officer's eye through it is the line of a shot. A world point drawn at its projection
 appears life-size to the officer at the eye point.
@@ -9,6 +10,7 @@ appears life-size to the officer at the eye point.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -58,6 +60,7 @@ class Projection:
     bottom: float = 0.3
     eye_height: float = 1.65
     resolution: tuple[int, int] = (1920, 1080)
+    origin: tuple[float, float] = (0.0, 0.0)  # the officer's feet on the ground plane
 
     def screen_to_plane(self, u: float, v: float) -> tuple[float, float]:
         """Projector pixel -> (x, z) on the screen plane, metres."""
@@ -75,15 +78,24 @@ class Projection:
     def ray(self, u: float, v: float) -> Ray:
         x, z = self.screen_to_plane(u, v)
         ground = math.hypot(x, self.distance)
-        return Ray((0.0, 0.0), (x / ground, self.distance / ground), self.eye_height,
+        return Ray(self.origin, (x / ground, self.distance / ground), self.eye_height,
                    (z - self.eye_height) / ground)
 
     def world_to_screen(self, x: float, y: float, z: float) -> tuple[float, float] | None:
         """Projector pixel where the world point (x, y, z) is drawn; None behind the eye."""
+        x, y = x - self.origin[0], y - self.origin[1]
         if y <= 1e-6:
             return None
         scale = self.distance / y
         return self.plane_to_screen(x * scale, self.eye_height + (z - self.eye_height) * scale)
+
+    def at(self, origin: tuple[float, float]) -> Projection:
+        """The same screen, the officer standing at `origin`."""
+        return dataclasses.replace(self, origin=origin)
+
+    def distance_to(self, point: tuple[float, float]) -> float:
+        """Ground distance from the officer's feet to `point`."""
+        return math.hypot(point[0] - self.origin[0], point[1] - self.origin[1])
 
     def on_screen(self, u: float, v: float) -> bool:
         width_px, height_px = self.resolution
