@@ -139,7 +139,7 @@ class Window:
             return []
         if name in KEYS:
             return [Key(now, command=KEYS[name], officer=self.playing,
-                        tone=self._tone(event.mod))]
+                        tone=self._tone(getattr(event, "mod", 0)))]
         if name in OFFICER_KEYS:
             return [self._officer_key(name, now)]
         if len(name) == 1 and name.isdigit():

@@ -80,6 +80,7 @@ class World:
     agitations: Agitations = field(init=False)
     shooting: Shooting = field(init=False)
     _aims: dict[str, np.random.Generator] = field(init=False)
+    _felt: Reactions = field(init=False)
     end_tick: int = field(init=False)
     officer_hits: list[int] = field(default_factory=list)  # the ticks of hits on him
 
@@ -94,6 +95,9 @@ class World:
         self.cast = Cast(self.scenario.actors, self.space, self.stance)
         self._aims = aim_streams([a.id for a in self.cast.actors], self.rng)
         self.reactions = Reactions(self.scenario.response, self.rng, self.step_s)
+        # How soon each actor takes in a hit on the officer: a stream of its own, spawned
+        # (which draws nothing), so a hit moves no other chance of the run.
+        self._felt = Reactions(self.scenario.response, self.rng.spawn(1)[0], self.step_s)
         self.agitations = Agitations(self.cast, self.step_s, self._emit)
         self.shooting = Shooting(self.space, self.stance, self.cast, self.scenario.cover,
                                  self.scenario.taser, self.scenario.officer, self.rng,
@@ -261,8 +265,7 @@ class World:
         if attacked.outcome != "hit":
             return
         for actor in self.cast.actors:
-            self.cast.tell(actor, Stimulus("officer", "hit", self.reactions.perceived(tick)),
-                           tick)
+            self.cast.tell(actor, Stimulus("officer", "hit", self._felt.perceived(tick)), tick)
         down_after = self.scenario.officer.down_after
         if down_after is not None and len(self.officer_hits) >= down_after and not self.ended:
             self._emit(OfficerDown(tick=tick, hits=len(self.officer_hits),

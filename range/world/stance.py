@@ -76,7 +76,7 @@ class Stance:
         if leg is None:
             return None
         total = math.dist(leg.start, leg.to)
-        done = min(total, (tick + 1 - leg.start_tick) * step_s * leg.speed)
+        done = min(total, (tick - leg.start_tick) * step_s * leg.speed)
         t = 1.0 if total <= 0.0 else done / total
         self._place_at((leg.start[0] + (leg.to[0] - leg.start[0]) * t,
                         leg.start[1] + (leg.to[1] - leg.start[1]) * t))
