@@ -16,7 +16,6 @@ from range.run.events import (
     ScenarioEnded,
     SubjectStopped,
 )
-from range.run.scripted import simulate
 from range.scenario.model import FOOTPRINT_RADIUS_M, Scenario, scenario_from_data
 from range.scenario.policy import load_policy
 from range.views.scene import HIT_SECONDS, scene_frame

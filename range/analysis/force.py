@@ -16,18 +16,18 @@ from collections import Counter
 from collections.abc import Sequence
 
 from range.analysis import words
+from range.analysis.digest import (
+    RunLog,
+    all_levels,
+    feet,
+    malfunction,
+)
 from range.analysis.moves import (
     behind_cover_s,
     cover_at,
     move_lines,
     moves_recorded,
     officer_moves,
-)
-from range.analysis.digest import (
-    RunLog,
-    all_levels,
-    feet,
-    malfunction,
 )
 from range.analysis.report import (
     Attack,
@@ -38,7 +38,14 @@ from range.analysis.report import (
     ShotsAfterThreat,
     ThreatCue,
 )
-from range.run.events import ActorStateChanged, OfficerCommand, OfficerDown, ShotFired
+from range.run.events import (
+    ActorStateChanged,
+    OfficerArrived,
+    OfficerCommand,
+    OfficerDown,
+    OfficerMoved,
+    ShotFired,
+)
 from range.scenario.policy import Policy
 from range.vocabulary import FORCE_ORDER, ForceOption, ThreatLevel
 
@@ -174,12 +181,13 @@ def _cue_order(log: RunLog, cue: ThreatCue | None) -> int | None:
 
 def _distances(log: RunLog, actor: str) -> list[tuple[int, float]]:
     """Every logged distance of one actor, by log place: his state changes, and each
-    command and shot (which log everyone's distance at that moment)."""
+    command, shot and officer's move (which log everyone's distance at that moment)."""
     found = []
     for order, event in enumerate(log.events):
         if isinstance(event, ActorStateChanged) and event.actor == actor:
             found.append((order, event.distance_m))
-        elif isinstance(event, OfficerCommand | ShotFired) and actor in event.distances:
+        elif (isinstance(event, OfficerCommand | ShotFired | OfficerMoved | OfficerArrived)
+              and actor in event.distances):
             found.append((order, event.distances[actor]))
     return found
 
