@@ -200,3 +200,52 @@ def test_a_place_behind_no_cover_or_inside_it_is_refused(place: dict[str, Any],
     with pytest.raises(ScenarioError, match=r"officer\.movement\.places\[0\]") as caught:
         moving(movement={"places": [place]})
     assert expected in str(caught.value)
+
+
+def test_at_a_place_facing_him_the_screen_turns_and_its_centre_aims_at_him() -> None:
+    subject = actor(position=("3 m", "6 m"))
+    place = {"id": "side", "at": ["-1 m", "1 m"], "facing": ["3 m", "6 m"]}
+    scenario = moving(subject, movement={"places": [place]}, cover=[])
+    world = simulate(scenario, script(scenario, {"at": "0 s", "move": "side"},
+                                      {"at": "3 s", "fire": "pistol", "point": [960, 470]}), 0)
+    p = world.projection
+    # Turned to face (3, 6) from (-1, 1): left of +y by atan2(-4, 5).
+    assert p.heading == pytest.approx(math.atan2(-4.0, 5.0))
+    u, _ = p.world_to_screen(3.0, 6.0, 1.3) or (0.0, 0.0)
+    assert u == pytest.approx(p.resolution[0] / 2, abs=1e-6)
+    # The screen's centre column fires straight at him: 6.4 m off, less a footprint.
+    (hit,) = of(world.events, BulletHit)
+    assert hit.distance_m == pytest.approx(math.hypot(4.0, 5.0) - FOOTPRINT_RADIUS_M,
+                                           abs=0.02)
+
+
+def test_the_shipped_traffic_stop_lets_him_reach_the_corner_and_its_wall_stops_the_rounds(
+        ) -> None:
+    from range.scenario.catalogue import load_inputs_arg, load_scenario_arg
+
+    scenario, base = load_scenario_arg("traffic-stop-draw")
+    inputs = load_inputs_arg("cover", scenario, base).input
+    world = simulate(scenario, inputs, 0)
+    arrived = of(world.events, OfficerArrived)[0]
+    place = scenario.officer.movement.places[0]
+    building = next(c for c in scenario.cover if c.id == "building")
+    driver = scenario.actors[0].position
+    # The driver's line to the corner crosses the building's footprint (a slab test).
+    assert _crosses(driver, place.at, building.center, building.size)
+    shots = [a for a in of(world.events, OfficerAttacked) if a.tick >= arrived.tick]
+    assert shots and all((a.outcome, a.by) == ("stopped", "building") for a in shots)
+
+
+def _crosses(a: tuple[float, float], b: tuple[float, float], centre: tuple[float, float],
+             size: tuple[float, float]) -> bool:
+    near, far = 0.0, 1.0
+    for axis in (0, 1):
+        d = b[axis] - a[axis]
+        low, high = centre[axis] - size[axis] / 2, centre[axis] + size[axis] / 2
+        if abs(d) < 1e-12:
+            if not low <= a[axis] <= high:
+                return False
+            continue
+        t1, t2 = (low - a[axis]) / d, (high - a[axis]) / d
+        near, far = max(near, min(t1, t2)), min(far, max(t1, t2))
+    return near <= far

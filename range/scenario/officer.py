@@ -40,6 +40,9 @@ class Place(Strict):
     id: Name
     at: tuple[Coordinate, Coordinate]
     cover: Name | None = None  # the cover between him and the scene there
+    # The point he faces from there (the screen turns with him); None: straight ahead, as
+    # he started.
+    facing: tuple[Coordinate, Coordinate] | None = None
 
 
 class Movement(Strict):

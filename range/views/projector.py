@@ -42,7 +42,7 @@ def draw_shapes(surface: pygame.Surface, shapes: tuple[Shape, ...],
 class SceneRenderer:
     """Draws frames, keeping the static layers it has drawn (backdrop and cover sprites)."""
 
-    _backdrops: dict[tuple[str, Projection, tuple[float, float]], pygame.Surface] = field(
+    _backdrops: dict[tuple[str, Projection, Projection], pygame.Surface] = field(
         default_factory=dict)
     _sprites: dict[CoverShape, tuple[pygame.Surface, tuple[int, int]]] = field(
         default_factory=dict)
@@ -60,11 +60,11 @@ class SceneRenderer:
         _officer_state(surface, frame)
 
     def _backdrop(self, surface: pygame.Surface, frame: SceneFrame) -> pygame.Surface:
-        key = (frame.backdrop, frame.projection, frame.origin)
+        key = (frame.backdrop, frame.projection, frame.seen_from)
         if key not in self._backdrops:
             layer = pygame.Surface(frame.resolution, 0, surface)
             draw_shapes(layer, backdrop_shapes(Lens(frame.projection), frame.backdrop,
-                                               frame.origin))
+                                               frame.seen_from))
             self._backdrops = {key: layer}  # one scenario at a time: keep only the latest
         return self._backdrops[key]
 

@@ -72,7 +72,9 @@ class SceneFrame:
     projection: Projection = DEFAULT_PROJECTION
     probes: tuple[ProbeMark, ...] = ()
     arcs: tuple[tuple[Px, ...], ...] = ()  # a TASER's arc between probes, during its cycle
-    origin: Point2 = (0.0, 0.0)  # where the officer stands: the backdrop is drawn from there
+    # Where the officer stands and faces (the world's projection): the backdrop is drawn
+    # from there.
+    seen_from: Projection = DEFAULT_PROJECTION
     officer_hit: float = 0.0  # 1 as a hit on the officer lands, fading to 0 (HIT_SECONDS)
     officer_down: bool = False  # down by the scenario's rule
     behind: str | None = None  # the cover the officer is behind
@@ -83,21 +85,26 @@ HIT_SECONDS = 1.0  # how long "HIT" shows on the projector after a hit on the of
 
 def officer_frame(world: WorldSnapshot) -> WorldSnapshot:
     """The snapshot moved into the officer's own frame: his feet at the origin, facing +y
-    (he faces the screen wherever he steps). Views draw only in that frame."""
-    ox, oy = world.projection.origin
-    if (ox, oy) == (0.0, 0.0):
+    (the screen turns with him). Views draw only in that frame."""
+    projection = world.projection
+    if projection.origin == (0.0, 0.0) and projection.heading == 0.0:
         return world
-
-    def at(p: Point2) -> Point2:
-        return (p[0] - ox, p[1] - oy)
-
+    at, turn = projection.to_own, projection.heading
+    origin = projection.at((0.0, 0.0))
     return replace(
-        world, projection=world.projection.at((0.0, 0.0)),
-        actors=tuple(replace(a, position=at(a.position)) for a in world.actors),
-        cover=tuple(replace(c, center=at(c.center)) for c in world.cover),
-        probes=tuple(replace(p, point=(p.point[0] - ox, p.point[1] - oy, p.point[2]),
+        world, projection=origin,
+        actors=tuple(replace(a, position=at(a.position), facing=a.facing - turn,
+                             velocity=_turned(a.velocity, -turn)) for a in world.actors),
+        cover=tuple(replace(c, center=at(c.center), angle=c.angle - turn)
+                    for c in world.cover),
+        probes=tuple(replace(p, point=(*at(p.point[:2]), p.point[2]),
                              anchor=None if p.anchor is None else at(p.anchor))
                      for p in world.probes))
+
+
+def _turned(v: Point2, angle: float) -> Point2:
+    cos, sin = math.cos(angle), math.sin(angle)
+    return (v[0] * cos - v[1] * sin, v[0] * sin + v[1] * cos)
 
 
 def scene_frame(seen: WorldSnapshot) -> SceneFrame:
@@ -121,7 +128,7 @@ def scene_frame(seen: WorldSnapshot) -> SceneFrame:
     fading = 0.0 if hit is None else 1.0 - (world.tick - hit) * world.step_s / HIT_SECONDS
     return SceneFrame(projection.resolution, horizon, world.time_s, world.title,
                       figures, cover, marks, tuple(drawables), world.backdrop, projection,
-                      probes, arcs, seen.projection.origin, max(0.0, fading),
+                      probes, arcs, seen.projection, max(0.0, fading),
                       world.officer_down, world.officer_cover)
 
 

@@ -1,9 +1,10 @@
 """Where the officer stands: he starts at the origin and may step back, or to a named
 place (behind cover), where the scenario allows it (`[officer.movement]`).
 
-He walks there at the scenario's speed, a tick at a time, facing the screen all the
-while: the view, his rounds and probes, the subjects' reach and their shots all follow
-him. A new move from where he is cuts short the one under way."""
+He walks there at the scenario's speed, a tick at a time, turning as he goes to face
+what the place faces (the screen turns with him; a step back keeps his heading): the
+view, his rounds and probes, the subjects' reach and their shots all follow him. A new
+move from where he is cuts short the one under way."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class Leg:
     speed: float  # m/s
     cover: str | None
     start_tick: int
+    turn: tuple[float, float] = (0.0, 0.0)  # heading from and to, rad (left of +y)
 
     def seconds(self) -> float:
         return math.dist(self.start, self.to) / self.speed
@@ -60,13 +62,17 @@ class Stance:
             floor = self._base.origin[1] - movement.room_behind
             to, speed, cover = (self.x, max(self.y - movement.step, floor)), \
                 movement.back_speed, None
+            heading = self.heading
         else:
             place = next((p for p in movement.places if p.id == move), None)
             if place is None:
                 raise InputsError(f"move: expected 'back' or a place of the scenario "
                                   f"{[p.id for p in movement.places]}, found {move!r}")
             to, speed, cover = place.at, movement.speed, place.cover
-        self.leg = Leg(move, self.position, (float(to[0]), float(to[1])), speed, cover, tick)
+            heading = 0.0 if place.facing is None else math.atan2(
+                -(place.facing[0] - to[0]), place.facing[1] - to[1])
+        self.leg = Leg(move, self.position, (float(to[0]), float(to[1])), speed, cover, tick,
+                       (self.heading, _nearest_turn(self.heading, heading)))
         self.cover = None  # he has left where he was
         return self.leg
 
@@ -79,7 +85,8 @@ class Stance:
         done = min(total, (tick - leg.start_tick) * step_s * leg.speed)
         t = 1.0 if total <= 0.0 else done / total
         self._place_at((leg.start[0] + (leg.to[0] - leg.start[0]) * t,
-                        leg.start[1] + (leg.to[1] - leg.start[1]) * t))
+                        leg.start[1] + (leg.to[1] - leg.start[1]) * t),
+                       leg.turn[0] + (leg.turn[1] - leg.turn[0]) * t)
         if t < 1.0:
             return None
         self.leg = None
@@ -106,6 +113,15 @@ class Stance:
     def distance_to(self, point: Point2) -> float:
         return math.hypot(point[0] - self.x, point[1] - self.y)
 
-    def _place_at(self, point: Point2) -> None:
+    @property
+    def heading(self) -> float:
+        return self.projection.heading
+
+    def _place_at(self, point: Point2, heading: float) -> None:
         self.x, self.y = point
-        self.projection = self._base.at(point)
+        self.projection = self._base.at(point, heading)
+
+
+def _nearest_turn(start: float, end: float) -> float:
+    """`end` as the heading the shorter way round from `start`."""
+    return start + (end - start + math.pi) % (2 * math.pi) - math.pi
