@@ -249,3 +249,18 @@ def _crosses(a: tuple[float, float], b: tuple[float, float], centre: tuple[float
         t1, t2 = (low - a[axis]) / d, (high - a[axis]) / d
         near, far = max(near, min(t1, t2)), min(far, max(t1, t2))
     return near <= far
+
+
+def test_from_a_place_he_steps_straight_back_from_the_way_he_faces() -> None:
+    place = {"id": "side", "at": ["-1 m", "1 m"], "facing": ["3 m", "6 m"]}
+    scenario = moving(actor(position=("3 m", "6 m")), cover=[], movement={
+        "places": [place], "room_behind": "3 m", "step": "2 m"})
+    world = simulate(scenario, script(scenario, {"at": "0 s", "move": "side"},
+                                      {"at": "3 s", "move": "back"},
+                                      {"at": "6 s", "move": "back"}), 0)
+    # Facing (4, 5)/|(4, 5)| from (-1, 1): back is the other way, 2 m, then the 1 m left of
+    # the 3 m room behind the place.
+    ahead = (4 / math.hypot(4, 5), 5 / math.hypot(4, 5))
+    backs = [m for m in of(world.events, OfficerMoved) if m.move == "back"]
+    for move, gone in zip(backs, (2.0, 3.0), strict=True):
+        assert move.to == pytest.approx((-1 - ahead[0] * gone, 1 - ahead[1] * gone), abs=1e-6)

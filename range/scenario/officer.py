@@ -47,11 +47,12 @@ class Place(Strict):
 
 class Movement(Strict):
     """Where the officer may step (creating distance is a de-escalation skill): back, by
-    `step` a press, no farther than `room_behind` behind where he started, and to the
-    named places. The speeds have no source in domain-facts: an agency setting (a
-    careful backward walk, eyes on the subject; a brisk walk to a spot)."""
+    `step` a press, no farther than `room_behind` behind where he took position (his
+    start, or the last place), and to the named places. The speeds have no source in
+    domain-facts: an agency setting (a careful backward walk, eyes on the subject; a brisk
+    walk to a spot)."""
 
-    room_behind: Distance = 0.0  # how far back from his start he may go
+    room_behind: Distance = 0.0  # how far back he may go from where he took position
     step: Annotated[Distance, Field(gt=0, le=20)] = 2.0  # one step back ("back")
     back_speed: Speed = 1.0  # m/s, walking backwards
     speed: Speed = 1.5  # m/s, to a place

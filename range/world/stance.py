@@ -42,6 +42,7 @@ class Stance:
         self.x, self.y = base.origin
         self.projection = base
         self.leg: Leg | None = None  # the move under way
+        self._anchor = base.origin  # where he took position: his start, or the last place
         self.cover: str | None = None  # the cover he is behind, once there
 
     @property
@@ -59,9 +60,7 @@ class Stance:
             if movement.room_behind <= 0.0:
                 raise InputsError("move: expected a scenario whose officer may step back "
                                   "([officer.movement] room_behind), found none")
-            floor = self._base.origin[1] - movement.room_behind
-            to, speed, cover = (self.x, max(self.y - movement.step, floor)), \
-                movement.back_speed, None
+            to, speed, cover = self._back(), movement.back_speed, None
             heading = self.heading
         else:
             place = next((p for p in movement.places if p.id == move), None)
@@ -91,7 +90,17 @@ class Stance:
             return None
         self.leg = None
         self.cover = leg.cover
+        if leg.move != BACK:
+            self._anchor = leg.to  # the room behind him counts from here now
         return leg
+
+    def _back(self) -> Point2:
+        """A step straight back from the way he faces, within the room behind where he
+        took position."""
+        back = self.projection.to_world((0.0, -1.0))
+        done = (self.x - self._anchor[0]) * back[0] + (self.y - self._anchor[1]) * back[1]
+        length = min(self._movement.step, max(0.0, self._movement.room_behind - done))
+        return (self.x + back[0] * length, self.y + back[1] * length)
 
     def allows(self, move: str) -> bool:
         movement = self._movement
