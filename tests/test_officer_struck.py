@@ -123,3 +123,14 @@ def test_past_the_scenarios_rule_the_officer_is_down_and_the_run_ends() -> None:
     assert frames[-1].officer_down
     summary = analyse(world.events, load_policy("default", None)).summary[2]
     assert "The officer was down after 2 hit(s)" in summary
+
+
+def test_nothing_is_logged_after_the_officer_is_down() -> None:
+    # Two gunmen fire on the same ticks: the second's shot on the tick he is down is not.
+    second = firing(position=("1 m", "8 m"))
+    second["id"] = "second"
+    world = World(built(firing(), second, duration=5.0, down_after=1), 0)
+    world.run()
+    end = next(i for i, e in enumerate(world.events) if isinstance(e, ScenarioEnded))
+    assert end == len(world.events) - 1
+    assert isinstance(world.events[end - 1], OfficerDown)

@@ -199,6 +199,8 @@ class World:
         self._walk(tick)
         if self.cast.any_due(tick):
             self._look(tick)
+            if self.ended:  # the officer is down: nothing after the end of the log
+                return
         self.space.step(self.step_s)
         self.cast.stepped()
         self.shooting.fly(tick)
@@ -249,6 +251,8 @@ class World:
                                  self.shooting.attack)
             if attacked is not None:
                 self._attacked(attacked)
+                if self.ended:
+                    return
         self.cast.looked(tick, self.step_s)
 
     def _attacked(self, attacked: OfficerAttacked) -> None:
