@@ -264,3 +264,13 @@ def test_from_a_place_he_steps_straight_back_from_the_way_he_faces() -> None:
     backs = [m for m in of(world.events, OfficerMoved) if m.move == "back"]
     for move, gone in zip(backs, (2.0, 3.0), strict=True):
         assert move.to == pytest.approx((-1 - ahead[0] * gone, 1 - ahead[1] * gone), abs=1e-6)
+
+
+def test_the_stations_timeline_lists_his_moves() -> None:
+    from range.station.timeline import entries
+
+    scenario = moving()
+    world = simulate(scenario, script(scenario, {"at": "1 s", "move": "corner"}), 0)
+    moves = [e.text for e in entries(world.events, STEP) if e.kind == "move"]
+    assert moves == [f"officer moves to corner ({math.hypot(2, 0.5) / 2:.1f} s)",
+                     "officer in place, behind wall"]
