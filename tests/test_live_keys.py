@@ -28,8 +28,11 @@ from tests.builders import actor, scenario_data
 FRAME_NS = 16_666_667
 
 
+SMALL = (480, 270)  # a small projector: the frames are drawn quickly
+
+
 def moving_scenario() -> Scenario:
-    data = scenario_data(actor(), duration=1.0)
+    data = scenario_data(actor(), duration=0.5, rig={"resolution": list(SMALL)})
     data["officer"]["movement"] = {"room_behind": "3 m"}
     return scenario_from_data(data, "test")
 
@@ -60,7 +63,7 @@ def test_the_keys_are_logged_where_given_and_replay_byte_for_byte() -> None:
     scenario = moving_scenario()
     clock = ManualClock(1_000_000_000)
     live = LiveSession(scenario, 0, clock)
-    window = Window((1920, 1080), clock)
+    window = Window(SMALL, clock)
     try:
         for event in (key(pygame.K_d, pygame.KMOD_LSHIFT), key(pygame.K_f), key(pygame.K_r),
                       key(pygame.K_DOWN), key(pygame.K_z), key(pygame.K_UP)):
