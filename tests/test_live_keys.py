@@ -104,3 +104,13 @@ def test_f1_lays_the_key_list_over_the_scene() -> None:
     assert changed.any() and rows.min() >= 10 and cols.min() >= 10  # the panel, top left
     assert any("step back" in line for line in HELP_LINES)
     assert all(any(what in line for line in HELP_LINES) for _, what in OFFICER_KEYS.values())
+
+
+def test_the_drive_stun_key_takes_the_taser_that_drive_stuns_or_does_nothing() -> None:
+    from range.run.loop import stunner
+
+    data = scenario_data(actor(), duration=0.5)
+    data["officer"]["weapons"] = ["pistol", "taser7-cq", "x26"]
+    assert stunner(scenario_from_data(data, "test")) == "x26"
+    data["officer"]["weapons"] = ["pistol", "taser7-cq"]
+    assert stunner(scenario_from_data(data, "test")) is None

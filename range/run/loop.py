@@ -116,6 +116,16 @@ def weapon_for(scenario: Scenario, trigger: Trigger) -> WeaponName | None:
     return next((w for w in scenario.officer.weapons if isinstance(WEAPONS[w], kind)), None)
 
 
+def stunner(scenario: Scenario) -> WeaponName | None:
+    """The officer's first TASER that can drive-stun (a drive-stun key with none does
+    nothing)."""
+    for name in scenario.officer.weapons:
+        weapon = WEAPONS[name]
+        if isinstance(weapon, TaserCartridge) and weapon.drive_stun:
+            return name
+    return None
+
+
 class ScriptedOperator:
     """An inputs script played as an operator at the mouse and keys would play it, as
     `officer` (None: the first)."""
@@ -221,11 +231,12 @@ def _apply(session: LiveSession, item: OperatorInput | Shot, operator: str,
     officer = (scripted_as if isinstance(item, Shot) else item.officer) \
         or session.squad.officers[0].name
     if isinstance(item, Shot | Click):
+        drive_stun = isinstance(item, Click) and item.drive_stun
         weapon = (item.weapon if isinstance(item, Shot)
+                  else stunner(session.world.scenario) if drive_stun
                   else weapon_for(session.world.scenario, item.trigger))
         if weapon is None:  # a TASER click when the officer carries none does nothing
             return
-        drive_stun = isinstance(item, Click) and item.drive_stun
         if rig is not None and not drive_stun:  # a drive stun sends no probe to the rig
             rig.pull(officer, weapon, item.point, item.t_ns)
         else:
