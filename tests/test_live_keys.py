@@ -11,15 +11,10 @@ import pygame
 
 from hardware.clock import ManualClock
 from range.run.codec import to_json
-from range.run.events import (
-    ForceShown,
-    OfficerCommand,
-    OfficerMoved,
-    OfficerReloaded,
-    ShotFired,
-)
+from range.run.events import ForceShown, OfficerCommand, OfficerReloaded, ShotFired
 from range.run.live import LiveSession
 from range.run.loop import Click, Key, run_live
+from range.run.officer_events import OfficerMoved
 from range.run.replay import replay
 from range.scenario.model import Scenario, scenario_from_data
 from range.views.window import HELP_LINES, OFFICER_KEYS, Window

@@ -12,14 +12,8 @@ from range.analysis.decisions import analyse
 from range.analysis.text import render_text
 from range.errors import InputsError, ScenarioError
 from range.run.codec import to_json
-from range.run.events import (
-    BulletHit,
-    Event,
-    OfficerArrived,
-    OfficerAttacked,
-    OfficerMoved,
-    ShotFired,
-)
+from range.run.events import BulletHit, Event, OfficerAttacked, ShotFired
+from range.run.officer_events import OfficerArrived, OfficerMoved
 from range.run.replay import replay
 from range.run.scripted import simulate
 from range.scenario.inputs import inputs_from_data
@@ -70,7 +64,7 @@ def test_a_step_back_walks_him_back_at_his_speed_and_no_farther_than_the_room() 
     assert [a.tick * STEP for a in arrived] == pytest.approx([3.0, 6.0, 7.0], abs=STEP)
     subject_y = 6.4008
     assert arrived[0].distances["subject"] == pytest.approx(subject_y + 2.0, abs=1e-3)
-    assert world.stance.position == (0.0, -4.0)
+    assert world.officer.stance.position == (0.0, -4.0)
 
 
 def test_a_charging_subject_runs_at_where_he_stands_now() -> None:
@@ -122,7 +116,7 @@ def test_the_view_follows_him_and_the_subject_is_drawn_smaller_farther_off() -> 
     world = World(scenario, 0)
     near = _figure_height(world)
     world.move("back")
-    while world.stance.moving:
+    while world.officer.stance.moving:
         world.step()
     far = _figure_height(world)
     # Life size on a screen at 4.5 m: height in pixels goes as 1 / distance.

@@ -9,13 +9,8 @@ import pytest
 
 from range.analysis.decisions import analyse
 from range.analysis.text import render_text
-from range.run.events import (
-    ActorStateChanged,
-    OfficerAttacked,
-    OfficerDown,
-    ScenarioEnded,
-    SubjectStopped,
-)
+from range.run.events import ActorStateChanged, OfficerAttacked, ScenarioEnded, SubjectStopped
+from range.run.officer_events import OfficerDown
 from range.scenario.model import FOOTPRINT_RADIUS_M, Scenario, scenario_from_data
 from range.scenario.policy import load_policy
 from range.views.scene import HIT_SECONDS, scene_frame

@@ -38,14 +38,8 @@ from range.analysis.report import (
     ShotsAfterThreat,
     ThreatCue,
 )
-from range.run.events import (
-    ActorStateChanged,
-    OfficerArrived,
-    OfficerCommand,
-    OfficerDown,
-    OfficerMoved,
-    ShotFired,
-)
+from range.run.events import ActorStateChanged, OfficerCommand, ShotFired
+from range.run.officer_events import OfficerArrived, OfficerDown, OfficerMoved
 from range.scenario.policy import Policy
 from range.vocabulary import FORCE_ORDER, ForceOption, ThreatLevel
 

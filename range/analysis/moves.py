@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from range.analysis import words
 from range.analysis.digest import RunLog, _version
-from range.run.events import OfficerArrived, OfficerMoved
+from range.run.officer_events import OfficerArrived, OfficerMoved
 
 MOVES_FROM = (1, 5)  # the log version from which the officer's moves are logged
 

@@ -364,45 +364,6 @@ class OfficerAttacked(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class OfficerMoved(Event):
-    """The officer set off (1.5): `move` "back" or a place of the scenario, from `start`
-    to `to` (m, ground plane) at `speed`, there `takes_s` later unless a new move cuts it
-    short; `cover`: the cover of the place; `distances`: everyone's as he set off."""
-
-    kind: ClassVar[str] = "officer_moved"
-    move: str
-    start: Point2
-    to: Point2
-    speed: float
-    takes_s: float
-    cover: str | None = None
-    distances: dict[str, float] = field(default_factory=dict)
-    officer: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OfficerArrived(Event):
-    """The officer got where his move took him (1.5), behind `cover` if the place has it;
-    `distances`: everyone's then."""
-
-    kind: ClassVar[str] = "officer_arrived"
-    move: str
-    position: Point2
-    cover: str | None = None
-    distances: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OfficerDown(Event):
-    """The officer is down by the scenario's rule (1.5): `hits` hits on him, the last by
-    `actor`; the scenario ends on this tick."""
-
-    kind: ClassVar[str] = "officer_down"
-    hits: int
-    actor: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class OfficerReloaded(Event):
     """The officer changed his pistol's magazine (1.4): `left` rounds were in the one he
     dropped; the new one is seated `ready_s` after this, and a pull before then is dry."""
@@ -427,6 +388,5 @@ EVENT_TYPES: dict[str, type[Event]] = {
         BulletStopped, ProbeLanded, TaserDeployment, TaserCycleEnded, WeaponDropped,
         OfficerAttacked, FrameShown, OperatorAction, ScenarioEnded, WeaponTransition,
         TaserRecovered, SubjectStopped, ForceShown, AgitationChanged, OfficerReloaded,
-        OfficerMoved, OfficerArrived, OfficerDown,
     )
 }

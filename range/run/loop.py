@@ -166,8 +166,8 @@ def _officer_key(session: LiveSession, item: Key, officer: str) -> None:
     lets him: a key it does not allow does nothing), reloads, or shows a weapon."""
     world = session.world
     if item.move is not None:
-        move = world.stance.next_cover() if item.move == "cover" else item.move
-        if move is not None and world.stance.allows(move):
+        move = world.officer.stance.next_cover() if item.move == "cover" else item.move
+        if move is not None and world.officer.stance.allows(move):
             session.move(move, item.t_ns, officer)
         return
     kind = item.reload or item.show_kind

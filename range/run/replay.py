@@ -16,13 +16,13 @@ from range.run.events import (
     ForceShown,
     FrameShown,
     OfficerCommand,
-    OfficerMoved,
     OfficerReloaded,
     OperatorAction,
     ScenarioEnded,
     ScenarioStarted,
     ShotFired,
 )
+from range.run.officer_events import OfficerMoved
 from range.run.queue import Branch, Fire, InputQueue, Move, Note, Reload, Say, Show
 from range.scenario.model import Scenario
 from range.scenario.validation import content_hash

@@ -15,11 +15,8 @@ from range.run.events import (
     BulletHit,
     BulletStopped,
     Event,
-    OfficerArrived,
     OfficerAttacked,
     OfficerCommand,
-    OfficerDown,
-    OfficerMoved,
     OperatorAction,
     ProbeLanded,
     ScenarioEnded,
@@ -27,6 +24,7 @@ from range.run.events import (
     TaserDeployment,
     WeaponDropped,
 )
+from range.run.officer_events import OfficerArrived, OfficerDown, OfficerMoved
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from range.run.events import (
 )
 from range.scenario.model import Cover, Muzzle, Officer, TaserRules
 from range.vocabulary import Attack, Point2, TaserMode, WeaponName, Zone
-from range.world.actors import Wound
+from range.world.actors import ActorRuntime, Wound
 from range.world.attacks import AttackResult, Target, judge_attack
 from range.world.ballistics import BodyAt, CoverAt, Flights, Impact, Projectile
 from range.world.behaviour import Stimulus, stopping_transition
@@ -194,19 +194,7 @@ class Shooting:
         self._emit(BulletHit(tick=tick, shot=shot, actor=actor.id, role=actor.spec.role,
                              zone=impact.zone, distance_m=impact.ground_distance,
                              height_m=impact.point[2]))
-        self.struck(actor.id, impact.zone, shot, tick)
-
-    def struck(self, actor_id: str, zone: Zone, shot: int | None, tick: int) -> None:
-        """A round hit him in `zone` (the officer's `shot`, or None: a subject's round):
-        he feels it in his reaction time, and a stopping hit takes effect in its own."""
-        actor = self._cast.by_id[actor_id]
-        perceived = self._reactions.perceived(tick)
-        self._cast.tell(actor, Stimulus("hit", zone, perceived, shot), tick)
-        stopping = stopping_transition(actor.state, zone, actor.stopping)
-        if stopping is not None and stopping.to is not None:
-            stops = self._reactions.stops(tick, zone)
-            actor.wounded(Wound(stops, stopping.to, zone, shot, tick))
-            self._cast.look_at(actor, actor.wound.tick if actor.wound else stops)
+        struck(self._cast, self._reactions, actor, impact.zone, shot, tick)
 
     def _probe_landed(self, shot: int, probe: int, impact: Impact, tick: int,
                       direction: Point2) -> None:
@@ -260,6 +248,18 @@ class Shooting:
 
     def _cover_at(self, shape: pymunk.Shape) -> CoverAt | None:
         return self._cover_by_shape.get(shape)
+
+
+def struck(cast: Cast, reactions: Reactions, actor: ActorRuntime, zone: Zone,
+           shot: int | None, tick: int) -> None:
+    """A round hit him in `zone` (the officer's `shot`, or None: a subject's round): he
+    feels it in his reaction time, and a stopping hit takes effect in its own."""
+    cast.tell(actor, Stimulus("hit", zone, reactions.perceived(tick), shot), tick)
+    stopping = stopping_transition(actor.state, zone, actor.stopping)
+    if stopping is not None and stopping.to is not None:
+        stops = reactions.stops(tick, zone)
+        actor.wounded(Wound(stops, stopping.to, zone, shot, tick))
+        cast.look_at(actor, actor.wound.tick if actor.wound else stops)
 
 
 def launch_probes(shot: int, cartridge: TaserCartridge, eye_ray: Ray, muzzle: Muzzle,
