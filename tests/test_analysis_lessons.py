@@ -32,6 +32,7 @@ from range.run.events import (
     TaserDeployment,
     WeaponDropped,
 )
+from range.run.officer_events import OfficerArrived, OfficerMoved
 from range.scenario.policy import Policy
 from tests.test_analysis import (
     POLICY_TEXT,
@@ -66,11 +67,6 @@ class TransitionLogged(Event):
     shot: int
     from_device: str | None
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OfficerMoved(Event):
-    kind = "officer_moved"
-    cover: str | None
 
 
 @pytest.fixture
@@ -364,11 +360,13 @@ def test_reference_figures_fit_the_cue(policy: Policy) -> None:
 
 def test_de_escalation_facts_before_the_first_force(policy: Policy) -> None:
     report = analyse([
-        started(),
+        dataclasses.replace(started(), log_version="1.5"),  # the first log with moves
         state(0, "walking", "passive_resistance", None, "start", 12.0),
         OfficerCommand(tick=240, command="stop", distances={"subject": 10.0}),
-        OfficerMoved(tick=300, cover="car"),
+        OfficerMoved(tick=300, move="car", start=(0.0, 0.0), to=(1.5, 0.0), speed=1.5,
+                     takes_s=1.0, cover="car"),
         state(480, "shouting", "active_aggression", "passive_resistance", "after", 9.0),
+        OfficerArrived(tick=540, move="car", position=(1.5, 0.0), cover="car"),
         OfficerCommand(tick=600, command="drop-weapon", distances={"subject": 8.0}),
         shot(720, 1, "x26", distances={"subject": 7.0}),
         *probes(726, 1),

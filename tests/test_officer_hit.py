@@ -14,7 +14,7 @@ from range.run.events import OfficerAttacked
 from range.run.scripted import simulate
 from range.scenario.catalogue import load_inputs_arg, load_scenario_arg
 from range.scenario.policy import load_policy
-from range.world.attacks import judge_attack
+from range.world.attacks import Target, judge_attack
 from range.world.ballistics import CoverAt
 from range.world.engine import World
 from tests.builders import actor, scenario
@@ -22,6 +22,11 @@ from tests.builders import actor, scenario
 FIRING = {"fire": {"action": "fire", "threat": "deadly_force", "interval": "0.5 s"}}
 STABBING = {"stab": {"action": "attack", "threat": "deadly_force"}}
 EYE = 1.65
+OFFICER = Target((0.0, 0.0), EYE)  # where he starts, at the origin
+
+
+def nobody(shape: object) -> None:  # a lookup that finds no person in the line
+    return None
 # The officer's chest, as the test reckons it: stature from eye height (eye at 0.936 of
 # stature), the middle of the upper-torso band (0.66-0.85 of stature).
 CHEST = EYE / 0.936 * (0.66 + 0.85) / 2
@@ -85,7 +90,7 @@ def test_a_shot_over_a_car_is_judged_along_its_whole_line(up_deg: float) -> None
     def height(y: float) -> float:  # the line's height at y, straight towards the officer
         return muzzle - math.tan(pitch) * (y - distance)
 
-    result = judge_attack("shot", (0.0, distance), muzzle, EYE, (0.0, up), space,
+    result = judge_attack("shot", (0.0, distance), muzzle, OFFICER, (0.0, up), space, nobody,
                           covers.get)
     at_officer = height(0.0)  # -6 deg: under the car's top at its far side; 8: over his head
     if min(height(3.8), height(2.0)) < 1.05:
@@ -104,9 +109,9 @@ def test_a_shot_wide_of_him_misses_and_a_near_one_hits_his_arm() -> None:
     # 0.3 m beside his centre line is past his 18 in (0.229 m) width: a miss; 0.2 m is
     # beside his 0.34 m torso but within his arms.
     wide, near = math.atan2(0.3, distance), math.atan2(0.2, distance)
-    assert judge_attack("shot", (0.0, distance), CHEST, EYE, (wide, 0.0), space,
+    assert judge_attack("shot", (0.0, distance), CHEST, OFFICER, (wide, 0.0), space, nobody,
                         lambda s: None).outcome == "missed"
-    assert judge_attack("shot", (0.0, distance), CHEST, EYE, (near, 0.0), space,
+    assert judge_attack("shot", (0.0, distance), CHEST, OFFICER, (near, 0.0), space, nobody,
                         lambda s: None).zone == "arms"
 
 

@@ -87,7 +87,7 @@ def test_the_shot_mark_sits_on_the_bystander_it_hit() -> None:
 def test_the_car_is_drawn_and_hides_the_driver_below_the_waist() -> None:
     snapshot = run_to("traffic-stop-draw", "good", 1.0)
     frame = scene_frame(snapshot)
-    (car,) = frame.cover
+    car = next(c for c in frame.cover if c.cover == "car")  # the building is off screen
     driver = snapshot.actor("driver")
     assert frame.drawables.index(car) > frame.drawables.index(frame.figures[0])  # nearer
     surface = drawn(frame)
@@ -95,7 +95,7 @@ def test_the_car_is_drawn_and_hides_the_driver_below_the_waist() -> None:
     assert knee is not None
     assert colour_at(surface, knee) != driver.appearance.rgb("trousers")
     # The car's near flank, half-way up its body, is its paint (lit from the side).
-    cover = snapshot.cover[0]
+    cover = next(c for c in snapshot.cover if c.id == "car")
     near_y = cover.center[1] - cover.size[1] / 2
     flank = snapshot.projection.world_to_screen(cover.center[0], near_y, 0.7)
     assert flank is not None

@@ -349,7 +349,6 @@ def feet(metres: float) -> float:
 # Facts that later engines log and older logs lack. Each is read here (or by a RunLog
 # method), so a log without it reads as "not recorded" instead of failing, and the field
 # names the analysis expects are listed in one place (docs/debrief.md names them too).
-MOVE_KIND = "officer_moved"  # an event: the officer moved; `cover`: the cover id or None
 AIMS_FROM = (1, 3)  # the log version from which shot_fired.aimed_at is whom he aimed at
 TRANSITION_KIND = "weapon_transition"  # 1.3: a pull with another device, or from the holster
 
@@ -360,10 +359,12 @@ def malfunction(shot: ShotFired) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def attack_result(attack: OfficerAttacked) -> tuple[str | None, str | None, str | None]:
-    """What an attack did (`OfficerAttacked.outcome`: "hit", "missed" or "stopped"), where
-    it hit the officer (`zone`) and what stopped it (`by`)."""
-    return tuple(_text_field(attack, name) for name in ("outcome", "zone", "by"))  # type: ignore[return-value]
+def attack_result(attack: OfficerAttacked
+                  ) -> tuple[str | None, str | None, str | None, str | None]:
+    """What an attack did (`OfficerAttacked.outcome`: "hit", "missed", "stopped" or, 1.5,
+    "hit_other"), where it hit (`zone`), what stopped it (`by`) and whom else it hit
+    (`other`, 1.5)."""
+    return tuple(_text_field(attack, name) for name in ("outcome", "zone", "by", "other"))  # type: ignore[return-value]
 
 
 def held_object(change: ActorStateChanged) -> str | None:

@@ -17,11 +17,17 @@ from collections.abc import Sequence
 
 from range.analysis import words
 from range.analysis.digest import (
-    MOVE_KIND,
     RunLog,
     all_levels,
     feet,
     malfunction,
+)
+from range.analysis.moves import (
+    behind_cover_s,
+    cover_at,
+    move_lines,
+    moves_recorded,
+    officer_moves,
 )
 from range.analysis.report import (
     Attack,
@@ -33,6 +39,7 @@ from range.analysis.report import (
     ThreatCue,
 )
 from range.run.events import ActorStateChanged, OfficerCommand, ShotFired
+from range.run.officer_events import OfficerArrived, OfficerDown, OfficerMoved
 from range.scenario.policy import Policy
 from range.vocabulary import FORCE_ORDER, ForceOption, ThreatLevel
 
@@ -118,9 +125,8 @@ def de_escalation(log: RunLog, force: Sequence[ForceUse], cues: Sequence[ThreatC
         if first else None
     actor = subject or (cue.actor if cue else None)
     at_cue, at_force, closest = _distance_facts(log, actor, cue, until)
-    moves = [(order, e) for order, e in enumerate(log.events) if e.kind == MOVE_KIND]
-    cover = next((getattr(e, "cover", None) for order, e in reversed(moves)
-                  if order < until), None)
+    moves = officer_moves(log)
+    behind_s, behind_from = behind_cover_s(log, moves)
     record = DeEscalation(
         force_used=first is not None, first_cue_actor=cue.actor if cue else None,
         first_cue_s=cue.time_s if cue else None,
@@ -134,7 +140,10 @@ def de_escalation(log: RunLog, force: Sequence[ForceUse], cues: Sequence[ThreatC
         closest_before_force_m=closest, closest_before_force_ft=_ft(closest),
         commands_before_force=tuple(e.command for order, e in log.indexed(OfficerCommand)
                                     if order < until),
-        cover=cover if isinstance(cover, str) else None, moves_recorded=bool(moves),
+        cover=cover_at(log, moves, until), moves_recorded=moves_recorded(log),
+        moved_m=round(sum((m.metres for m in moves), 0.0), 6), moves=len(moves),
+        behind_cover_s=behind_s, behind_cover_from_s=behind_from,
+        move_lines=tuple(move_lines(log, moves, actor)),
         force_on_compliant=tuple(u.shot for u in force if any(
             i.role == "subject" and i.threat == "compliant" for i in u.indicators)),
         lines=(),
@@ -166,12 +175,13 @@ def _cue_order(log: RunLog, cue: ThreatCue | None) -> int | None:
 
 def _distances(log: RunLog, actor: str) -> list[tuple[int, float]]:
     """Every logged distance of one actor, by log place: his state changes, and each
-    command and shot (which log everyone's distance at that moment)."""
+    command, shot and officer's move (which log everyone's distance at that moment)."""
     found = []
     for order, event in enumerate(log.events):
         if isinstance(event, ActorStateChanged) and event.actor == actor:
             found.append((order, event.distance_m))
-        elif isinstance(event, OfficerCommand | ShotFired) and actor in event.distances:
+        elif (isinstance(event, OfficerCommand | ShotFired | OfficerMoved | OfficerArrived)
+              and actor in event.distances):
             found.append((order, event.distances[actor]))
     return found
 
@@ -210,11 +220,23 @@ def _de_escalation_lines(log: RunLog, d: DeEscalation) -> tuple[str, ...]:
     lines.append("Cover: not recorded in this log (it records no officer moves)."
                  if not d.moves_recorded else f"Cover: behind {d.cover} {when}."
                  if d.cover else f"Cover: the officer was in the open {when}.")
+    if d.moves_recorded:
+        lines.append(_moved_line(d))
+        lines.extend(d.move_lines)
     lines.append(("Force while the person was compliant: shot "
                   + ", ".join(str(n) for n in d.force_on_compliant) + ".")
                  if d.force_on_compliant else
                  "No force was used on a compliant person." if d.force_used else "")
     return tuple(line for line in lines if line)
+
+
+def _moved_line(d: DeEscalation) -> str:
+    if not d.moves:
+        return "Moves: none (the officer stood where he started)."
+    behind = (f"; behind cover {d.behind_cover_s:.3f} s in all, from "
+              f"{d.behind_cover_from_s:.3f} s" if d.behind_cover_from_s is not None
+              else "; never behind cover")
+    return f"Moves: {d.moves}, {d.moved_m:.2f} m walked in all{behind}."
 
 
 def _sent(shot: ShotFired) -> bool:
@@ -251,7 +273,12 @@ def summary(log: RunLog, cues: Sequence[ThreatCue], after: Sequence[ShotsAfterTh
                   else "no response")
         threat = (f"Highest threat: {top.actor}, {words.level(top.threat)} at "
                   f"{top.time_s:.3f} s ({words.plain(top.state)}); {answer}.")
-    return did, threat, _watch(after, force, rounds, attacks)
+    watch = _watch(after, force, rounds, attacks)
+    down = log.of(OfficerDown)
+    if down:
+        watch += (f" The officer was down after {down[0].hits} hit(s) (the scenario's rule) "
+                  f"at {log.time(down[0].tick):.3f} s: the scenario ended there.")
+    return did, threat, watch
 
 
 def _watch(after: Sequence[ShotsAfterThreat], force: Sequence[ForceUse],
@@ -260,6 +287,7 @@ def _watch(after: Sequence[ShotsAfterThreat], force: Sequence[ForceUse],
     above = sum(any(i.policy == ABOVE for i in u.indicators) for u in force)
     bystanders = sum(r.outcome == "bystander hit" for r in rounds)
     hits_on_officer = sum(a.outcome == "hit" for a in attacks)
+    others = sum(a.outcome == "hit_other" for a in attacks)
     unknown = any(a.outcome is None for a in attacks)
     parts = [
         (f"{sum(a.count for a in late)} shot(s) after a stop cue (the last "
@@ -271,6 +299,6 @@ def _watch(after: Sequence[ShotsAfterThreat], force: Sequence[ForceUse],
         (f"attacked {len(attacks)} time(s), " + ("outcome not recorded" if unknown
                                                   else f"hit {hits_on_officer} time(s)"))
         if attacks else "the officer was not attacked",
-    ]
+    ] + ([f"{others} round(s) at the officer hit another person"] if others else [])
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."

@@ -194,10 +194,15 @@ class DeEscalation:
     closest_before_force_m: float | None  # the closest he came up to the first force (or the end)
     closest_before_force_ft: float | None
     commands_before_force: tuple[str, ...]
-    cover: str | None  # the cover the officer used; None when the log does not record moves
-    moves_recorded: bool
+    cover: str | None  # the cover he was behind at the first force (or the end)
+    moves_recorded: bool  # the log records the officer's moves (1.5)
     force_on_compliant: tuple[int, ...]  # shots at or reaching a compliant subject
     lines: tuple[str, ...]  # the facts above in plain words
+    moved_m: float = 0.0  # how far the officer walked in all his moves
+    moves: int = 0
+    behind_cover_s: float = 0.0  # time behind cover in all
+    behind_cover_from_s: float | None = None  # when he first got behind cover
+    move_lines: tuple[str, ...] = ()  # each move in plain words
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +270,7 @@ class Attack:
     zone: str | None = None
     by: str | None = None
     text: str = ""
+    other: str | None = None  # the person in the line his round hit instead (1.5)
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,16 +89,19 @@ ATTACK_WORDS = {"shot": "fired at the officer", "stab": "stabbed at the officer"
 def attacks(log: RunLog) -> tuple[Attack, ...]:
     found = []
     for attack in log.of(OfficerAttacked):
-        outcome, zone, by = attack_result(attack)
+        outcome, zone, by, other = attack_result(attack)
         found.append(Attack(attack.actor, attack.attack, log.time(attack.tick),
                             attack.distance_m, feet(attack.distance_m), outcome, zone, by,
-                            _attack_text(attack, outcome, zone, by)))
+                            _attack_text(attack, outcome, zone, by, other), other))
     return tuple(found)
 
 
 def _attack_text(attack: OfficerAttacked, outcome: str | None, zone: str | None,
-                 by: str | None) -> str:
+                 by: str | None, other: str | None) -> str:
     did = ATTACK_WORDS.get(attack.attack, words.plain(attack.attack))
+    if outcome == "hit_other":
+        return (f"{did}: hit {other}, who was in the line,"
+                + (f" in the {words.zone(zone)}" if zone else ""))
     if outcome == "hit":
         return f"{did}: hit him" + (f" in the {words.zone(zone)}" if zone else "")
     if outcome == "stopped":

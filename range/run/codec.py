@@ -16,7 +16,10 @@ from pydantic import TypeAdapter, ValidationError
 
 from range.errors import EventLogError
 from range.run.events import EVENT_TYPES, LOG_VERSION, Event, ScenarioStarted
+from range.run.officer_events import OFFICER_EVENT_TYPES
 from range.vocabulary import Point2
+
+KINDS = {**EVENT_TYPES, **OFFICER_EVENT_TYPES}  # every event a log may hold, by type
 
 DECIMALS = 6  # every float in the log; inputs are rounded to it so a replay is exact
 EventT = TypeVar("EventT", bound=Event)
@@ -84,7 +87,7 @@ class LogReader:
         kind = _kind_of(line, where)
         adapter = self._adapters.get(kind)
         if adapter is None:
-            adapter = self._adapters[kind] = TypeAdapter(EVENT_TYPES[kind])
+            adapter = self._adapters[kind] = TypeAdapter(KINDS[kind])
         try:
             event: Event = adapter.validate_json(line)
         except ValidationError as exc:
@@ -101,11 +104,11 @@ def _kind_of(line: str, where: str) -> str:
         raise EventLogError(f"{where}: expected a JSON event object, found "
                             f"{_clip(line)}") from None
     kind = record.get("type") if isinstance(record, dict) else None
-    if not isinstance(kind, str) or kind not in EVENT_TYPES:
+    if not isinstance(kind, str) or kind not in KINDS:
         what = (f"type {kind!r}" if isinstance(record, dict)
                 else f"{type(record).__name__} {_clip(line)}")
         raise EventLogError(f"{where}: expected an event object with a type of "
-                            f"{sorted(EVENT_TYPES)}, found {what}")
+                            f"{sorted(KINDS)}, found {what}")
     return str(kind)
 
 

@@ -363,16 +363,19 @@ class WeaponDropped(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OfficerAttacked(Event):
     """A subject shot at, struck or stabbed the officer, and what it did (1.4): `outcome`
-    "hit" (in `zone` of the officer), "missed", or "stopped" by the cover `by`. None in
-    logs before 1.4."""
+    "hit" (in `zone` of the officer), "missed", "stopped" by the cover `by`, or (1.5)
+    "hit_other": his round hit `other`, a person in its line, in `zone`. None in logs
+    before 1.4. `hits` (1.5): the hits on the officer so far, this one included."""
 
     kind: ClassVar[str] = "officer_attacked"
     actor: str
     attack: Attack
     distance_m: float
-    outcome: Literal["hit", "missed", "stopped"] | None = None
+    outcome: Literal["hit", "missed", "stopped", "hit_other"] | None = None
     zone: Zone | None = None
     by: str | None = None  # the cover id that stopped it
+    other: str | None = None  # the person in the line his round hit instead
+    hits: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -21,7 +21,7 @@ from hardware.events import Shot
 from range.errors import InputsError
 from range.run.events import Event, FrameShown, Provenance
 from range.run.officers import Squad, squad
-from range.run.queue import Branch, FireSeen, Input, InputQueue, Say, Show
+from range.run.queue import Branch, FireSeen, Input, InputQueue, Move, Reload, Say, Show
 from range.scenario.model import Scenario, Tone
 from range.vocabulary import Command, WeaponName
 from range.world.engine import World
@@ -74,9 +74,11 @@ class LiveSession:
         seen = [snapshot for flip_ns, snapshot in self._frames if flip_ns <= t_ns]
         return seen[-1] if seen else self.world.snapshot()
 
-    def submit_shot(self, shot: Shot, officer: str | None = None) -> None:
+    def submit_shot(self, shot: Shot, officer: str | None = None,
+                    drive_stun: bool = False) -> None:
         """A shot from the mouse or a script (whose it is said), or from the rig (whose
-        is the officer of the firing replica's lane)."""
+        is the officer of the firing replica's lane); `drive_stun`: a TASER pressed on
+        him at that spot."""
         if shot.weapon not in WEAPONS:
             raise InputsError(f"shot from replica {shot.replica_id}: expected a weapon of "
                               f"{sorted(WEAPONS)}, found {shot.weapon!r}")
@@ -86,7 +88,7 @@ class LiveSession:
         whose = officer if officer is not None else self.squad.by_lane(shot.lane).name
         self._push(tick, FireSeen(shot.weapon, shot.point, self.on_screen_at(shot.t_ns),
                                   self.seconds_at(shot.t_ns), shot.replica_id,
-                                  shot.confirmed, whose))
+                                  shot.confirmed, whose, drive_stun))
 
     def command(self, name: Command, at_ns: int | None = None,
                 officer: str | None = None, tone: Tone | None = None) -> None:
@@ -99,6 +101,18 @@ class LiveSession:
         """A weapon drawn or pointed at `at_ns` (now, if not said), not fired."""
         self._push(self.tick_at(self.clock.now_ns() if at_ns is None else at_ns),
                    Show(weapon, self._whose(officer)))
+
+    def reload(self, weapon: WeaponName, at_ns: int | None = None,
+               officer: str | None = None) -> None:
+        """A change of the pistol's magazine at `at_ns` (now, if not said)."""
+        self._push(self._tick_of(at_ns), Reload(weapon, self._whose(officer)))
+
+    def move(self, move: str, at_ns: int | None = None, officer: str | None = None) -> None:
+        """The officer sets off at `at_ns` (now, if not said): "back", or to a place."""
+        self._push(self._tick_of(at_ns), Move(move, self._whose(officer)))
+
+    def _tick_of(self, at_ns: int | None) -> int:
+        return self.tick_at(self.clock.now_ns() if at_ns is None else at_ns)
 
     def _whose(self, officer: str | None) -> str:
         return officer if officer is not None else self.squad.officers[0].name

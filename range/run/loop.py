@@ -35,6 +35,7 @@ class Click:
     point: tuple[float, float]  # projector px
     trigger: Trigger
     officer: str | None = None  # whom the mouse plays (None: the first officer)
+    drive_stun: bool = False  # the TASER pressed on him at the cursor, not fired
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,9 @@ class Key:
     officer: str | None = None  # who gave the command (None: the first officer)
     tone: Tone | None = None  # a command's, if not its usual tone
     show: WeaponName | None = None  # a weapon drawn or pointed, not fired
+    show_kind: Trigger | None = None  # the officer's weapon of this kind shown (a key)
+    reload: Trigger | None = None  # the officer's weapon of this kind reloaded
+    move: str | None = None  # "back", a place, or "cover": the nearest place with cover
 
 
 OperatorInput = Click | Key
@@ -112,6 +116,16 @@ def weapon_for(scenario: Scenario, trigger: Trigger) -> WeaponName | None:
     return next((w for w in scenario.officer.weapons if isinstance(WEAPONS[w], kind)), None)
 
 
+def stunner(scenario: Scenario) -> WeaponName | None:
+    """The officer's first TASER that can drive-stun (a drive-stun key with none does
+    nothing)."""
+    for name in scenario.officer.weapons:
+        weapon = WEAPONS[name]
+        if isinstance(weapon, TaserCartridge) and weapon.drive_stun:
+            return name
+    return None
+
+
 class ScriptedOperator:
     """An inputs script played as an operator at the mouse and keys would play it, as
     `officer` (None: the first)."""
@@ -134,10 +148,36 @@ class ScriptedOperator:
                 found.append(Key(at_ns, show=item.show, officer=self.officer))
             elif item.branch is not None:
                 found.append(Key(at_ns, branch=item.branch, operator=item.operator))
+            elif item.reload is not None:
+                found.append(Key(at_ns, reload="firearm", officer=self.officer))
+            elif item.move is not None:
+                found.append(Key(at_ns, move=item.move, officer=self.officer))
+            elif item.fire is not None and item.drive_stun:
+                found.append(Click(at_ns, _aimed(item, shown) or (-1.0, -1.0), "taser",
+                                   self.officer, drive_stun=True))
             elif item.fire is not None:
                 found.append(Shot(t_ns=at_ns, weapon=item.fire, point=_aimed(item, shown),
                                   source="pointer"))
         return found
+
+
+def _officer_key(session: LiveSession, item: Key, officer: str) -> None:
+    """A key for what the officer does with his body and kit: he moves (where the scenario
+    lets him: a key it does not allow does nothing), reloads, or shows a weapon."""
+    world = session.world
+    if item.move is not None:
+        move = world.officer.stance.next_cover() if item.move == "cover" else item.move
+        if move is not None and world.officer.stance.allows(move):
+            session.move(move, item.t_ns, officer)
+        return
+    kind = item.reload or item.show_kind
+    weapon = weapon_for(world.scenario, kind) if kind is not None else None
+    if weapon is None:  # he carries no weapon of that kind
+        return
+    if item.reload is not None:
+        session.reload(weapon, item.t_ns, officer)
+    else:
+        session.show(weapon, item.t_ns, officer)
 
 
 def _aimed(item: ScriptedInput, shown: WorldSnapshot) -> tuple[float, float] | None:
@@ -191,17 +231,21 @@ def _apply(session: LiveSession, item: OperatorInput | Shot, operator: str,
     officer = (scripted_as if isinstance(item, Shot) else item.officer) \
         or session.squad.officers[0].name
     if isinstance(item, Shot | Click):
+        drive_stun = isinstance(item, Click) and item.drive_stun
         weapon = (item.weapon if isinstance(item, Shot)
+                  else stunner(session.world.scenario) if drive_stun
                   else weapon_for(session.world.scenario, item.trigger))
         if weapon is None:  # a TASER click when the officer carries none does nothing
             return
-        if rig is not None:
+        if rig is not None and not drive_stun:  # a drive stun sends no probe to the rig
             rig.pull(officer, weapon, item.point, item.t_ns)
         else:
             session.submit_shot(Shot(t_ns=item.t_ns, weapon=weapon, point=item.point,
-                                     source="pointer"), officer)
+                                     source="pointer"), officer, drive_stun)
     elif item.stop:
         session.world.stop("stopped by the operator")
+    elif item.move is not None or item.reload is not None or item.show_kind is not None:
+        _officer_key(session, item, officer)
     elif item.command is not None:
         session.command(item.command, item.t_ns, officer, item.tone)
     elif item.show is not None:

@@ -71,6 +71,7 @@ class FireSeen:
     replica: str | None = None
     confirmed: bool = True
     officer: str | None = None
+    drive_stun: bool = False  # a TASER pressed on him at that spot, not fired
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,14 @@ class Reload:
 
 
 @dataclass(frozen=True, slots=True)
+class Move:
+    """The officer sets off: "back", or to a place of the scenario."""
+
+    move: str
+    officer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     """A run's own event (a frame shown, an operator's action) put into the log between
     the world's."""
@@ -101,7 +110,7 @@ class Note:
     event: FrameShown | OperatorAction
 
 
-Input = Say | Show | Branch | Fire | FireAt | FireSeen | Note | Reload
+Input = Say | Show | Branch | Fire | FireAt | FireSeen | Note | Reload | Move
 
 
 def apply(world: World, item: Input) -> None:
@@ -120,6 +129,8 @@ def apply(world: World, item: Input) -> None:
                        drive_stun=drive_stun)
         case Reload(weapon, officer):
             world.reload(weapon, officer)
+        case Move(move, officer):
+            world.move(move, officer)
         case FireSeen():
             _fire_seen(world, item)
         case Note(event):
@@ -135,9 +146,10 @@ def _fire_seen(world: World, item: FireSeen) -> None:
                         late=world.tick > pull_tick)
     # Each actor's distance at the pull: the world's now if the shot is on time, else the
     # frame on screen then (the nearest record of it, up to a frame before the pull).
-    at_pull = None if not timing.late else {a.id: a.distance_m for a in item.shown.actors}
+    at_pull = None if not timing.late else {a.id: item.shown.distance(a) for a in item.shown.actors}
     world.fire(item.weapon, quantise(moved) if moved is not None else seen, item.replica,
-               item.confirmed, timing, at_pull, officer=item.officer)
+               item.confirmed, timing, at_pull, officer=item.officer,
+               drive_stun=item.drive_stun)
 
 
 @dataclass(order=True, slots=True)

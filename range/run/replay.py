@@ -22,7 +22,8 @@ from range.run.events import (
     ScenarioStarted,
     ShotFired,
 )
-from range.run.queue import Branch, Fire, InputQueue, Note, Reload, Say, Show
+from range.run.officer_events import OfficerMoved
+from range.run.queue import Branch, Fire, InputQueue, Move, Note, Reload, Say, Show
 from range.scenario.model import Scenario
 from range.scenario.validation import content_hash
 from range.world.engine import World
@@ -49,6 +50,8 @@ def inputs_of(events: Sequence[Event]) -> InputQueue:
                                             event.mode == "drive_stun"))
             case OfficerReloaded():
                 queue.push(event.tick, Reload(event.weapon, event.officer))
+            case OfficerMoved():
+                queue.push(event.tick, Move(event.move, event.officer))
             case FrameShown() | OperatorAction():
                 queue.push(event.tick, Note(event))
     return queue

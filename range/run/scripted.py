@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from range.run.events import Event, Provenance
-from range.run.queue import Branch, Fire, FireAt, Input, InputQueue, Reload, Say, Show
+from range.run.queue import Branch, Fire, FireAt, Input, InputQueue, Move, Reload, Say, Show
 from range.scenario.inputs import ScriptedInput
 from range.scenario.model import Scenario
 from range.world.engine import World
@@ -23,6 +23,8 @@ def script_input(item: ScriptedInput) -> Input:
         return Branch(item.branch, item.operator)
     if item.reload is not None:
         return Reload(item.reload)
+    if item.move is not None:
+        return Move(item.move)
     assert item.fire is not None, "parse_inputs checked one of command, branch or fire"
     target = item.aim_target()
     if target is not None:

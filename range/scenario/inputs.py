@@ -15,6 +15,7 @@ from range.scenario.model import Instant, Scenario, Tone
 from range.scenario.units import parse_quantity
 from range.scenario.validation import (
     Key,
+    Name,
     SchemaVersion,
     Shape,
     Strict,
@@ -45,6 +46,7 @@ class ScriptedInput(Strict):
     show: WeaponName | None = None  # a weapon drawn or pointed, not fired
     reload: WeaponName | None = None  # a change of the pistol's magazine
     drive_stun: bool = False  # with `fire` of an X26: pressed on him, no probes
+    move: Name | None = None  # the officer sets off: "back", or to a place of the scenario
 
     def aim_target(self) -> tuple[str, Zone] | None:
         """(actor, zone) of an `aim`, once `parse_inputs` has checked the zone."""
@@ -83,11 +85,13 @@ def inputs_from_data(data: object, source: str, scenario: Scenario) -> InputScri
 
 def _check_input(item: ScriptedInput, where: str, scenario: Scenario,
                  actor_ids: list[str]) -> None:
-    kinds = [k for k in ("command", "fire", "branch", "show", "reload")
+    kinds = [k for k in ("command", "fire", "branch", "show", "reload", "move")
              if getattr(item, k) is not None]
     if len(kinds) != 1:
         raise InputsError(f"{where}: expected exactly one of 'command', 'fire', 'branch', "
-                          f"'show' or 'reload', found {kinds or 'none'}")
+                          f"'show', 'reload' or 'move', found {kinds or 'none'}")
+    if item.move is not None:
+        _check_move(item.move, f"{where}.move", scenario)
     if item.tone is not None and item.command is None:
         raise InputsError(f"{where}.tone: expected a tone only with 'command'")
     if item.show is not None and item.show not in scenario.officer.weapons:
@@ -115,6 +119,19 @@ def _check_input(item: ScriptedInput, where: str, scenario: Scenario,
         if zone not in ZONES:
             raise InputsError(f"{where}.aim: expected a zone of {list(ZONES)}, found "
                               f"{zone!r}{suggest(zone, ZONES)}")
+
+
+def _check_move(move: str, where: str, scenario: Scenario) -> None:
+    """'back' where the scenario leaves room behind him, else one of its places."""
+    movement = scenario.officer.movement
+    places = [p.id for p in movement.places]
+    if move == "back" and movement.room_behind <= 0.0:
+        raise InputsError(f"{where}: expected a move the scenario allows {places}, found "
+                          "'back' (its [officer.movement] leaves no room_behind)")
+    if move != "back" and move not in places:
+        allowed = (["back"] if movement.room_behind > 0.0 else []) + places
+        raise InputsError(f"{where}: expected a move the scenario allows {allowed}, found "
+                          f"{move!r}{suggest(move, allowed)}")
 
 
 def _check_device_input(item: ScriptedInput, where: str, scenario: Scenario) -> None:

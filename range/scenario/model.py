@@ -18,10 +18,12 @@ from pydantic import AfterValidator, Field, field_validator
 
 from range.errors import ScenarioError
 from range.scenario.officer import DEFAULT_WEAPONS as DEFAULT_WEAPONS
+from range.scenario.officer import Movement as Movement
 from range.scenario.officer import Muzzle as Muzzle
 from range.scenario.officer import Officer as Officer
 from range.scenario.officer import OfficerTiming as OfficerTiming
-from range.scenario.placement import check_placements
+from range.scenario.officer import Place as Place
+from range.scenario.placement import check_placements, check_places
 from range.scenario.quantities import ANGLE as ANGLE
 from range.scenario.quantities import LENGTH as LENGTH
 from range.scenario.quantities import SPEED as SPEED
@@ -154,6 +156,7 @@ class Transition(Strict):
     branch: Key | None = None
     agitation_above: Chance | None = None
     agitation_below: Chance | None = None
+    officer: Literal["hit"] | None = None  # a subject's attack hit the officer
 
     def trigger(self) -> str:
         return next(n for n in TRIGGERS if getattr(self, n) is not None)
@@ -163,7 +166,7 @@ class Transition(Strict):
 
 
 TRIGGERS = ("after", "within", "beyond", "command", "hit", "taser", "branch",
-            "agitation_above", "agitation_below")
+            "agitation_above", "agitation_below", "officer")
 
 
 class State(Strict):
@@ -302,6 +305,7 @@ def load_scenario(path: Path) -> Scenario:
 def _check_references(scenario: Scenario, source: str) -> None:
     _unique([a.id for a in scenario.actors] + [c.id for c in scenario.cover], source, "id")
     check_placements(scenario, source, FOOTPRINT_RADIUS_M)
+    check_places(scenario, source, FOOTPRINT_RADIUS_M)
     for index, actor in enumerate(scenario.actors):
         where = f"{source}: actors[{index}] ({actor.id})"
         if actor.initial not in actor.states:

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from range.scenario.quantities import Distance, Duration
-from range.scenario.validation import Strict
+from range.scenario.quantities import Coordinate, Distance, Duration, Speed
+from range.scenario.validation import Name, Strict
 from range.vocabulary import WeaponName
 
 DEFAULT_WEAPONS: tuple[WeaponName, ...] = ("pistol", "x26")
@@ -34,6 +34,34 @@ class Muzzle(Strict):
     below_eye: Annotated[Distance, Field(le=1.0)] = 0.35
 
 
+class Place(Strict):
+    """A named spot the officer may move to (`move = "ID"`), behind `cover` if given."""
+
+    id: Name
+    at: tuple[Coordinate, Coordinate]
+    cover: Name | None = None  # the cover between him and the scene there
+    # The point he faces from there (the screen turns with him); None: straight ahead, as
+    # he started.
+    facing: tuple[Coordinate, Coordinate] | None = None
+
+
+class Movement(Strict):
+    """Where the officer may step (creating distance is a de-escalation skill): back, by
+    `step` a press, no farther than `room_behind` behind where he took position (his
+    start, or the last place), and to the named places. The speeds have no source in
+    domain-facts: an agency setting (a careful backward walk, eyes on the subject; a brisk
+    walk to a spot)."""
+
+    room_behind: Distance = 0.0  # how far back he may go from where he took position
+    step: Annotated[Distance, Field(gt=0, le=20)] = 2.0  # one step back ("back")
+    back_speed: Speed = 1.0  # m/s, walking backwards
+    speed: Speed = 1.5  # m/s, to a place
+    places: list[Place] = Field(default_factory=list)
+
+    def allows(self) -> bool:
+        return self.room_behind > 0.0 or bool(self.places)
+
+
 class Officer(Strict):
     weapons: list[WeaponName] = Field(default_factory=lambda: list(DEFAULT_WEAPONS))
     start: Literal["drawn", "holstered"] = "drawn"  # the first weapon listed, at tick 0
@@ -43,5 +71,9 @@ class Officer(Strict):
     # A magazine change, from the input to the new magazine seated (D, from domain-facts
     # D.1's par times; no measured figure: an agency setting).
     reload: Duration = 2.5
+    movement: Movement = Movement()  # where he may step: nowhere by default
+    # The scenario's rule for the officer being down: after this many hits on him it
+    # ends (None: it goes on, and the instructor decides; no source, an agency setting).
+    down_after: Annotated[int, Field(ge=1, le=100)] | None = None
 
 

@@ -31,6 +31,27 @@ def check_placements(scenario: Scenario, source: str, footprint_m: float) -> Non
                     f"{other.id!r} (two footprints), found {apart:.2f} m")
 
 
+def check_places(scenario: Scenario, source: str, footprint_m: float) -> None:
+    """Each place the officer may move to names cover the scenario has, and he fits
+    there, outside every cover box."""
+    movement = scenario.officer.movement
+    covers = [c.id for c in scenario.cover]
+    ids = [p.id for p in movement.places]
+    for index, place in enumerate(movement.places):
+        where = f"{source}: officer.movement.places[{index}] ({place.id})"
+        if place.id in ids[:index]:
+            raise ScenarioError(f"{where}.id: expected a name used once, found it again")
+        if place.cover is not None and place.cover not in covers:
+            raise ScenarioError(f"{where}.cover: expected a cover id of the scenario "
+                                f"{covers}, found {place.cover!r}")
+        for cover in scenario.cover:
+            gap = gap_to_box(place.at, cover)
+            if gap < footprint_m:
+                raise ScenarioError(
+                    f"{where}.at: expected the officer's footprint clear of cover "
+                    f"{cover.id!r}, found it {gap:.2f} m from its edge")
+
+
 def gap_to_box(point: tuple[float, float], cover: Cover) -> float:
     """Distance from a point to a (turned) cover box's footprint; 0 inside it."""
     cos, sin = math.cos(-cover.angle), math.sin(-cover.angle)

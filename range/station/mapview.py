@@ -20,11 +20,12 @@ def map_view(snapshot: WorldSnapshot, fired: Sequence[Round]) -> dict[str, Any]:
         "time_s": round(snapshot.time_s, 6),
         "ended": snapshot.ended,
         "screen": {"distance_m": projection.distance, "width_m": projection.screen_width},
+        "officer": [round(projection.origin[0], 3), round(projection.origin[1], 3)],
         "actors": [{
             "id": a.id, "role": a.role, "state": a.state, "action": a.action,
             "threat": a.threat, "position": [round(a.position[0], 3), round(a.position[1], 3)],
             "facing": round(a.facing, 4), "held": a.held, "incapacitated": a.incapacitated,
-            "distance_m": round(a.distance_m, 2),
+            "distance_m": round(snapshot.distance(a), 2),
         } for a in snapshot.actors],
         "cover": [{"id": c.id, "kind": c.kind,
                    "corners": [[round(x, 3), round(y, 3)] for x, y in c.corners()]}

@@ -24,6 +24,7 @@ from range.run.events import (
     TaserDeployment,
     WeaponDropped,
 )
+from range.run.officer_events import OfficerArrived, OfficerDown, OfficerMoved
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,7 @@ class Entry:
     tick: int
     time_s: float
     kind: str  # "cue", "transition", "command", "branch", "shot", "hit", "miss", "probe",
-    #            "taser", "attack", "dropped", "operator", "end"
+    #            "taser", "attack", "dropped", "operator", "move", "end"
     text: str
     actor: str | None = None
     shot: int | None = None
@@ -93,8 +94,18 @@ def _entry(event: Event, step_s: float, cues: Collection[tuple[str, int]]) -> En
             return line("taser", f"shot {event.shot} TASER on {event.actor or 'nobody'}: "
                         f"{event.result.replace('_', ' ')}{why}", event.actor, event.shot)
         case OfficerAttacked():
+            did = f": {event.outcome.replace('_', ' ')}" if event.outcome else ""
+            other = f" {event.other}" if event.other else ""
             return line("attack", f"{event.actor} attacked the officer ({event.attack}, "
-                        f"{event.distance_m:.1f} m)", event.actor)
+                        f"{event.distance_m:.1f} m){did}{other}", event.actor)
+        case OfficerMoved():
+            where = "steps back" if event.move == "back" else f"moves to {event.move}"
+            return line("move", f"officer {where} ({event.takes_s:.1f} s)")
+        case OfficerArrived():
+            behind = f", behind {event.cover}" if event.cover else ""
+            return line("move", f"officer in place{behind}")
+        case OfficerDown():
+            return line("attack", f"officer down after {event.hits} hit(s)", event.actor)
         case WeaponDropped():
             return line("dropped", f"{event.actor} dropped the {event.weapon}", event.actor)
         case OperatorAction():

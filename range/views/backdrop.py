@@ -9,17 +9,23 @@ from collections.abc import Callable
 from range.scenario.model import Backdrop
 from range.views.geometry import RGB, Vec3
 from range.views.shapes import Lens, Shape, shade
+from range.world.projection import Projection
 
 FAR_M = 400.0  # the ground runs this far out; past it is the horizon haze
 Quad = tuple[Vec3, Vec3, Vec3, Vec3]
 NEAR = 0.2
 
 
-def backdrop_shapes(lens: Lens, kind: Backdrop) -> tuple[Shape, ...]:
+def backdrop_shapes(lens: Lens, kind: Backdrop,
+                    seen_from: Projection | None = None) -> tuple[Shape, ...]:
+    """The backdrop seen by the officer where `seen_from` has him stand and face, the
+    lens in his own frame."""
     build: dict[Backdrop, Callable[[], list[tuple[Quad, RGB]]]] = {
         "street": _street, "parking-lot": _parking_lot, "hallway": _hallway, "park": _park}
     sky = _sky(lens, (120, 150, 182) if kind != "hallway" else (40, 40, 44))
-    world = (lens.polygon(quad, colour) for quad, colour in build[kind]())
+    own = seen_from.to_own if seen_from is not None else (lambda p: p)
+    world = (lens.polygon(tuple((*own((x, y)), z) for x, y, z in quad), colour)
+             for quad, colour in build[kind]())
     return (*sky, *(s for s in world if s is not None))
 
 

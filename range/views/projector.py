@@ -42,7 +42,8 @@ def draw_shapes(surface: pygame.Surface, shapes: tuple[Shape, ...],
 class SceneRenderer:
     """Draws frames, keeping the static layers it has drawn (backdrop and cover sprites)."""
 
-    _backdrops: dict[tuple[str, Projection], pygame.Surface] = field(default_factory=dict)
+    _backdrops: dict[tuple[str, Projection, Projection], pygame.Surface] = field(
+        default_factory=dict)
     _sprites: dict[CoverShape, tuple[pygame.Surface, tuple[int, int]]] = field(
         default_factory=dict)
 
@@ -56,12 +57,14 @@ class SceneRenderer:
                 _figure(surface, item)
         if show_marks:
             _marks(surface, frame)
+        _officer_state(surface, frame)
 
     def _backdrop(self, surface: pygame.Surface, frame: SceneFrame) -> pygame.Surface:
-        key = (frame.backdrop, frame.projection)
+        key = (frame.backdrop, frame.projection, frame.seen_from)
         if key not in self._backdrops:
             layer = pygame.Surface(frame.resolution, 0, surface)
-            draw_shapes(layer, backdrop_shapes(Lens(frame.projection), frame.backdrop))
+            draw_shapes(layer, backdrop_shapes(Lens(frame.projection), frame.backdrop,
+                                               frame.seen_from))
             self._backdrops = {key: layer}  # one scenario at a time: keep only the latest
         return self._backdrops[key]
 
@@ -112,6 +115,51 @@ def _marks(surface: pygame.Surface, frame: SceneFrame) -> None:
         centre = (round(mark.point[0]), round(mark.point[1]))
         pygame.draw.circle(surface, MARK_COLOURS[mark.force], centre, MARK_RADIUS)
         pygame.draw.circle(surface, (0, 0, 0), centre, MARK_RADIUS, 2)
+
+
+HIT_COLOUR = (230, 30, 30)
+TEXT_COLOUR = (245, 245, 245)
+
+
+def _officer_state(surface: pygame.Surface, frame: SceneFrame) -> None:
+    """A hit on the officer: a red frame round the picture and "HIT", fading over a
+    second; once he is down by the scenario's rule, "OFFICER DOWN" stays."""
+    if frame.officer_hit <= 0.0 and not frame.officer_down:
+        return
+    width, height = frame.resolution
+    strength = 1.0 if frame.officer_down else frame.officer_hit
+    edge = pygame.Surface((width, height), pygame.SRCALPHA)
+    thick = max(8, height // 40)
+    pygame.draw.rect(edge, (*HIT_COLOUR, round(200 * strength)), edge.get_rect(), thick)
+    surface.blit(edge, (0, 0))
+    _text(surface, "OFFICER DOWN" if frame.officer_down else "HIT", height // 8,
+          (width // 2, height // 6), HIT_COLOUR, round(255 * strength))
+
+
+def _text(surface: pygame.Surface, words: str, size: int, centre: tuple[int, int],
+          colour: tuple[int, int, int], alpha: int = 255) -> None:
+    if not pygame.font.get_init():
+        pygame.font.init()
+    picture = pygame.font.Font(None, size).render(words, True, colour)
+    picture.set_alpha(alpha)
+    surface.blit(picture, picture.get_rect(center=centre))
+
+
+def draw_lines(surface: pygame.Surface, lines: tuple[str, ...]) -> None:
+    """Lines of text over a dark panel at the top left (the window's key list)."""
+    if not pygame.font.get_init():
+        pygame.font.init()
+    font = pygame.font.Font(None, max(20, surface.get_height() // 36))
+    pictures = [font.render(line, True, TEXT_COLOUR) for line in lines]
+    width = max(p.get_width() for p in pictures) + 24
+    panel = pygame.Surface((width, sum(p.get_height() + 4 for p in pictures) + 20),
+                           pygame.SRCALPHA)
+    panel.fill((0, 0, 0, 170))
+    surface.blit(panel, (10, 10))
+    y = 20
+    for picture in pictures:
+        surface.blit(picture, (22, y))
+        y += picture.get_height() + 4
 
 
 def draw(surface: pygame.Surface, frame: SceneFrame, show_marks: bool = True,

@@ -1,18 +1,25 @@
 """What the projector shows at one moment, as plain data made from the world's snapshot:
 every person, car and wall already in projector pixels as shapes, nearest last, so a
-renderer only draws. The backdrop is named, not laid out: it never changes in a run, so a
-renderer lays it out once (`backdrop.backdrop_shapes`) and keeps it."""
+renderer only draws. The backdrop is named, not laid out: it changes only when the officer
+steps, so a renderer lays it out once per place he stands (`backdrop.backdrop_shapes`)
+and keeps it.
+
+The view follows the officer: where he has stepped to, everything is drawn from there
+(`officer_frame`), he still facing the screen as a trainee in front of it does. Stepping
+back makes the scene smaller and further; stepping behind a car puts the car between his
+eye and the subject, as the world judges shots."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from range.scenario.model import Backdrop
 from range.views.cover_art import cover_shapes
 from range.views.geometry import Px, Vec3, hull, lerp
 from range.views.people import Figure, figure
 from range.views.shapes import Lens, Shape
+from range.vocabulary import Point2
 from range.world.body import DOWN_HEIGHT_M
 from range.world.projection import Projection
 from range.world.snapshot import ActorView, CoverView, ProbeView, WorldSnapshot
@@ -65,10 +72,44 @@ class SceneFrame:
     projection: Projection = DEFAULT_PROJECTION
     probes: tuple[ProbeMark, ...] = ()
     arcs: tuple[tuple[Px, ...], ...] = ()  # a TASER's arc between probes, during its cycle
+    # Where the officer stands and faces (the world's projection): the backdrop is drawn
+    # from there.
+    seen_from: Projection = DEFAULT_PROJECTION
+    officer_hit: float = 0.0  # 1 as a hit on the officer lands, fading to 0 (HIT_SECONDS)
+    officer_down: bool = False  # down by the scenario's rule
+    behind: str | None = None  # the cover the officer is behind
 
 
-def scene_frame(world: WorldSnapshot) -> SceneFrame:
-    """The projector's picture of a world snapshot."""
+HIT_SECONDS = 1.0  # how long "HIT" shows on the projector after a hit on the officer
+
+
+def officer_frame(world: WorldSnapshot) -> WorldSnapshot:
+    """The snapshot moved into the officer's own frame: his feet at the origin, facing +y
+    (the screen turns with him). Views draw only in that frame."""
+    projection = world.projection
+    if projection.origin == (0.0, 0.0) and projection.heading == 0.0:
+        return world
+    at, turn = projection.to_own, projection.heading
+    origin = projection.at((0.0, 0.0))
+    return replace(
+        world, projection=origin,
+        actors=tuple(replace(a, position=at(a.position), facing=a.facing - turn,
+                             velocity=_turned(a.velocity, -turn)) for a in world.actors),
+        cover=tuple(replace(c, center=at(c.center), angle=c.angle - turn)
+                    for c in world.cover),
+        probes=tuple(replace(p, point=(*at(p.point[:2]), p.point[2]),
+                             anchor=None if p.anchor is None else at(p.anchor))
+                     for p in world.probes))
+
+
+def _turned(v: Point2, angle: float) -> Point2:
+    cos, sin = math.cos(angle), math.sin(angle)
+    return (v[0] * cos - v[1] * sin, v[0] * sin + v[1] * cos)
+
+
+def scene_frame(seen: WorldSnapshot) -> SceneFrame:
+    """The projector's picture of a world snapshot, from where the officer stands."""
+    world = officer_frame(seen)
     projection = world.projection
     lens = Lens(projection)
     figures = tuple(figure(lens, actor, world.time_s) for actor in world.actors)
@@ -83,9 +124,12 @@ def scene_frame(world: WorldSnapshot) -> SceneFrame:
     horizon = projection.plane_to_screen(0.0, projection.eye_height)[1]
     drawables: list[Figure | CoverShape] = [*figures, *cover]
     drawables.sort(key=lambda d: -d.distance_m)
+    hit = max(world.officer_hits, default=None)
+    fading = 0.0 if hit is None else 1.0 - (world.tick - hit) * world.step_s / HIT_SECONDS
     return SceneFrame(projection.resolution, horizon, world.time_s, world.title,
                       figures, cover, marks, tuple(drawables), world.backdrop, projection,
-                      probes, arcs)
+                      probes, arcs, seen.projection, max(0.0, fading),
+                      world.officer_down, world.officer_cover)
 
 
 ARC_KINKS = 6  # an arc drawn as this many jagged pieces

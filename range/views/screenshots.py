@@ -20,6 +20,7 @@ class Moment:
     inputs: str | None  # a shipped script's short name, or None for no officer input
     at_s: float
     shows: str
+    name: str | None = None  # the file's name, if not the scenario's (a second moment)
 
 
 MOMENTS = (
@@ -36,6 +37,12 @@ MOMENTS = (
     Moment("waistband-two", "poor", 1.9, "two men; one reaches for his waistband"),
     Moment("juvenile-replica", "poor", 2.0, "a boy with a replica gun"),
     Moment("domestic-second-person", "good", 6.0, "the second person appears in the doorway"),
+    Moment("traffic-stop-draw", "cover", 2.0, "walking to the corner, turning to the driver",
+           "traffic-stop-draw-walking"),
+    Moment("traffic-stop-draw", "cover", 3.25, "behind the building's corner as he fires",
+           "traffic-stop-draw-cover"),
+    Moment("traffic-stop-draw", "poor", 3.9, "a hit on the officer: the red frame, HIT",
+           "traffic-stop-draw-hit"),
 )
 
 
@@ -49,7 +56,7 @@ def shoot(moment: Moment, folder: Path) -> Path:
     inputs = [] if moment.inputs is None else load_inputs_arg(moment.inputs, scenario,
                                                               base).input
     world = ScriptedRun(scenario, inputs, 0).advance_to(moment.at_s)
-    path = folder / f"{moment.scenario}.png"
+    path = folder / f"{moment.name or moment.scenario}.png"
     path.write_bytes(png_bytes(scene_frame(world.snapshot()), size=SIZE))
     return path
 

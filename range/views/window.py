@@ -2,8 +2,10 @@
 that draws snapshots and turns clicks and keys into the live loop's inputs.
 
 Left click fires the officer's firearm, right click his TASER, at the cursor. Keys give
-verbal commands (see KEYS) and the digits are the instructor's branch keys; Esc stops
-the session. With several officers, the mouse and keys play one of them at a time: Tab
+verbal commands (see KEYS: in their usual tone; with Shift shouted, with Ctrl calm), show a
+weapon, reload, drive-stun at the cursor and move the officer (see OFFICER_KEYS); the
+digits are the instructor's branch keys; F1 shows the keys on the screen; Esc stops the
+session. With several officers, the mouse and keys play one of them at a time: Tab
 passes them to the next (the window's title says whom). Under the SDL dummy driver the
 same window works headless, for tests."""
 
@@ -15,6 +17,7 @@ from typing import Any
 
 from hardware.clock import Clock
 from range.run.loop import Click, Key, OperatorInput, Trigger
+from range.scenario.model import Tone
 from range.views.audio import Sounds
 from range.vocabulary import Command
 from range.world.snapshot import WorldSnapshot
@@ -24,6 +27,24 @@ KEYS: dict[str, Command] = {
     "p": "police", "s": "stop", "h": "show-hands", "d": "drop-weapon", "g": "get-down",
     "b": "step-back", "t": "turn-around", "m": "dont-move", "k": "talk",
 }
+# What the officer does with his body and kit, by key (pygame key names).
+OFFICER_KEYS: dict[str, tuple[str, str]] = {
+    "f": ("show", "show the firearm (draw and point it)"),
+    "x": ("show", "show the TASER (point it, laser on)"),
+    "r": ("reload", "reload the firearm"),
+    "z": ("drive_stun", "drive stun with the TASER at the cursor"),
+    "down": ("move", "step back (where the scenario allows)"),
+    "up": ("move", "to cover: the nearest place with cover"),
+}
+HELP_LINES = (
+    "left click: firearm    right click: TASER",
+    *(f"{key}: {words}" for key, words in (
+        ("p s h d g b t m k", "commands (police, stop, show hands, drop the weapon, get down,"
+                              " step back, turn around, don't move, talk)"),
+        ("Shift / Ctrl + command", "shouted / calm"))),
+    *(f"{key}: {what}" for key, (_, what) in OFFICER_KEYS.items()),
+    "1-9: branch keys    Tab: next officer    F1: this help    Esc: stop",
+)
 
 
 class Window:
@@ -52,11 +73,16 @@ class Window:
         from range.views.projector import SceneRenderer
 
         self._renderer = SceneRenderer()  # keeps the backdrop and cover between frames
+        self.help = False  # the key list over the scene (F1)
 
     def show(self, snapshot: WorldSnapshot) -> int:
         from range.views.scene import scene_frame
 
         self._renderer.draw(self._canvas, scene_frame(snapshot))
+        if self.help:
+            from range.views.projector import draw_lines
+
+            draw_lines(self._canvas, HELP_LINES)
         return self._flip(snapshot)
 
     def show_picture(self, rgb: Any) -> int:
@@ -108,11 +134,35 @@ class Window:
             self.playing = self._officers[after % len(self._officers)]
             self._caption()
             return []
+        if event.key == self._pygame.K_F1:
+            self.help = not self.help
+            return []
         if name in KEYS:
-            return [Key(now, command=KEYS[name], officer=self.playing)]
+            return [Key(now, command=KEYS[name], officer=self.playing,
+                        tone=self._tone(getattr(event, "mod", 0)))]
+        if name in OFFICER_KEYS:
+            return [self._officer_key(name, now)]
         if len(name) == 1 and name.isdigit():
             return [Key(now, branch=name)]
         return []
+
+    def _tone(self, mod: int) -> Tone | None:
+        pygame = self._pygame
+        if mod & pygame.KMOD_SHIFT:
+            return "shouted"
+        return "calm" if mod & pygame.KMOD_CTRL else None
+
+    def _officer_key(self, name: str, now: int) -> OperatorInput:
+        what = OFFICER_KEYS[name][0]
+        if what == "drive_stun":
+            mouse = self._to_projector(self._pygame.mouse.get_pos())
+            return Click(now, mouse, "taser", self.playing, drive_stun=True)
+        if what == "move":
+            return Key(now, move="back" if name == "down" else "cover", officer=self.playing)
+        trigger: Trigger = "taser" if name == "x" else "firearm"
+        if what == "reload":
+            return Key(now, reload=trigger, officer=self.playing)
+        return Key(now, show_kind=trigger, officer=self.playing)
 
     def _caption(self) -> None:
         whom = f" (mouse: {self.playing}; Tab for the next)" if len(self._officers) > 1 else ""

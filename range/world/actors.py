@@ -19,6 +19,7 @@ from range.vocabulary import HeldObject, Point2, ThreatLevel, Zone
 from range.world.agitation import LOOK_S, Mood
 from range.world.behaviour import Stimulus, pose_of
 from range.world.body import DOWN_LENGTH, Pose, side_of_line, towards_head, zone_at
+from range.world.stance import Stance
 
 FOOTPRINT_RADIUS = FOOTPRINT_RADIUS_M
 LYING_RADIUS = 0.15  # m: half a lying body's thickness across the floor
@@ -43,6 +44,7 @@ class Wound:
 @dataclass(slots=True)
 class ActorRuntime:
     spec: Actor
+    officer: Stance  # where the officer stands: what he approaches, faces, reaches
     body: pymunk.Body
     shape: pymunk.Shape
     state_name: str
@@ -68,15 +70,15 @@ class ActorRuntime:
     synced: int = -1  # the world's step count when x, y were read
 
     @classmethod
-    def create(cls, spec: Actor) -> ActorRuntime:
+    def create(cls, spec: Actor, officer: Stance) -> ActorRuntime:
         body = pymunk.Body(MASS, math.inf)
         body.position = spec.position
-        actor = cls(spec, body, standing_shape(body), spec.initial, 0, spec.weapon)
+        actor = cls(spec, officer, body, standing_shape(body), spec.initial, 0, spec.weapon)
         actor.mood = Mood.of(spec.agitation)
         actor.stopping = frozenset(name for name, state in spec.states.items()
                                    if state.action == "down")
         actor.sync(0)
-        actor.facing = _heading(-actor.x, -actor.y, 0.0)
+        actor.facing = _heading(*actor.to_officer(), 0.0)
         return actor
 
     def sync(self, generation: int) -> None:
@@ -106,7 +108,11 @@ class ActorRuntime:
         return (self.x, self.y)
 
     def distance(self) -> float:
-        return math.hypot(self.x, self.y)
+        return self.officer.distance_to((self.x, self.y))
+
+    def to_officer(self) -> tuple[float, float]:
+        """The ground vector from him to the officer's feet."""
+        return (self.officer.x - self.x, self.officer.y - self.y)
 
     def zone_at(self, z: float, point: Point2, direction: Point2) -> Zone | None:
         """The zone a line along `direction` meets at `point` (on the ground), height z."""
@@ -128,7 +134,8 @@ class ActorRuntime:
 
     def facing_officer(self) -> bool:
         """Whether his front is towards the officer (else the officer sees his back)."""
-        return math.cos(self.facing - math.atan2(-self.y, -self.x)) >= 0.0
+        dx, dy = self.to_officer()
+        return math.cos(self.facing - math.atan2(dy, dx)) >= 0.0
 
     def lying_shape(self) -> pymunk.Segment:
         """The body on the floor, feet to head: seen by shots, walked over by others."""
@@ -163,7 +170,7 @@ class ActorRuntime:
         if vx or vy:
             self.facing = math.atan2(vy, vx)
         elif self.state.action not in ("flee", "down"):
-            self.facing = _heading(-self.x, -self.y, self.facing)
+            self.facing = _heading(*self.to_officer(), self.facing)
 
     def desired_velocity(self, tick: int) -> tuple[float, float]:
         """Velocity the current action asks for (m/s, ground plane)."""
@@ -172,18 +179,18 @@ class ActorRuntime:
         if self.incapacitated(tick):
             return (0.0, 0.0)
         state = self.state
-        x, y = self.x, self.y
-        distance = math.hypot(x, y)
+        ox, oy = self.to_officer()
+        distance = math.hypot(ox, oy)
         speed = state.speed_or_default()
         if state.action == "walk_to" and state.target is not None:
-            dx, dy = state.target[0] - x, state.target[1] - y
+            dx, dy = state.target[0] - self.x, state.target[1] - self.y
             return _towards(dx, dy, speed, math.hypot(dx, dy) - ARRIVED_M)
         if state.action == "approach":
-            return _towards(-x, -y, speed, distance - state.stop_at)
+            return _towards(ox, oy, speed, distance - state.stop_at)
         if state.action in ("charge", "attack"):
-            return _towards(-x, -y, speed, distance - CONTACT_DISTANCE)
+            return _towards(ox, oy, speed, distance - CONTACT_DISTANCE)
         if state.action == "flee":
-            return _towards(x, y, speed, math.inf)
+            return _towards(-ox, -oy, speed, math.inf)
         return (0.0, 0.0)
 
     def next_look(self, tick: int, step_s: float) -> int:

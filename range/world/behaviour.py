@@ -14,13 +14,14 @@ import numpy as np
 from range.scenario.model import State, Transition
 from range.world.body import Pose
 
-StimulusKind = Literal["command", "hit", "taser", "branch"]
+StimulusKind = Literal["command", "hit", "taser", "branch", "officer"]
 
 
 @dataclass(frozen=True, slots=True)
 class Stimulus:
     """Something the actor perceived: a command given, a hit zone, a TASER result
-    ("effective", "failed", "cycle_ended", "recovered"), an instructor's branch key. He
+    ("effective", "failed", "cycle_ended", "recovered"), an instructor's branch key, the
+    officer hit ("officer", "hit"). He
     acts on it from `at_tick` (after his reaction time)."""
 
     kind: StimulusKind
@@ -62,6 +63,8 @@ def _wanted_stimulus(transition: Transition) -> tuple[StimulusKind, object]:
         return "hit", transition.hit
     if transition.taser is not None:
         return "taser", transition.taser
+    if transition.officer is not None:
+        return "officer", transition.officer
     return "branch", transition.branch
 
 

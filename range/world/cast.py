@@ -16,11 +16,12 @@ from range.world.actors import NEVER, ActorRuntime, standing_shape
 from range.world.behaviour import Stimulus
 from range.world.projection import Ray
 from range.world.snapshot import ActorView
+from range.world.stance import Stance
 
 
 class Cast:
-    def __init__(self, specs: Sequence[Actor], space: pymunk.Space) -> None:
-        self.actors = [ActorRuntime.create(spec) for spec in specs]
+    def __init__(self, specs: Sequence[Actor], space: pymunk.Space, officer: Stance) -> None:
+        self.actors = [ActorRuntime.create(spec, officer) for spec in specs]
         self.by_id = {a.id: a for a in self.actors}
         self._by_shape: dict[pymunk.Shape, ActorRuntime] = {a.shape: a for a in self.actors}
         self._next_look = 0
@@ -91,6 +92,11 @@ class Cast:
     def look_at(self, actor: ActorRuntime, tick: int) -> None:
         """Something of his changed that he must act on by `tick` (a wound)."""
         self._look_soon(actor, tick)
+
+    def look_at_all(self, tick: int) -> None:
+        """The officer moved: everyone's distance, reach and heading to him changed."""
+        for actor in self.actors:
+            self._look_soon(actor, tick)
 
     def _look_soon(self, actor: ActorRuntime, tick: int) -> None:
         actor.look_tick = min(actor.look_tick, tick)

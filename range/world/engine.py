@@ -41,6 +41,7 @@ from range.world.attacks import aim_streams, attack_by
 from range.world.behaviour import Stimulus, cause_of, choose_target, due_transition
 from range.world.body import zone_pixel
 from range.world.cast import Cast
+from range.world.officer import Officer
 from range.world.projection import Projection
 from range.world.reactions import Reactions
 from range.world.shooting import Shooting
@@ -50,6 +51,7 @@ from range.world.snapshot import (
     CoverView,
     WorldSnapshot,
 )
+from range.world.stance import Stance
 
 STEP_S = 1 / 240
 # An hour-long drill logs about 40,000 events; a run past this is a behaviour loop.
@@ -69,7 +71,7 @@ class World:
     ended: bool = False
     rng: np.random.Generator = field(init=False)
     space: pymunk.Space = field(init=False)
-    projection: Projection = field(init=False)
+    officer: Officer = field(init=False)  # where he stands, and what attacks on him did
     cast: Cast = field(init=False)
     reactions: Reactions = field(init=False)
     agitations: Agitations = field(init=False)
@@ -81,14 +83,13 @@ class World:
         self.rng = np.random.default_rng(self.seed)
         self.end_tick = round(self.scenario.duration / self.step_s)
         self.space = pymunk.Space()
-        rig = self.scenario.rig
-        self.projection = Projection(rig.screen_width, rig.screen_height, rig.screen_distance,
-                                     rig.screen_bottom, rig.eye_height, rig.resolution)
-        self.cast = Cast(self.scenario.actors, self.space)
+        stance = _stance(self.scenario)
+        self.cast = Cast(self.scenario.actors, self.space, stance)
         self._aims = aim_streams([a.id for a in self.cast.actors], self.rng)
         self.reactions = Reactions(self.scenario.response, self.rng, self.step_s)
+        self.officer = Officer(stance, self.scenario, self.rng, self.step_s, self._emit)
         self.agitations = Agitations(self.cast, self.step_s, self._emit)
-        self.shooting = Shooting(self.space, self.projection, self.cast, self.scenario.cover,
+        self.shooting = Shooting(self.space, stance, self.cast, self.scenario.cover,
                                  self.scenario.taser, self.scenario.officer, self.rng,
                                  self.reactions, self.step_s, self._emit,
                                  not is_live(self.live, self.provenance))
@@ -103,6 +104,10 @@ class World:
     @property
     def time_s(self) -> float:
         return self.tick * self.step_s
+
+    @property
+    def projection(self) -> Projection:  # as the officer sees it from where he stands now
+        return self.officer.stance.projection
 
     # -- officer inputs -------------------------------------------------------------------
 
@@ -133,10 +138,8 @@ class World:
              distances: dict[str, float] | None = None,
              aimed_at: str | None = None, officer: str | None = None,
              drive_stun: bool = False) -> int:
-        """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
-        A live shot gives each actor's distance at its pull (they moved since); a script
-        names whom it aimed at; with several officers, whose pull it was; `drive_stun`: a
-        TASER pressed on him, not fired."""
+        """A trigger pull at a projector pixel (None: off the screen); the shot id. Also: a
+        live pull's distances, a script's aim, whose pull, `drive_stun` (pressed on him)."""
         shot = self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing,
                                   distances, aimed_at, officer, drive_stun)
         if confirmed:
@@ -146,6 +149,9 @@ class World:
     def reload(self, weapon: WeaponName, officer: str | None = None) -> None:
         """The officer changes his pistol's magazine."""
         self.shooting.reload(self.tick, weapon, officer)
+
+    def move(self, move: str, officer: str | None = None) -> None:  # "back", or to a place
+        self.officer.move(self.cast, move, self.tick, officer)
 
     def note(self, event: Event) -> None:
         """A run's own event (a frame shown, an operator's action) into the log, in order."""
@@ -172,8 +178,9 @@ class World:
             return
         tick = self.tick
         self.shooting.before_step(tick)
-        if self.cast.any_due(tick):
-            self._look(tick)
+        self.officer.walk(self.cast, tick)
+        if self.cast.any_due(tick) and self._look(tick):
+            return  # the officer is down: nothing after the log's end
         self.space.step(self.step_s)
         self.cast.stepped()
         self.shooting.fly(tick)
@@ -187,19 +194,11 @@ class World:
 
     def snapshot(self) -> WorldSnapshot:
         """The read model of this tick."""
-        recent = self.tick - round(RECENT_SHOTS_S / self.step_s)
-        return WorldSnapshot(
-            tick=self.tick, time_s=self.time_s, step_s=self.step_s, title=self.scenario.title,
-            projection=self.projection, actors=_actor_views(self.cast, self.tick, self.step_s),
-            cover=tuple(CoverView(c.id, c.kind, c.center, c.size, c.height, c.angle)
-                        for c in self.scenario.cover),
-            recent_shots=tuple(s for s in self.shooting.shots if s.tick >= recent),
-            ended=self.ended, backdrop=self.scenario.backdrop,
-            probes=tuple(p for p in self.shooting.landings if p.tick >= recent))
+        return _snapshot(self)
 
-    def _look(self, tick: int) -> None:
-        """Behaviour, then movement and attacks, of the actors due a look this tick. One
-        looked at only for a contact has its distance triggers checked, not the rest."""
+    def _look(self, tick: int) -> bool:
+        """Behaviour, movement and attacks of the actors due a look (one looked at for a
+        contact only checks his distance triggers); True if the officer is down: it ends."""
         due = self.cast.due(tick)
         for actor in due:
             if actor.look_tick <= tick or actor.reads_distance():
@@ -208,9 +207,12 @@ class World:
             actor.move(tick)
             attacked = attack_by(actor, self.tick, self.step_s, self._aims[actor.id],
                                  self.shooting.attack)
-            if attacked is not None:
-                self._emit(attacked)
+            if attacked is not None and self.officer.attacked(self.cast, self.reactions,
+                                                              attacked, self.tick):
+                self.stop("officer_down")
+                return True
         self.cast.looked(tick, self.step_s)
+        return False
 
     def _behave(self, actor: ActorRuntime) -> None:
         tick = self.tick
@@ -267,6 +269,28 @@ class World:
         self.events.append(event)
         if self.on_event is not None:
             self.on_event(event)
+
+
+def _stance(scenario: Scenario) -> Stance:
+    rig = scenario.rig
+    return Stance(scenario.officer.movement, Projection(
+        rig.screen_width, rig.screen_height, rig.screen_distance, rig.screen_bottom,
+        rig.eye_height, rig.resolution))
+
+
+def _snapshot(world: World) -> WorldSnapshot:
+    tick, step, scenario, shooting = world.tick, world.step_s, world.scenario, world.shooting
+    recent = tick - round(RECENT_SHOTS_S / step)
+    return WorldSnapshot(
+        tick=tick, time_s=world.time_s, step_s=step, title=scenario.title,
+        projection=world.projection, actors=_actor_views(world.cast, tick, step),
+        cover=tuple(CoverView(c.id, c.kind, c.center, c.size, c.height, c.angle)
+                    for c in scenario.cover),
+        recent_shots=tuple(s for s in shooting.shots if s.tick >= recent),
+        ended=world.ended, backdrop=scenario.backdrop,
+        probes=tuple(p for p in shooting.landings if p.tick >= recent),
+        officer_hits=tuple(t for t in world.officer.hits if t >= recent),
+        officer_down=world.officer.down, officer_cover=world.officer.stance.cover)
 
 
 def is_live(live: bool | None, provenance: Provenance | None) -> bool:

@@ -24,17 +24,18 @@ from range.run.events import (
     ShotTiming,
 )
 from range.scenario.model import Cover, Muzzle, Officer, TaserRules
-from range.vocabulary import Attack, Point2, TaserMode, WeaponName
-from range.world.actors import Wound
-from range.world.attacks import AttackResult, judge_attack
+from range.vocabulary import Attack, Point2, TaserMode, WeaponName, Zone
+from range.world.actors import ActorRuntime, Wound
+from range.world.attacks import AttackResult, Target, judge_attack
 from range.world.ballistics import BodyAt, CoverAt, Flights, Impact, Projectile
 from range.world.behaviour import Stimulus, stopping_transition
 from range.world.body import DOWN_HEIGHT_M, area_to_avoid
 from range.world.cast import Cast
 from range.world.loads import Loads
-from range.world.projection import Projection, Ray
+from range.world.projection import Ray
 from range.world.reactions import Reactions
 from range.world.snapshot import ProbeView, ShotView, box_corners
+from range.world.stance import Stance
 from range.world.taser import Resolved, TaserJudge
 from range.world.transitions import Transitions
 from range.world.weapons import Firearm, TaserCartridge, Weapon, agency_weapons
@@ -44,7 +45,7 @@ KEPT_LANDINGS = 64  # probe landings kept for the views: far more than a 2 s win
 
 
 class Shooting:
-    def __init__(self, space: pymunk.Space, projection: Projection, cast: Cast,
+    def __init__(self, space: pymunk.Space, stance: Stance, cast: Cast,
                  cover: Sequence[Cover], rules: TaserRules, officer: Officer,
                  rng: np.random.Generator, reactions: Reactions, step_s: float,
                  emit: Callable[[Event], None], counts_rounds: bool = True) -> None:
@@ -55,7 +56,7 @@ class Shooting:
         self._weapons = agency_weapons(rules)
         self._transitions = Transitions(officer, step_s)
         self._aimed: list[str | None] = []  # whom each shot was aimed at
-        self._projection = projection
+        self._stance = stance  # where the officer stands: his rounds leave from there
         self._cast = cast
         self._emit = emit
         self._step_s = step_s
@@ -80,8 +81,9 @@ class Shooting:
         `drive_stun`: a TASER pressed on him rather than fired."""
         weapon = self._weapons[weapon_name]
         shot = len(self.shots) + 1
-        on_screen = point is not None and self._projection.on_screen(*point)
-        ray = self._projection.ray(*point) if point is not None and on_screen else None
+        projection = self._stance.projection
+        on_screen = point is not None and projection.on_screen(*point)
+        ray = projection.ray(*point) if point is not None and on_screen else None
         first = None if ray is None else self._first(ray, solid=False)
         aimed = aimed_at if aimed_at is not None or ray is None else self._first(ray, True)
         mode = self._mode(weapon, drive_stun) if confirmed else None
@@ -145,11 +147,17 @@ class Shooting:
         met = self._cast.first_on_track(self._space, ray, SCENE_DEPTH_M, solid)
         return None if met is None else met[0]
 
-    def attack(self, kind: Attack, shooter: Point2, muzzle_z: float,
+    def attack(self, kind: Attack, shooter_id: str, shooter: Point2, muzzle_z: float,
                errors: tuple[float, float]) -> AttackResult:
-        """What a subject's attack on the officer did (`attacks.judge_attack`)."""
-        return judge_attack(kind, shooter, muzzle_z, self._projection.eye_height, errors,
-                            self._space, self._cover_at)
+        """What a subject's attack on the officer did (`attacks.judge_attack`): his round
+        may meet anyone in its line but himself."""
+        def others(shape: pymunk.Shape) -> BodyAt | None:
+            body = self._body_at(shape)
+            return None if body is None or body.actor == shooter_id else body
+
+        officer = Target(self._stance.position, self._stance.projection.eye_height)
+        return judge_attack(kind, shooter, muzzle_z, officer, errors, self._space, others,
+                            self._cover_at)
 
     def aimed_at(self, shot: int) -> str | None:
         return self._aimed[shot - 1]
@@ -192,13 +200,7 @@ class Shooting:
         self._emit(BulletHit(tick=tick, shot=shot, actor=actor.id, role=actor.spec.role,
                              zone=impact.zone, distance_m=impact.ground_distance,
                              height_m=impact.point[2]))
-        perceived = self._reactions.perceived(tick)
-        self._cast.tell(actor, Stimulus("hit", impact.zone, perceived, shot), tick)
-        stopping = stopping_transition(actor.state, impact.zone, actor.stopping)
-        if stopping is not None and stopping.to is not None:
-            stops = self._reactions.stops(tick, impact.zone)
-            actor.wounded(Wound(stops, stopping.to, impact.zone, shot, tick))
-            self._cast.look_at(actor, actor.wound.tick if actor.wound else stops)
+        struck(self._cast, self._reactions, actor, impact.zone, shot, tick)
 
     def _probe_landed(self, shot: int, probe: int, impact: Impact, tick: int,
                       direction: Point2) -> None:
@@ -252,6 +254,18 @@ class Shooting:
 
     def _cover_at(self, shape: pymunk.Shape) -> CoverAt | None:
         return self._cover_by_shape.get(shape)
+
+
+def struck(cast: Cast, reactions: Reactions, actor: ActorRuntime, zone: Zone,
+           shot: int | None, tick: int) -> None:
+    """A round hit him in `zone` (the officer's `shot`, or None: a subject's round): he
+    feels it in his reaction time, and a stopping hit takes effect in its own."""
+    cast.tell(actor, Stimulus("hit", zone, reactions.perceived(tick), shot), tick)
+    stopping = stopping_transition(actor.state, zone, actor.stopping)
+    if stopping is not None and stopping.to is not None:
+        stops = reactions.stops(tick, zone)
+        actor.wounded(Wound(stops, stopping.to, zone, shot, tick))
+        cast.look_at(actor, actor.wound.tick if actor.wound else stops)
 
 
 def launch_probes(shot: int, cartridge: TaserCartridge, eye_ray: Ray, muzzle: Muzzle,

@@ -48,6 +48,8 @@ class ActorView:
 
     @property
     def distance_m(self) -> float:
+        """From the origin: the officer's feet in a view's own frame (`scene.officer_frame`);
+        in the world's, use `WorldSnapshot.distance`."""
         return math.hypot(*self.position)
 
 
@@ -101,6 +103,13 @@ class WorldSnapshot:
     ended: bool
     backdrop: Backdrop = "street"
     probes: tuple[ProbeView, ...] = ()  # landed within RECENT_SHOTS_S, oldest first
+    officer_hits: tuple[int, ...] = ()  # ticks of the hits on the officer, latest last
+    officer_down: bool = False  # down by the scenario's rule
+    officer_cover: str | None = None  # the cover he is behind
+
+    def distance(self, actor: ActorView) -> float:
+        """His ground distance from the officer, where the officer stands."""
+        return self.projection.distance_to(actor.position)
 
     def actor(self, actor_id: str) -> ActorView:
         return next(a for a in self.actors if a.id == actor_id)

@@ -41,8 +41,9 @@ function drawMap(canvas, map) {
     ctx.setLineDash([]); ctx.globalAlpha = 1;
   }
   // the officer
-  ctx.fillStyle = "#4f8fe8"; ctx.beginPath(); ctx.arc(...px(0, 0), 7, 0, 2 * Math.PI); ctx.fill();
-  ctx.fillStyle = "#cfd5dd"; ctx.font = "11px sans-serif"; ctx.fillText("officer", px(0, 0)[0] + 9, px(0, 0)[1] + 4);
+  const me = px(...(map.officer || [0, 0]));  // where he stands (he may have stepped)
+  ctx.fillStyle = "#4f8fe8"; ctx.beginPath(); ctx.arc(...me, 7, 0, 2 * Math.PI); ctx.fill();
+  ctx.fillStyle = "#cfd5dd"; ctx.font = "11px sans-serif"; ctx.fillText("officer", me[0] + 9, me[1] + 4);
   const drawn = [];
   for (const a of map.actors) {
     const [x, y] = px(...a.position);
