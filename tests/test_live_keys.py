@@ -105,7 +105,10 @@ def test_the_drive_stun_key_takes_the_taser_that_drive_stuns_or_does_nothing() -
     from range.run.loop import stunner
 
     data = scenario_data(actor(), duration=0.5)
+    # Every CEW drive-stuns (the devices' table); the key takes the first one he carries.
     data["officer"]["weapons"] = ["pistol", "taser7-cq", "x26"]
-    assert stunner(scenario_from_data(data, "test")) == "x26"
-    data["officer"]["weapons"] = ["pistol", "taser7-cq"]
+    assert stunner(scenario_from_data(data, "test")) == "taser7-cq"
+    data["officer"]["weapons"] = ["pistol", "x26p", "taser10"]
+    assert stunner(scenario_from_data(data, "test")) == "x26p"
+    data["officer"]["weapons"] = ["pistol"]
     assert stunner(scenario_from_data(data, "test")) is None
