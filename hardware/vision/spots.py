@@ -159,7 +159,8 @@ def _appeared(b: Blob, bright: Image, recent: Sequence[Image], r: int,
     x, y = round(b.x), round(b.y)
     near = (slice(max(0, y - r), y + r + 1), slice(max(0, x - r), x + r + 1))
     fell = cv2.subtract(recent[-2][near], recent[-1][near])
-    if cv2.countNonZero(cv2.threshold(fell, cfg.min_new_light - 1, 255, cv2.THRESH_BINARY)[1]):
+    fallen = cv2.threshold(fell, cfg.min_new_light - 1, 255, cv2.THRESH_BINARY)[1]
+    if cv2.countNonZero(fallen) >= cfg.min_area_unsaturated:  # fewer: sensor noise
         return False
     x0, y0 = max(0, round(b.x - b.w / 2)), max(0, round(b.y - b.h / 2))
     box = (slice(y0, round(b.y + b.h / 2) + 1), slice(x0, round(b.x + b.w / 2) + 1))
