@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from hardware.events import SpotEvent
-from hardware.vision.detector import ShotDetector, camera_levels, clip_top, detect_still
 from hardware.vision.config import DetectorConfig
+from hardware.vision.detector import ShotDetector, camera_levels, clip_top, detect_still
 from hardware.vision.frames import Frame, Image
 from hardware.vision.scenes import run_kind
 
@@ -29,9 +29,8 @@ def _feed(draw: Draw, frames: int = 40, base: int = 90, gain: float = 1.0) -> li
     for i in range(frames):
         image = noise[i % 3].copy()
         draw(image, i)
-        if gain != 1.0:
-            image = cv2.convertScaleAbs(image, alpha=gain)
-        events.extend(det.feed(Frame(image, i * PERIOD_NS, i)))
+        seen: Image = cv2.convertScaleAbs(image, alpha=gain) if gain != 1.0 else image
+        events.extend(det.feed(Frame(seen, i * PERIOD_NS, i)))
     return [*events, *det.flush()]
 
 

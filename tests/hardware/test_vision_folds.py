@@ -64,7 +64,6 @@ def test_a_camera_kind_is_held_out_whole() -> None:
 
 
 def test_camera_kinds_come_from_the_clip_names() -> None:
-    assert [camera_kind(c) for c in ("shotsearcher/lifecam-safari-green.mp4",
-                                     "shotsearcher/c910_red_z.mp4", "x/no_interference_one_shot.png",
-                                     "shotsearcher/45in-green.mp4")] == [
-        "lifecam", "c910", "stills", "45in"]
+    cases = ("shotsearcher/lifecam-safari-green.mp4", "shotsearcher/c910_red_z.mp4",
+             "x/no_interference_one_shot.png", "shotsearcher/45in-green.mp4")
+    assert [camera_kind(c) for c in cases] == ["lifecam", "c910", "stills", "45in"]
