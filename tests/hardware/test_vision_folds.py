@@ -1,4 +1,5 @@
-"""Leave-one-clip-out: each case judged with the setting chosen on the others."""
+"""Held-out folds: each case judged with the setting chosen on the other cases, or on the
+other camera kinds."""
 
 from __future__ import annotations
 
