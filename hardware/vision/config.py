@@ -69,6 +69,10 @@ class DetectorConfig:
     new_light_reach: float = 7.0
     new_light_frames: int = 10  # a person walking past hides a spot for fewer frames
     min_new_light: int = 24
+    # Clipping hides a clipped blob's rise; a pulse appears from nothing, so at most this
+    # share of its newly clipped pixels were clipped a frame before. Moving content
+    # overlaps where it was: it moves less than half its own size in a frame.
+    max_clipped_before: float = 0.5
     # one pulse, one event (the peer's rule: a new shot after 60 ms and 2 frames)
     same_pulse_radius: float = 20.0
     same_pulse_ms: float = 60.0

@@ -90,9 +90,10 @@ class ShotDetector:
                    and frame.t_ns - self._start_ns >= cfg.warmup_ms * 1e6)
         # the brightest level this camera reaches: 255 unless its gain tops out lower
         self._learn_clip_level(bright)
-        if settled and cv2.minMaxLoc(rise)[1] >= cfg.min_rise:
+        levels = self._levels()
+        if settled and cv2.minMaxLoc(rise)[1] >= levels.min_rise:
             ref = self._history[0] if self._history else image
-            blobs = measure_blobs(image, ref, bright, self._activity, rise, self._levels(),
+            blobs = measure_blobs(image, ref, bright, self._activity, rise, levels,
                                   list(self._recent))
         self.last_blobs = blobs
         events = self._tracker.update(frame.t_ns, frame.index, blobs)
@@ -109,22 +110,11 @@ class ShotDetector:
         return events
 
     def _learn_clip_level(self, bright: Image) -> None:
-        """The level this camera clips at: the highest value seen held by a patch of pixels
-        (a clipped area is flat at the top; noise reaches a new maximum one pixel at a
-        time). 255 for most cameras; lower when the gain or brightness setting tops out
-        (a camera clipping below half scale is not believed: that is a flat dark scene)."""
-        top = cv2.minMaxLoc(bright)[1]
-        if top > max(self._white, 127) and cv2.countNonZero(cv2.inRange(bright, top, 255)) >= 16:
-            self._white = top
+        """The level this camera clips at (`clip_top`), the highest seen so far."""
+        self._white = max(self._white, clip_top(bright))
 
     def _levels(self) -> DetectorConfig:
-        """The settings with "clips" meaning this camera's top level, if it is below 255."""
-        cfg = self.config
-        top = int(self._white)
-        if top == 0 or top >= cfg.clip_level:  # no clipped patch seen yet: assume 255
-            return cfg
-        return replace(cfg, clip_level=top - 1, saturated=min(cfg.saturated, top - 10),
-                       min_peak=round(cfg.min_peak * top / 255))
+        return camera_levels(self.config, int(self._white))
 
     def _work_mask(self, shape: tuple[int, ...]) -> Image:
         assert self.mask is not None
@@ -168,6 +158,33 @@ class ShotDetector:
         return self._tracker.flush()
 
 
+def clip_top(bright: Image) -> int:
+    """The level a camera clips at, as an image shows it: its highest value if a patch
+    of pixels holds it (a clipped area is flat at the top; noise reaches a new maximum
+    one pixel at a time), else 0. 255 for most cameras; lower when the gain or
+    brightness setting tops out (below half scale is not believed: that is a flat dark
+    scene)."""
+    top = int(cv2.minMaxLoc(bright)[1])
+    if top < 128 or cv2.countNonZero(cv2.inRange(bright, top, 255)) < 16:
+        return 0
+    return top
+
+
+def camera_levels(cfg: DetectorConfig, top: int) -> DetectorConfig:
+    """The settings with every level relative to the camera's top level `top` (0: not
+    known, taken as 255): a camera whose gain or brightness tops out lower shows a dot's
+    rise, the scene and its noise scaled by the same factor, so every threshold in
+    levels scales with it."""
+    if top == 0 or top >= cfg.clip_level:
+        return cfg
+    k = top / 255
+    return replace(cfg, clip_level=top - 1, saturated=min(cfg.saturated, top - 10),
+                   min_peak=round(cfg.min_peak * k), min_rise=round(cfg.min_rise * k),
+                   min_rise_unsaturated=round(cfg.min_rise_unsaturated * k),
+                   min_rise_streak=round(cfg.min_rise_streak * k),
+                   min_new_light=round(cfg.min_new_light * k))
+
+
 def _median_gain(now: np.ndarray, before: np.ndarray) -> float:
     """How much brighter the view got overall: the median ratio of lit cells (every 4th
     cell is plenty), robust to the few cells a dot or a moving thing changes."""
@@ -205,10 +222,10 @@ def detect_still(image: Image, config: DetectorConfig | None = None,
     """Dots in one image with no history: the background is the image with every bright
     feature smaller than a dot could be opened away (a top-hat), so glare and lit areas
     larger than that stay background. `mask`: 255 where shots may be (as `ShotDetector`)."""
-    cfg = config or DetectorConfig(min_purity=STILL_MIN_PURITY)
+    bright = brightness(image)
+    cfg = camera_levels(config or DetectorConfig(min_purity=STILL_MIN_PURITY), clip_top(bright))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (cfg.still_kernel, cfg.still_kernel))
     ref = cv2.morphologyEx(image, cv2.MORPH_OPEN, kernel)
-    bright = brightness(image)
     rise = cv2.subtract(bright, brightness(ref))
     if mask is not None:  # a mask made for another size is stretched over this image
         fitted = mask if mask.shape == rise.shape else cv2.resize(

@@ -53,7 +53,8 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
     p.add_argument("--no-known-gaps", action="store_true",
                    help="every difference from the peer's lists fails")
     p.add_argument("--folds", action="store_true",
-                   help="leave-one-clip-out: figures tuned on all cases beside held-out ones")
+                   help="leave one camera out: figures tuned on all cases beside "
+                        "held-out ones (each camera kind judged as chosen by the others)")
     p.add_argument("--augment", choices=AUGMENTATION_NAMES, default=None,
                    help="judge the clips as another camera would have recorded them")
     p.set_defaults(handler=_judge_clips)
