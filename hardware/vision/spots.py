@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -136,11 +137,11 @@ def _new_light(b: Blob, recent: Sequence[Image], reach: int, cfg: DetectorConfig
     half = (max(b.w, b.h) + 1) // 2
     x, y = round(b.x), round(b.y)
     r = half + reach
-    before = int(recent[-1][max(0, y - r):y + r + 1, max(0, x - r):x + r + 1].max())
+    before = cv2.minMaxLoc(recent[-1][max(0, y - r):y + r + 1, max(0, x - r):x + r + 1])[1]
+    near = (slice(max(0, y - half), y + half + 1), slice(max(0, x - half), x + half + 1))
     for old in recent[:-1]:
-        before = max(before, int(old[max(0, y - half):y + half + 1,
-                                     max(0, x - half):x + half + 1].max()))
-    new = b.peak - before
+        before = max(before, cv2.minMaxLoc(old[near])[1])
+    new = b.peak - int(before)
     # clipping hides how far a dot rose, but not its shape: a clipped blob without new
     # light must have a compact white core (moving white content has a ragged one)
     compact = b.peak >= cfg.saturated and b.core_fill >= cfg.min_core_fill
@@ -210,7 +211,7 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
             break
         x, y, bw, bh, area = (int(v) for v in stats[i])
         # rejected whatever else is measured: a speck, or nothing bright enough in its box
-        if area < cfg.min_area or int(bright[y:y + bh, x:x + bw].max()) < cfg.min_peak:
+        if area < cfg.min_area or cv2.minMaxLoc(bright[y:y + bh, x:x + bw])[1] < cfg.min_peak:
             continue
         windowed = max(bw, bh) > 2 * reach
         if windowed:  # wider than any dot: look around its strongest point only
@@ -267,7 +268,7 @@ def dot_reach(cfg: DetectorConfig, full: tuple[int, int]) -> int:
     """Half the side of the largest dot's box: the side of a square of `max_area` pixels
     (at this frame size), and that again for an elongated one."""
     scale = full[0] * full[1] / (640 * 480)
-    return int(np.ceil(np.sqrt(cfg.max_area * scale)))
+    return math.ceil(math.sqrt(cfg.max_area * scale))
 
 
 def _core_reaches_edge(b: Blob, ox: int, oy: int, comp: np.ndarray) -> bool:
@@ -281,8 +282,28 @@ def _core_reaches_edge(b: Blob, ox: int, oy: int, comp: np.ndarray) -> bool:
 def strongest_components(labels: np.ndarray, rise: Image, level: int
                          ) -> list[tuple[int, int, int]]:
     """(label, peak row, peak column) of the components whose rise reaches `level`,
-    highest peak first: one sort of the pixels over `level`, however many components."""
-    ys, xs = np.nonzero(rise >= level)
+    highest peak first (ties: the peak first in raster order), each at its first peak
+    pixel in raster order. Usually one or two components reach `level`: each is then
+    found by one masked arg-max; many are ranked by one sort of the pixels over `level`."""
+    over = rise >= level
+    owners = np.flatnonzero(np.bincount(labels[over], minlength=2)[1:]) + 1
+    if len(owners) > _FEW_COMPONENTS:
+        return _ranked_by_sort(labels, rise, over)
+    picks = []
+    for label in owners:  # the first pixel at the component's maximum, in raster order
+        k = int(np.argmax(np.where(labels == label, rise, 0)))
+        picks.append((-int(rise.flat[k]), k, int(label)))
+    width = rise.shape[1]
+    return [(label, k // width, k % width) for _, k, label in sorted(picks)]
+
+
+# Up to this many components reaching the level are each found by an arg-max.
+_FEW_COMPONENTS = 3
+
+
+def _ranked_by_sort(labels: np.ndarray, rise: Image, over: np.ndarray
+                    ) -> list[tuple[int, int, int]]:
+    ys, xs = np.nonzero(over)
     values, owners = rise[ys, xs], labels[ys, xs]
     order = np.argsort(-values.astype(np.int16), kind="stable")
     _, first = np.unique(owners[order], return_index=True)
@@ -380,7 +401,7 @@ def _with_activity(b: Blob, activity: np.ndarray, limit: float, w: int, h: int,
     sy, sx = ah / h, aw / w  # cells per pixel; look one cell past the blob on every side
     i0, i1 = int((b.y - b.h / 2) * sy) - 1, int((b.y + b.h / 2) * sy) + 2
     j0, j1 = int((b.x - b.w / 2) * sx) - 1, int((b.x + b.w / 2) * sx) + 2
-    act = float(activity[max(0, i0):max(1, i1), max(0, j0):max(1, j1)].max())
+    act = float(cv2.minMaxLoc(activity[max(0, i0):max(1, i1), max(0, j0):max(1, j1)])[1])
     stands_out = (b.peak >= cfg.saturated and b.elongation < cfg.max_elongation_large
                   and b.peak_rise >= cfg.rise_over_activity * act
                   and purity(b) >= cfg.min_purity_moving)
