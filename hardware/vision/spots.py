@@ -312,11 +312,15 @@ def _ranked_by_sort(labels: np.ndarray, rise: Image, over: np.ndarray
 
 
 def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarray,
-             ox: int, oy: int, cfg: DetectorConfig, full: tuple[int, int]) -> Blob:
+             ox: int, oy: int, cfg: DetectorConfig, full: tuple[int, int],
+             complete: bool = False) -> Blob:
     """Shape from the core (rise over half its peak: the glow around a dot is not the
     dot), position from the clipped plateau of the core, ring and colour from the whole
-    blob and its surroundings."""
-    peak_rise = int(rise[comp].max())
+    blob and its surroundings. Measured in stages, cheapest first: a blob its shape
+    alone rejects (`SHAPE_VERDICTS`) is not measured further, and only a blob that
+    passes has its white core measured; what a rejected blob was not measured for is
+    left 0 (`complete`: measure everything; the verdict is the same)."""
+    peak_rise = int(cv2.minMaxLoc(rise, mask=comp.view(np.uint8))[1])
     # where it clips, a pixel rose as far as the sensor lets it show: on a pale target
     # that is little, however bright the laser, so clipped pixels are core at full weight
     clipped = comp & (bright >= cfg.saturated)
@@ -326,23 +330,40 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     mx, my = float((xs * wts).sum() / wts.sum()), float((ys * wts).sum() / wts.sum())
     elong = elongation(xs - mx, ys - my, wts)
     cx, cy, extent = plateau(bright, core, cfg.plateau_levels)
-    grown = cv2.dilate(comp.view(np.uint8), _GROW).astype(bool)
-    ring = cv2.dilate(grown.view(np.uint8), _GROW).astype(bool) & ~grown
-    peak = int(bright[core].max())
-    contrast = float(peak - bright[ring].mean()) if ring.any() else float(peak)
-    ring_rise = float(rise[ring].mean()) / max(1, peak_rise) if ring.any() else 0.0
-    d_red, d_green = added_light(img[grown], ref[grown])
-    # how much the surroundings flicker between frames, against the dot's own rise
-    flicker = mean_flicker(img[ring], ref[ring]) / max(1, peak_rise) if ring.any() else 0.0
-    core_fill = white_core_fill(img, ref, grown | ring, cfg.clip_level, cfg.min_rise,
-                                cfg.core_headroom)
+    grown = cv2.dilate(comp.view(np.uint8), _GROW).view(bool)
+    peak = int(cv2.minMaxLoc(bright, mask=core.view(np.uint8))[1])
+    # the streak rule asks a long blob for its colour
+    light = (added_light(img[grown], ref[grown]) if complete or elong > cfg.streak_elongation
+             else None)
+    d_red, d_green = light or (0.0, 0.0)
     blob = Blob(cx + ox, cy + oy, len(xs), int(np.ptp(xs)) + 1, int(np.ptp(ys)) + 1, peak,
-                peak_rise, contrast, ring_rise, d_red, d_green,
-                "red" if d_red >= d_green else "green", True, "", elong, flicker=flicker,
-                core_fill=core_fill)
+                peak_rise, 0.0, 0.0, d_red, d_green, "red" if d_red >= d_green else "green",
+                True, "", elong)
+    why = _verdict(blob, cfg, full)
+    if why in SHAPE_VERDICTS and not complete:
+        return replace(blob, accepted=False, why=why)
+    ring = cv2.dilate(grown.view(np.uint8), _GROW).view(bool) & ~grown
+    contrast, ring_rise, flicker = float(peak), 0.0, 0.0
+    if ring.any():
+        contrast = float(peak - bright[ring].mean())
+        ring_rise = float(rise[ring].mean()) / max(1, peak_rise)
+        # how much the surroundings flicker between frames, against the dot's own rise
+        flicker = mean_flicker(img[ring], ref[ring]) / max(1, peak_rise)
+    d_red, d_green = light or added_light(img[grown], ref[grown])
+    blob = replace(blob, contrast=contrast, ring_rise=ring_rise, d_red=d_red, d_green=d_green,
+                   colour="red" if d_red >= d_green else "green", flicker=flicker)
     box = (extent[0] + ox, extent[1] + oy, extent[2] + ox, extent[3] + oy)
     why = _verdict(blob, cfg, full) or _cut_off(blob, box, full, cfg.saturated)
-    return replace(blob, accepted=not why, why=why) if why else blob
+    if why and not complete:
+        return replace(blob, accepted=False, why=why)
+    core_fill = white_core_fill(img, ref, grown | ring, cfg.clip_level, cfg.min_rise,
+                                cfg.core_headroom)
+    return replace(blob, accepted=not why, why=why, core_fill=core_fill)
+
+
+# The verdicts `_verdict` reaches before it looks at a blob's surroundings (ring, flicker)
+# or, unless the blob is long, its colour: a blob rejected so is measured no further.
+SHAPE_VERDICTS = frozenset({"area", "peak", "weak", "streak", "large"})
 
 
 def _verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
