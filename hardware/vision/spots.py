@@ -13,6 +13,7 @@ from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Image
 from hardware.vision.pixels import (
     added_light,
+    components,
     elongation,
     mean_flicker,
     plateau,
@@ -28,7 +29,7 @@ def _regions(rise: Image, level: int) -> list[tuple[int, int, int, int]]:
     _, mask = cv2.threshold(rise, level - 1, 255, cv2.THRESH_BINARY)
     h, w = mask.shape
     small = _shrink(mask, max(1, w // _COARSE), max(1, h // _COARSE))
-    n, _, stats, _ = cv2.connectedComponentsWithStats((small > 0).view(np.uint8), connectivity=8)
+    n, _, stats, _ = components((small > 0).view(np.uint8))
     sx, sy = w / small.shape[1], h / small.shape[0]
     boxes = []
     for i in range(1, n):
@@ -199,7 +200,7 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
     the number of candidates, not set by the size of what moved."""
     limit = cfg.max_candidates if budget is None else budget
     half = cv2.threshold(rise, cfg.min_rise // 2 - 1, 255, cv2.THRESH_BINARY)[1]
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(half, connectivity=8)
+    n, labels, stats, _ = components(half)
     if n < 2 or limit <= 0:
         return []
     h, w = rise.shape
