@@ -78,9 +78,11 @@ def test_staged_measurement_reaches_the_complete_measurements_verdict(
     staged = spots._measure
     seen: list[tuple[Blob, Blob]] = []
 
-    def both(*args: Any) -> Blob:  # the nine positional arguments blobs_in passes
-        blob = staged(*args)
-        seen.append((blob, staged(*args[:9], complete=True)))
+    def both(img: Any, ref: Any, bright: Any, rise: Any, comp: Any, ox: int, oy: int,
+             cfg: Any, full: tuple[int, int]) -> Blob:
+        blob = staged(img, ref, bright, rise, comp, ox, oy, cfg, full)
+        seen.append((blob, staged(img, ref, bright, rise, comp, ox, oy, cfg, full,
+                                  complete=True)))
         return blob
 
     monkeypatch.setattr(spots, "_measure", both)
