@@ -7,6 +7,7 @@ exposing the pictures the test shows, with laser pulses at known places."""
 from __future__ import annotations
 
 import queue
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -16,7 +17,7 @@ import pytest
 from hardware.events import SpotEvent
 from hardware.vision.calibration import Calibration, calibrate, chessboard_image
 from hardware.vision.frames import Frame, Image
-from hardware.vision.prediction import grey_ramp
+from hardware.vision.prediction import Photometry, grey_ramp
 from hardware.vision.projected import ProjectedCamera, Pulse
 from hardware.vision.rig import fit_rig_photometry, load_rig_file, save_rig
 from range.run.rig import ConnectedRig
@@ -69,7 +70,8 @@ def _scene(k: int) -> Image:
     return picture
 
 
-def _calibrated(camera: ProjectedCamera, tmp_path: Path) -> tuple[Calibration, object]:
+def _calibrated(camera: ProjectedCamera, tmp_path: Path
+                ) -> tuple[Calibration, Photometry | None]:
     board_view = camera.capture(_rgb_board(), 0).image
     ramp_view = camera.capture(grey_ramp(PROJECTOR), 0).image
     cal = calibrate(board_view, PROJECTOR, "the emulated camera's board")
@@ -77,7 +79,7 @@ def _calibrated(camera: ProjectedCamera, tmp_path: Path) -> tuple[Calibration, o
     return load_rig_file(tmp_path, "aware")
 
 
-def _session(photometry: object, tmp_path: Path) -> tuple[list[tuple[float, float]], int]:
+def _session(photometry: bool, tmp_path: Path) -> tuple[list[tuple[float, float]], int]:
     """Spots found (projector px) over 100 frames of moving targets with four pulses,
     and the frames the rig could not explain."""
     camera = ProjectedCamera(PROJECTOR, seed=3)
@@ -85,13 +87,12 @@ def _session(photometry: object, tmp_path: Path) -> tuple[list[tuple[float, floa
     feed = ShownToCamera(camera)
     rig = ConnectedRig(feed, [], cal, photometry=fitted if photometry else None)
     spots: list[SpotEvent] = []
-    rig.fusion.add_spot = spots.append  # type: ignore[method-assign]
+    rig.fusion.add_spot = spots.append  # type: ignore[method-assign, assignment]
     feed.expose(_scene(0), 0)  # the camera runs before the first frame is rendered
     for k in range(1, 100):
         t_ns = k * PERIOD_NS
         picture = _scene(k)
-        rig.observe(lambda size, p=picture: cv2.resize(p, size, interpolation=cv2.INTER_AREA),
-                    t_ns)
+        rig.observe(_scaled(picture), t_ns)
         if k in PULSE_FRAMES:
             camera.pulse(Pulse(300.0 + 7 * k, 200.0 + 3 * k, t_ns + 20_000_000, 5_000_000,
                                "red"))
@@ -100,6 +101,14 @@ def _session(photometry: object, tmp_path: Path) -> tuple[list[tuple[float, floa
     rig._worker.join(timeout=120)  # every frame searched (close waits only a few seconds)
     rig.close()
     return [rig._to_projector(s.x, s.y) for s in spots], rig.frames_unexplained
+
+
+def _scaled(picture: Image) -> Callable[[tuple[int, int]], Image]:
+    """The display's `pixels`: the picture shown, at the size asked for."""
+    def pixels(size: tuple[int, int]) -> Image:
+        out: Image = cv2.resize(picture, size, interpolation=cv2.INTER_AREA)
+        return out
+    return pixels
 
 
 def _near_pulses(points: list[tuple[float, float]]) -> tuple[int, int]:
