@@ -1,6 +1,7 @@
 """Pixel measures of a candidate blob: how white its core is, where its clipped plateau
 lies, how much light it added and in which channel, how drawn out and how flickering it
-is. Plain functions of image patches; `spots` decides with them."""
+is; the connected components of a mask, and which of them rise highest. Plain functions
+of image patches; `spots` decides with them."""
 
 from __future__ import annotations
 
@@ -88,3 +89,35 @@ def mean_flicker(now: np.ndarray, before: np.ndarray) -> float:
     a = np.maximum(now[:, 1], now[:, 2]).astype(np.int16)
     b = np.maximum(before[:, 1], before[:, 2]).astype(np.int16)
     return float(np.abs(a - b).mean())
+
+
+def strongest_components(labels: np.ndarray, rise: Image, level: int
+                         ) -> list[tuple[int, int, int]]:
+    """(label, peak row, peak column) of the components whose rise reaches `level`,
+    highest peak first (ties: the peak first in raster order), each at its first peak
+    pixel in raster order. Usually one or two components reach `level`: each is then
+    found by one masked arg-max; many are ranked by one sort of the pixels over `level`."""
+    over = rise >= level
+    owners = np.flatnonzero(np.bincount(labels[over], minlength=2)[1:]) + 1
+    if len(owners) > _FEW_COMPONENTS:
+        return _ranked_by_sort(labels, rise, over)
+    picks = []
+    for label in owners:  # the first pixel at the component's maximum, in raster order
+        k = int(np.argmax(np.where(labels == label, rise, 0)))
+        picks.append((-int(rise.flat[k]), k, int(label)))
+    width = rise.shape[1]
+    return [(label, k // width, k % width) for _, k, label in sorted(picks)]
+
+
+# Up to this many components reaching the level are each found by an arg-max.
+_FEW_COMPONENTS = 3
+
+
+def _ranked_by_sort(labels: np.ndarray, rise: Image, over: np.ndarray
+                    ) -> list[tuple[int, int, int]]:
+    ys, xs = np.nonzero(over)
+    values, owners = rise[ys, xs], labels[ys, xs]
+    order = np.argsort(-values.astype(np.int16), kind="stable")
+    _, first = np.unique(owners[order], return_index=True)
+    picks = order[np.sort(first)]
+    return [(int(owners[k]), int(ys[k]), int(xs[k])) for k in picks]

@@ -17,6 +17,7 @@ from hardware.vision.pixels import (
     elongation,
     mean_flicker,
     plateau,
+    strongest_components,
     white_core_fill,
 )
 
@@ -278,38 +279,6 @@ def _core_reaches_edge(b: Blob, ox: int, oy: int, comp: np.ndarray) -> bool:
     h, w = comp.shape
     return (b.x - b.w / 2 - ox <= _MARGIN or b.y - b.h / 2 - oy <= _MARGIN
             or b.x + b.w / 2 - ox >= w - 1 - _MARGIN or b.y + b.h / 2 - oy >= h - 1 - _MARGIN)
-
-
-def strongest_components(labels: np.ndarray, rise: Image, level: int
-                         ) -> list[tuple[int, int, int]]:
-    """(label, peak row, peak column) of the components whose rise reaches `level`,
-    highest peak first (ties: the peak first in raster order), each at its first peak
-    pixel in raster order. Usually one or two components reach `level`: each is then
-    found by one masked arg-max; many are ranked by one sort of the pixels over `level`."""
-    over = rise >= level
-    owners = np.flatnonzero(np.bincount(labels[over], minlength=2)[1:]) + 1
-    if len(owners) > _FEW_COMPONENTS:
-        return _ranked_by_sort(labels, rise, over)
-    picks = []
-    for label in owners:  # the first pixel at the component's maximum, in raster order
-        k = int(np.argmax(np.where(labels == label, rise, 0)))
-        picks.append((-int(rise.flat[k]), k, int(label)))
-    width = rise.shape[1]
-    return [(label, k // width, k % width) for _, k, label in sorted(picks)]
-
-
-# Up to this many components reaching the level are each found by an arg-max.
-_FEW_COMPONENTS = 3
-
-
-def _ranked_by_sort(labels: np.ndarray, rise: Image, over: np.ndarray
-                    ) -> list[tuple[int, int, int]]:
-    ys, xs = np.nonzero(over)
-    values, owners = rise[ys, xs], labels[ys, xs]
-    order = np.argsort(-values.astype(np.int16), kind="stable")
-    _, first = np.unique(owners[order], return_index=True)
-    picks = order[np.sort(first)]
-    return [(int(owners[k]), int(ys[k]), int(xs[k])) for k in picks]
 
 
 def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarray,

@@ -15,8 +15,7 @@ from hardware.vision import spots
 from hardware.vision.bench import scene_frames
 from hardware.vision.config import Blob
 from hardware.vision.detector import ShotDetector, brightness
-from hardware.vision.pixels import components
-from hardware.vision.spots import _ranked_by_sort, strongest_components
+from hardware.vision.pixels import _ranked_by_sort, components, strongest_components
 
 
 def _blobby(rng: np.random.Generator, h: int, w: int, n: int) -> np.ndarray:
