@@ -103,5 +103,5 @@ class Blob:
     # the white core (where every channel rose far): its pixels over the disc its box
     # spans; about 1 for a round dot, low for a smear, 0 if there is no white core
     core_fill: float = 0.0
-    # its peak over the light already there (see `_new_light`; 255: no history)
+    # its peak over the light already there (see `history.new_light`; 255: no history)
     new_light: int = 255

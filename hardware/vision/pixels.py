@@ -1,6 +1,7 @@
 """Pixel measures of a candidate blob: how white its core is, where its clipped plateau
 lies, how much light it added and in which channel, how drawn out and how flickering it
-is. Plain functions of image patches; `spots` decides with them."""
+is; the connected components of a mask, and which of them rise highest. Plain functions
+of image patches; `spots` decides with them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,15 @@ import cv2
 import numpy as np
 
 from hardware.vision.frames import Image
+
+
+def components(mask: Image) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """`cv2.connectedComponentsWithStats(mask, connectivity=8)`: the same labels, stats and
+    centroids, by the block-based decision tree (Grana's BBDT), which with statistics
+    costs a half to a third of OpenCV's default algorithm on the detector's masks."""
+    n, labels, stats, cents = cv2.connectedComponentsWithStatsWithAlgorithm(
+        mask, 8, cv2.CV_32S, cv2.CCL_BBDT)
+    return int(n), labels, stats, cents
 
 
 def white_core_fill(img: Image, ref: Image, grown: np.ndarray, clip_level: int,
@@ -22,7 +32,7 @@ def white_core_fill(img: Image, ref: Image, grown: np.ndarray, clip_level: int,
     room = cv2.subtract(np.full_like(lo_ref, clip_level), lo_ref)
     need = np.maximum(min_rise, room * core_headroom)
     white = (grown & (cv2.subtract(lo, lo_ref) >= need)).view(np.uint8)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(white, connectivity=8)
+    n, _, stats, _ = components(white)
     if n < 2:
         return 0.0
     best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
@@ -43,7 +53,7 @@ def plateau(bright: Image, core: np.ndarray, levels: int
     dot's own clipped core, not a clipped ring of glow beside it."""
     top = int(bright[core].max())
     plateau = (core & (bright >= top - levels)).view(np.uint8)
-    _, _, stats, cents = cv2.connectedComponentsWithStats(plateau, connectivity=8)
+    _, _, stats, cents = components(plateau)
     best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     x, y, bw, bh = (int(v) for v in stats[best][:4])
     return float(cents[best][0]), float(cents[best][1]), (x, y, x + bw - 1, y + bh - 1)
@@ -79,3 +89,35 @@ def mean_flicker(now: np.ndarray, before: np.ndarray) -> float:
     a = np.maximum(now[:, 1], now[:, 2]).astype(np.int16)
     b = np.maximum(before[:, 1], before[:, 2]).astype(np.int16)
     return float(np.abs(a - b).mean())
+
+
+def strongest_components(labels: np.ndarray, rise: Image, level: int
+                         ) -> list[tuple[int, int, int]]:
+    """(label, peak row, peak column) of the components whose rise reaches `level`,
+    highest peak first (ties: the peak first in raster order), each at its first peak
+    pixel in raster order. Usually one or two components reach `level`: each is then
+    found by one masked arg-max; many are ranked by one sort of the pixels over `level`."""
+    over = rise >= level
+    owners = np.flatnonzero(np.bincount(labels[over], minlength=2)[1:]) + 1
+    if len(owners) > _FEW_COMPONENTS:
+        return _ranked_by_sort(labels, rise, over)
+    picks = []
+    for label in owners:  # the first pixel at the component's maximum, in raster order
+        k = int(np.argmax(np.where(labels == label, rise, 0)))
+        picks.append((-int(rise.flat[k]), k, int(label)))
+    width = rise.shape[1]
+    return [(label, k // width, k % width) for _, k, label in sorted(picks)]
+
+
+# Up to this many components reaching the level are each found by an arg-max.
+_FEW_COMPONENTS = 3
+
+
+def _ranked_by_sort(labels: np.ndarray, rise: Image, over: np.ndarray
+                    ) -> list[tuple[int, int, int]]:
+    ys, xs = np.nonzero(over)
+    values, owners = rise[ys, xs], labels[ys, xs]
+    order = np.argsort(-values.astype(np.int16), kind="stable")
+    _, first = np.unique(owners[order], return_index=True)
+    picks = order[np.sort(first)]
+    return [(int(owners[k]), int(ys[k]), int(xs[k])) for k in picks]

@@ -21,6 +21,8 @@ median ratio of what was seen to what was predicted."""
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -185,3 +187,25 @@ class ProjectionPrediction:
         used = (frame.image.astype(np.float32) - predicted) / headroom
         image: Image = np.clip(FLOOR + used * (255.0 - FLOOR), 0, 255).astype(np.uint8)
         return Frame(image, frame.t_ns, frame.index)
+
+
+class ShownTimeline:
+    """The pictures the projector showed, each with a time it was on screen by, for a
+    camera on its own thread: the frame it grabbed at `t` is explained by the newest
+    picture on screen by `t`. Thread-safe; keeps the last `keep` (a camera frame is
+    searched within a few projector frames of its capture; one further behind finds
+    none to explain it)."""
+
+    def __init__(self, keep: int = 16) -> None:
+        self._shown: deque[tuple[int, Image]] = deque(maxlen=keep)
+        self._lock = threading.Lock()
+
+    def add(self, picture_rgb: Image, on_screen_ns: int) -> None:
+        with self._lock:
+            self._shown.append((on_screen_ns, picture_rgb))
+
+    def at(self, t_ns: int) -> Image | None:
+        """The picture on screen at `t_ns`, or None if none shown by then is kept."""
+        with self._lock:
+            on_screen = [picture for shown_ns, picture in self._shown if shown_ns <= t_ns]
+        return on_screen[-1] if on_screen else None

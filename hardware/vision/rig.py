@@ -1,8 +1,12 @@
 """Calibrations kept per rig, and the quick alignment check run at the start of a session.
 
 A rig is one camera and projector set up in one room. Its calibration is stored as JSON
-(`<rigs>/<name>.json`); `check_alignment` looks at the projected board again and says how
-far the stored mapping has drifted (someone knocked the camera, the projector moved).
+(`<rigs>/<name>.json`), with the photometric model of its projector and camera
+(`prediction.Photometry`) when calibration saw a grey ramp as well as the board: with it,
+the real rig predicts the camera image from the frames rendered (projection-aware); a rig
+without one is searched by the temporal detector alone. `check_alignment` looks at the
+projected board again and says how far the stored mapping has drifted (someone knocked
+the camera, the projector moved).
 """
 
 from __future__ import annotations
@@ -29,10 +33,12 @@ from hardware.vision.calibration import (
     board_layout,
     calibrate,
     calibrate_frames,
+    chessboard_image,
     find_corners,
     to_gray,
 )
-from hardware.vision.frames import Image
+from hardware.vision.frames import Frame, Image
+from hardware.vision.prediction import Photometry, ProjectionPrediction, grey_ramp
 from hardware.vision.sources import is_still, open_source, read_still, source_url
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -50,7 +56,7 @@ def rig_path(rigs_dir: Path, name: str) -> Path:
     return rigs_dir / f"{name}.json"
 
 
-def to_json(cal: Calibration) -> str:
+def to_json(cal: Calibration, photometry: Photometry | None = None) -> str:
     return json.dumps({
         "format": "holdfire-rig/1",
         "camera_to_projector": np.asarray(cal.camera_to_projector).tolist(),
@@ -61,12 +67,28 @@ def to_json(cal: Calibration) -> str:
         "max_residual_px": cal.max_residual_px,
         "corners": [list(p) for p in cal.corners],
         "left_out": list(cal.left_out),
+        **({} if photometry is None else {"photometry": {
+            "gain": list(photometry.gain), "offset": list(photometry.offset),
+            "gamma": list(photometry.gamma), "blur": photometry.blur}}),
     }, indent=2)
 
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 PixelSize = Annotated[int, Field(ge=1, le=16384)]
 Point = tuple[Annotated[float, Field(ge=-1e5, le=1e5)], Annotated[float, Field(ge=-1e5, le=1e5)]]
+Gain = Annotated[float, Field(gt=0, le=20)]
+Level = Annotated[float, Field(ge=-255, le=255)]
+Gamma = Annotated[float, Field(ge=0.1, le=10)]
+
+
+class PhotometryFile(BaseModel):
+    """The camera's level for what the projector shows, per channel B, G, R."""
+
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False, extra="forbid")
+    gain: tuple[Gain, Gain, Gain]
+    offset: tuple[Level, Level, Level]
+    gamma: tuple[Gamma, Gamma, Gamma]
+    blur: Annotated[float, Field(ge=0, le=50)]
 
 
 class RigFile(BaseModel):
@@ -83,11 +105,17 @@ class RigFile(BaseModel):
     max_residual_px: Annotated[float, Field(ge=0, le=1e4)]
     corners: tuple[Point, ...]
     left_out: tuple[Annotated[int, Field(ge=0)], ...]
+    photometry: PhotometryFile | None = None  # rigs calibrated without a ramp have none
 
 
 def from_json(text: str, where: str) -> Calibration:
     """Parse a stored rig (no I/O). Rigs saved before held ShootOFF's bounds as well
     (`shootoff_bounds`); that key is not read."""
+    return parse_rig_file(text, where)[0]
+
+
+def parse_rig_file(text: str, where: str) -> tuple[Calibration, Photometry | None]:
+    """A stored rig's calibration and photometric model (None if it has none)."""
     try:
         raw = RigFile.model_validate_json(text)
     except ValidationError as exc:
@@ -95,22 +123,46 @@ def from_json(text: str, where: str) -> Calibration:
         place = ".".join(str(p) for p in error["loc"]) or "the file"
         raise CalibrationError(f"{where}: not a valid rig file ({place}: "
                                f"{error['msg'].lower()})") from None
-    return Calibration(
+    cal = Calibration(
         np.array(raw.camera_to_projector, np.float64), raw.projector_size, raw.camera_size,
         raw.area_quad, raw.residual_px, raw.max_residual_px, raw.corners, raw.left_out)
+    light = raw.photometry
+    if light is None:
+        return cal, None
+    return cal, Photometry(light.gain, light.offset, light.gamma, light.blur)
 
 
-def save_rig(rigs_dir: Path, name: str, cal: Calibration) -> Path:
+def save_rig(rigs_dir: Path, name: str, cal: Calibration,
+             photometry: Photometry | None = None) -> Path:
     path = rig_path(rigs_dir, name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_whole(path, to_json(cal).encode("utf-8"), f"the rig file of {name!r}",
+    write_whole(path, to_json(cal, photometry).encode("utf-8"), f"the rig file of {name!r}",
                 CalibrationError)
     return path
 
 
 def load_rig(rigs_dir: Path, name: str) -> Calibration:
+    return load_rig_file(rigs_dir, name)[0]
+
+
+def load_rig_file(rigs_dir: Path, name: str) -> tuple[Calibration, Photometry | None]:
+    """A saved rig's calibration and its photometric model, if it has one."""
     path = rig_path(rigs_dir, name)
-    return from_json(read_text(path, f"the rig file of {name!r}", CalibrationError), str(path))
+    return parse_rig_file(read_text(path, f"the rig file of {name!r}", CalibrationError), str(path))
+
+
+def fit_rig_photometry(cal: Calibration, board_view: Image, ramp_view: Image) -> Photometry:
+    """The photometric model from the camera's views of the board and of the grey ramp
+    (`prediction.grey_ramp`), each shown full screen: the ramp gives every level once,
+    for the camera's response curve; the board's edges, for the blur of its optics."""
+    if ramp_view.shape != board_view.shape:
+        raise CalibrationError(f"the ramp's view is {ramp_view.shape[1]}x{ramp_view.shape[0]}"
+                               f", the board's {board_view.shape[1]}x{board_view.shape[0]}: "
+                               "expected the same camera at the same size")
+    board = np.ascontiguousarray(chessboard_image(cal.projector_size)[..., ::-1])  # RGB
+    prediction = ProjectionPrediction(cal, cal.projector_size)
+    return prediction.fit([(Frame(board_view, 0, 0), board),
+                           (Frame(ramp_view, 0, 0), grey_ramp(cal.projector_size))])
 
 
 def view_frames(source: str, max_frames: int) -> Iterator[Image]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -10,11 +11,14 @@ import numpy as np
 
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Image
+from hardware.vision.history import new_light
 from hardware.vision.pixels import (
     added_light,
+    components,
     elongation,
     mean_flicker,
     plateau,
+    strongest_components,
     white_core_fill,
 )
 
@@ -27,7 +31,7 @@ def _regions(rise: Image, level: int) -> list[tuple[int, int, int, int]]:
     _, mask = cv2.threshold(rise, level - 1, 255, cv2.THRESH_BINARY)
     h, w = mask.shape
     small = _shrink(mask, max(1, w // _COARSE), max(1, h // _COARSE))
-    n, _, stats, _ = cv2.connectedComponentsWithStats((small > 0).view(np.uint8), connectivity=8)
+    n, _, stats, _ = components((small > 0).view(np.uint8))
     sx, sy = w / small.shape[1], h / small.shape[0]
     boxes = []
     for i in range(1, n):
@@ -76,7 +80,7 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
                   cfg: DetectorConfig, recent: Sequence[Image] = ()) -> list[Blob]:
     """Blobs of risen brightness, measured and judged. `recent` is the brightness of the
     last frames, oldest first: with it, new light is told from moving content (see
-    `_new_light`)."""
+    `history.new_light`)."""
     h, w = rise.shape
     scale = (w * h) / (640 * 480)
     pad = 12  # room for the fainter halo around a dot's core
@@ -109,7 +113,7 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
             found = [_isolated(b, rise, cfg) for b in found]
         found = [_with_activity(b, activity, limit, w, h, cfg) for b in found]
         if recent:
-            found = [_new_light(b, bright, recent, reach, cfg) for b in found]
+            found = [new_light(b, bright, recent, reach, cfg) for b in found]
             if any(b.why in MOVING and b.new_light >= cfg.min_new_light for b in found):
                 share = max(1, budget // 2)  # measuring again: half what is left at most
                 found = _fresh(found, image, ref, bright, rise, recent, roi, reach, cfg,
@@ -121,63 +125,11 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
     return out
 
 
-def _new_light(b: Blob, bright: Image, recent: Sequence[Image], reach: int,
-               cfg: DetectorConfig) -> Blob:
-    """Attach how far the blob's peak rises over the light already there: the brightest of
-    the previous frame within reach of the blob, and of the frames before over the blob
-    itself. Moving content brings its light from a few pixels away, and content a person
-    walking past uncovers was there a few frames before; a laser dot's first frame rises
-    over both. A blob without new light is moving content ("moved": like "activity", it
-    holds the spot so the same content a frame later is no shot either), unless it clips
-    and `_appeared` (clipping hides how far it rose: a dot beside clipped content has no
-    new light by its peak). The later frames of a pulse have no new light either; they
-    extend the pulse's track whatever their verdict."""
-    half = (max(b.w, b.h) + 1) // 2
-    x, y = round(b.x), round(b.y)
-    r = half + reach
-    before = int(recent[-1][max(0, y - r):y + r + 1, max(0, x - r):x + r + 1].max())
-    for old in recent[:-1]:
-        before = max(before, int(old[max(0, y - half):y + half + 1,
-                                     max(0, x - half):x + half + 1].max()))
-    new = b.peak - before
-    if b.accepted and new < cfg.min_new_light and not _appeared(b, bright, recent, r, cfg):
-        return replace(b, new_light=new, accepted=False, why="moved")
-    return replace(b, new_light=new)
-
-
-def _appeared(b: Blob, bright: Image, recent: Sequence[Image], r: int,
-              cfg: DetectorConfig) -> bool:
-    """Whether a clipped blob is light that appeared from nothing rather than clipped
-    content that moved: its white core is compact (moving white content is ragged where
-    it clips); most of its newly clipped pixels (in its core's box, clipped now and not
-    all along) were not clipped a frame before (moving content overlaps where it was: it
-    moves less than half its size a frame); and no light fell within reach between the
-    two frames before (moving content leaves where it was, and keeps going; the faint
-    start of a pulse only adds light)."""
-    if b.peak < cfg.saturated or b.core_fill < cfg.min_core_fill or len(recent) < 2:
-        return False
-    x, y = round(b.x), round(b.y)
-    near = (slice(max(0, y - r), y + r + 1), slice(max(0, x - r), x + r + 1))
-    fell = cv2.subtract(recent[-2][near], recent[-1][near])
-    fallen = cv2.threshold(fell, cfg.min_new_light - 1, 255, cv2.THRESH_BINARY)[1]
-    if cv2.countNonZero(fallen) >= cfg.min_area_unsaturated:  # fewer: sensor noise
-        return False
-    x0, y0 = max(0, round(b.x - b.w / 2)), max(0, round(b.y - b.h / 2))
-    box = (slice(y0, round(b.y + b.h / 2) + 1), slice(x0, round(b.x + b.w / 2) + 1))
-    always = recent[0][box]
-    for old in recent[1:]:
-        always = cv2.min(always, old[box])
-    fresh = (bright[box] >= cfg.saturated) & (always < cfg.saturated)
-    count = cv2.countNonZero(fresh.view(np.uint8))
-    overlap = cv2.countNonZero((fresh & (recent[-1][box] >= cfg.saturated)).view(np.uint8))
-    return count > 0 and overlap <= cfg.max_clipped_before * count
-
-
 def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Image,
            recent: Sequence[Image], roi: tuple[slice, slice], reach: int,
            cfg: DetectorConfig, full: tuple[int, int], budget: int) -> list[Blob]:
     """Measure the region again on its new light alone (risen over the background and over
-    the light already there, as `_new_light` sees it): a dot on a moving subject,
+    the light already there, as `history.new_light` sees it): a dot on a moving subject,
     rejected because the subject's rise was measured with it, comes out on its own. Dots
     found so replace the motion-rejected blobs near them; they need no activity or
     isolation gate, the new light is the evidence that they are not moving content, but
@@ -222,7 +174,7 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
     the number of candidates, not set by the size of what moved."""
     limit = cfg.max_candidates if budget is None else budget
     half = cv2.threshold(rise, cfg.min_rise // 2 - 1, 255, cv2.THRESH_BINARY)[1]
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(half, connectivity=8)
+    n, labels, stats, _ = components(half)
     if n < 2 or limit <= 0:
         return []
     h, w = rise.shape
@@ -234,7 +186,7 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
             break
         x, y, bw, bh, area = (int(v) for v in stats[i])
         # rejected whatever else is measured: a speck, or nothing bright enough in its box
-        if area < cfg.min_area or int(bright[y:y + bh, x:x + bw].max()) < cfg.min_peak:
+        if area < cfg.min_area or cv2.minMaxLoc(bright[y:y + bh, x:x + bw])[1] < cfg.min_peak:
             continue
         windowed = max(bw, bh) > 2 * reach
         if windowed:  # wider than any dot: look around its strongest point only
@@ -291,7 +243,7 @@ def dot_reach(cfg: DetectorConfig, full: tuple[int, int]) -> int:
     """Half the side of the largest dot's box: the side of a square of `max_area` pixels
     (at this frame size), and that again for an elongated one."""
     scale = full[0] * full[1] / (640 * 480)
-    return int(np.ceil(np.sqrt(cfg.max_area * scale)))
+    return math.ceil(math.sqrt(cfg.max_area * scale))
 
 
 def _core_reaches_edge(b: Blob, ox: int, oy: int, comp: np.ndarray) -> bool:
@@ -302,24 +254,16 @@ def _core_reaches_edge(b: Blob, ox: int, oy: int, comp: np.ndarray) -> bool:
             or b.x + b.w / 2 - ox >= w - 1 - _MARGIN or b.y + b.h / 2 - oy >= h - 1 - _MARGIN)
 
 
-def strongest_components(labels: np.ndarray, rise: Image, level: int
-                         ) -> list[tuple[int, int, int]]:
-    """(label, peak row, peak column) of the components whose rise reaches `level`,
-    highest peak first: one sort of the pixels over `level`, however many components."""
-    ys, xs = np.nonzero(rise >= level)
-    values, owners = rise[ys, xs], labels[ys, xs]
-    order = np.argsort(-values.astype(np.int16), kind="stable")
-    _, first = np.unique(owners[order], return_index=True)
-    picks = order[np.sort(first)]
-    return [(int(owners[k]), int(ys[k]), int(xs[k])) for k in picks]
-
-
 def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarray,
-             ox: int, oy: int, cfg: DetectorConfig, full: tuple[int, int]) -> Blob:
+             ox: int, oy: int, cfg: DetectorConfig, full: tuple[int, int],
+             complete: bool = False) -> Blob:
     """Shape from the core (rise over half its peak: the glow around a dot is not the
     dot), position from the clipped plateau of the core, ring and colour from the whole
-    blob and its surroundings."""
-    peak_rise = int(rise[comp].max())
+    blob and its surroundings. Measured in stages, cheapest first: a blob its shape
+    alone rejects (`SHAPE_VERDICTS`) is not measured further, and only a blob that
+    passes has its white core measured; what a rejected blob was not measured for is
+    left 0 (`complete`: measure everything; the verdict is the same)."""
+    peak_rise = int(cv2.minMaxLoc(rise, mask=comp.view(np.uint8))[1])
     # where it clips, a pixel rose as far as the sensor lets it show: on a pale target
     # that is little, however bright the laser, so clipped pixels are core at full weight
     clipped = comp & (bright >= cfg.saturated)
@@ -329,23 +273,40 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     mx, my = float((xs * wts).sum() / wts.sum()), float((ys * wts).sum() / wts.sum())
     elong = elongation(xs - mx, ys - my, wts)
     cx, cy, extent = plateau(bright, core, cfg.plateau_levels)
-    grown = cv2.dilate(comp.view(np.uint8), _GROW).astype(bool)
-    ring = cv2.dilate(grown.view(np.uint8), _GROW).astype(bool) & ~grown
-    peak = int(bright[core].max())
-    contrast = float(peak - bright[ring].mean()) if ring.any() else float(peak)
-    ring_rise = float(rise[ring].mean()) / max(1, peak_rise) if ring.any() else 0.0
-    d_red, d_green = added_light(img[grown], ref[grown])
-    # how much the surroundings flicker between frames, against the dot's own rise
-    flicker = mean_flicker(img[ring], ref[ring]) / max(1, peak_rise) if ring.any() else 0.0
-    core_fill = white_core_fill(img, ref, grown | ring, cfg.clip_level, cfg.min_rise,
-                                cfg.core_headroom)
+    grown = cv2.dilate(comp.view(np.uint8), _GROW).view(bool)
+    peak = int(cv2.minMaxLoc(bright, mask=core.view(np.uint8))[1])
+    # the streak rule asks a long blob for its colour
+    light = (added_light(img[grown], ref[grown]) if complete or elong > cfg.streak_elongation
+             else None)
+    d_red, d_green = light or (0.0, 0.0)
     blob = Blob(cx + ox, cy + oy, len(xs), int(np.ptp(xs)) + 1, int(np.ptp(ys)) + 1, peak,
-                peak_rise, contrast, ring_rise, d_red, d_green,
-                "red" if d_red >= d_green else "green", True, "", elong, flicker=flicker,
-                core_fill=core_fill)
+                peak_rise, 0.0, 0.0, d_red, d_green, "red" if d_red >= d_green else "green",
+                True, "", elong)
+    why = _verdict(blob, cfg, full)
+    if why in SHAPE_VERDICTS and not complete:
+        return replace(blob, accepted=False, why=why)
+    ring = cv2.dilate(grown.view(np.uint8), _GROW).view(bool) & ~grown
+    contrast, ring_rise, flicker = float(peak), 0.0, 0.0
+    if ring.any():
+        contrast = float(peak - bright[ring].mean())
+        ring_rise = float(rise[ring].mean()) / max(1, peak_rise)
+        # how much the surroundings flicker between frames, against the dot's own rise
+        flicker = mean_flicker(img[ring], ref[ring]) / max(1, peak_rise)
+    d_red, d_green = light or added_light(img[grown], ref[grown])
+    blob = replace(blob, contrast=contrast, ring_rise=ring_rise, d_red=d_red, d_green=d_green,
+                   colour="red" if d_red >= d_green else "green", flicker=flicker)
     box = (extent[0] + ox, extent[1] + oy, extent[2] + ox, extent[3] + oy)
     why = _verdict(blob, cfg, full) or _cut_off(blob, box, full, cfg.saturated)
-    return replace(blob, accepted=not why, why=why) if why else blob
+    if why and not complete:
+        return replace(blob, accepted=False, why=why)
+    core_fill = white_core_fill(img, ref, grown | ring, cfg.clip_level, cfg.min_rise,
+                                cfg.core_headroom)
+    return replace(blob, accepted=not why, why=why, core_fill=core_fill)
+
+
+# The verdicts `_verdict` reaches before it looks at a blob's surroundings (ring, flicker)
+# or, unless the blob is long, its colour: a blob rejected so is measured no further.
+SHAPE_VERDICTS = frozenset({"area", "peak", "weak", "streak", "large"})
 
 
 def _verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
@@ -404,7 +365,7 @@ def _with_activity(b: Blob, activity: np.ndarray, limit: float, w: int, h: int,
     sy, sx = ah / h, aw / w  # cells per pixel; look one cell past the blob on every side
     i0, i1 = int((b.y - b.h / 2) * sy) - 1, int((b.y + b.h / 2) * sy) + 2
     j0, j1 = int((b.x - b.w / 2) * sx) - 1, int((b.x + b.w / 2) * sx) + 2
-    act = float(activity[max(0, i0):max(1, i1), max(0, j0):max(1, j1)].max())
+    act = float(cv2.minMaxLoc(activity[max(0, i0):max(1, i1), max(0, j0):max(1, j1)])[1])
     stands_out = (b.peak >= cfg.saturated and b.elongation < cfg.max_elongation_large
                   and b.peak_rise >= cfg.rise_over_activity * act
                   and purity(b) >= cfg.min_purity_moving)

@@ -9,7 +9,7 @@ is drawn out or missing: the dot moved through that exposure, or caught only the
 faint start) is placed where the next frame shows a compact white core, the first point
 the laser rested on; its time stays that of the first frame, and it is reported one frame
 later. A smear not followed by a compact dot stays where it was. Moving content can keep
-a track alive; a dot with new light (see `spots._new_light`) near a silent track or one
+a track alive; a dot with new light (see `history.new_light`) near a silent track or one
 older than any pulse is a new shot at that moving subject.
 """
 

@@ -79,12 +79,17 @@ def register(subparsers: Any, benches: dict[str, Handler]) -> None:
                    help="frames to try from a clip")
     p.add_argument("--overlay", type=output_file(".png"),
                    help="write the view with the corners, area and bounds found (PNG)")
+    p.add_argument("--ramp", help="the camera's view of the grey ramp (calibration-pattern "
+                   "--ramp) shown full screen: fits the projector and camera's photometric "
+                   "model, stored with the rig, so sessions on it are projection-aware")
     p.set_defaults(handler=_calibrate)
 
     p = subparsers.add_parser("calibration-pattern",
                               help="write the chessboard to project for calibration")
     p.add_argument("out", type=output_file(".png"), help="PNG to write")
     p.add_argument("--projector", default="1280x720", help="projector size WxH")
+    p.add_argument("--ramp", action="store_true",
+                   help="write the grey ramp (black to white) instead of the chessboard")
     p.set_defaults(handler=_pattern)
 
     p = subparsers.add_parser("check-alignment",
@@ -205,9 +210,10 @@ def _known_gaps_path(args: argparse.Namespace) -> Path | None:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
+    from hardware.errors import CalibrationError
     from hardware.vision.calibration import parse_size
     from hardware.vision.overlay import write_calibration
-    from hardware.vision.rig import calibrate_view, save_rig
+    from hardware.vision.rig import calibrate_view, fit_rig_photometry, save_rig, view_frames
 
     size = parse_size(args.projector)
     cal, view = calibrate_view(args.source, size, max_frames=args.frames)
@@ -216,10 +222,26 @@ def _calibrate(args: argparse.Namespace) -> int:
     if args.overlay:
         write_calibration(args.overlay, view, cal)
         print(f"wrote {args.overlay}")
+    photometry = None
+    if args.ramp:
+        ramp = next(view_frames(args.ramp, 1), None)
+        if ramp is None:
+            raise CalibrationError(f"{args.ramp}: no frame to read the grey ramp from")
+        photometry = fit_rig_photometry(cal, view, ramp)
+        print("photometry (B, G, R): gain " + _three(photometry.gain) + ", offset "
+              + _three(photometry.offset) + ", gamma " + _three(photometry.gamma)
+              + f", blur {photometry.blur:g} px")
     if args.rig:
-        path = save_rig(_rigs_dir(args), args.rig, cal)
+        path = save_rig(_rigs_dir(args), args.rig, cal, photometry)
         print(f"saved rig {args.rig!r} to {path}")
+        if photometry is None:
+            print("no --ramp view: the rig has no photometric model, so sessions on it "
+                  "search the camera with the temporal detector (not projection-aware)")
     return 0
+
+
+def _three(values: tuple[float, float, float]) -> str:
+    return "/".join(f"{v:.2f}" for v in values)
 
 
 def _warn_aspect(view: Any, cal: Any, given: str) -> None:
@@ -236,8 +258,13 @@ def _warn_aspect(view: Any, cal: Any, given: str) -> None:
 def _pattern(args: argparse.Namespace) -> int:
     from hardware.vision.calibration import chessboard_image, parse_size
     from hardware.vision.overlay import write_png
+    from hardware.vision.prediction import grey_ramp
 
     size = parse_size(args.projector)
+    if args.ramp:
+        write_png(args.out, grey_ramp(size), "the ramp")
+        print(f"wrote the {size[0]}x{size[1]} grey ramp to {args.out}")
+        return 0
     write_png(args.out, chessboard_image(size), "the pattern")
     print(f"wrote the {size[0]}x{size[1]} calibration pattern to {args.out}")
     return 0

@@ -13,6 +13,7 @@ camera and detector run on their own thread so a slow frame never stalls the pro
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterable
 
@@ -25,8 +26,13 @@ from hardware.replica.protocol import HostMessage
 from hardware.replica.wired import WiredReplica
 from hardware.vision.calibration import Calibration, calibrate, chessboard_image
 from hardware.vision.detector import ShotDetector
-from hardware.vision.frames import Image
-from hardware.vision.prediction import ProjectionPrediction, grey_ramp
+from hardware.vision.frames import Frame, FrameSource, Image
+from hardware.vision.prediction import (
+    Photometry,
+    ProjectionPrediction,
+    ShownTimeline,
+    grey_ramp,
+)
 from hardware.vision.projected import ProjectedCamera, Pulse
 from range.run.officers import Squad, squad
 from range.vocabulary import WeaponName
@@ -157,22 +163,38 @@ class SimulatedRig:
 class ConnectedRig:
     """A real rig (`holdfire run --rig camera=URL,replicas=URL+URL,calibration=NAME`):
     replicas over their links (serial paths, `socket://`, or emulated `sim:` URLs), a
-    camera by URL, the saved calibration of the rig; each on its own thread, fusion in
-    between. Pulls come from the replicas themselves, so `pull` and `observe` do nothing."""
+    camera by URL (or a `FrameSource` given), the saved calibration of the rig; each on its
+    own thread, fusion in between. Pulls come from the replicas themselves, so `pull` does
+    nothing. With the rig's photometric model (fitted at calibration), it is
+    projection-aware: `observe` keeps each frame rendered with the time it was on screen
+    by, and each camera frame is searched for the light the picture on screen then does
+    not explain (`ProjectionPrediction.unexplained`), so moving targets and people on the
+    screen are no shots. Without one, or with a camera at another size than calibrated,
+    the camera is searched by the temporal detector alone; `detection` says which."""
 
-    def __init__(self, camera_url: str, replica_urls: list[str], calibration: Calibration,
-                 lanes: dict[int, tuple[float, float]] | None = None) -> None:
+    def __init__(self, camera_url: str | FrameSource, replica_urls: list[str],
+                 calibration: Calibration, lanes: dict[int, tuple[float, float]] | None = None,
+                 photometry: Photometry | None = None) -> None:
         from hardware.replica.link import ReplicaLink
         from hardware.vision.sources import open_source, source_url
 
         self.calibration = calibration
         self.fusion = Fusion(FusionConfig(lanes=lanes or {}), to_projector=self._to_projector)
         self.detector = ShotDetector(mask=calibration.mask())
+        self.prediction = None if photometry is None else ProjectionPrediction(
+            calibration, calibration.projector_size, photometry)
+        self.detection = ("projection-aware (photometry fitted at calibration)"
+                          if photometry is not None else
+                          "temporal: the rig has no photometric model (holdfire calibrate "
+                          "--ramp fits one)")
+        self._shown = ShownTimeline()
+        self.frames_unexplained = 0  # camera frames before any rendered frame: not searched
         self.on_link: Callable[[str, LinkEvent], None] | None = None  # a console looking on
         self._urls = list(replica_urls)
         self._links = [ReplicaLink(url, on_event=self._seen(url, self.fusion.follow(url)))
                        .start() for url in replica_urls]
-        self._camera = open_source(source_url(camera_url))
+        self._camera = (open_source(source_url(camera_url)) if isinstance(camera_url, str)
+                        else camera_url)
         self._stop = threading.Event()
         self._worker = threading.Thread(target=self._watch, daemon=True, name="rig camera")
         self._worker.start()
@@ -202,7 +224,13 @@ class ConnectedRig:
         """A mouse click on a real rig fires nothing: the replicas' triggers are the pulls."""
 
     def observe(self, shown: Callable[[tuple[int, int]], Image], now_ns: int) -> None:
-        """The real camera watches the real screen on its own."""
+        """The real camera watches the real screen on its own; projection-aware, the rig
+        keeps the picture on screen by `now_ns` to explain the camera's frames with, at
+        the projector's size: the camera sees the projector's pixels, and a picture
+        scaled down first has softer edges than the screen (moving targets' edges would
+        be left unexplained)."""
+        if self.prediction is not None:
+            self._shown.add(shown(self.calibration.projector_size), now_ns)
 
     def advance(self, now_ns: int) -> list[Shot]:
         for link in self._links:
@@ -221,21 +249,45 @@ class ConnectedRig:
             frame = self._camera.read()
             if frame is None:
                 return  # a clip that ended, a camera unplugged: the links go on
-            for spot in self.detector.feed(frame):
+            searched = self._explained(frame)
+            if searched is None:
+                continue
+            for spot in self.detector.feed(searched):
                 self.fusion.add_spot(spot)
+
+    def _explained(self, frame: Frame) -> Frame | None:
+        """The frame to search: projection-aware, the light the picture on screen at its
+        capture does not explain (None before any picture was shown); else the frame."""
+        if self.prediction is None:
+            return frame
+        w, h = self.calibration.camera_size
+        if frame.image.shape[:2] != (h, w):  # another camera, or another mode of it
+            self.prediction = None
+            self.detector.reset()
+            self.detection = (f"temporal: the camera gives {frame.image.shape[1]}x"
+                              f"{frame.image.shape[0]}, the rig was calibrated at {w}x{h}")
+            return frame
+        picture = self._shown.at(frame.t_ns)
+        if picture is None:
+            self.frames_unexplained += 1
+            return None
+        return self.prediction.unexplained(frame, picture)
 
 
 def connected_rig(spec: str, lanes: dict[int, tuple[float, float]] | None = None
                   ) -> ConnectedRig:
     """The real rig `--rig camera=URL,replicas=URL+URL,calibration=NAME` names."""
-    from hardware.vision.rig import default_rigs_dir, load_rig
+    from hardware.vision.rig import default_rigs_dir, load_rig_file
     from range.errors import InputsError
 
     camera, replicas, name = parse_rig(spec)
     if name is None:
         raise InputsError(f"--rig {spec!r}: expected calibration=NAME (a rig saved by "
                           "holdfire calibrate --rig NAME)")
-    return ConnectedRig(camera, replicas, load_rig(default_rigs_dir(), name), lanes=lanes)
+    calibration, photometry = load_rig_file(default_rigs_dir(), name)
+    rig = ConnectedRig(camera, replicas, calibration, lanes=lanes, photometry=photometry)
+    print(f"rig {name!r}: {rig.detection}", file=sys.stderr)
+    return rig
 
 
 def check_rig_alignment(spec: str, show: Callable[[Image], object]) -> str:

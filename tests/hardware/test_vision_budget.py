@@ -13,7 +13,8 @@ from hardware.vision import spots
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.detector import ShotDetector, brightness
 from hardware.vision.frames import Frame
-from hardware.vision.spots import blobs_in, strongest_components
+from hardware.vision.pixels import strongest_components
+from hardware.vision.spots import blobs_in
 
 
 def _dots(levels: list[int], size: tuple[int, int] = (640, 480)) -> np.ndarray:

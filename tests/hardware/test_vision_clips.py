@@ -165,7 +165,7 @@ def test_a_camera_that_tops_out_below_255_still_finds_every_shot(
     # logitech-outdoor-green-2 frame 237 (269, 207): the dot's faint start a frame before
     # is within 10 levels of the top this camera was learnt to have (176, from a white
     # patch; the dot's own 191 is not held by 16 px), so the dot reads as clipped light
-    # that was there already (`spots._appeared`), the price of no false shots from
+    # that was there already (`history.appeared`), the price of no false shots from
     # clipped moving targets
     lost = 1 if name == "logitech-outdoor-green-2" else 0
     assert (score.found, score.missed, score.false) == (len(case.required) - lost, lost, 0)
