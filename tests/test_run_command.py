@@ -217,3 +217,47 @@ def test_a_live_session_killed_mid_way_leaves_a_log_that_loads_and_replays(
     scenario, _ = load_scenario_arg("knife-charge")
     again = [to_json(e, 1 / 240) for e in replay(events, scenario).events]
     assert again[:len(lines)] == lines
+
+
+class Flipping(Scripted):
+    """A display a rig can watch, whose flip lands 3 ms into each loop turn."""
+
+    def __init__(self, clock: ManualClock) -> None:
+        super().__init__(clock, {})
+        self.flips: list[int] = []
+
+    def show(self, snapshot: object) -> int:
+        self.flips.append(self.clock.now_ns() + 3_000_000)
+        return self.flips[-1]
+
+    def pixels(self, size: tuple[int, int] | None = None) -> object:
+        return None
+
+
+class Watching:
+    """A rig that only records what the loop tells it of each picture."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[int, int | None]] = []
+
+    def pull(self, *args: object) -> None: ...
+
+    def observe(self, shown: object, now_ns: int, since_ns: int | None = None) -> None:
+        self.seen.append((now_ns, since_ns))
+
+    def advance(self, now_ns: int) -> list[object]:
+        return []
+
+
+def test_a_rig_is_told_when_the_picture_it_watches_appeared() -> None:
+    # A camera frame grabbed between a flip and the next loop turn shows the new picture:
+    # the rig must know the flip's time, not the turn's, to explain that frame with it.
+    scenario, _ = load_scenario_arg("knife-charge")
+    clock = ManualClock(1_000_000_000)
+    session = LiveSession(scenario, 0, clock)
+    display, rig = Flipping(clock), Watching()
+    session.world.end_tick = 240  # one second is enough
+    run_live(session, display, clock, 16_666_667, rig=rig)  # type: ignore[arg-type]
+    assert rig.seen[0][1] is None  # nothing shown yet at the first turn
+    assert [since for _, since in rig.seen[1:]] == display.flips[:len(rig.seen) - 1]
+    assert all(since is not None and since < now for now, since in rig.seen[1:])

@@ -83,9 +83,11 @@ class Rig(Protocol):
              t_ns: int) -> None:
         """`officer` pulls the trigger of his replica of `weapon`, aimed at `point`."""
 
-    def observe(self, shown: Callable[[tuple[int, int]], Any], now_ns: int) -> None:
-        """The projector has shown `shown(size)` up to `now_ns`: read only if a capture is
-        due, at the size the camera needs."""
+    def observe(self, shown: Callable[[tuple[int, int]], Any], now_ns: int,
+                since_ns: int | None = None) -> None:
+        """The projector has shown `shown(size)` since its flip at `since_ns` (None: not
+        known, take `now_ns`) up to `now_ns`: read only if a capture is due, or a picture
+        is kept, at the size the camera needs."""
 
     def advance(self, now_ns: int) -> list[Shot]: ...
 
@@ -201,6 +203,7 @@ def run_live(session: LiveSession, display: Display, clock: Clock, frame_ns: int
     stats = FrameStats(frame_ns)
     world = session.world
     shown = session.frame()
+    flip_ns: int | None = None  # when the picture on screen now appeared
     while not world.ended:
         if isinstance(clock, ManualClock):
             clock.advance_ns(frame_ns)
@@ -213,7 +216,7 @@ def run_live(session: LiveSession, display: Display, clock: Clock, frame_ns: int
         if rig is not None:  # pulls first: a frame exposed by now may hold their pulses
             if not isinstance(display, Watched):
                 raise TypeError("a rig's camera needs a display it can watch")
-            rig.observe(display.pixels, now)  # frames shown since the last flip
+            rig.observe(display.pixels, now, flip_ns)  # the picture since the last flip
             for shot in rig.advance(now):
                 session.submit_shot(shot)
         session.pump()

@@ -110,7 +110,8 @@ class SimulatedRig:
             with self._lock:
                 self.camera.pulse(pulse)
 
-    def observe(self, shown: Callable[[tuple[int, int]], Image], now_ns: int) -> None:
+    def observe(self, shown: Callable[[tuple[int, int]], Image], now_ns: int,
+                since_ns: int | None = None) -> None:
         """The projector has shown `shown()` up to `now_ns`: the camera exposes the frames
         due by then (the picture is read only when one is)."""
         picture: Image | None = None
@@ -223,14 +224,17 @@ class ConnectedRig:
              t_ns: int) -> None:
         """A mouse click on a real rig fires nothing: the replicas' triggers are the pulls."""
 
-    def observe(self, shown: Callable[[tuple[int, int]], Image], now_ns: int) -> None:
+    def observe(self, shown: Callable[[tuple[int, int]], Image], now_ns: int,
+                since_ns: int | None = None) -> None:
         """The real camera watches the real screen on its own; projection-aware, the rig
-        keeps the picture on screen by `now_ns` to explain the camera's frames with, at
-        the projector's size: the camera sees the projector's pixels, and a picture
-        scaled down first has softer edges than the screen (moving targets' edges would
-        be left unexplained)."""
+        keeps the picture on screen since its flip at `since_ns` (else by `now_ns`), so a
+        camera frame grabbed after the flip is explained by it. It is kept at the
+        projector's size: the camera sees the projector's pixels, and a picture scaled
+        down first has softer edges than the screen (moving targets' edges would be left
+        unexplained)."""
         if self.prediction is not None:
-            self._shown.add(shown(self.calibration.projector_size), now_ns)
+            self._shown.add(shown(self.calibration.projector_size),
+                            now_ns if since_ns is None else since_ns)
 
     def advance(self, now_ns: int) -> list[Shot]:
         for link in self._links:
