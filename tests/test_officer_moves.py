@@ -268,3 +268,62 @@ def test_the_stations_timeline_lists_his_moves() -> None:
     moves = [e.text for e in entries(world.events, STEP) if e.kind == "move"]
     assert moves == [f"officer moves to corner ({math.hypot(2, 0.5) / 2:.1f} s)",
                      "officer in place, behind wall"]
+
+
+def test_the_map_draws_each_shot_from_where_he_stood_at_the_pull() -> None:
+    from range.station.mapview import map_view
+    from range.station.rounds import rounds
+
+    turned = {"id": "side", "at": ["3 m", "-2 m"], "facing": ["10 m", "-2 m"]}
+    scenario = moving(actor(position=("1 m", "6 m")), cover=[], movement={
+        "room_behind": "4 m", "step": "2 m", "back_speed": "1 m/s", "speed": "2 m/s",
+        "places": [turned]})
+    world = simulate(scenario, script(scenario, {"at": "0 s", "move": "back"},
+                                      {"at": "3 s", "fire": "pistol",
+                                       "aim": "subject.upper_torso"},
+                                      {"at": "3.5 s", "move": "side"}), 0)
+    (shot,), (hit,) = of(world.events, ShotFired), of(world.events, BulletHit)
+    assert (shot.origin, shot.heading) == ((0.0, -2.0), 0.0)
+    snapshot = world.snapshot()
+    # He has since walked to (3, -2) and turned to face +x: the line stays where it was.
+    assert snapshot.projection.origin == (3.0, -2.0)
+    assert snapshot.projection.heading == pytest.approx(-math.pi / 2)
+    view = map_view(snapshot, rounds(world.events, {"subject": "subject"}))
+    (line,) = view["shots"]
+    # From (0, -2) straight at the subject's centre line at (1, 6), into his footprint.
+    to_him = (1.0, 8.0)
+    reach = math.hypot(*to_him) - FOOTPRINT_RADIUS_M
+    assert hit.distance_m == pytest.approx(reach, abs=0.02)
+    assert line["from"] == [0.0, -2.0]
+    assert line["end"] == pytest.approx([to_him[0] / math.hypot(*to_him) * reach,
+                                         -2.0 + to_him[1] / math.hypot(*to_him) * reach],
+                                        abs=0.02)
+    assert line["fate"] == "subject"
+    # The screen is drawn where he stands now: 4.5 m to his +x, 3 m wide across it.
+    left, right = view["screen"]["ends"]
+    assert left + right == pytest.approx([7.5, -0.5, 7.5, -3.5], abs=1e-3)
+
+
+def test_a_log_before_1_5_draws_its_shots_from_the_fixed_origin() -> None:
+    import json
+
+    from range.run.codec import LogReader
+    from range.station.mapview import map_view
+    from range.station.rounds import rounds
+
+    scenario = moving(actor(position=("1 m", "6 m")), cover=[], movement={})
+    world = simulate(scenario, script(scenario, {"at": "1 s", "fire": "pistol",
+                                                 "aim": "subject.upper_torso"}), 0)
+    reader = LogReader()
+    old = []
+    for event in world.events:
+        record = json.loads(to_json(event, STEP))
+        record.pop("origin", None), record.pop("heading", None)
+        old.append(reader.event(json.dumps(record), "old.jsonl"))
+    (shot,), (hit,) = of(old, ShotFired), of(old, BulletHit)
+    assert (shot.origin, shot.heading) == (None, None)
+    (line,) = map_view(world.snapshot(), rounds(old, {"subject": "subject"}))["shots"]
+    reach = hit.distance_m
+    assert line["from"] == [0.0, 0.0]
+    assert line["end"] == pytest.approx([reach / math.hypot(1, 6), 6 * reach / math.hypot(1, 6)],
+                                        abs=0.02)

@@ -1,6 +1,8 @@
 """Where every round went, from the log alone: each trigger pull with the pixel it was
 fired at on the frame the officer saw, and what it met (a subject, a bystander, cover,
-the ground, nothing, or it was fired off the screen). TASER pulls list each probe."""
+the ground, nothing, or it was fired off the screen), and where the officer stood and
+faced when it was flown (logs before 1.5: the fixed origin, facing +y, the only place he
+could stand). TASER pulls list each probe."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from range.vocabulary import Point2
 
 Fate = Literal["subject", "bystander", "cover", "ground", "nothing", "off_screen", "in_flight"]
 GROUND_MISSES = ("ground", "wire")
+FIXED_ORIGIN: Point2 = (0.0, 0.0)  # where he stands in a log that records no stance
 
 
 @dataclass(slots=True)
@@ -39,6 +42,8 @@ class Round:
     point: Point2 | None  # the pixel fired at, on the frame shown at the pull
     landings: list[Landing] = field(default_factory=list)  # one per bullet or probe
     taser_result: str | None = None
+    origin: Point2 = FIXED_ORIGIN  # his feet when the round was flown: its line starts here
+    heading: float = 0.0  # the way he faced then, rad left of +y
 
     @property
     def fate(self) -> Fate:
@@ -67,8 +72,10 @@ def rounds(events: Iterable[Event], roles: dict[str, str]) -> list[Round]:
         match event:
             case ShotFired():
                 point = event.seen_point if event.seen_point is not None else event.point
-                by_shot[event.shot] = Round(event.shot, event.tick, event.weapon, event.force,
-                                            point)
+                by_shot[event.shot] = Round(
+                    event.shot, event.tick, event.weapon, event.force, point,
+                    origin=FIXED_ORIGIN if event.origin is None else event.origin,
+                    heading=0.0 if event.heading is None else event.heading)
             case BulletHit():
                 _land(by_shot, event.shot, Landing(
                     event.tick, "bystander" if event.role == "bystander" else "subject",
