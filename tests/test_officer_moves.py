@@ -327,3 +327,35 @@ def test_a_log_before_1_5_draws_its_shots_from_the_fixed_origin() -> None:
     assert line["from"] == [0.0, 0.0]
     assert line["end"] == pytest.approx([reach / math.hypot(1, 6), 6 * reach / math.hypot(1, 6)],
                                         abs=0.02)
+
+
+def test_after_a_step_back_the_review_marks_a_round_where_it_landed_seen_from_there() -> None:
+    from range.station.rounds import rounds
+
+    scenario = moving(actor(position=("1 m", "6 m")), cover=[], movement={
+        "room_behind": "4 m", "step": "2 m", "back_speed": "1 m/s"})
+    world = simulate(scenario, script(scenario, {"at": "0.5 s", "fire": "pistol",
+                                                 "aim": "subject.upper_torso"},
+                                      {"at": "1 s", "move": "back"}), 0)
+    snapshot = world.snapshot()
+    (fired,) = rounds(world.events, {"subject": "subject"})
+    (hit,) = of(world.events, BulletHit)
+    assert snapshot.projection.origin == (0.0, -2.0) and fired.origin == (0.0, 0.0)
+    p = snapshot.projection
+    # The landing: down the line from (0, 0) towards (1, 6), at the line's height there.
+    ahead = (1 / math.hypot(1, 6), 6 / math.hypot(1, 6))
+    landed = (ahead[0] * hit.distance_m, ahead[1] * hit.distance_m)
+    x0 = ((fired.point or (0.0, 0.0))[0] / p.resolution[0] - 0.5) * p.screen_width
+    z0 = p.bottom + (1 - (fired.point or (0.0, 0.0))[1] / p.resolution[1]) * p.screen_height
+    height = p.eye_height + (z0 - p.eye_height) * hit.distance_m / math.hypot(x0, p.distance)
+    # Seen from 2 m farther back: nearer the centre, by the distances' ratio.
+    scale = p.distance / (landed[1] + 2.0)
+    u, v = fired.mark(p, snapshot.tick) or (0.0, 0.0)
+    assert u == pytest.approx((landed[0] * scale / p.screen_width + 0.5) * p.resolution[0],
+                              abs=0.5)
+    assert v == pytest.approx((1 - (p.eye_height + (height - p.eye_height) * scale - p.bottom)
+                               / p.screen_height) * p.resolution[1], abs=0.5)
+    # While he stood where he fired, it is marked at the pixel fired at.
+    assert fired.mark(p.at((0.0, 0.0)), snapshot.tick) == fired.point
+    # Turned away from it, it is out of his view.
+    assert fired.mark(p.at((0.0, -2.0), math.pi), snapshot.tick) is None

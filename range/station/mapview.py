@@ -13,8 +13,6 @@ from range.vocabulary import Point2
 from range.world.projection import Projection
 from range.world.snapshot import WorldSnapshot
 
-UNLANDED_LINE_M = 30.0  # a round still flying, or that met nothing, drawn this far
-
 
 def map_view(snapshot: WorldSnapshot, fired: Sequence[Round]) -> dict[str, Any]:
     projection = snapshot.projection
@@ -43,11 +41,8 @@ def _line(snapshot: WorldSnapshot, fired: Round) -> dict[str, Any]:
     """The shot's ground track from where the officer stood when it was flown (not where
     he stands now) to its first landing known by now."""
     landed = [landing for landing in fired.landings if landing.tick <= snapshot.tick]
-    end: list[float] | None = None
-    if fired.point is not None:
-        ray = snapshot.projection.at(fired.origin, fired.heading).ray(*fired.point)
-        reach = min((landing.distance_m for landing in landed), default=UNLANDED_LINE_M)
-        end = _point(ray.ground_point(reach))
+    line = fired.line(snapshot.projection)
+    end = None if line is None else _point(line.ground_point(fired.reach(snapshot.tick)))
     fate = landed[0].fate if landed else ("off_screen" if fired.point is None else "in_flight")
     return {"shot": fired.shot, "weapon": fired.weapon, "force": fired.force,
             "from": _point(fired.origin), "end": end, "fate": fate,

@@ -19,10 +19,12 @@ from range.run.events import (
     TaserDeployment,
 )
 from range.vocabulary import Point2
+from range.world.projection import Projection, Ray
 
 Fate = Literal["subject", "bystander", "cover", "ground", "nothing", "off_screen", "in_flight"]
 GROUND_MISSES = ("ground", "wire")
 FIXED_ORIGIN: Point2 = (0.0, 0.0)  # where he stands in a log that records no stance
+UNLANDED_M = 30.0  # how far down its line a round still flying, or that met nothing, is shown
 
 
 @dataclass(slots=True)
@@ -59,6 +61,33 @@ class Round:
 
     def landed_by(self, tick: int) -> bool:
         return bool(self.landings) and all(landing.tick <= tick for landing in self.landings)
+
+    def line(self, screen: Projection) -> Ray | None:
+        """Its line of fire: through its pixel of `screen` from where he stood and faced
+        when it was flown (None: fired off the screen)."""
+        if self.point is None:
+            return None
+        return screen.at(self.origin, self.heading).ray(*self.point)
+
+    def reach(self, tick: int) -> float:
+        """Ground metres down its line to its first landing known by `tick`."""
+        return min((landing.distance_m for landing in self.landings if landing.tick <= tick),
+                   default=UNLANDED_M)
+
+    def mark(self, screen: Projection, tick: int) -> Point2 | None:
+        """Where its mark goes on the frame he sees from `screen`'s place at `tick`: the
+        pixel fired at while he stands where he fired it; after he moved, where its first
+        landing (on the sight line) is seen from where he is now; None if that is off
+        the frame or behind him, or it was fired off the screen."""
+        line = self.line(screen)
+        if line is None or self.point is None:
+            return None
+        if (screen.origin, screen.heading) == (self.origin, self.heading):
+            return self.point
+        s = self.reach(tick)
+        x, y = line.ground_point(s)
+        pixel = screen.world_to_screen(x, y, line.height_at(s))
+        return pixel if pixel is not None and screen.on_screen(*pixel) else None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
