@@ -305,28 +305,30 @@ def test_the_map_draws_each_shot_from_where_he_stood_at_the_pull() -> None:
 
 
 def test_a_log_before_1_5_draws_its_shots_from_the_fixed_origin() -> None:
-    import json
+    import dataclasses
 
-    from range.run.codec import LogReader
+    from range.run.codec import read_log
+    from range.scenario.catalogue import load_scenario_arg
     from range.station.mapview import map_view
     from range.station.rounds import rounds
+    from tests.conftest import REPO_ROOT
 
-    scenario = moving(actor(position=("1 m", "6 m")), cover=[], movement={})
-    world = simulate(scenario, script(scenario, {"at": "1 s", "fire": "pistol",
-                                                 "aim": "subject.upper_torso"}), 0)
-    reader = LogReader()
-    old = []
-    for event in world.events:
-        record = json.loads(to_json(event, STEP))
-        record.pop("origin", None), record.pop("heading", None)
-        old.append(reader.event(json.dumps(record), "old.jsonl"))
-    (shot,), (hit,) = of(old, ShotFired), of(old, BulletHit)
-    assert (shot.origin, shot.heading) == (None, None)
-    (line,) = map_view(world.snapshot(), rounds(old, {"subject": "subject"}))["shots"]
-    reach = hit.distance_m
-    assert line["from"] == [0.0, 0.0]
-    assert line["end"] == pytest.approx([reach / math.hypot(1, 6), 6 * reach / math.hypot(1, 6)],
-                                        abs=0.02)
+    path = REPO_ROOT / "tests" / "data" / "logs" / "knife-charge-poor-v1.0.jsonl"
+    events = list(read_log(path.read_text().splitlines()))
+    assert all(e.origin is None and e.heading is None for e in of(events, ShotFired))
+    (hit,) = of(events, BulletHit)
+    scenario, _ = load_scenario_arg("knife-charge")
+    world = World(scenario, 0)
+    while world.tick <= events[-1].tick and not world.ended:
+        world.step()
+    # Even drawn on a moment where he stands elsewhere: that log's officer never moved.
+    snapshot = world.snapshot()
+    moved = dataclasses.replace(snapshot, projection=snapshot.projection.at((2.0, -3.0), 0.5))
+    lines = map_view(moved, rounds(events, {"subject": "subject"}))["shots"]
+    assert [line["from"] for line in lines] == [[0.0, 0.0]] * len(of(events, ShotFired))
+    # The pistol's hit was fired down the screen's centre column: straight up +y.
+    (line,) = [line for line in lines if line["shot"] == hit.shot]
+    assert line["end"] == pytest.approx([0.0, hit.distance_m], abs=1e-3)
 
 
 def test_after_a_step_back_the_review_marks_a_round_where_it_landed_seen_from_there() -> None:
