@@ -46,6 +46,7 @@ class Round:
     taser_result: str | None = None
     origin: Point2 = FIXED_ORIGIN  # his feet when the round was flown: its line starts here
     heading: float = 0.0  # the way he faced then, rad left of +y
+    flown: Point2 | None = None  # the pixel flown then (a late live shot's is not `point`)
 
     @property
     def fate(self) -> Fate:
@@ -65,9 +66,9 @@ class Round:
     def line(self, screen: Projection) -> Ray | None:
         """Its line of fire: through its pixel of `screen` from where he stood and faced
         when it was flown (None: fired off the screen)."""
-        if self.point is None:
+        if self.flown is None:
             return None
-        return screen.at(self.origin, self.heading).ray(*self.point)
+        return screen.at(self.origin, self.heading).ray(*self.flown)
 
     def reach(self, tick: int) -> float:
         """Ground metres down its line to its first landing known by `tick`."""
@@ -104,7 +105,8 @@ def rounds(events: Iterable[Event], roles: dict[str, str]) -> list[Round]:
                 by_shot[event.shot] = Round(
                     event.shot, event.tick, event.weapon, event.force, point,
                     origin=FIXED_ORIGIN if event.origin is None else event.origin,
-                    heading=0.0 if event.heading is None else event.heading)
+                    heading=0.0 if event.heading is None else event.heading,
+                    flown=event.point)
             case BulletHit():
                 _land(by_shot, event.shot, Landing(
                     event.tick, "bystander" if event.role == "bystander" else "subject",
