@@ -268,3 +268,96 @@ def test_the_stations_timeline_lists_his_moves() -> None:
     moves = [e.text for e in entries(world.events, STEP) if e.kind == "move"]
     assert moves == [f"officer moves to corner ({math.hypot(2, 0.5) / 2:.1f} s)",
                      "officer in place, behind wall"]
+
+
+def test_the_map_draws_each_shot_from_where_he_stood_at_the_pull() -> None:
+    from range.station.mapview import map_view
+    from range.station.rounds import rounds
+
+    turned = {"id": "side", "at": ["3 m", "-2 m"], "facing": ["10 m", "-2 m"]}
+    scenario = moving(actor(position=("1 m", "6 m")), cover=[], movement={
+        "room_behind": "4 m", "step": "2 m", "back_speed": "1 m/s", "speed": "2 m/s",
+        "places": [turned]})
+    world = simulate(scenario, script(scenario, {"at": "0 s", "move": "back"},
+                                      {"at": "3 s", "fire": "pistol",
+                                       "aim": "subject.upper_torso"},
+                                      {"at": "3.5 s", "move": "side"}), 0)
+    (shot,), (hit,) = of(world.events, ShotFired), of(world.events, BulletHit)
+    assert (shot.origin, shot.heading) == ((0.0, -2.0), 0.0)
+    snapshot = world.snapshot()
+    # He has since walked to (3, -2) and turned to face +x: the line stays where it was.
+    assert snapshot.projection.origin == (3.0, -2.0)
+    assert snapshot.projection.heading == pytest.approx(-math.pi / 2)
+    view = map_view(snapshot, rounds(world.events, {"subject": "subject"}))
+    (line,) = view["shots"]
+    # From (0, -2) straight at the subject's centre line at (1, 6), into his footprint.
+    to_him = (1.0, 8.0)
+    reach = math.hypot(*to_him) - FOOTPRINT_RADIUS_M
+    assert hit.distance_m == pytest.approx(reach, abs=0.02)
+    assert line["from"] == [0.0, -2.0]
+    assert line["end"] == pytest.approx([to_him[0] / math.hypot(*to_him) * reach,
+                                         -2.0 + to_him[1] / math.hypot(*to_him) * reach],
+                                        abs=0.02)
+    assert line["fate"] == "subject"
+    # The screen is drawn where he stands now: 4.5 m to his +x, 3 m wide across it.
+    left, right = view["screen"]["ends"]
+    assert left + right == pytest.approx([7.5, -0.5, 7.5, -3.5], abs=1e-3)
+
+
+def test_a_log_before_1_5_draws_its_shots_from_the_fixed_origin() -> None:
+    import dataclasses
+
+    from range.run.codec import read_log
+    from range.scenario.catalogue import load_scenario_arg
+    from range.station.mapview import map_view
+    from range.station.rounds import rounds
+    from tests.conftest import REPO_ROOT
+
+    path = REPO_ROOT / "tests" / "data" / "logs" / "knife-charge-poor-v1.0.jsonl"
+    events = list(read_log(path.read_text().splitlines()))
+    assert all(e.origin is None and e.heading is None for e in of(events, ShotFired))
+    (hit,) = of(events, BulletHit)
+    scenario, _ = load_scenario_arg("knife-charge")
+    world = World(scenario, 0)
+    while world.tick <= events[-1].tick and not world.ended:
+        world.step()
+    # Even drawn on a moment where he stands elsewhere: that log's officer never moved.
+    snapshot = world.snapshot()
+    moved = dataclasses.replace(snapshot, projection=snapshot.projection.at((2.0, -3.0), 0.5))
+    lines = map_view(moved, rounds(events, {"subject": "subject"}))["shots"]
+    assert [line["from"] for line in lines] == [[0.0, 0.0]] * len(of(events, ShotFired))
+    # The pistol's hit was fired down the screen's centre column: straight up +y.
+    (line,) = [line for line in lines if line["shot"] == hit.shot]
+    assert line["end"] == pytest.approx([0.0, hit.distance_m], abs=1e-3)
+
+
+def test_after_a_step_back_the_review_marks_a_round_where_it_landed_seen_from_there() -> None:
+    from range.station.rounds import rounds
+
+    scenario = moving(actor(position=("1 m", "6 m")), cover=[], movement={
+        "room_behind": "4 m", "step": "2 m", "back_speed": "1 m/s"})
+    world = simulate(scenario, script(scenario, {"at": "0.5 s", "fire": "pistol",
+                                                 "aim": "subject.upper_torso"},
+                                      {"at": "1 s", "move": "back"}), 0)
+    snapshot = world.snapshot()
+    (fired,) = rounds(world.events, {"subject": "subject"})
+    (hit,) = of(world.events, BulletHit)
+    assert snapshot.projection.origin == (0.0, -2.0) and fired.origin == (0.0, 0.0)
+    p = snapshot.projection
+    # The landing: down the line from (0, 0) towards (1, 6), at the line's height there.
+    ahead = (1 / math.hypot(1, 6), 6 / math.hypot(1, 6))
+    landed = (ahead[0] * hit.distance_m, ahead[1] * hit.distance_m)
+    x0 = ((fired.point or (0.0, 0.0))[0] / p.resolution[0] - 0.5) * p.screen_width
+    z0 = p.bottom + (1 - (fired.point or (0.0, 0.0))[1] / p.resolution[1]) * p.screen_height
+    height = p.eye_height + (z0 - p.eye_height) * hit.distance_m / math.hypot(x0, p.distance)
+    # Seen from 2 m farther back: nearer the centre, by the distances' ratio.
+    scale = p.distance / (landed[1] + 2.0)
+    u, v = fired.mark(p, snapshot.tick) or (0.0, 0.0)
+    assert u == pytest.approx((landed[0] * scale / p.screen_width + 0.5) * p.resolution[0],
+                              abs=0.5)
+    assert v == pytest.approx((1 - (p.eye_height + (height - p.eye_height) * scale - p.bottom)
+                               / p.screen_height) * p.resolution[1], abs=0.5)
+    # While he stood where he fired, it is marked at the pixel fired at.
+    assert fired.mark(p.at((0.0, 0.0)), snapshot.tick) == fired.point
+    # Turned away from it, it is out of his view.
+    assert fired.mark(p.at((0.0, -2.0), math.pi), snapshot.tick) is None

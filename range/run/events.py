@@ -178,7 +178,10 @@ class ShotFired(Event):
     first person whose body the line meets, at the height it meets him); before 1.3 it was
     `first_on_line`. `device` and `load` (the magazine or cartridge load, from 1) let a
     split be counted only between rounds of one device and one load.. `officer` (1.3)
-    says whose pull it was in a live session (None: the one officer of a script)."""
+    says whose pull it was in a live session (None: the one officer of a script).
+    `origin` and `heading` (1.5): where his feet stood and which way he faced (rad, left
+    of +y) when the round was flown, the start of its line of fire; None in older logs,
+    whose officer never left the fixed origin."""
 
     kind: ClassVar[str] = "shot_fired"
     shot: int
@@ -202,6 +205,8 @@ class ShotFired(Event):
     # no cartridge).
     malfunction: str | None = None
     mode: TaserMode | None = None
+    origin: Point2 | None = None  # 1.5: his feet when the round was flown
+    heading: float | None = None  # 1.5: the way he faced then, rad left of +y
 
     def timing(self) -> ShotTiming | None:
         if self.pull_s is None or self.shown_tick is None:

@@ -1,8 +1,9 @@
 """The trainee's view at a moment of the review, drawn off-screen: the scene as it was
-projected, with every round fired by then marked where it was aimed and coloured by where
-it went (subject, bystander, cover, a miss), numbered as the timeline numbers the shots,
-and the rounds fired off the screen listed in a corner. Drawing only: the rounds and the
-snapshot say what."""
+projected, with every round fired by then marked where it was aimed (after the officer
+moved, where it landed as seen from where he is now) and coloured by where it went
+(subject, bystander, cover, a miss), numbered as the timeline numbers the shots, and the
+rounds fired off the screen, or out of this view, listed in a corner. Drawing only: the
+rounds and the snapshot say what."""
 
 from __future__ import annotations
 
@@ -35,26 +36,28 @@ def surface_at(snapshot: WorldSnapshot, fired: Sequence[Round], renderer: Any = 
     frame = scene_frame(snapshot)
     surface = pygame.Surface(frame.resolution)
     (renderer or SceneRenderer()).draw(surface, frame)
-    _rounds(surface, snapshot.tick, fired)
+    _rounds(surface, snapshot, fired)
     return surface
 
 
-def _rounds(surface: Any, tick: int, fired: Sequence[Round]) -> None:
+def _rounds(surface: Any, snapshot: WorldSnapshot, fired: Sequence[Round]) -> None:
     import pygame
 
     if not pygame.font.get_init():
         pygame.font.init()
     font = pygame.font.Font(None, 30)
+    tick = snapshot.tick
     off_screen = []
     for item in fired:
         if item.tick > tick:
             continue
         fate = item.fate if item.landed_by(tick) or item.point is None else "in_flight"
-        if item.point is None:
+        mark = item.mark(snapshot.projection, tick)
+        if mark is None:
             off_screen.append(item)
             continue
         colour = FATE_COLOURS[fate]
-        centre = (round(item.point[0]), round(item.point[1]))
+        centre = (round(mark[0]), round(mark[1]))
         pygame.draw.circle(surface, (0, 0, 0), centre, RING_PX + 2, 5)
         pygame.draw.circle(surface, colour, centre, RING_PX, 3)
         if fate in ("ground", "nothing"):  # a miss: a cross through the ring
@@ -66,7 +69,8 @@ def _rounds(surface: Any, tick: int, fired: Sequence[Round]) -> None:
         _label(surface, font, f"{item.shot} {word}", colour,
                (centre[0] + RING_PX + 4, centre[1] - RING_PX))
     for row, item in enumerate(off_screen):
-        _label(surface, font, f"shot {item.shot} ({item.weapon}): off the screen",
+        where = "off the screen" if item.point is None else "out of this view"
+        _label(surface, font, f"shot {item.shot} ({item.weapon}): {where}",
                FATE_COLOURS["off_screen"], (16, 16 + 30 * row))
 
 

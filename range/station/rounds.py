@@ -1,6 +1,8 @@
 """Where every round went, from the log alone: each trigger pull with the pixel it was
 fired at on the frame the officer saw, and what it met (a subject, a bystander, cover,
-the ground, nothing, or it was fired off the screen). TASER pulls list each probe."""
+the ground, nothing, or it was fired off the screen), and where the officer stood and
+faced when it was flown (logs before 1.5: the fixed origin, facing +y, the only place he
+could stand). TASER pulls list each probe."""
 
 from __future__ import annotations
 
@@ -17,9 +19,12 @@ from range.run.events import (
     TaserDeployment,
 )
 from range.vocabulary import Point2
+from range.world.projection import Projection, Ray
 
 Fate = Literal["subject", "bystander", "cover", "ground", "nothing", "off_screen", "in_flight"]
 GROUND_MISSES = ("ground", "wire")
+FIXED_ORIGIN: Point2 = (0.0, 0.0)  # where he stands in a log that records no stance
+UNLANDED_M = 30.0  # how far down its line a round still flying, or that met nothing, is shown
 
 
 @dataclass(slots=True)
@@ -39,6 +44,9 @@ class Round:
     point: Point2 | None  # the pixel fired at, on the frame shown at the pull
     landings: list[Landing] = field(default_factory=list)  # one per bullet or probe
     taser_result: str | None = None
+    origin: Point2 = FIXED_ORIGIN  # his feet when the round was flown: its line starts here
+    heading: float = 0.0  # the way he faced then, rad left of +y
+    flown: Point2 | None = None  # the pixel flown then (a late live shot's is not `point`)
 
     @property
     def fate(self) -> Fate:
@@ -55,6 +63,33 @@ class Round:
     def landed_by(self, tick: int) -> bool:
         return bool(self.landings) and all(landing.tick <= tick for landing in self.landings)
 
+    def line(self, screen: Projection) -> Ray | None:
+        """Its line of fire: through its pixel of `screen` from where he stood and faced
+        when it was flown (None: fired off the screen)."""
+        if self.flown is None:
+            return None
+        return screen.at(self.origin, self.heading).ray(*self.flown)
+
+    def reach(self, tick: int) -> float:
+        """Ground metres down its line to its first landing known by `tick`."""
+        return min((landing.distance_m for landing in self.landings if landing.tick <= tick),
+                   default=UNLANDED_M)
+
+    def mark(self, screen: Projection, tick: int) -> Point2 | None:
+        """Where its mark goes on the frame he sees from `screen`'s place at `tick`: the
+        pixel fired at while he stands where he fired it; after he moved, where its first
+        landing (on the sight line) is seen from where he is now; None if that is off
+        the frame or behind him, or it was fired off the screen."""
+        line = self.line(screen)
+        if line is None or self.point is None:
+            return None
+        if (screen.origin, screen.heading) == (self.origin, self.heading):
+            return self.point
+        s = self.reach(tick)
+        x, y = line.ground_point(s)
+        pixel = screen.world_to_screen(x, y, line.height_at(s))
+        return pixel if pixel is not None and screen.on_screen(*pixel) else None
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["fate"] = self.fate
@@ -67,8 +102,11 @@ def rounds(events: Iterable[Event], roles: dict[str, str]) -> list[Round]:
         match event:
             case ShotFired():
                 point = event.seen_point if event.seen_point is not None else event.point
-                by_shot[event.shot] = Round(event.shot, event.tick, event.weapon, event.force,
-                                            point)
+                by_shot[event.shot] = Round(
+                    event.shot, event.tick, event.weapon, event.force, point,
+                    origin=FIXED_ORIGIN if event.origin is None else event.origin,
+                    heading=0.0 if event.heading is None else event.heading,
+                    flown=event.point)
             case BulletHit():
                 _land(by_shot, event.shot, Landing(
                     event.tick, "bystander" if event.role == "bystander" else "subject",

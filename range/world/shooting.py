@@ -97,8 +97,8 @@ class Shooting:
                              distances=self._cast.distances() if distances is None
                              else distances, officer=officer,
                              **(dataclasses.asdict(timing) if timing else {}),
-                             first_on_line=first, device=weapon.device, load=load,
-                             malfunction=dry, mode=mode))
+                             first_on_line=first, device=weapon.device, load=load, mode=mode,
+                             malfunction=dry, origin=projection.origin, heading=projection.heading))
         if not confirmed:
             return shot  # a spot with no trigger: recorded, not flown
         changed = self._transitions.pulled(shot, weapon.device, weapon.force, tick)

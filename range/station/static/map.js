@@ -1,5 +1,6 @@
-// The top-down map of one moment, drawn from the station's map data (metres, officer at
-// the origin facing +y). Shared by the console and the review.
+// The top-down map of one moment, drawn from the station's map data (world metres: the
+// officer starts at the origin facing +y, and may have moved). Shared by the console and
+// the review.
 const THREAT_COLOURS = { compliant: "#4cb26a", passive_resistance: "#d9c23a",
   active_aggression: "#e8862d", deadly_force: "#e03c3c" };
 const FATE_COLOURS = { subject: "#ff4d4d", bystander: "#ff4dff", cover: "#ff9a1f",
@@ -11,6 +12,8 @@ function drawMap(canvas, map) {
   ctx.fillStyle = "#0f1216"; ctx.fillRect(0, 0, w, h);
   if (!map) { canvas.dataset.drawn = "[]"; return; }
   let xs = [-6, 6], ys = [-1, 12];
+  const places = [map.officer, ...map.screen.ends, ...map.shots.map(s => s.from)];
+  for (const p of places.filter(Boolean)) { xs.push(p[0]); ys.push(p[1]); }
   for (const a of map.actors) { xs.push(a.position[0]); ys.push(a.position[1]); }
   for (const c of map.cover) for (const p of c.corners) { xs.push(p[0]); ys.push(p[1]); }
   const minX = Math.min(...xs) - 1.5, maxX = Math.max(...xs) + 1.5;
@@ -22,9 +25,9 @@ function drawMap(canvas, map) {
   ctx.strokeStyle = "#1c222b"; ctx.lineWidth = 1;
   for (let gx = Math.ceil(minX); gx <= maxX; gx++) { ctx.beginPath(); ctx.moveTo(...px(gx, minY)); ctx.lineTo(...px(gx, maxY)); ctx.stroke(); }
   for (let gy = Math.ceil(minY); gy <= maxY; gy++) { ctx.beginPath(); ctx.moveTo(...px(minX, gy)); ctx.lineTo(...px(maxX, gy)); ctx.stroke(); }
-  const sd = map.screen.distance_m, sw = map.screen.width_m / 2;
+  const [left, right] = map.screen.ends;  // the screen moves and turns with him
   ctx.strokeStyle = "#4f8fe8"; ctx.lineWidth = 2; ctx.beginPath();
-  ctx.moveTo(...px(-sw, sd)); ctx.lineTo(...px(sw, sd)); ctx.stroke();
+  ctx.moveTo(...px(...left)); ctx.lineTo(...px(...right)); ctx.stroke();
   for (const c of map.cover) {
     ctx.fillStyle = c.kind === "vehicle" ? "#56606e" : "#6b6358"; ctx.beginPath();
     c.corners.forEach((p, i) => i ? ctx.lineTo(...px(...p)) : ctx.moveTo(...px(...p)));
@@ -37,7 +40,7 @@ function drawMap(canvas, map) {
     ctx.strokeStyle = s.force === "taser" ? "#ffe27a" : FATE_COLOURS[s.fate] || "#ff4d4d";
     ctx.globalAlpha = s.recent ? 1.0 : 0.45; ctx.lineWidth = s.recent ? 2 : 1;
     ctx.setLineDash(s.fate === "in_flight" ? [4, 4] : []);
-    ctx.beginPath(); ctx.moveTo(...px(0, 0)); ctx.lineTo(...px(...s.end)); ctx.stroke();
+    ctx.beginPath(); ctx.moveTo(...px(...(s.from || [0, 0]))); ctx.lineTo(...px(...s.end)); ctx.stroke();
     ctx.setLineDash([]); ctx.globalAlpha = 1;
   }
   // the officer
