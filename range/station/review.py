@@ -15,13 +15,20 @@ from __future__ import annotations
 import pickle
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from itertools import pairwise
 from statistics import median
 
 from range.analysis.decisions import analyse
 from range.analysis.report import DecisionReport
-from range.run.events import Event, FrameShown, OperatorAction, ScenarioEnded, ScenarioStarted
+from range.run.events import (
+    LOG_VERSION,
+    Event,
+    FrameShown,
+    OperatorAction,
+    ScenarioEnded,
+    ScenarioStarted,
+)
 from range.run.queue import InputQueue, Note
 from range.run.replay import check_start, inputs_of
 from range.scenario.model import Scenario
@@ -171,12 +178,26 @@ def _first_difference(logged: Sequence[Event], replayed: Sequence[Event]) -> int
     """The number (from 1) of the first event where the replay differs from the log. The
     first event is left out: it was checked against the scenario, and a replay writes it
     in this Holdfire's log version."""
+    older = isinstance(logged[0], ScenarioStarted) and logged[0].log_version != LOG_VERSION
     for number, (a, b) in enumerate(zip(logged[1:], replayed[1:], strict=False), start=2):
-        if a != b:
+        if a != b and not (older and _same_but_newer_fields(a, b)):
             return number
     if len(logged) != len(replayed):
         return min(len(logged), len(replayed)) + 1
     return None
+
+
+def _same_but_newer_fields(logged: Event, replayed: Event) -> bool:
+    """Whether two events differ only in fields the logged one leaves at their defaults:
+    fields a later log version added (a 1.0 log's shots name no device), which the
+    replay, written in this version, fills in."""
+    if type(logged) is not type(replayed):
+        return False
+    for f in fields(logged):
+        was, now = getattr(logged, f.name), getattr(replayed, f.name)
+        if was != now and (f.default is MISSING or was != f.default):
+            return False
+    return True
 
 
 def _frame_step(events: Sequence[Event]) -> int:

@@ -3,6 +3,7 @@ has it, opens older log versions, and exports files a person can read."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import random
@@ -19,7 +20,7 @@ from range.run.scripted import simulate
 from range.scenario.catalogue import load_inputs_arg, load_scenario_arg, shipped_names
 from range.scenario.policy import load_policy
 from range.station.library import open_review
-from range.station.review import Review
+from range.station.review import Review, _first_difference
 from range.world.engine import World
 from tests.builders import refused, run_cli
 from tests.station.helpers import running_station
@@ -109,6 +110,29 @@ def test_older_log_versions_open_and_others_say_which_they_need(live_log: Path,
     future.write_text("\n".join([json.dumps({**first, "log_version": "2.0"}), *lines[1:]]))
     line = refused(["review", str(future), "--plot", str(tmp_path / "p.png")], capsys)
     assert "log version '2.0'" in line and "1.x" in line
+
+
+def test_an_older_log_without_the_newer_fields_replays_as_it_was_written(live_log: Path,
+                                                                       tmp_path: Path):
+    # An older log's shots have no device, mode or origin (fields later versions added);
+    # the replay, in this version, fills them in: that is no difference from the log. A
+    # changed value still is.
+    lines = live_log.read_text().splitlines()
+    newer = ("device", "mode", "origin", "heading", "first_on_line", "load")
+    older = [json.dumps({**json.loads(lines[0]), "log_version": "1.2"})]
+    for line in lines[1:]:
+        record = json.loads(line)
+        if record["type"] == "shot_fired":
+            record = {k: v for k, v in record.items() if k not in newer}
+        older.append(json.dumps(record))
+    old_log = tmp_path / "old.jsonl"
+    old_log.write_text("\n".join(older) + "\n")
+    review = open_review(old_log)
+    shot = next(i for i, e in enumerate(review.events) if isinstance(e, ShotFired))
+    assert review.events[shot].device == "" and review.replayed[shot].device != ""
+    assert review.differs_at is None
+    review.events[shot] = dataclasses.replace(review.events[shot], weapon="taser10")
+    assert _first_difference(review.events, review.replayed) == shot + 1
 
 
 def not_blank(path: Path) -> np.ndarray:
