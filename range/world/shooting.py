@@ -75,10 +75,12 @@ class Shooting:
     def fire(self, tick: int, weapon_name: WeaponName, point: Point2 | None,
              replica: str | None, confirmed: bool, timing: ShotTiming | None = None,
              distances: dict[str, float] | None = None, aimed_at: str | None = None,
-             officer: str | None = None, drive_stun: bool = False) -> int:
+             officer: str | None = None, drive_stun: bool = False,
+             dry: str | None = None) -> int:
         """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
         `aimed_at`: whom a script aimed at (else the first body the line meets);
-        `drive_stun`: a TASER pressed on him rather than fired."""
+        `drive_stun`: a TASER pressed on him rather than fired; `dry`: the replica
+        discharged nothing, and why as far as it said (nothing flies, no load is spent)."""
         weapon = self._weapons[weapon_name]
         shot = len(self.shots) + 1
         projection = self._stance.projection
@@ -87,8 +89,11 @@ class Shooting:
         first = None if ray is None else self._first(ray, solid=False)
         aimed = aimed_at if aimed_at is not None or ray is None else self._first(ray, True)
         mode = self._mode(weapon, drive_stun) if confirmed else None
-        load, dry = self._loads.pull(weapon_name, weapon, tick,
-                                     confirmed and mode in (None, "probes"))
+        if dry == "spent" and mode == "reenergise":
+            dry = None  # a spent TASER still arcs: a new cycle through the probes in him
+        load, engine_dry = self._loads.pull(weapon_name, weapon, tick, dry is None
+                                            and confirmed and mode in (None, "probes"))
+        dry = dry or engine_dry
         self.shots.append(ShotView(shot, tick, weapon_name, weapon.force, point,
                                    confirmed and dry is None))
         self._aimed.append(aimed)
