@@ -145,6 +145,21 @@ def test_a_string_waits_for_late_fused_shots_and_ceases_after_par() -> None:
     assert started[0].index == 1 and started[0].start.ready_ns == cease - 10**8 + 10 * 10**9
 
 
+def test_a_pull_that_fired_nothing_puts_no_shot_on_the_target() -> None:
+    course = _first_stages(1)
+    runner = StageRunner(course, ShotTimer(np.random.default_rng(2)), 2)
+    first = runner.current
+    tone = first.start.tone_ns
+    runner.advance(tone)
+    aim = first.placement.pixel(first.placement.target.aim)
+    runner.shot(Shot(t_ns=tone + 10**9, weapon="pistol", point=None, source="trigger",
+                     fired=False, dry="jam"))  # the replica jammed
+    runner.shot(Shot(t_ns=tone + 2 * 10**9, weapon="pistol", point=aim))
+    cease = tone + round((first.stage.par_time + CEASE_S + SETTLE_S) * 1e9)
+    scored = [e.score for e in runner.advance(cease) if isinstance(e, StringScored)]
+    assert [s.t_s for s in scored[0].shots] == [pytest.approx(2.0)]
+
+
 def test_the_live_view_shows_the_target_and_the_string(tmp_path: Path) -> None:
     course = load_course("fbi-2019")
     clock = ManualClock()
