@@ -17,7 +17,7 @@ from hardware.replica.protocol import HostMessage, Lockout, Malfunction
 from hardware.replica.wired import WiredReplica
 from range.analysis.decisions import analyse
 from range.run.codec import to_json
-from range.run.events import BulletHit, BulletStopped, Event, ShotFired
+from range.run.events import BulletHit, BulletStopped, Event, ShotFired, TaserDeployment
 from range.run.live import LiveSession
 from range.run.loop import ScriptedOperator, run_live
 from range.run.replay import replay
@@ -27,6 +27,8 @@ from range.scenario.model import Scenario
 from range.scenario.policy import load_policy
 from range.scenario.validation import validate_model
 from range.vocabulary import WeaponName
+from range.world.engine import World
+from tests.builders import actor, scenario
 
 PULLS_S = (2.5, 3.0, 3.4, 4.6)  # after the detector's warm-up; the 2nd and 3rd jammed
 JAM_S, CLEARED_S = 2.7, 4.2  # the console's MALF kind=jam, then kind=none (tap, rack)
@@ -168,3 +170,22 @@ def test_a_dry_pull_is_named_by_what_the_replica_reported_before_it() -> None:
     assert dry_causes("x26", [Malfunction(0, "dud"), pull, pull]) == ["dud", "spent"]
     assert dry_causes("taser10", [Malfunction(0, "jam"), pull, Malfunction(0, "none"),
                                   pull]) == ["jam", None]
+
+
+def test_a_spent_x26_pulled_with_its_probes_in_him_re_energises_them() -> None:
+    """The replica reports fire=0 (its one cartridge is spent), but it still arcs: through
+    probes in him that is a new cycle; with none in him it is a dry pull."""
+    world = World(scenario(actor(position=(0.0, 4.0)), duration=15.0), seed=2, live=True)
+    world.fire("x26", world.aim_point("subject", "upper_torso"), "x26-sim")
+    while world.time_s < 6.0:  # the first 5 s cycle has ended
+        world.step()
+    world.fire("x26", None, "x26-sim", dry="spent")
+    other = World(scenario(actor(position=(0.0, 4.0))), seed=2, live=True)
+    other.fire("x26", None, "x26-sim", dry="spent")  # nothing in him: nothing arcs into him
+    pulls = [e for e in world.events if isinstance(e, ShotFired)]
+    assert [(s.mode, s.malfunction) for s in pulls] == [("probes", None), ("reenergise", None)]
+    assert [d.mode for d in world.events if isinstance(d, TaserDeployment)] == [
+        "probes", "reenergise"]
+    dry = [e for e in other.events if isinstance(e, ShotFired)]
+    assert [(s.mode, s.malfunction) for s in dry] == [("probes", "spent")]
+    assert not [e for e in other.events if isinstance(e, TaserDeployment)]
