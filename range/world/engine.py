@@ -139,8 +139,7 @@ class World:
              aimed_at: str | None = None, officer: str | None = None,
              drive_stun: bool = False, dry: str | None = None) -> int:
         """A trigger pull at a projector pixel (None: off the screen); the shot id. Also: a
-        live pull's distances, a script's aim, whose pull, `drive_stun` (pressed on him),
-        `dry` (the replica discharged nothing: why, as far as it said)."""
+        live pull's distances, a script's aim, whose pull, `drive_stun`, `dry` (a replica's)."""
         shot = self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing,
                                   distances, aimed_at, officer, drive_stun, dry)
         if confirmed:
