@@ -95,6 +95,7 @@ def jammed() -> tuple[Scenario, list[Event]]:
     return jammed_run()
 
 
+@pytest.mark.slow  # a 5.5 s run through the whole simulated rig
 def test_a_jammed_pull_is_logged_with_its_malfunction_and_nothing_flies(
         jammed: tuple[Scenario, list[Event]]) -> None:
     _, events = jammed
@@ -111,6 +112,7 @@ def test_a_jammed_pull_is_logged_with_its_malfunction_and_nothing_flies(
     assert {e.load for e in fired} == {1}  # no magazine spent on a jam
 
 
+@pytest.mark.slow  # a 5.5 s run through the whole simulated rig
 def test_the_debrief_says_the_replica_reported_no_discharge_and_the_clearing_time(
         jammed: tuple[Scenario, list[Event]]) -> None:
     scenario, events = jammed
@@ -132,6 +134,7 @@ def test_the_debrief_says_the_replica_reported_no_discharge_and_the_clearing_tim
     assert report.splits == ()  # 1 and 4 fired, 2.1 s apart: two strings, no split
 
 
+@pytest.mark.slow  # a 5.5 s run through the whole simulated rig
 def test_a_jammed_live_log_replays_byte_for_byte(jammed: tuple[Scenario, list[Event]]
                                                   ) -> None:
     scenario, events = jammed
@@ -139,6 +142,23 @@ def test_a_jammed_live_log_replays_byte_for_byte(jammed: tuple[Scenario, list[Ev
     replay(events, scenario, sink=again.append)
     step = 1 / 240
     assert [to_json(e, step) for e in again] == [to_json(e, step) for e in events]
+
+
+def test_a_dry_shot_from_the_rig_is_logged_in_the_session_and_sends_no_round() -> None:
+    """The fast copy of the ones above, without the camera: fusion's dry shot, submitted."""
+    clock = ManualClock(10**12)
+    events: list[Event] = []
+    session = LiveSession(standing_subject(), 0, clock, sink=events.append)
+    at = session.start_ns + 10**9
+    session.submit_shot(Shot(at, "pistol", None, "pistol-sim", "trigger", fired=False,
+                             dry="jam"))
+    session.submit_shot(Shot(at + 5 * 10**8, "pistol", None, "pistol-sim", "trigger",
+                             fired=False))  # a fusion of old: no cause said
+    clock.advance_ns(2 * 10**9)
+    session.pump()
+    fired = [e for e in events if isinstance(e, ShotFired)]
+    assert [(e.malfunction, e.pull_s) for e in fired] == [("jam", 1.0), ("no_discharge", 1.5)]
+    assert not [e for e in events if isinstance(e, BulletHit | BulletStopped)]
 
 
 def dry_causes(model: str, steps: list[HostMessage | None]) -> list[str | None]:
