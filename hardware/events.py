@@ -17,6 +17,9 @@ ShotSource = Literal["fused", "trigger", "spot", "pointer"]
 WeaponName = Literal["pistol", "x26", "x26-25ft", "x26p", "x2-15ft", "x2-25ft", "taser7-cq",
                      "taser7-so", "taser10"]
 LinkState = Literal["connected", "disconnected", "incompatible"]
+# Why a replica's pull discharged nothing, as far as its reports tell: "no_discharge" when
+# they do not say (the replica reported fire=0 and nothing more).
+DryCause = Literal["no_discharge", "jam", "misfire", "dud", "lockout", "empty", "spent"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,10 @@ class TriggerEvent:
     pulse_us: int  # laser pulse length
     rx_ns: int  # host time the report's bytes were read
     synced: bool  # False: no clock sync yet, so t_ns fell back to rx_ns
+    # A dry pull's cause as far as the replica's own reports tell (a jam or lockout it
+    # acknowledged, an empty magazine, spent cartridges); "no_discharge" when they do not
+    # tell; None for a pull that fired.
+    dry: DryCause | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +83,9 @@ class Shot:
 
     `point` is in projector pixels, or None when the shot left no spot on the screen
     (a miss off the screen). A shot with `confirmed=False` is a spot with no trigger
-    while replicas are connected: kept for the record, not scored.
+    while replicas are connected: kept for the record, not scored. A shot with
+    `fired=False` is a pull the replica reported discharging nothing (`dry` says why, as
+    far as its reports tell): no point, nothing flies, but the pull is a fact to log.
     """
 
     t_ns: int
@@ -86,3 +95,5 @@ class Shot:
     source: ShotSource = "fused"
     confirmed: bool = True
     lane: int = 0  # the firing replica's lane, which says whose shot it was; 0: none assigned
+    fired: bool = True
+    dry: DryCause | None = None  # why it fired nothing (fired=False)

@@ -13,6 +13,9 @@ pipelines), so `poll(now_ns)` returns shots a window plus a slack after the trig
 
 - trigger and spot: a "fused" shot at the trigger time, at the spot's projector point;
 - trigger alone: a miss off the screen (point None, source "trigger");
+- a pull that discharged nothing (`fire=0`: empty, spent, jam, lockout, misfire): a shot
+  with `fired=False` and its `dry` cause, never paired with a spot (it flashed no
+  laser), decided as soon as no earlier pull can still be, so shots stay in time order;
 - spot alone: "spot" source, unconfirmed while replicas are connected (kept, not scored),
   confirmed when none are (a laser-only trainer).
 """
@@ -103,12 +106,11 @@ class Fusion:
 
     def add_trigger(self, report: TriggerEvent) -> None:
         with self._lock:
+            self._triggers.append(report)
             if not report.fired:
-                self.counts["unfired"] += 1  # a dry pull (empty, jam, lockout): no laser
-                return
+                return  # a dry pull flashed no laser: it names no spot's weapon or lane
             self._weapon_by_colour[report.laser] = report.weapon
             self._lanes_by_colour.setdefault(report.laser, set()).add(report.lane)
-            self._triggers.append(report)
 
     def add_spot(self, spot: SpotEvent) -> None:
         point = self._to_projector(spot.x, spot.y)
@@ -155,6 +157,8 @@ class Fusion:
         """Greedy assignment, best fits first: trigger id -> spot. Each used once."""
         candidates: list[tuple[int, int, TriggerEvent, _Spot]] = []
         for order, trig in enumerate(self._triggers):
+            if not trig.fired:
+                continue  # no laser: no spot is its
             before, after = self._window(trig)
             expected = self.config.expected_delay_ns(trig.pulse_us)
             for item in self._spots:
@@ -181,6 +185,10 @@ class Fusion:
         return bounds is None or bounds[0] <= item.point[0] < bounds[1]
 
     def _shot(self, trig: TriggerEvent, item: _Spot | None) -> Shot:
+        if not trig.fired:
+            self.counts["unfired"] += 1
+            return Shot(trig.t_ns, trig.weapon, None, trig.replica_id, "trigger", True,
+                        trig.lane, fired=False, dry=trig.dry or "no_discharge")
         if item is None:
             self.counts["missed"] += 1
             return Shot(trig.t_ns, trig.weapon, None, trig.replica_id, "trigger", True,

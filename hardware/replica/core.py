@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from hardware.events import LinkStatus, TriggerEvent
 from hardware.replica.clocksync import ClockMap, PingSchedule
+from hardware.replica.condition import Condition
 from hardware.replica.identity import (
     ReplicaInfo,
     learn_cartridge,
@@ -83,6 +84,7 @@ class LinkCore:
         self.info: ReplicaInfo | None = None  # None: unknown since the connect or reset
         self.incompatible = False  # the replica's HELLO named another protocol version
         self.bays: dict[int, str] = {}  # bay -> the cartridge kind CART said is in it
+        self.condition = Condition()  # what its reports tell of why a pull may be dry
         self.counters = {"connects": 0, "disconnects": 0, "pings": 0, "pongs": 0,
                          "stale_pongs": 0, "triggers": 0, "unattributed": 0,
                          "proto_mismatch": 0, "ignored": 0}
@@ -145,6 +147,7 @@ class LinkCore:
     def command(self, message: _Host) -> _Host:
         """The message with the host's next sequence number."""
         self._host_seq = (self._host_seq + 1) % SEQ_MODULUS
+        self.condition.sent(message)
         return replace(message, seq=self._host_seq)
 
     def error_counters(self) -> dict[str, int]:
@@ -226,8 +229,10 @@ class LinkCore:
         # Bays change in stream order, so each pull is named by the cartridges loaded
         # before it, even when both were held.
         if isinstance(message, StreamReset):
-            self.bays = {}
-        elif isinstance(message, Cartridge):
+            self.bays, self.condition = {}, Condition()
+        else:
+            self.condition.seen(message)
+        if isinstance(message, Cartridge):
             learn_cartridge(self.bays, message)
         device_us: int | None = getattr(message, "device_us", None)
         synced = self.clock_map.ready and device_us is not None
@@ -235,11 +240,13 @@ class LinkCore:
             else rx_ns
         trigger = None
         if isinstance(message, Trigger):
+            dry = self.condition.cause(message)
             self.counters["triggers"] += 1
             if self.info is None:
                 self.counters["unattributed"] += 1  # no HELLO in time: no weapon, no lane
             else:
-                trigger = trigger_event(self.info, self.bays, message, t_ns, rx_ns, synced)
+                trigger = trigger_event(self.info, self.bays, message, t_ns, rx_ns, synced,
+                                        dry)
         return LinkEvent(rx_ns, t_ns, self._name(), message, trigger)
 
     def _name(self) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hardware.events import Colour, TriggerEvent, WeaponName
+from hardware.events import Colour, DryCause, TriggerEvent, WeaponName
 from hardware.replica.protocol import Cartridge, Hello, Trigger
 
 # HELLO `model` -> replica family (an M26 fires as an X26: the same cartridge geometry)
@@ -63,8 +63,9 @@ def learn_cartridge(bays: dict[int, str], cart: Cartridge) -> None:
 
 
 def trigger_event(info: ReplicaInfo, bays: Mapping[int, str], trig: Trigger, t_ns: int,
-                  rx_ns: int, synced: bool) -> TriggerEvent:
+                  rx_ns: int, synced: bool, dry: DryCause | None = None) -> TriggerEvent:
     return TriggerEvent(
         t_ns=t_ns, replica_id=info.replica_id, weapon=weapon_name(info.model, trig.bay, bays),
         model=info.model, n=trig.n, device_us=trig.device_us, fired=trig.fired,
-        laser=info.laser, lane=info.lane, pulse_us=info.pulse_us, rx_ns=rx_ns, synced=synced)
+        laser=info.laser, lane=info.lane, pulse_us=info.pulse_us, rx_ns=rx_ns, synced=synced,
+        dry=None if trig.fired else dry or "no_discharge")

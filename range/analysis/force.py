@@ -83,7 +83,10 @@ def force_uses(log: RunLog, policy: Policy, rounds: Sequence[RoundOutcome]
                             else policy_indicator(policy.expects(level), shot.force))
             indicators.append(ForceIndicator(actor, role, relation, level.label,
                                              policy.expects(level), policy_words))
-        if not indicators:
+        if not indicators and malfunction(shot) is not None:  # a pull that fired nothing
+            indicators.append(ForceIndicator(None, None, "did not fire", None, (),
+                                             "no force reached anyone"))
+        elif not indicators:
             indicators.append(ForceIndicator(None, None, "no one on the line", None, (),
                                              "reached no one"))
         found.append(ForceUse(

@@ -3,7 +3,9 @@
 A bullet lands once (`bullet_hit` or `bullet_stopped`); a TASER cartridge's probes land
 one by one (`probe_landed`). A shot with no landing was aimed off the screen (a TASER
 cartridge then logs only its deployment), did not fire (a malfunction or an empty
-magazine, in logs that record one), used no cartridge (a TASER re-energising the probes
+magazine, in logs that record one; on a rig, the replica reported no discharge, and the
+time to the officer's next pull that fired is the time he took to clear it), used no
+cartridge (a TASER re-energising the probes
 already in him, or a drive stun), or was still in the air when the log ends.
 """
 
@@ -29,8 +31,20 @@ def rounds(log: RunLog) -> tuple[RoundOutcome, ...]:
         landed = landings.get(shot.shot, [])
         found += [_landed(log, shot, event, roles) for event in landed]
         if not landed:
-            found.append(_not_landed(log, shot))
+            found.append(_not_landed(log, shot, _clearing_s(log, shot)))
     return tuple(found)
+
+
+def _clearing_s(log: RunLog, dry: ShotFired) -> float | None:
+    """From a pull the replica said fired nothing to the same officer's next pull of the
+    same device that fired (None: not such a pull, or none followed)."""
+    if not replica_dry(dry):
+        return None
+    pulled = log.pulled_s(dry)
+    later = [log.pulled_s(shot) for shot in log.shots
+             if shot.officer == dry.officer and shot.device == dry.device
+             and malfunction(shot) is None and log.pulled_s(shot) > pulled]
+    return round(min(later) - pulled, 6) if later else None
 
 
 def _landed(log: RunLog, shot: ShotFired, event: BulletHit | BulletStopped | ProbeLanded,
@@ -63,11 +77,11 @@ def _landed(log: RunLog, shot: ShotFired, event: BulletHit | BulletStopped | Pro
         distance_m=event.distance_m, distance_ft=feet(event.distance_m), text=text)
 
 
-def _not_landed(log: RunLog, shot: ShotFired) -> RoundOutcome:
+def _not_landed(log: RunLog, shot: ShotFired, clearing_s: float | None) -> RoundOutcome:
     failed = malfunction(shot)
     mode = getattr(shot, "mode", None)  # a TASER pull that used no cartridge (log 1.4)
     if failed is not None:
-        outcome, text = "did not fire", f"did not fire ({words.plain(failed)})"
+        outcome, text = "did not fire", _dry_text(shot, failed, clearing_s)
     elif mode == "reenergise":
         outcome, text = "re-energised", "no new probes: a new cycle through the probes in him"
     elif mode == "drive_stun":
@@ -80,6 +94,30 @@ def _not_landed(log: RunLog, shot: ShotFired) -> RoundOutcome:
         shot=shot.shot, probe=None, weapon=shot.weapon, time_s=log.pulled_s(shot),
         outcome=outcome, actor=None, role=None, zone=None, by=None, distance_m=None,
         distance_ft=None, text=text)
+
+
+# What a replica's reports said of a pull that discharged nothing (hardware DryCause)
+REPLICA_DRY = {"jam": "a jam", "misfire": "a misfire", "dud": "a dud cartridge",
+               "lockout": "locked out", "empty": "its magazine was empty",
+               "spent": "its cartridges were spent"}
+
+
+def replica_dry(shot: ShotFired) -> bool:
+    """A pull the replica reported discharging nothing: a rig's dry pull is the replica's
+    word, bar "reloading" (the engine's own for a live pistol: it counts no rounds)."""
+    failed = malfunction(shot)
+    return shot.replica is not None and failed is not None and failed != "reloading"
+
+
+def _dry_text(shot: ShotFired, failed: str, clearing_s: float | None) -> str:
+    """The clearing time is a fact, not a grade."""
+    if not replica_dry(shot):
+        return f"did not fire ({words.plain(failed)})"
+    said = REPLICA_DRY.get(failed)
+    text = "did not fire: the replica reported no discharge" + (f" ({said})" if said else "")
+    if clearing_s is not None:
+        text += f"; his next pull that fired came {clearing_s:.3f} s later"
+    return text
 
 
 ATTACK_WORDS = {"shot": "fired at the officer", "stab": "stabbed at the officer",

@@ -8,7 +8,7 @@ from collections import Counter
 from itertools import pairwise
 
 from range.analysis import words
-from range.analysis.digest import RunLog, feet
+from range.analysis.digest import RunLog, feet, malfunction
 from range.analysis.report import (
     ActorHits,
     BystanderHit,
@@ -32,9 +32,11 @@ def splits(log: RunLog) -> tuple[SplitTime, ...]:
     magazine or cartridge load, logged from version 1.3; in older logs implied only for a
     one-cartridge device, which needs a new cartridge for every pull)."""
     found = []
-    # A TASER pull that sent nothing new (re-energising, a drive stun; log 1.4) is no round.
+    # A TASER pull that sent nothing new (re-energising, a drive stun; log 1.4) is no round,
+    # nor is a pull that fired nothing (a jam, an empty magazine).
     rounds = [s for s in log.shots if getattr(s, "mode", None) not in ("reenergise",
-                                                                       "drive_stun")]
+                                                                       "drive_stun")
+              and malfunction(s) is None]
     for a, b in pairwise(rounds):
         device, gap = log.device(a), log.span(a.tick, b.tick)
         loads = log.load(a), log.load(b)

@@ -57,7 +57,7 @@ def run_bench() -> Iterator[str]:
     finally:
         window.close()
     events = session.world.events
-    fired = {e.shot: e for e in events if isinstance(e, ShotFired)}
+    fired = {e.shot: e for e in events if isinstance(e, ShotFired) and e.malfunction is None}
     hits = {e.shot: e for e in events if isinstance(e, BulletHit)}
     start = session.start_ns
     pulls = [start + round(i.at * 1e9) for i in script]

@@ -85,7 +85,9 @@ class StageRunner:
         return tuple(self._scores)
 
     def shot(self, shot: Shot) -> None:
-        if not self.done:
+        """A shot; a pull the replica said fired nothing (a jam) puts no hole in the
+        target: the rounds he could not fire in the par time are misses."""
+        if not self.done and shot.fired:
             self._pending.append(shot)
 
     def advance(self, now_ns: int) -> list[RunnerEvent]:

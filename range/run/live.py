@@ -78,7 +78,8 @@ class LiveSession:
                     drive_stun: bool = False) -> None:
         """A shot from the mouse or a script (whose it is said), or from the rig (whose
         is the officer of the firing replica's lane); `drive_stun`: a TASER pressed on
-        him at that spot."""
+        him at that spot. A pull the replica said discharged nothing (`shot.fired` False)
+        is logged with its cause as the shot's malfunction, and nothing flies."""
         if shot.weapon not in WEAPONS:
             raise InputsError(f"shot from replica {shot.replica_id}: expected a weapon of "
                               f"{sorted(WEAPONS)}, found {shot.weapon!r}")
@@ -88,7 +89,8 @@ class LiveSession:
         whose = officer if officer is not None else self.squad.by_lane(shot.lane).name
         self._push(tick, FireSeen(shot.weapon, shot.point, self.on_screen_at(shot.t_ns),
                                   self.seconds_at(shot.t_ns), shot.replica_id,
-                                  shot.confirmed, whose, drive_stun))
+                                  shot.confirmed, whose, drive_stun,
+                                  None if shot.fired else shot.dry or "no_discharge"))
 
     def command(self, name: Command, at_ns: int | None = None,
                 officer: str | None = None, tone: Tone | None = None) -> None:

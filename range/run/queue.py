@@ -57,6 +57,7 @@ class Fire:
     aimed_at: str | None = None  # a replayed shot's, as its log has it
     officer: str | None = None  # whose pull, when several officers train at once
     drive_stun: bool = False  # a TASER pressed on him, not fired
+    dry: str | None = None  # the replica discharged nothing (why, as far as it said)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,7 @@ class FireSeen:
     confirmed: bool = True
     officer: str | None = None
     drive_stun: bool = False  # a TASER pressed on him at that spot, not fired
+    dry: str | None = None  # the replica discharged nothing (why, as far as it said)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +125,7 @@ def apply(world: World, item: Input) -> None:
             world.branch(key, operator)
         case Fire(weapon, point, replica, confirmed, timing, distances, aimed_at, officer):
             world.fire(weapon, quantise(point), replica, confirmed, timing, distances,
-                       aimed_at, officer, item.drive_stun)
+                       aimed_at, officer, item.drive_stun, item.dry)
         case FireAt(weapon, actor, zone, offset, drive_stun):
             world.fire(weapon, quantise(world.aim_point(actor, zone, offset)), aimed_at=actor,
                        drive_stun=drive_stun)
@@ -149,7 +151,7 @@ def _fire_seen(world: World, item: FireSeen) -> None:
     at_pull = None if not timing.late else {a.id: item.shown.distance(a) for a in item.shown.actors}
     world.fire(item.weapon, quantise(moved) if moved is not None else seen, item.replica,
                item.confirmed, timing, at_pull, officer=item.officer,
-               drive_stun=item.drive_stun)
+               drive_stun=item.drive_stun, dry=item.dry)
 
 
 @dataclass(order=True, slots=True)

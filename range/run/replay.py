@@ -47,7 +47,8 @@ def inputs_of(events: Sequence[Event]) -> InputQueue:
                                             event.confirmed, timing,
                                             event.distances if timing else None,
                                             event.aimed_at, event.officer,
-                                            event.mode == "drive_stun"))
+                                            event.mode == "drive_stun",
+                                            _replica_dry(event)))
             case OfficerReloaded():
                 queue.push(event.tick, Reload(event.weapon, event.officer))
             case OfficerMoved():
@@ -88,3 +89,9 @@ def check_start(events: Sequence[Event], scenario: Scenario) -> ScenarioStarted:
                             f"{scenario.id!r} (sha256 {start.scenario_sha256[:12]}, this one "
                             f"{content_hash(scenario)[:12]})")
     return start
+
+
+def _replica_dry(shot: ShotFired) -> str | None:
+    """A replica's dry pull, as logged: the world cannot work that out again (the
+    engine's own dry pulls, an empty or reloading pistol, it does)."""
+    return shot.malfunction if shot.replica is not None else None

@@ -137,11 +137,11 @@ class World:
              confirmed: bool = True, timing: ShotTiming | None = None,
              distances: dict[str, float] | None = None,
              aimed_at: str | None = None, officer: str | None = None,
-             drive_stun: bool = False) -> int:
+             drive_stun: bool = False, dry: str | None = None) -> int:
         """A trigger pull at a projector pixel (None: off the screen); the shot id. Also: a
-        live pull's distances, a script's aim, whose pull, `drive_stun` (pressed on him)."""
+        live pull's distances, a script's aim, whose pull, `drive_stun`, `dry` (a replica's)."""
         shot = self.shooting.fire(self.tick, weapon_name, point, replica, confirmed, timing,
-                                  distances, aimed_at, officer, drive_stun)
+                                  distances, aimed_at, officer, drive_stun, dry)
         if confirmed:
             self.agitations.force(self.tick, self.shooting.aimed_at(shot))
         return shot

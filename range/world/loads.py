@@ -31,11 +31,14 @@ class Loads:
         # whatever cartridge is in each (a CQ and an SO are one duo load).
         self._cartridges: dict[str, int] = {}
 
-    def pull(self, name: str, weapon: Weapon, tick: int, uses_load: bool
-             ) -> tuple[int, Dry | None]:
+    def pull(self, name: str, weapon: Weapon, tick: int, uses_load: bool,
+             reported: Dry | None = None) -> tuple[int, Dry | None]:
         """A trigger pull: the load it comes from, and why it is dry (None: it fires).
         `uses_load`: it spends a round or a cartridge (not an unconfirmed spot, nor a
-        re-energising pull or a drive stun)."""
+        re-energising pull or a drive stun); `reported`: the replica said it fired
+        nothing (a jam, spent cartridges), so it spends nothing."""
+        if reported is not None:
+            return self.pull(name, weapon, tick, False)[0], reported
         if isinstance(weapon, Firearm):
             magazine = self._magazine(name)
             if not uses_load:

@@ -75,10 +75,10 @@ class Shooting:
     def fire(self, tick: int, weapon_name: WeaponName, point: Point2 | None,
              replica: str | None, confirmed: bool, timing: ShotTiming | None = None,
              distances: dict[str, float] | None = None, aimed_at: str | None = None,
-             officer: str | None = None, drive_stun: bool = False) -> int:
-        """A trigger pull at a projector pixel (None: off the screen). Returns the shot id.
-        `aimed_at`: whom a script aimed at (else the first body the line meets);
-        `drive_stun`: a TASER pressed on him rather than fired."""
+             officer: str | None = None, drive_stun: bool = False,
+             dry: str | None = None) -> int:
+        """A trigger pull at a projector pixel (None: off the screen); the shot id. `aimed_at`:
+        whom a script aimed at (else the first body met); `dry`: why a replica fired nothing."""
         weapon = self._weapons[weapon_name]
         shot = len(self.shots) + 1
         projection = self._stance.projection
@@ -88,7 +88,7 @@ class Shooting:
         aimed = aimed_at if aimed_at is not None or ray is None else self._first(ray, True)
         mode = self._mode(weapon, drive_stun) if confirmed else None
         load, dry = self._loads.pull(weapon_name, weapon, tick,
-                                     confirmed and mode in (None, "probes"))
+                                     confirmed and mode in (None, "probes"), arcs(dry, mode))
         self.shots.append(ShotView(shot, tick, weapon_name, weapon.force, point,
                                    confirmed and dry is None))
         self._aimed.append(aimed)
@@ -254,6 +254,12 @@ class Shooting:
 
     def _cover_at(self, shape: pymunk.Shape) -> CoverAt | None:
         return self._cover_by_shape.get(shape)
+
+
+def arcs(dry: str | None, mode: TaserMode | None) -> str | None:
+    """A replica's dry pull, bar a spent TASER's through the probes in him: it still arcs,
+    a new cycle through them."""
+    return None if dry == "spent" and mode == "reenergise" else dry
 
 
 def struck(cast: Cast, reactions: Reactions, actor: ActorRuntime, zone: Zone,

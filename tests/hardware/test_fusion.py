@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -77,10 +78,32 @@ def test_spots_without_replicas_are_confirmed_laser_only_shots() -> None:
     assert fusion.poll(700 * MS) == [Shot(500 * MS, "pistol", (100.0, 50.0), None, "spot", True)]
 
 
-def test_dry_pulls_make_no_shot() -> None:
+def test_a_dry_pull_is_a_shot_that_fired_nothing_in_time_order() -> None:
+    fusion = Fusion(FusionConfig(lanes={2: (0.0, 400.0)}))
+    fusion.add_trigger(trig(1000, lane=2))
+    fusion.add_trigger(replace(trig(1040, lane=2, fired=False), dry="jam"))
+    fusion.add_trigger(trig(1500, lane=2))
+    fusion.add_spot(spot(1010))  # the first pull's dot
+    fusion.add_spot(spot(1050))  # in the dry pull's window: it flashed no laser
+    fusion.add_spot(spot(1512))
+    fusion.replicas_declared = True
+    assert fusion.poll(1050 * MS) == []  # the first pull's window is still open
+    shots = fusion.poll(1100 * MS) + fusion.poll(1300 * MS)  # each decided in its time
+    assert shots[:2] == [Shot(1000 * MS, "pistol", (100.0, 50.0), "A", "fused", True, 2),
+                         Shot(1040 * MS, "pistol", None, "A", "trigger", True, 2,
+                              fired=False, dry="jam")]
+    rest = fusion.flush()
+    assert [(s.t_ns, s.source, s.fired) for s in shots[2:] + rest] == [
+        (1050 * MS, "spot", True), (1500 * MS, "fused", True)]
+    assert not shots[2].confirmed  # the stray dot no trigger claims: kept, not scored
+    assert fusion.counts["unfired"] == 1 and fusion.counts["fused"] == 2
+
+
+def test_a_dry_pull_whose_cause_the_replica_did_not_say_is_no_discharge() -> None:
     fusion = Fusion()
-    fusion.add_trigger(trig(1000, fired=False))
-    assert fusion.flush() == [] and fusion.counts["unfired"] == 1
+    fusion.add_trigger(trig(1000, weapon="taser7-cq", laser="green", fired=False))
+    assert fusion.flush() == [Shot(1000 * MS, "taser7-cq", None, "A", "trigger", True,
+                                   fired=False, dry="no_discharge")]
 
 
 def test_colour_attributes_replicas_firing_30ms_apart() -> None:

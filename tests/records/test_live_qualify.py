@@ -127,6 +127,7 @@ def test_escape_stops_the_attempt() -> None:
 
 
 def test_a_string_waits_for_late_fused_shots_and_ceases_after_par() -> None:
+    """And a pull that fired nothing is no shot: two shots scored, not three."""
     course = _first_stages(2)
     runner = StageRunner(course, ShotTimer(np.random.default_rng(2)), 2)
     first = runner.current
@@ -134,6 +135,8 @@ def test_a_string_waits_for_late_fused_shots_and_ceases_after_par() -> None:
     runner.advance(tone)
     runner.shot(Shot(t_ns=tone + 10**9, weapon="pistol", point=first.placement.pixel(
         first.placement.target.aim)))
+    runner.shot(Shot(t_ns=tone + 15 * 10**8, weapon="pistol", point=None, source="trigger",
+                     fired=False, dry="jam"))  # a jammed replica: no shot on the target
     cease = tone + round((first.stage.par_time + CEASE_S) * 1e9)
     assert not any(isinstance(e, StringScored) for e in runner.advance(cease))
     late = Shot(t_ns=cease - 10**8, weapon="pistol", point=None)  # pulled in time, fused late
