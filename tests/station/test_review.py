@@ -128,10 +128,13 @@ def test_an_older_log_without_the_newer_fields_replays_as_it_was_written(live_lo
     old_log = tmp_path / "old.jsonl"
     old_log.write_text("\n".join(older) + "\n")
     review = open_review(old_log)
-    shot = next(i for i, e in enumerate(review.events) if isinstance(e, ShotFired))
-    assert review.events[shot].device == "" and review.replayed[shot].device != ""
+    shot, logged = next((i, e) for i, e in enumerate(review.events)
+                        if isinstance(e, ShotFired))
+    replayed = review.replayed[shot]
+    assert isinstance(replayed, ShotFired)
+    assert logged.device == "" and replayed.device != ""
     assert review.differs_at is None
-    review.events[shot] = dataclasses.replace(review.events[shot], weapon="taser10")
+    review.events[shot] = dataclasses.replace(logged, weapon="taser10")
     assert _first_difference(review.events, review.replayed) == shot + 1
 
 
