@@ -92,6 +92,11 @@ class Augmentation:
     scale: float = 1.0  # how positions change
     on_stills: bool = True
     repeat: int = 1  # each frame shown this many times, at this fraction of its period
+    held_out: bool = False  # never looked at while changing the detector: judged to accept
+
+
+# The held-out strengths ("held-out-..."): the same kinds of trouble at other strengths,
+# run only to accept or refuse a change made while looking at the others, never to tune.
 
 
 AUGMENTATIONS: dict[str, Augmentation] = {a.name: a for a in (
@@ -108,6 +113,15 @@ AUGMENTATIONS: dict[str, Augmentation] = {a.name: a for a in (
                  _exposure_swing(0.2, 60.0), on_stills=False),
     Augmentation("double-rate", "twice the frame rate (each frame twice, half the period)",
                  None, on_stills=False, repeat=2),
+    Augmentation("held-out-size-0.7", "a camera at 0.7 times the resolution", _scaled(0.7), 0.7,
+                 held_out=True),
+    Augmentation("held-out-gain-1.2", "gain 1.2: a little over-exposed", _gain(1.2),
+                 held_out=True),
+    Augmentation("held-out-gain-1.7", "gain 1.7: much over-exposed", _gain(1.7), held_out=True),
+    Augmentation("held-out-white-balance", "white balance off the other way: red x1.2, "
+                 "blue x0.8", _white_balance(0.8, 1.2), held_out=True),
+    Augmentation("held-out-exposure-swing", "auto exposure hunting: +-30 %, 1 s a swing at "
+                 "30 fps", _exposure_swing(0.3, 30.0), on_stills=False, held_out=True),
 )}
 
 

@@ -23,7 +23,9 @@ Handler = Callable[[argparse.Namespace], int]
 # hardware.vision.augment.AUGMENTATIONS (a test keeps them the same): named here so that
 # building the parser imports nothing heavy
 AUGMENTATION_NAMES = ("half-size", "1.5x-size", "darker", "brighter", "noise", "blur",
-                      "jpeg", "white-balance", "exposure-swing", "double-rate")
+                      "jpeg", "white-balance", "exposure-swing", "double-rate",
+                      "held-out-size-0.7", "held-out-gain-1.2", "held-out-gain-1.7",
+                      "held-out-white-balance", "held-out-exposure-swing")
 
 RIGS_HELP = "an existing folder where rigs are kept (default: rigs in the user's data folder)"
 
