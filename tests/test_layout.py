@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 from tests.conftest import REPO_ROOT
@@ -14,10 +15,16 @@ def python_files(*packages: str) -> list[Path]:
     return sorted(p for pkg in packages for p in (REPO_ROOT / pkg).rglob("*.py"))
 
 
+@functools.cache
+def parsed(source: str) -> ast.Module:
+    """Each file is parsed once a session, however many rules read it."""
+    return ast.parse(source)
+
+
 def imported_modules(source: str) -> list[tuple[int, str, bool]]:
     """(line, module, binds the top-level name) for each absolute import."""
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parsed(source)):
         if isinstance(node, ast.Import):
             found += [(node.lineno, a.name, a.asname is None) for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -72,7 +79,7 @@ def test_modules_and_classes_stay_small() -> None:
         source = path.read_text()
         if source.count("\n") > 420:
             too_long.append(f"{path.relative_to(REPO_ROOT)}: {source.count(chr(10))} lines")
-        for node in ast.walk(ast.parse(source)):
+        for node in ast.walk(parsed(source)):
             if isinstance(node, ast.ClassDef) and node.end_lineno is not None:
                 length = node.end_lineno - node.lineno + 1
                 if length > 210:
