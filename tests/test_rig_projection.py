@@ -35,8 +35,9 @@ class ShownToCamera:
 
     url = "emulated:projected"
 
-    def __init__(self, camera: ProjectedCamera) -> None:
+    def __init__(self, camera: ProjectedCamera, delay_ns: int = 0) -> None:
         self.camera = camera
+        self.delay_ns = delay_ns  # from exposure to grab: each frame is stamped this late
         self._due: queue.Queue[tuple[Image, int] | None] = queue.Queue(maxsize=1)
 
     def expose(self, picture_rgb: Image, t_ns: int) -> None:
@@ -47,7 +48,10 @@ class ShownToCamera:
 
     def read(self) -> Frame | None:
         item = self._due.get(timeout=30)
-        return None if item is None else self.camera.capture(*item)
+        if item is None:
+            return None
+        frame = self.camera.capture(*item)
+        return Frame(frame.image, frame.t_ns + self.delay_ns, frame.index)
 
     def close(self) -> None:
         pass
@@ -79,24 +83,30 @@ def _calibrated(camera: ProjectedCamera, tmp_path: Path
     return load_rig_file(tmp_path, "aware")
 
 
-def _session(photometry: bool, tmp_path: Path) -> tuple[list[tuple[float, float]], int]:
+def _session(photometry: bool, tmp_path: Path, late_frames: int = 0, compensated: bool = True
+             ) -> tuple[list[tuple[float, float]], int]:
     """Spots found (projector px) over 100 frames of moving targets with four pulses,
-    and the frames the rig could not explain."""
+    and the frames the rig could not explain. A camera `late_frames` late grabs each
+    frame that much after its exposure: the screen is that far ahead of it meanwhile.
+    The rig allows for the delay if `compensated`."""
     camera = ProjectedCamera(PROJECTOR, seed=3)
     cal, fitted = _calibrated(camera, tmp_path)
-    feed = ShownToCamera(camera)
-    rig = ConnectedRig(feed, [], cal, photometry=fitted if photometry else None)
+    delay_ns = late_frames * PERIOD_NS
+    feed = ShownToCamera(camera, delay_ns)
+    rig = ConnectedRig(feed, [], cal, photometry=fitted if photometry else None,
+                       camera_delay_ns=delay_ns if compensated else 0)
     spots: list[SpotEvent] = []
     rig.fusion.add_spot = spots.append  # type: ignore[method-assign, assignment]
     feed.expose(_scene(0), 0)  # the camera runs before the first frame is rendered
-    for k in range(1, 100):
-        t_ns = k * PERIOD_NS
-        picture = _scene(k)
-        rig.observe(_scaled(picture), t_ns)
+    for k in range(1, 100 + late_frames):
+        if k < 100:
+            rig.observe(_scaled(_scene(k)), k * PERIOD_NS)
         if k in PULSE_FRAMES:
-            camera.pulse(Pulse(300.0 + 7 * k, 200.0 + 3 * k, t_ns + 20_000_000, 5_000_000,
-                               "red"))
-        feed.expose(picture, t_ns + PERIOD_NS - 1)  # exposed while the picture is shown
+            camera.pulse(Pulse(300.0 + 7 * k, 200.0 + 3 * k, k * PERIOD_NS + 20_000_000,
+                               5_000_000, "red"))
+        shown = k - late_frames  # the picture the frame grabbed now was exposed on
+        if shown >= 1:
+            feed.expose(_scene(shown), (shown + 1) * PERIOD_NS - 1)
     feed.end()
     rig._worker.join(timeout=120)  # every frame searched (close waits only a few seconds)
     rig.close()
@@ -129,6 +139,18 @@ def test_the_real_rig_with_photometry_explains_moving_targets_and_finds_every_pu
     assert unexplained == 1  # the frame before anything was rendered is not searched
     found, false = _near_pulses(temporal)
     assert found == len(PULSE_FRAMES) and false > 0  # without the projection: targets as shots
+
+
+@pytest.mark.slow
+def test_a_camera_that_grabs_late_is_explained_by_the_picture_it_exposed(
+        tmp_path: Path) -> None:
+    """Grabbed two projector frames after exposing, as webcams do: allowing for the
+    measured delay, the moving targets are explained as before; taken as stamped, each
+    frame is compared with a newer picture and the targets' edges stand out."""
+    aware, unexplained = _session(True, tmp_path, late_frames=2)
+    assert _near_pulses(aware) == (len(PULSE_FRAMES), 0) and unexplained == 1
+    stamped, _ = _session(True, tmp_path, late_frames=2, compensated=False)
+    assert _near_pulses(stamped)[1] > 0
 
 
 def test_a_rig_keeps_its_photometry_and_says_when_it_has_none(

@@ -11,6 +11,7 @@ import pytest
 
 from hardware.replica.wired import WiredReplica
 from hardware.vision.calibration import chessboard_image
+from hardware.vision.frames import Image
 from hardware.vision.prediction import ProjectionPrediction, grey_ramp
 from hardware.vision.projected import ProjectedCamera, Pulse
 from range.cli import main
@@ -235,3 +236,22 @@ def test_the_window_shows_the_board_across_the_whole_projector() -> None:
         assert np.abs(shown.astype(int) - board.astype(int)).mean() < 8  # scaled up and back
     finally:
         window.close()
+
+
+def test_a_real_rigs_camera_delay_is_measured_only_on_a_camera_stamped_here() -> None:
+    """A clip or synthetic view carries its own times, so it is not measured; a camera
+    that cannot be opened is not measured either, and the line says why."""
+    from range.run.rig import measure_rig_delay
+
+    shown: list[Image] = []
+
+    def show(picture: Image) -> int:
+        shown.append(picture)
+        return 0
+
+    line, delay = measure_rig_delay("camera=synthetic:?seed=1,replicas=sim:", show)
+    assert (line, delay, shown) == ("camera delay: NOT MEASURED (a recorded clip or a "
+                                    "synthetic view is not stamped on this host's clock)", 0, [])
+    line, delay = measure_rig_delay("camera=cam:97,replicas=sim:", lambda picture: 0)
+    assert line == ("camera delay: NOT MEASURED (cam:97: cannot open camera device 97); "
+                    "frames are matched as stamped") and delay == 0

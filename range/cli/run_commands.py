@@ -122,16 +122,20 @@ def _session(args: argparse.Namespace, scenario: Any, officers: Any, scripts: di
     origin = provenance(scenario, source, clock.now_ns(), inputs=inputs, policy=policy,
                         rig=None if args.rig == "mouse" else args.rig, officers=officers.names)
     window = _window(args, scenario, clock, officers.names)
+    camera_delay_ns = 0
     if real_rig:  # before the session starts: its clock must not run meanwhile
-        from range.run.rig import check_rig_alignment
+        from range.run.rig import check_rig_alignment, measure_rig_delay
 
         print(check_rig_alignment(args.rig, window.show_picture), file=sys.stderr)
+        delay_line, camera_delay_ns = measure_rig_delay(args.rig, window.show_picture)
+        print(delay_line, file=sys.stderr)
     session = LiveSession(scenario, args.seed, clock, sink=log.write if log else None,
                           provenance=origin, officers=officers)
     rig = None
     try:
         rig = _rig(args.rig, scenario, session.start_ns, args.seed,
-                   threaded=not isinstance(clock, ManualClock), officers=officers)
+                   threaded=not isinstance(clock, ManualClock), officers=officers,
+                   camera_delay_ns=camera_delay_ns)
         operators = [ScriptedOperator(script.input, session.start_ns, name)
                      for name, script in scripts.items()]
         stats = run_live(session, window, clock, round(1e9 / FRAME_HZ), operators, rig=rig)
@@ -143,7 +147,7 @@ def _session(args: argparse.Namespace, scenario: Any, officers: Any, scripts: di
 
 
 def _rig(spec: str, scenario: Any, start_ns: int, seed: int, threaded: bool,
-         officers: Any) -> Any:
+         officers: Any, camera_delay_ns: int = 0) -> Any:
     """None for the mouse; the simulated rig; or the real one the spec names."""
     if spec == "mouse":
         return None
@@ -152,7 +156,7 @@ def _rig(spec: str, scenario: Any, start_ns: int, seed: int, threaded: bool,
     if spec == "sim":
         return SimulatedRig(scenario.rig.resolution, scenario.officer.weapons, start_ns,
                             seed=seed, threaded=threaded, officers=officers)
-    return connected_rig(spec, lanes=officers.lanes())
+    return connected_rig(spec, lanes=officers.lanes(), camera_delay_ns=camera_delay_ns)
 
 
 def _window(args: argparse.Namespace, scenario: Any, clock: Any, officers: list[str]) -> Any:

@@ -170,12 +170,14 @@ class ConnectedRig:
     projection-aware: `observe` keeps each frame rendered with the time it was on screen
     by, and each camera frame is searched for the light the picture on screen then does
     not explain (`ProjectionPrediction.unexplained`), so moving targets and people on the
-    screen are no shots. Without one, or with a camera at another size than calibrated,
-    the camera is searched by the temporal detector alone; `detection` says which."""
+    screen are no shots. A camera frame is grabbed `camera_delay_ns` after the middle of
+    its exposure (`measure_rig_delay`), so it is explained by the picture on screen then.
+    Without a photometric model, or with a camera at another size than calibrated, the
+    camera is searched by the temporal detector alone; `detection` says which."""
 
     def __init__(self, camera_url: str | FrameSource, replica_urls: list[str],
                  calibration: Calibration, lanes: dict[int, tuple[float, float]] | None = None,
-                 photometry: Photometry | None = None) -> None:
+                 photometry: Photometry | None = None, camera_delay_ns: int = 0) -> None:
         from hardware.replica.link import ReplicaLink
         from hardware.vision.sources import open_source, source_url
 
@@ -189,6 +191,7 @@ class ConnectedRig:
                           "temporal: the rig has no photometric model (holdfire calibrate "
                           "--ramp fits one)")
         self._shown = ShownTimeline()
+        self.camera_delay_ns = camera_delay_ns
         self.frames_unexplained = 0  # camera frames before any rendered frame: not searched
         self.on_link: Callable[[str, LinkEvent], None] | None = None  # a console looking on
         self._urls = list(replica_urls)
@@ -271,15 +274,15 @@ class ConnectedRig:
             self.detection = (f"temporal: the camera gives {frame.image.shape[1]}x"
                               f"{frame.image.shape[0]}, the rig was calibrated at {w}x{h}")
             return frame
-        picture = self._shown.at(frame.t_ns)
+        picture = self._shown.at(frame.t_ns - self.camera_delay_ns)
         if picture is None:
             self.frames_unexplained += 1
             return None
         return self.prediction.unexplained(frame, picture)
 
 
-def connected_rig(spec: str, lanes: dict[int, tuple[float, float]] | None = None
-                  ) -> ConnectedRig:
+def connected_rig(spec: str, lanes: dict[int, tuple[float, float]] | None = None,
+                  camera_delay_ns: int = 0) -> ConnectedRig:
     """The real rig `--rig camera=URL,replicas=URL+URL,calibration=NAME` names."""
     from hardware.vision.rig import default_rigs_dir, load_rig_file
     from range.errors import InputsError
@@ -289,7 +292,8 @@ def connected_rig(spec: str, lanes: dict[int, tuple[float, float]] | None = None
         raise InputsError(f"--rig {spec!r}: expected calibration=NAME (a rig saved by "
                           "holdfire calibrate --rig NAME)")
     calibration, photometry = load_rig_file(default_rigs_dir(), name)
-    rig = ConnectedRig(camera, replicas, calibration, lanes=lanes, photometry=photometry)
+    rig = ConnectedRig(camera, replicas, calibration, lanes=lanes, photometry=photometry,
+                       camera_delay_ns=camera_delay_ns)
     print(f"rig {name!r}: {rig.detection}", file=sys.stderr)
     return rig
 
@@ -310,6 +314,30 @@ def check_rig_alignment(spec: str, show: Callable[[Image], object]) -> str:
         return f"alignment of rig {name!r}: {check_alignment(calibration, camera).summary()}"
     except HardwareError as exc:
         return f"alignment of rig {name!r}: NOT CHECKED ({exc})"
+
+
+def measure_rig_delay(spec: str, show: Callable[[Image], int]) -> tuple[str, int]:
+    """A real rig's camera delay from exposure to grab, measured before a session by
+    flashing the screen (`hardware.vision.delay`), and the line that says it. Only a
+    camera (`cam:`) is stamped on this host's clock; anything else is not measured and
+    its frames are matched by their stamps as they are (a delay of 0)."""
+    from hardware.errors import HardwareError
+    from hardware.vision.delay import measure_camera_delay
+    from hardware.vision.sources import open_source, parse_url, source_url
+
+    url = source_url(parse_rig(spec)[0])
+    if parse_url(url).scheme != "cam":
+        return ("camera delay: NOT MEASURED (a recorded clip or a synthetic view is not "
+                "stamped on this host's clock)", 0)
+    try:
+        camera = open_source(url)
+        try:
+            delay = measure_camera_delay(show, camera, (64, 36))
+        finally:
+            camera.close()
+    except HardwareError as exc:
+        return f"camera delay: NOT MEASURED ({exc}); frames are matched as stamped", 0
+    return f"camera delay: {delay.summary()}", delay.delay_ns
 
 
 def parse_rig(text: str) -> tuple[str, list[str], str | None]:

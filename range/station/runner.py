@@ -276,12 +276,16 @@ def run_one(console: Console, setup: RunnerSetup, request: RunRequest) -> Path:
 
         console.began(request, STEP_S, None)
         inner = setup.window(scenario, clock) if setup.window is not None else None
-        aligned = None
+        aligned, camera_delay_ns = None, 0
         if setup.rig not in ("mouse", "sim"):  # before the session's clock starts
-            from range.run.rig import check_rig_alignment
+            from range.run.rig import check_rig_alignment, measure_rig_delay
 
-            aligned = check_rig_alignment(setup.rig, getattr(inner, "show_picture",
-                                                             lambda picture: None))
+            show = getattr(inner, "show_picture", None)
+            aligned = check_rig_alignment(setup.rig, show or (lambda picture: None))
+            delay_line = "camera delay: NOT MEASURED (no projector window)"
+            if show is not None:
+                delay_line, camera_delay_ns = measure_rig_delay(setup.rig, show)
+            aligned = f"{aligned}; {delay_line}"
         session = LiveSession(scenario, request.seed, clock, sink=sink, provenance=origin)
         session.world.note(OperatorAction(tick=0, operator=request.operator, action="trainee",
                                           subject=request.trainee, detail=request.badge))
@@ -289,7 +293,7 @@ def run_one(console: Console, setup: RunnerSetup, request: RunRequest) -> Path:
         try:
             rig = make_rig(setup.rig, scenario, session.start_ns, request.seed,
                            threaded=not isinstance(clock, ManualClock),
-                           officers=session.squad)
+                           officers=session.squad, camera_delay_ns=camera_delay_ns)
             if rig is not None:
                 watch = RigWatch(setup.rig if setup.rig in ("sim", "mouse") else "connected")
                 watch.alignment = aligned or alignment_note(setup.rig)
