@@ -16,10 +16,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from hardware.events import SpotEvent
 from hardware.vision.detector import detect_still
 from hardware.vision.evaluate import detect_frames, load_still, points, read_frames
 from hardware.vision.frames import Frame, Image
-from hardware.vision.judge import Expected, Score, score_clip
+from hardware.vision.judge import ClipCase, Expected, Point, Score, score_clip
 
 ImageOp = Callable[[Image, int], Image]  # (image, frame index) -> image
 
@@ -144,14 +145,30 @@ def judge_augmented(root: Path, expected: Expected, name: str,
     out: dict[str, Score] = {}
     for case in expected.clips:
         events, _ = detect_frames(augmented(read_frames(root / case.file), aug))
-        scaled = replace(case, display_scale=case.display_scale / aug.scale)
-        out[case.file] = score_clip(scaled, points(events))
+        out[case.file] = score_clip(judged_at(case, aug.scale), as_recorded(events, aug.scale))
         if progress is not None:
             s = out[case.file]
             progress(f"{name} {case.file}: {s.found} found, {s.missed} missed, {s.false} false")
     if aug.on_stills and aug.op is not None:
         for case in expected.stills:
             image = aug.op(load_still(root / case.file).image, 0)
-            scaled = replace(case, display_scale=case.display_scale / aug.scale)
-            out[case.file] = score_clip(scaled, points(detect_still(image)))
+            out[case.file] = score_clip(judged_at(case, aug.scale),
+                                        as_recorded(detect_still(image), aug.scale))
     return out
+
+
+def as_recorded(events: Iterable[SpotEvent], scale: float) -> list[Point]:
+    """Detections on footage resized by `scale`, in the pixels of the footage as recorded.
+    A resize maps pixel centres onto pixel centres ((x + 0.5) * scale - 0.5), not corners:
+    at half size a plain x / scale puts every detection half a recorded pixel up and left."""
+    return [replace(p, x=(p.x + 0.5) / scale - 0.5, y=(p.y + 0.5) / scale - 0.5)
+            for p in points(events)]
+
+
+def judged_at(case: ClipCase, scale: float) -> ClipCase:
+    """The peer's tolerance for a camera at `scale` times the recording's resolution. The
+    rule allows 3 px (1 px on stills) of the camera's own pixels; a camera at half the
+    resolution records one pixel over two of the recording's, so the same rule allows it
+    twice as many recorded pixels. A finer camera is held to the recording's pixels, which
+    the peer's positions were marked on."""
+    return replace(case, tolerance=case.tolerance * max(1.0, 1.0 / scale))

@@ -26,8 +26,8 @@ class DetectorConfig:
     saturated: int = 245  # "clips" (lowered with `clip_level` for a camera that tops out
     clip_level: int = 255  # below 255: the detector sets both from the brightest level seen)
     min_peak: int = 150  # a dot is among the brightest things in view
-    min_area: int = 3  # a single hot pixel is noise
-    min_area_unsaturated: int = 6  # so is a dim speck (a blinking pixel looks the same)
+    min_area: float = 3.0  # a single hot pixel is noise
+    min_area_unsaturated: float = 6.0  # so is a dim speck (a blinking pixel looks the same)
     max_area: float = 1500.0
     max_area_unsaturated: float = 100.0  # bigger than this: clipped, round, rising hard
     max_elongation_large: float = 2.0

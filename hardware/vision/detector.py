@@ -22,6 +22,7 @@ from hardware.events import SpotEvent
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Frame, Image
 from hardware.vision.pixels import components
+from hardware.vision.resolution import at_resolution
 from hardware.vision.spots import blobs_in, measure_blobs
 from hardware.vision.tracking import PulseTracker
 
@@ -91,7 +92,7 @@ class ShotDetector:
                    and frame.t_ns - self._start_ns >= cfg.warmup_ms * 1e6)
         # the brightest level this camera reaches: 255 unless its gain tops out lower
         self._learn_clip_level(bright)
-        levels = self._levels()
+        levels = at_resolution(self._levels(), bright.shape[1])
         if settled and cv2.minMaxLoc(rise)[1] >= levels.min_rise:
             ref = self._history[0] if self._history else image
             blobs = measure_blobs(image, ref, bright, self._activity, rise, levels,
@@ -234,7 +235,8 @@ def detect_still(image: Image, config: DetectorConfig | None = None,
     feature smaller than a dot could be opened away (a top-hat), so glare and lit areas
     larger than that stay background. `mask`: 255 where shots may be (as `ShotDetector`)."""
     bright = brightness(image)
-    cfg = camera_levels(config or DetectorConfig(min_purity=STILL_MIN_PURITY), clip_top(bright))
+    cfg = at_resolution(camera_levels(config or DetectorConfig(min_purity=STILL_MIN_PURITY),
+                                      clip_top(bright)), bright.shape[1])
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (cfg.still_kernel, cfg.still_kernel))
     ref = cv2.morphologyEx(image, cv2.MORPH_OPEN, kernel)
     rise = cv2.subtract(bright, brightness(ref))
