@@ -31,13 +31,29 @@ LOWEST_TOP = 128  # a top below half scale is a dark scene, not a clip (as `clip
 
 
 def channel_top(channel: Image) -> int:
-    """The level one channel clips at, as an image shows it, or 0 if it shows none."""
+    """The level one channel clips at, as one image shows it, or 0 if it shows none."""
+    piles = np.zeros((2, FULL_SCALE + 1), np.int64)
+    _pile(channel, piles)
+    return _top(piles)
+
+
+def _pile(channel: Image, piles: np.ndarray) -> None:
+    """Add the count at this image's highest level, and at the level below it, to
+    `piles` (row 0: at the level, row 1: below it)."""
     top = int(cv2.minMaxLoc(channel)[1])
-    if top < LOWEST_TOP:
+    if top >= LOWEST_TOP:
+        piles[0, top] += cv2.countNonZero(cv2.inRange(channel, top, FULL_SCALE))
+        piles[1, top] += cv2.countNonZero(cv2.inRange(channel, top - 1, top - 1))
+
+
+def _top(piles: np.ndarray) -> int:
+    """The highest level seen, if the piles show it as a clip (nothing ever rises above
+    a clip; a flat highlight of the scene is outshone some time), else 0."""
+    seen = np.flatnonzero(piles[0])
+    if not len(seen):
         return 0
-    at = cv2.countNonZero(cv2.inRange(channel, top, FULL_SCALE))
-    below = cv2.countNonZero(cv2.inRange(channel, top - 1, top - 1))
-    return top if at >= MIN_CLIPPED and at >= PILE_UP * below else 0
+    top = int(seen[-1])
+    return top if piles[0, top] >= MIN_CLIPPED and piles[0, top] >= PILE_UP * piles[1, top] else 0
 
 
 def balance_gains(tops: tuple[int, ...], tolerance: float) -> tuple[float, ...]:
@@ -55,7 +71,9 @@ def gain_table(gains: tuple[float, ...]) -> Image:
 
 @dataclass(slots=True)
 class ChannelBalance:
-    """The tops learnt so far (highest seen per channel, B, G, R) and the gains they give.
+    """The tops learnt so far (per channel, B, G, R) and the gains they give. A top is
+    where the frames' highest levels pile up, summed over the frames seen: a small dot
+    that clips its channel shows the top in a few pixels a frame, a lamp in many at once.
     One channel not yet at full scale is checked a frame, in turn (a clipped patch lasts
     longer than a few frames; a channel at full scale can rise no further), so a camera
     whose channels all clip at 255 pays nothing once each has shown it."""
@@ -65,8 +83,11 @@ class ChannelBalance:
     gains: tuple[float, ...] = (1.0, 1.0, 1.0)
     _table: Image | None = None
     _turn: int = 0
+    _piles: np.ndarray = field(default_factory=lambda: np.zeros((3, 2, FULL_SCALE + 1),
+                                                                np.int64))
 
     def reset(self) -> None:
+        self._piles[:] = 0
         self.tops = [0, 0, 0]
         self.gains = (1.0, 1.0, 1.0)
         self._table = None
@@ -82,7 +103,8 @@ class ChannelBalance:
             return None
         self._turn += 1
         for c in open_ if every else [open_[self._turn % len(open_)]]:
-            self.tops[c] = max(self.tops[c], channel_top(cv2.extractChannel(image, c)))
+            _pile(cv2.extractChannel(image, c), self._piles[c])
+            self.tops[c] = _top(self._piles[c])
         gains = balance_gains(tuple(self.tops), self.tolerance)
         if gains == self.gains:
             return None
