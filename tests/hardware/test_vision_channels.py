@@ -108,3 +108,21 @@ def test_a_balance_learnt_mid_stream_is_no_shot() -> None:
             cv2.rectangle(image, (400, 50), (470, 100), (255, 255, 255), -1)
 
     assert _feed(draw, RED_DOWN) == []
+
+
+def test_a_small_dots_top_piles_up_over_the_frames() -> None:
+    """A dot that clips in 3 pixels a frame (red at 204 under the balance, green and blue
+    at 255) shows no top in one frame; summed over the frames, 16 pixels at the top and
+    none just below it are a clip. A higher level seen later, however few pixels hold
+    it, means that was no clip."""
+    frame = np.full((60, 60, 3), 100, np.uint8)
+    frame[30, 30:33] = (255, 255, 204)
+    balance = ChannelBalance()
+    for _ in range(5):
+        balance.learn(frame, every=True)
+    assert (balance.tops, balance.gains) == ([0, 0, 0], (1.0, 1.0, 1.0))  # 15 pixels
+    assert balance.learn(frame, every=True) == (1.0, 1.0, 1.0)  # changed, from these
+    assert (balance.tops, balance.gains) == ([255, 255, 204], (1.0, 1.0, 1.25))
+    frame[10, 10, 2] = 230
+    balance.learn(frame, every=True)
+    assert (balance.tops, balance.gains) == ([255, 255, 0], (1.0, 1.0, 1.0))
