@@ -14,6 +14,7 @@ camera): the frame as the sensor saw it, before the balance's gain cut the chann
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -69,14 +70,21 @@ def gain_table(gains: tuple[float, ...]) -> Image:
     return np.clip(np.rint(levels), 0, FULL_SCALE).astype(np.uint8)[None]
 
 
+# A frame's rows are checked in this many strips, one strip of one channel a frame: a
+# static clipped patch is seen within a few dozen frames, at an eighth of the cost.
+STRIPS = 8
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1
+
+
 @dataclass(slots=True)
 class ChannelBalance:
     """The tops learnt so far (per channel, B, G, R) and the gains they give. A top is
-    where the frames' highest levels pile up, summed over the frames seen: a small dot
-    that clips its channel shows the top in a few pixels a frame, a lamp in many at once.
-    One channel not yet at full scale is checked a frame, in turn (a clipped patch lasts
-    longer than a few frames; a channel at full scale can rise no further), so a camera
-    whose channels all clip at 255 pays nothing once each has shown it."""
+    where the highest levels seen pile up, summed over what was checked: a small dot that
+    clips its channel shows the top in a few pixels a frame, a lamp in many at once. Each
+    frame, every channel not yet at full scale (which a channel cannot rise past) is
+    checked over each candidate's box (where a dot would show its channel's top), and one
+    strip of rows of one of them over the whole width, in turn; a camera whose channels
+    all clip at 255 pays nothing once each has shown it."""
 
     tolerance: float = 0.02  # channel gains closer to 1 than this are left alone
     tops: list[int] = field(default_factory=lambda: [0, 0, 0])
@@ -93,17 +101,19 @@ class ChannelBalance:
         self._table = None
         self._turn = 0
 
-    def learn(self, image: Image, every: bool = False) -> tuple[float, ...] | None:
-        """Check a channel of this (unbalanced) frame, or every channel (`every`: a still);
-        the gains before, if the balance changed, else None."""
+    def learn(self, image: Image, spots: Sequence[Box] = (), every: bool = False
+              ) -> tuple[float, ...] | None:
+        """Learn from this (unbalanced) frame: its candidates' boxes `spots` and a strip,
+        or every channel over the whole image (`every`: a still, or a camera's first
+        frames). The gains before, if the balance changed, else None."""
         if image.ndim != 3 or image.shape[2] != len(self.tops):
             return None
         open_ = [c for c, t in enumerate(self.tops) if t < FULL_SCALE]
         if not open_:
             return None
-        self._turn += 1
-        for c in open_ if every else [open_[self._turn % len(open_)]]:
-            _pile(cv2.extractChannel(image, c), self._piles[c])
+        for c, view in self._views(image, open_, spots, every):
+            _pile(cv2.extractChannel(view, c), self._piles[c])
+        for c in open_:
             self.tops[c] = _top(self._piles[c])
         gains = balance_gains(tuple(self.tops), self.tolerance)
         if gains == self.gains:
@@ -111,6 +121,17 @@ class ChannelBalance:
         before, self.gains = self.gains, gains
         self._table = None if all(g == 1.0 for g in gains) else gain_table(gains)
         return before
+
+    def _views(self, image: Image, open_: list[int], spots: Sequence[Box], every: bool
+               ) -> list[tuple[int, Image]]:
+        if every:
+            return [(c, image) for c in open_]
+        self._turn += 1
+        c, strip = open_[self._turn % len(open_)], (self._turn // len(open_)) % STRIPS
+        h = image.shape[0]
+        views = [(c, image[strip * h // STRIPS:(strip + 1) * h // STRIPS])]
+        return views + [(c, image[y0:y1, x0:x1]) for c in open_ for x0, y0, x1, y1 in spots
+                        if x1 > x0 and y1 > y0]
 
     def apply(self, image: Image) -> Image:
         """The frame with every channel brought to the common top (the frame itself on a

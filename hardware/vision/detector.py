@@ -76,7 +76,7 @@ class ShotDetector:
         step = 2 if full.shape[1] >= cfg.half_res_from else 1
         image = full if step == 1 else cv2.resize(
             full, (full.shape[1] // 2, full.shape[0] // 2), interpolation=cv2.INTER_AREA)
-        image = self._balanced(image)
+        raw, image = image, self._balance.apply(image)
         bright = brightness(image)
         coarse = coarse_mean(bright)
         if self._bg is None or self._prev is None or self._bg.shape != bright.shape:
@@ -112,24 +112,30 @@ class ShotDetector:
         self._prev = coarse
         self._recent.append(bright)  # a new array each frame (or the mono frame itself)
         self._history.append(image)
+        self._learn_balance(raw, blobs, whole=not settled)
         self._frames += 1
         return events
 
-    def _balanced(self, image: Image) -> Image:
-        """The frame with each channel brought to the common top (see `channels`). When
-        the balance changes, the frames remembered are shown as it now shows them: the
-        background starts again from the last frame seen, so a dot in this frame (which
-        may be what showed its channel's top) still rises over it."""
-        before = self._balance.learn(image)
-        if before is not None and self._history:
-            self._history = deque((self._balance.refit(im, before) for im in self._history),
-                                  maxlen=self._history.maxlen)
-            self._recent.clear()
-            self._recent.extend(brightness(im) for im in self._history)
-            self._bg = self._recent[-1].copy()
-            self._prev = coarse_mean(self._bg)
-            self._bg_coarse = self._prev.copy()
-        return self._balance.apply(image)
+    def _learn_balance(self, raw: Image, blobs: list[Blob], whole: bool) -> None:
+        """Learn each channel's top from this frame as the camera gave it (see `channels`:
+        the candidates' boxes and a strip; the `whole` frame during the warm-up). When
+        the balance changes, the frames remembered are shown as it now shows them and the
+        background starts again from this frame, so a dot in the next frame still rises
+        over it."""
+        h, w = raw.shape[:2]
+        spots = [(max(0, round(b.x) - r), max(0, round(b.y) - r), min(w, round(b.x) + r + 1),
+                  min(h, round(b.y) + r + 1))
+                 for b in blobs for r in [max(b.w, b.h) // 2 + _SPOT_MARGIN]]
+        before = self._balance.learn(raw, spots, every=whole)
+        if before is None or not self._history:
+            return
+        self._history = deque((self._balance.refit(im, before) for im in self._history),
+                              maxlen=self._history.maxlen)
+        self._recent.clear()
+        self._recent.extend(brightness(im) for im in self._history)
+        self._bg = self._recent[-1].copy()
+        self._prev = coarse_mean(self._bg)
+        self._bg_coarse = self._prev.copy()
 
     def _learn_clip_level(self, bright: Image) -> None:
         """The level this camera clips at (`clip_top`), the highest seen so far."""
@@ -178,6 +184,10 @@ class ShotDetector:
     def flush(self) -> list[SpotEvent]:
         """Events still held back at the end of a stream."""
         return self._tracker.flush()
+
+
+# A candidate's box, for its channels' tops: its core's half size and this much around.
+_SPOT_MARGIN = 3
 
 
 def clip_top(bright: Image) -> int:
