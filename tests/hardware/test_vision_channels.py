@@ -21,7 +21,8 @@ PALE = 180  # a pale paper target: little headroom left in any channel
 
 def _balanced_by(image: Image, gains: tuple[float, float, float]) -> Image:
     """What a camera's white balance does after the sensor: a gain per channel, clipped."""
-    out: Image = np.clip(image.astype(np.float32) * np.float32(gains), 0, 255).astype(np.uint8)
+    scaled = image.astype(np.float32) * np.asarray(gains, np.float32)
+    out: Image = np.clip(scaled, 0, 255).astype(np.uint8)
     return out
 
 
