@@ -94,6 +94,11 @@ class ChannelBalance:
     _piles: np.ndarray = field(default_factory=lambda: np.zeros((3, 2, FULL_SCALE + 1),
                                                                 np.int64))
 
+    @property
+    def known(self) -> bool:
+        """Every channel has shown full scale: there is nothing left to learn."""
+        return min(self.tops) >= FULL_SCALE
+
     def reset(self) -> None:
         self._piles[:] = 0
         self.tops = [0, 0, 0]

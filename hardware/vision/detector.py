@@ -122,6 +122,8 @@ class ShotDetector:
         the balance changes, the frames remembered are shown as it now shows them and the
         background starts again from this frame, so a dot in the next frame still rises
         over it."""
+        if self._balance.known:
+            return
         h, w = raw.shape[:2]
         spots = [(max(0, round(b.x) - r), max(0, round(b.y) - r), min(w, round(b.x) + r + 1),
                   min(h, round(b.y) + r + 1))

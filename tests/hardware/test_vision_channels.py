@@ -75,6 +75,10 @@ def test_a_channel_that_tops_out_lower_is_brought_to_the_common_top() -> None:
     balance.learn(image, every=True)
     assert (balance.tops, balance.gains) == ([255, 255, 204], (1.0, 1.0, 1.25))
     assert balance.apply(image)[0, 0].tolist() == [255, 255, 255]
+    assert not balance.known  # red may still show a higher top
+    white = ChannelBalance()
+    white.learn(np.full((60, 60, 3), 255, np.uint8), every=True)
+    assert white.known and white.gains == (1.0, 1.0, 1.0)  # nothing left to check
 
 
 def test_a_red_dot_under_white_balance_reads_red() -> None:
