@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from hardware.events import SpotEvent
+from hardware.vision.channels import ChannelBalance
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Frame, Image
 from hardware.vision.pixels import components
@@ -48,10 +49,12 @@ class ShotDetector:
     last_blobs: list[Blob] = field(default_factory=list)  # for debug overlays
     gain: float = 1.0  # the last frame's brightness over the background's
     _white: float = 0.0
+    _balance: ChannelBalance = field(init=False)  # each channel's own top level
 
     def __post_init__(self) -> None:
         self._tracker = PulseTracker(self.config, self.mono)
         self._recent = deque(maxlen=self.config.new_light_frames)
+        self._balance = ChannelBalance(self.config.gain_tolerance)
 
     def reset(self) -> None:
         self._bg = None
@@ -65,6 +68,7 @@ class ShotDetector:
         self._frames = 0
         self._start_ns = None
         self._white = 0.0
+        self._balance.reset()
 
     def feed(self, frame: Frame) -> list[SpotEvent]:
         """Spots that first appeared in this frame (a smeared one: in the frame before)."""
@@ -73,6 +77,7 @@ class ShotDetector:
         step = 2 if full.shape[1] >= cfg.half_res_from else 1
         image = full if step == 1 else cv2.resize(
             full, (full.shape[1] // 2, full.shape[0] // 2), interpolation=cv2.INTER_AREA)
+        raw, image = image, self._balance.apply(image)
         bright = brightness(image)
         coarse = coarse_mean(bright)
         if self._bg is None or self._prev is None or self._bg.shape != bright.shape:
@@ -108,8 +113,32 @@ class ShotDetector:
         self._prev = coarse
         self._recent.append(bright)  # a new array each frame (or the mono frame itself)
         self._history.append(image)
+        self._learn_balance(raw, blobs, whole=not settled)
         self._frames += 1
         return events
+
+    def _learn_balance(self, raw: Image, blobs: list[Blob], whole: bool) -> None:
+        """Learn each channel's top from this frame as the camera gave it (see `channels`:
+        the candidates' boxes and a strip; the `whole` frame during the warm-up). When
+        the balance changes, the frames remembered are shown as it now shows them and the
+        background starts again from this frame, so a dot in the next frame still rises
+        over it."""
+        if self._balance.known:
+            return
+        h, w = raw.shape[:2]
+        spots = [(max(0, round(b.x) - r), max(0, round(b.y) - r), min(w, round(b.x) + r + 1),
+                  min(h, round(b.y) + r + 1))
+                 for b in blobs for r in [max(b.w, b.h) // 2 + _SPOT_MARGIN]]
+        before = self._balance.learn(raw, spots, every=whole)
+        if before is None or not self._history:
+            return
+        self._history = deque((self._balance.refit(im, before) for im in self._history),
+                              maxlen=self._history.maxlen)
+        self._recent.clear()
+        self._recent.extend(brightness(im) for im in self._history)
+        self._bg = self._recent[-1].copy()
+        self._prev = coarse_mean(self._bg)
+        self._bg_coarse = self._prev.copy()
 
     def _learn_clip_level(self, bright: Image) -> None:
         """The level this camera clips at (`clip_top`), the highest seen so far."""
@@ -158,6 +187,10 @@ class ShotDetector:
     def flush(self) -> list[SpotEvent]:
         """Events still held back at the end of a stream."""
         return self._tracker.flush()
+
+
+# A candidate's box, for its channels' tops: its core's half size and this much around.
+_SPOT_MARGIN = 3
 
 
 def clip_top(bright: Image) -> int:
@@ -233,10 +266,14 @@ def detect_still(image: Image, config: DetectorConfig | None = None,
                  mono: bool = False, mask: Image | None = None) -> list[SpotEvent]:
     """Dots in one image with no history: the background is the image with every bright
     feature smaller than a dot could be opened away (a top-hat), so glare and lit areas
-    larger than that stay background. `mask`: 255 where shots may be (as `ShotDetector`)."""
+    larger than that stay background. `mask`: 255 where shots may be (as `ShotDetector`).
+    Each channel is brought to the common top first, its top read from the one image."""
+    given = config or DetectorConfig(min_purity=STILL_MIN_PURITY)
+    balance = ChannelBalance(given.gain_tolerance)
+    balance.learn(image, every=True)
+    image = balance.apply(image)
     bright = brightness(image)
-    cfg = at_resolution(camera_levels(config or DetectorConfig(min_purity=STILL_MIN_PURITY),
-                                      clip_top(bright)), bright.shape[1])
+    cfg = at_resolution(camera_levels(given, clip_top(bright)), bright.shape[1])
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (cfg.still_kernel, cfg.still_kernel))
     ref = cv2.morphologyEx(image, cv2.MORPH_OPEN, kernel)
     rise = cv2.subtract(bright, brightness(ref))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from hardware.events import Colour
 from hardware.vision.frames import Image
 
 
@@ -73,6 +74,15 @@ def added_light(now: np.ndarray, before: np.ndarray) -> tuple[float, float]:
     used = np.clip(cur - ref, 0, None) / np.maximum(255.0 - ref, HEADROOM_FLOOR)
     tot = used.sum(axis=0)
     return float(tot[1]), float(tot[0])
+
+
+def dot_colour(now: np.ndarray, before: np.ndarray) -> Colour:
+    """A dot's colour, from the light it added over itself, its fringe and the ring
+    outside (4 px around): JPEG and most webcams' MJPEG keep colour at half resolution
+    (one sample per 2x2 pixels, compressed in blocks of those), so a small dot's colour
+    is spread past its own fringe while its brightness stays sharp."""
+    d_red, d_green = added_light(now, before)
+    return "red" if d_red >= d_green else "green"
 
 
 def elongation(dx: np.ndarray, dy: np.ndarray, w: np.ndarray) -> float:

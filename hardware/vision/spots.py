@@ -15,6 +15,7 @@ from hardware.vision.history import new_light
 from hardware.vision.pixels import (
     added_light,
     components,
+    dot_colour,
     elongation,
     mean_flicker,
     plateau,
@@ -299,9 +300,11 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     why = _verdict(blob, cfg, full) or _cut_off(blob, box, full, cfg.saturated)
     if why and not complete:
         return replace(blob, accepted=False, why=why)
-    core_fill = white_core_fill(img, ref, grown | ring, cfg.clip_level, cfg.min_rise,
+    near = grown | ring
+    core_fill = white_core_fill(img, ref, near, cfg.clip_level, cfg.min_rise,
                                 cfg.core_headroom)
-    return replace(blob, accepted=not why, why=why, core_fill=core_fill)
+    return replace(blob, accepted=not why, why=why, core_fill=core_fill,
+                   colour=blob.colour if why else dot_colour(img[near], ref[near]))
 
 
 # The verdicts `_verdict` reaches before it looks at a blob's surroundings (ring, flicker)

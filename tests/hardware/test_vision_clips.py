@@ -27,8 +27,8 @@ from hardware.vision.known_gaps import load_known_gaps
 from tests.conftest import KNOWN_GAPS, SHOOTOFF_DIR
 
 # Measured on the corpus (docs/vision.md): found, missed, false, wrong colour, colour
-# warnings (one lenient clip's dot is not visibly red).
-TOTAL = (117, 1, 1, 0, 1)
+# warnings.
+TOTAL = (117, 1, 1, 0, 0)
 # Holdfire's statement of ShootOFF's bounds per calibration view, as measured; the peer's
 # own are within 1 px of these where it gives them (None: its finder sees no board).
 BOUNDS = {
@@ -169,3 +169,14 @@ def test_a_camera_that_tops_out_below_255_still_finds_every_shot(
     # clipped moving targets
     lost = 1 if name == "logitech-outdoor-green-2" else 0
     assert (score.found, score.missed, score.false) == (len(case.required) - lost, lost, 0)
+
+
+def test_a_small_dots_colour_is_read_past_its_fringe(peer_judgement: Judgement) -> None:
+    """logitech-safari-red, frame 185: a core of 4 px whose light over itself and its
+    2 px fringe reads a shade more green than red (6.2 against 6.4: the clip's
+    compression spread its red further, at half resolution); read over the ring outside
+    too, it is red, as are the clip's other eight dots (six required, three optional;
+    it read green before: the corpus's one colour warning)."""
+    result = peer_judgement.case("shotsearcher/logitech-safari-red.mp4")
+    assert [e.colour for e in result.detections] == ["red"] * 9
+    assert (result.score.found, result.score.colour_warnings) == (6, 0)
