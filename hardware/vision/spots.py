@@ -114,7 +114,8 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
         found = [_with_activity(b, activity, limit, w, h, cfg) for b in found]
         if recent:
             found = [new_light(b, bright, recent, reach, cfg) for b in found]
-            if any(b.why in MOVING and b.new_light >= cfg.min_new_light for b in found):
+            if budget > 0 and any(b.why in MOVING and b.new_light >= cfg.min_new_light
+                                  for b in found):
                 share = max(1, budget // 2)  # measuring again: half what is left at most
                 found = _fresh(found, image, ref, bright, rise, recent, roi, reach, cfg,
                                (w, h), share)
