@@ -5,6 +5,8 @@ of image patches; `spots` decides with them."""
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -78,14 +80,16 @@ def added_light(now: np.ndarray, before: np.ndarray) -> tuple[float, float]:
     return float(tot[1]), float(tot[0])
 
 
-def elongation(dx: np.ndarray, dy: np.ndarray, w: np.ndarray) -> float:
-    sw = float(w.sum())
-    cxx = float((w * dx * dx).sum()) / sw + 1 / 12  # + pixel size: a 1-px dot is round
+def elongation(dx: np.ndarray, dy: np.ndarray, w: np.ndarray, sw: float) -> float:
+    """Major over minor axis of the weighted pixel offsets `dx`, `dy` (weights `w`, summing
+    to `sw`)."""
+    wdx = w * dx
+    cxx = float((wdx * dx).sum()) / sw + 1 / 12  # + pixel size: a 1-px dot is round
     cyy = float((w * dy * dy).sum()) / sw + 1 / 12
-    cxy = float((w * dx * dy).sum()) / sw
-    root = np.sqrt(((cxx - cyy) / 2) ** 2 + cxy * cxy)
+    cxy = float((wdx * dy).sum()) / sw
+    root = math.sqrt(((cxx - cyy) / 2) ** 2 + cxy * cxy)
     mid = (cxx + cyy) / 2
-    return float(np.sqrt((mid + root) / max(mid - root, 1e-6)))
+    return math.sqrt((mid + root) / max(mid - root, 1e-6))
 
 
 def ring_means(bright: Image, rise: Image, ref: Image, ring: np.ndarray

@@ -11,7 +11,7 @@ import numpy as np
 
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Image
-from hardware.vision.history import new_light
+from hardware.vision.history import new_light, new_light_of
 from hardware.vision.pixels import (
     added_light,
     components,
@@ -113,9 +113,12 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
             found = [_isolated(b, rise, cfg) for b in found]
         found = [_with_activity(b, activity, limit, w, h, cfg) for b in found]
         if recent:
-            found = [new_light(b, bright, recent, reach, cfg) for b in found]
-            if budget > 0 and any(b.why in MOVING and b.new_light >= cfg.min_new_light
-                                  for b in found):
+            # only a dot's new light decides its verdict; a blob rejected for motion is
+            # looked at only for whether it brings any, and only while the budget lasts
+            found = [new_light(b, bright, recent, reach, cfg) if b.accepted else b
+                     for b in found]
+            if budget > 0 and any(b.why in MOVING and new_light_of(b, recent, reach)
+                                  >= cfg.min_new_light for b in found):
                 share = max(1, budget // 2)  # measuring again: half what is left at most
                 found = _fresh(found, image, ref, bright, rise, recent, roi, reach, cfg,
                                (w, h), share)
@@ -271,8 +274,10 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     core = (comp & (rise >= max(cfg.min_rise, peak_rise // 2))) | clipped
     ys, xs = np.nonzero(core)
     wts = np.where(clipped[ys, xs], peak_rise, rise[ys, xs]).astype(np.float64)
-    mx, my = float((xs * wts).sum() / wts.sum()), float((ys * wts).sum() / wts.sum())
-    elong = elongation(xs - mx, ys - my, wts)
+    # integer weights and offsets: exact sums in any order, so one dot product each
+    sw = float(wts.sum())
+    mx, my = float(np.dot(xs, wts)) / sw, float(np.dot(ys, wts)) / sw
+    elong = elongation(xs - mx, ys - my, wts, sw)
     peak = int(cv2.minMaxLoc(bright, mask=core.view(np.uint8))[1])
     cx, cy, extent = plateau(bright, core, peak, cfg.plateau_levels)
     grown = cv2.dilate(comp.view(np.uint8), _GROW).view(bool)
