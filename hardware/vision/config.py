@@ -103,5 +103,6 @@ class Blob:
     # the white core (where every channel rose far): its pixels over the disc its box
     # spans; about 1 for a round dot, low for a smear, 0 if there is no white core
     core_fill: float = 0.0
-    # its peak over the light already there (see `history.new_light`; 255: no history)
+    # its peak over the light already there (see `history.new_light`; 255: no history,
+    # or a rejected blob: only a dot's new light is kept)
     new_light: int = 255

@@ -141,8 +141,11 @@ class ShotDetector:
         self._bg_coarse = self._prev.copy()
 
     def _learn_clip_level(self, bright: Image) -> None:
-        """The level this camera clips at (`clip_top`), the highest seen so far."""
-        self._white = max(self._white, clip_top(bright))
+        """The level this camera clips at (`clip_top`), the highest seen so far: only a
+        frame whose brightest pixel is above it can raise it (counting the pixels at
+        that level, a pass over the frame, is skipped otherwise)."""
+        if cv2.minMaxLoc(bright)[1] > self._white:
+            self._white = max(self._white, clip_top(bright))
 
     def _levels(self) -> DetectorConfig:
         return camera_levels(self.config, int(self._white))

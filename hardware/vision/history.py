@@ -24,6 +24,16 @@ def new_light(b: Blob, bright: Image, recent: Sequence[Image], reach: int,
     and `appeared` (clipping hides how far it rose: a dot beside clipped content has no
     new light by its peak). The later frames of a pulse have no new light either; they
     extend the pulse's track whatever their verdict."""
+    new = new_light_of(b, recent, reach)
+    r = (max(b.w, b.h) + 1) // 2 + reach
+    if b.accepted and new < cfg.min_new_light and not appeared(b, bright, recent, r, cfg):
+        return replace(b, new_light=new, accepted=False, why="moved")
+    return replace(b, new_light=new)
+
+
+def new_light_of(b: Blob, recent: Sequence[Image], reach: int) -> int:
+    """How far the blob's peak rises over the brightest of the previous frame within
+    `reach` of it and of the frames before over the blob itself (see `new_light`)."""
     half = (max(b.w, b.h) + 1) // 2
     x, y = round(b.x), round(b.y)
     r = half + reach
@@ -31,10 +41,7 @@ def new_light(b: Blob, bright: Image, recent: Sequence[Image], reach: int,
     near = (slice(max(0, y - half), y + half + 1), slice(max(0, x - half), x + half + 1))
     for old in recent[:-1]:
         before = max(before, cv2.minMaxLoc(old[near])[1])
-    new = b.peak - int(before)
-    if b.accepted and new < cfg.min_new_light and not appeared(b, bright, recent, r, cfg):
-        return replace(b, new_light=new, accepted=False, why="moved")
-    return replace(b, new_light=new)
+    return b.peak - int(before)
 
 
 def appeared(b: Blob, bright: Image, recent: Sequence[Image], r: int,

@@ -11,14 +11,14 @@ import numpy as np
 
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Image
-from hardware.vision.history import new_light
+from hardware.vision.history import new_light, new_light_of
 from hardware.vision.pixels import (
     added_light,
     components,
     dot_colour,
     elongation,
-    mean_flicker,
     plateau,
+    ring_means,
     strongest_components,
     white_core_fill,
 )
@@ -114,8 +114,12 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
             found = [_isolated(b, rise, cfg) for b in found]
         found = [_with_activity(b, activity, limit, w, h, cfg) for b in found]
         if recent:
-            found = [new_light(b, bright, recent, reach, cfg) for b in found]
-            if any(b.why in MOVING and b.new_light >= cfg.min_new_light for b in found):
+            # only a dot's new light decides its verdict; a blob rejected for motion is
+            # looked at only for whether it brings any, and only while the budget lasts
+            found = [new_light(b, bright, recent, reach, cfg) if b.accepted else b
+                     for b in found]
+            if budget > 0 and any(b.why in MOVING and new_light_of(b, recent, reach)
+                                  >= cfg.min_new_light for b in found):
                 share = max(1, budget // 2)  # measuring again: half what is left at most
                 found = _fresh(found, image, ref, bright, rise, recent, roi, reach, cfg,
                                (w, h), share)
@@ -271,28 +275,31 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     core = (comp & (rise >= max(cfg.min_rise, peak_rise // 2))) | clipped
     ys, xs = np.nonzero(core)
     wts = np.where(clipped[ys, xs], peak_rise, rise[ys, xs]).astype(np.float64)
-    mx, my = float((xs * wts).sum() / wts.sum()), float((ys * wts).sum() / wts.sum())
-    elong = elongation(xs - mx, ys - my, wts)
-    cx, cy, extent = plateau(bright, core, cfg.plateau_levels)
-    grown = cv2.dilate(comp.view(np.uint8), _GROW).view(bool)
+    # integer weights and offsets: exact sums in any order, so one dot product each
+    sw = float(wts.sum())
+    mx, my = float(np.dot(xs, wts)) / sw, float(np.dot(ys, wts)) / sw
+    elong = elongation(xs - mx, ys - my, wts, sw)
     peak = int(cv2.minMaxLoc(bright, mask=core.view(np.uint8))[1])
+    cx, cy, extent = plateau(bright, core, peak, cfg.plateau_levels)
+    grown = cv2.dilate(comp.view(np.uint8), _GROW).view(bool)
     # the streak rule asks a long blob for its colour
     light = (added_light(img[grown], ref[grown]) if complete or elong > cfg.streak_elongation
              else None)
     d_red, d_green = light or (0.0, 0.0)
-    blob = Blob(cx + ox, cy + oy, len(xs), int(np.ptp(xs)) + 1, int(np.ptp(ys)) + 1, peak,
-                peak_rise, 0.0, 0.0, d_red, d_green, "red" if d_red >= d_green else "green",
-                True, "", elong)
+    _, _, bw, bh = cv2.boundingRect(core.view(np.uint8))
+    blob = Blob(cx + ox, cy + oy, len(xs), bw, bh, peak, peak_rise, 0.0, 0.0, d_red, d_green,
+                "red" if d_red >= d_green else "green", True, "", elong)
     why = _verdict(blob, cfg, full)
     if why in SHAPE_VERDICTS and not complete:
         return replace(blob, accepted=False, why=why)
     ring = cv2.dilate(grown.view(np.uint8), _GROW).view(bool) & ~grown
     contrast, ring_rise, flicker = float(peak), 0.0, 0.0
     if ring.any():
-        contrast = float(peak - bright[ring].mean())
-        ring_rise = float(rise[ring].mean()) / max(1, peak_rise)
+        level, risen, change = ring_means(bright, rise, ref, ring)
+        contrast = float(peak - level)
+        ring_rise = risen / max(1, peak_rise)
         # how much the surroundings flicker between frames, against the dot's own rise
-        flicker = mean_flicker(img[ring], ref[ring]) / max(1, peak_rise)
+        flicker = change / max(1, peak_rise)
     d_red, d_green = light or added_light(img[grown], ref[grown])
     blob = replace(blob, contrast=contrast, ring_rise=ring_rise, d_red=d_red, d_green=d_green,
                    colour="red" if d_red >= d_green else "green", flicker=flicker)

@@ -4,6 +4,7 @@ most `max_candidates` a frame, whatever the frame holds."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 from hardware.vision import spots
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.detector import ShotDetector, brightness
+from hardware.vision.evaluate import read_frames
 from hardware.vision.frames import Frame
 from hardware.vision.pixels import strongest_components
 from hardware.vision.spots import blobs_in
@@ -74,3 +76,29 @@ def test_the_detector_still_finds_a_dot_among_many_moving_things() -> None:
     cv2.circle(busy, (320, 200), 4, (255, 255, 255), -1)  # white core
     events = det.feed(Frame(busy, 30 * 33_000_000, 30))
     assert [(round(e.x), round(e.y), e.colour) for e in events] == [(320, 200, "red")]
+
+
+@pytest.mark.slow  # decodes a peer clip and runs the detector on it: a few seconds
+def test_no_frame_of_bouncing_targets_measures_past_its_budget(
+        shootoff_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The peer's bouncing targets spend the whole candidate budget on most frames, and
+    their leading edges bring new light: measuring a region again comes out of the same
+    budget, never past it (it used to take one candidate more)."""
+    calls: list[int] = []
+    measure = spots._measure
+
+    def counted(*args: object, **kwargs: object) -> Blob:
+        calls.append(1)
+        return measure(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(spots, "_measure", counted)
+    det = ShotDetector()
+    per_frame = []
+    clip = shootoff_dir / "shotsearcher" / "logitech-nobg-bouncingtargets-noshots.mp4"
+    for frame in read_frames(clip):
+        calls.clear()
+        det.feed(frame)
+        per_frame.append(len(calls))
+    budget = DetectorConfig().max_candidates
+    assert per_frame.count(budget) > len(per_frame) // 3  # the budget is spent often
+    assert max(per_frame) == budget

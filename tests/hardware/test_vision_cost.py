@@ -15,7 +15,7 @@ from hardware.vision import spots
 from hardware.vision.bench import scene_frames
 from hardware.vision.config import Blob
 from hardware.vision.detector import ShotDetector, brightness
-from hardware.vision.pixels import _ranked_by_sort, components, strongest_components
+from hardware.vision.pixels import components, strongest_components
 
 
 def _blobby(rng: np.random.Generator, h: int, w: int, n: int) -> np.ndarray:
@@ -53,8 +53,20 @@ def test_components_match_opencvs_default_labelling() -> None:
         assert np.array_equal(cents_got, cents_ref, equal_nan=True)
 
 
+def _ranked_by_sort(labels: np.ndarray, rise: np.ndarray, over: np.ndarray
+                    ) -> list[tuple[int, int, int]]:
+    """The plain ranking: every pixel over the level sorted by rise (stably: raster
+    order within a level), each component at its first pixel in that order."""
+    ys, xs = np.nonzero(over)
+    values, owners = rise[ys, xs], labels[ys, xs]
+    order = np.argsort(-values.astype(np.int16), kind="stable")
+    _, first = np.unique(owners[order], return_index=True)
+    picks = order[np.sort(first)]
+    return [(int(owners[k]), int(ys[k]), int(xs[k])) for k in picks if owners[k] != 0]
+
+
 @pytest.mark.parametrize("seed", range(12))
-def test_few_strong_components_rank_as_the_sort_of_every_pixel_does(seed: int) -> None:
+def test_strong_components_rank_as_the_sort_of_every_pixel_does(seed: int) -> None:
     rng = np.random.default_rng(seed)
     rise = _blobby(rng, 40, 60, 1 + seed % 4)
     rise[rng.integers(0, 40, 3), rng.integers(0, 60, 3)] = 200  # ties at the same level
@@ -62,6 +74,17 @@ def test_few_strong_components_rank_as_the_sort_of_every_pixel_does(seed: int) -
     view = rise[2:, 3:]  # the detector ranks inside a region: a view of the frame
     labels = np.ascontiguousarray(labels[2:, 3:])
     assert strongest_components(labels, view, 24) == _ranked_by_sort(labels, view, view >= 24)
+
+
+def test_many_strong_components_rank_as_the_sort_of_every_pixel_does() -> None:
+    rng = np.random.default_rng(13)
+    rise = _blobby(rng, 300, 400, 150)  # a wide region of moving content: many components
+    rise[rng.integers(0, 300, 40), rng.integers(0, 400, 40)] = 255  # ties at the top
+    _, labels = cv2.connectedComponents((rise >= 12).view(np.uint8), connectivity=8)
+    ranked = strongest_components(labels, rise, 24)
+    assert len(ranked) > 50
+    assert ranked == _ranked_by_sort(labels, rise, rise >= 24)
+    assert strongest_components(labels, np.zeros_like(rise), 24) == []
 
 
 DECIDING = ("x", "y", "area", "w", "h", "peak", "peak_rise", "elongation", "accepted", "why")
