@@ -21,6 +21,7 @@ import numpy as np
 from hardware.events import SpotEvent
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Frame, Image
+from hardware.vision.levels import frame_top, headroom_rise, scene_levels
 from hardware.vision.pixels import components
 from hardware.vision.spots import blobs_in, measure_blobs
 from hardware.vision.tracking import PulseTracker
@@ -47,6 +48,7 @@ class ShotDetector:
     last_blobs: list[Blob] = field(default_factory=list)  # for debug overlays
     gain: float = 1.0  # the last frame's brightness over the background's
     _white: float = 0.0
+    _top: int = 0  # this frame's top level (`frame_top`)
 
     def __post_init__(self) -> None:
         self._tracker = PulseTracker(self.config, self.mono)
@@ -64,6 +66,7 @@ class ShotDetector:
         self._frames = 0
         self._start_ns = None
         self._white = 0.0
+        self._top = 0
 
     def feed(self, frame: Frame) -> list[SpotEvent]:
         """Spots that first appeared in this frame (a smeared one: in the frame before)."""
@@ -92,6 +95,7 @@ class ShotDetector:
         # the brightest level this camera reaches: 255 unless its gain tops out lower
         self._learn_clip_level(bright)
         levels = self._levels()
+        rise = headroom_rise(rise, bright, levels)
         if settled and cv2.minMaxLoc(rise)[1] >= levels.min_rise:
             ref = self._history[0] if self._history else image
             blobs = measure_blobs(image, ref, bright, self._activity, rise, levels,
@@ -111,11 +115,15 @@ class ShotDetector:
         return events
 
     def _learn_clip_level(self, bright: Image) -> None:
-        """The level this camera clips at (`clip_top`), the highest seen so far."""
-        self._white = max(self._white, clip_top(bright))
+        """The level this camera clips at (`clip_top`), the highest seen so far, and
+        this frame's own (`frame_top`)."""
+        seen = clip_top(bright)
+        self._white = max(self._white, seen)
+        self._top = frame_top(seen, int(self._white))
 
     def _levels(self) -> DetectorConfig:
-        return camera_levels(self.config, int(self._white))
+        scene = cv2.minMaxLoc(self._bg_coarse)[1] if self._bg_coarse is not None else 255.0
+        return scene_levels(camera_levels(self.config, self._top), self._top, scene)
 
     def _work_mask(self, shape: tuple[int, ...]) -> Image:
         assert self.mask is not None
