@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import cv2
-import numpy as np
 
 from hardware.vision.config import DetectorConfig
 from hardware.vision.frames import Image
@@ -28,9 +27,8 @@ def headroom_rise(rise: Image, bright: Image, cfg: DetectorConfig) -> Image:
     scene. Such pixels (clipped now, risen by more than half `min_rise`: twice the
     noise of a still sensor) count as risen by `min_rise`; every other pixel keeps its
     rise. Whether the blob they form is a dot is judged as for any clipped blob."""
-    clipped = cv2.inRange(bright, cfg.saturated, 255)
-    risen = cv2.threshold(rise, cfg.min_rise // 2 - 1, 255, cv2.THRESH_BINARY)[1]
-    floor = cv2.bitwise_and(cv2.bitwise_and(clipped, risen), np.full_like(rise, cfg.min_rise))
+    clipped = cv2.bitwise_and(rise, cv2.inRange(bright, cfg.saturated, 255))
+    floor = cv2.threshold(clipped, cfg.min_rise // 2 - 1, cfg.min_rise, cv2.THRESH_BINARY)[1]
     out: Image = cv2.max(rise, floor)
     return out
 
