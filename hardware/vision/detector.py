@@ -21,7 +21,7 @@ import numpy as np
 from hardware.events import SpotEvent
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Frame, Image
-from hardware.vision.levels import frame_top, headroom_rise, scene_levels
+from hardware.vision.levels import frame_top, scene_levels
 from hardware.vision.pixels import components
 from hardware.vision.spots import blobs_in, measure_blobs
 from hardware.vision.tracking import PulseTracker
@@ -95,7 +95,6 @@ class ShotDetector:
         # the brightest level this camera reaches: 255 unless its gain tops out lower
         self._learn_clip_level(bright)
         levels = self._levels()
-        rise = headroom_rise(rise, bright, levels)
         if settled and cv2.minMaxLoc(rise)[1] >= levels.min_rise:
             ref = self._history[0] if self._history else image
             blobs = measure_blobs(image, ref, bright, self._activity, rise, levels,

@@ -1,14 +1,12 @@
 """Levels that follow the camera's exposure: the top level a frame clips at, when an
-exposure or gain change moves it (see docs/vision.md, "Levels and exposure")."""
+exposure or gain change moves it, and `min_peak` from the scene while the camera's top
+level is not known (see docs/vision.md, "Levels and exposure")."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-import cv2
-
 from hardware.vision.config import DetectorConfig
-from hardware.vision.frames import Image
 
 
 def frame_top(seen: int, learned: int) -> int:
@@ -18,19 +16,6 @@ def frame_top(seen: int, learned: int) -> int:
     gain) moves the top level with the whole frame: the clipped core of a dot then
     sits below the top seen earlier, and must still count as clipped."""
     return seen or learned
-
-
-def headroom_rise(rise: Image, bright: Image, cfg: DetectorConfig) -> Image:
-    """The rise, where a pixel rose into clipping from a background near the top: it
-    can show at most its headroom (a backdrop at 240 rises 15 levels whatever the
-    laser adds), and a rise that used all of it is as telling as `min_rise` on a dark
-    scene. Such pixels (clipped now, risen by more than half `min_rise`: twice the
-    noise of a still sensor) count as risen by `min_rise`; every other pixel keeps its
-    rise. Whether the blob they form is a dot is judged as for any clipped blob."""
-    clipped = cv2.bitwise_and(rise, cv2.inRange(bright, cfg.saturated, 255))
-    floor = cv2.threshold(clipped, cfg.min_rise // 2 - 1, cfg.min_rise, cv2.THRESH_BINARY)[1]
-    out: Image = cv2.max(rise, floor)
-    return out
 
 
 def scene_levels(cfg: DetectorConfig, top: int, scene_top: float) -> DetectorConfig:
