@@ -21,7 +21,6 @@ import numpy as np
 from hardware.events import SpotEvent
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Frame, Image
-from hardware.vision.levels import frame_top, scene_levels
 from hardware.vision.pixels import components
 from hardware.vision.spots import blobs_in, measure_blobs
 from hardware.vision.tracking import PulseTracker
@@ -48,7 +47,7 @@ class ShotDetector:
     last_blobs: list[Blob] = field(default_factory=list)  # for debug overlays
     gain: float = 1.0  # the last frame's brightness over the background's
     _white: float = 0.0
-    _top: int = 0  # this frame's top level (`frame_top`)
+    _top: int = 0  # the level this frame clips at (`_learn_clip_level`)
 
     def __post_init__(self) -> None:
         self._tracker = PulseTracker(self.config, self.mono)
@@ -114,15 +113,17 @@ class ShotDetector:
         return events
 
     def _learn_clip_level(self, bright: Image) -> None:
-        """The level this camera clips at (`clip_top`), the highest seen so far, and
-        this frame's own (`frame_top`)."""
+        """The level this camera clips at (`clip_top`), the highest seen so far, and the
+        level this frame clips at: the one it shows, else that highest. A gain applied
+        after the sensor clips (auto exposure lowering its gain, a digital gain) moves
+        the whole frame's top down: a dot's clipped core then sits below the top seen
+        before, and must still count as clipped."""
         seen = clip_top(bright)
         self._white = max(self._white, seen)
-        self._top = frame_top(seen, int(self._white))
+        self._top = seen or int(self._white)
 
     def _levels(self) -> DetectorConfig:
-        scene = cv2.minMaxLoc(self._bg_coarse)[1] if self._bg_coarse is not None else 255.0
-        return scene_levels(camera_levels(self.config, self._top), self._top, scene)
+        return camera_levels(self.config, self._top)
 
     def _work_mask(self, shape: tuple[int, ...]) -> Image:
         assert self.mask is not None
