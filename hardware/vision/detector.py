@@ -49,6 +49,7 @@ class ShotDetector:
     last_blobs: list[Blob] = field(default_factory=list)  # for debug overlays
     gain: float = 1.0  # the last frame's brightness over the background's
     _white: float = 0.0
+    _top: int = 0  # the level this frame clips at (`_learn_clip_level`)
     _balance: ChannelBalance = field(init=False)  # each channel's own top level
 
     def __post_init__(self) -> None:
@@ -68,6 +69,7 @@ class ShotDetector:
         self._frames = 0
         self._start_ns = None
         self._white = 0.0
+        self._top = 0
         self._balance.reset()
 
     def feed(self, frame: Frame) -> list[SpotEvent]:
@@ -141,14 +143,17 @@ class ShotDetector:
         self._bg_coarse = self._prev.copy()
 
     def _learn_clip_level(self, bright: Image) -> None:
-        """The level this camera clips at (`clip_top`), the highest seen so far: only a
-        frame whose brightest pixel is above it can raise it (counting the pixels at
-        that level, a pass over the frame, is skipped otherwise)."""
-        if cv2.minMaxLoc(bright)[1] > self._white:
-            self._white = max(self._white, clip_top(bright))
+        """The level this camera clips at (`clip_top`), the highest seen so far, and the
+        level this frame clips at: the one it shows, else that highest. A gain applied
+        after the sensor clips (auto exposure lowering its gain, a digital gain) moves
+        the whole frame's top down: a dot's clipped core then sits below the top seen
+        before, and must still count as clipped."""
+        seen = clip_top(bright)
+        self._white = max(self._white, seen)
+        self._top = seen or int(self._white)
 
     def _levels(self) -> DetectorConfig:
-        return camera_levels(self.config, int(self._white))
+        return camera_levels(self.config, self._top)
 
     def _work_mask(self, shape: tuple[int, ...]) -> Image:
         assert self.mask is not None
