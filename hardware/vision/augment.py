@@ -121,6 +121,8 @@ AUGMENTATIONS: dict[str, Augmentation] = {a.name: a for a in (
     Augmentation("held-out-gain-1.7", "gain 1.7: much over-exposed", _gain(1.7), held_out=True),
     Augmentation("held-out-white-balance", "white balance off the other way: red x1.2, "
                  "blue x0.8", _white_balance(0.8, 1.2), held_out=True),
+    Augmentation("held-out-white-balance-2", "white balance off, red cut: red x0.9, blue "
+                 "x1.1", _white_balance(1.1, 0.9), held_out=True),
     Augmentation("held-out-exposure-swing", "auto exposure hunting: +-30 %, 1 s a swing at "
                  "30 fps", _exposure_swing(0.3, 30.0), on_stills=False, held_out=True),
 )}

@@ -25,7 +25,8 @@ Handler = Callable[[argparse.Namespace], int]
 AUGMENTATION_NAMES = ("half-size", "1.5x-size", "darker", "brighter", "noise", "blur",
                       "jpeg", "white-balance", "exposure-swing", "double-rate",
                       "held-out-size-0.7", "held-out-gain-1.2", "held-out-gain-1.7",
-                      "held-out-white-balance", "held-out-exposure-swing")
+                      "held-out-white-balance", "held-out-white-balance-2",
+                      "held-out-exposure-swing")
 
 RIGS_HELP = "an existing folder where rigs are kept (default: rigs in the user's data folder)"
 

@@ -47,7 +47,7 @@ def test_the_command_line_names_every_augmentation() -> None:
 
 def test_held_out_strengths_are_marked_and_named_so() -> None:
     held = [a.name for a in AUGMENTATIONS.values() if a.held_out]
-    assert len(held) == 5 and all(name.startswith("held-out-") for name in held)
+    assert len(held) == 6 and all(name.startswith("held-out-") for name in held)
     assert not any(a.name.startswith("held-out-") for a in AUGMENTATIONS.values()
                    if not a.held_out)
 
