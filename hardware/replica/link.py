@@ -107,11 +107,13 @@ class ReplicaLink:
             self._writable().write(data)
 
     def check(self) -> None:
-        """Raise the error that stopped the reader thread, or the device behind the link
-        (an emulator), if one did."""
+        """Raise the error that stopped the device behind the link (an emulator), or the
+        reader thread, if one did. The device first: a device that died takes the link
+        down with it, and which of the two threads noticed first is the scheduler's
+        choice, so the cause is said, not its consequence."""
+        self.port.check()
         if self._failure is not None:
             raise LinkError(f"{self.url}: the link stopped reading: {self._failure}")
-        self.port.check()
 
     def error_counters(self) -> dict[str, int]:
         with self._lock:
