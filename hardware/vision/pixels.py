@@ -128,13 +128,16 @@ def strongest_components(labels: np.ndarray, rise: Image, level: int
         return []
     values, owners = rise[over], labels.ravel()[flat]
     k_bits = len(flat).bit_length()  # labels and positions are under a frame's pixel count
-    key = owners.astype(np.int64) << (k_bits + 8)
-    key |= (255 - values).astype(np.int64) << k_bits
+    key = owners.astype(np.int64)
+    key <<= 8
+    key |= 255 - values
+    key <<= k_bits
     key |= np.arange(len(flat), dtype=np.int64)
     key.sort()
     owner = key >> (k_bits + 8)
-    starts = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
-    starts = starts[owner[starts] != 0]  # the background is no component
+    starts = np.flatnonzero(owner[1:] != owner[:-1]) + 1
+    if owner[0] != 0:  # the background (sorted first) is no component
+        starts = np.concatenate(([0], starts))
     picks = key[starts] & ((1 << k_bits) - 1)
     picks = picks[np.argsort((255 - values[picks].astype(np.intp)) * len(flat) + picks)]
     width = rise.shape[1]
