@@ -282,9 +282,11 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     peak = int(cv2.minMaxLoc(bright, mask=core.view(np.uint8))[1])
     cx, cy, extent = plateau(bright, core, peak, cfg.plateau_levels)
     grown = cv2.dilate(comp.view(np.uint8), _GROW).view(bool)
-    # the streak rule asks a long blob for its colour
-    light = (added_light(img[grown], ref[grown]) if complete or elong > cfg.streak_elongation
-             else None)
+    # the streak rule asks a long blob for its colour, unless it is too long, or rises too
+    # little, for a streak of laser light whatever its colour
+    asks_colour = (cfg.streak_elongation < elong <= cfg.max_elongation
+                   and peak_rise >= cfg.min_rise_streak)
+    light = added_light(img[grown], ref[grown]) if complete or asks_colour else None
     d_red, d_green = light or (0.0, 0.0)
     _, _, bw, bh = cv2.boundingRect(core.view(np.uint8))
     blob = Blob(cx + ox, cy + oy, len(xs), bw, bh, peak, peak_rise, 0.0, 0.0, d_red, d_green,

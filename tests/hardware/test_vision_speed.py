@@ -1,14 +1,17 @@
-"""Cheaper candidate work with the same results: components labelled inside the box of
-the risen pixels only, and a channel's top read from one histogram of the image."""
+"""Cheaper candidate work with the same verdicts: a candidate measured in the whole
+region wherever it lies in it, a channel's top read from one histogram of the image, and
+a streak's colour measured only where the streak rule may need it."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
+from hardware.vision import spots
 from hardware.vision.channels import _pile, channel_top
 from hardware.vision.config import DetectorConfig
 from hardware.vision.detector import brightness
+from hardware.vision.frames import Image
 from hardware.vision.spots import blobs_in
 
 
@@ -50,3 +53,36 @@ def test_a_dark_channel_adds_nothing_to_the_piles() -> None:
     piles = np.zeros((2, 256), np.int64)
     _pile(np.full((10, 10, 3), 90, np.uint8), 0, piles)  # below half scale: no clip
     assert piles.sum() == 0
+
+
+def _streak(length: int, rise_level: int) -> tuple[Image, Image, Image, Image, np.ndarray]:
+    """A red streak 3 px thick and `length` long on a dark frame: image, reference, its
+    brightness, its rise, and its pixels."""
+    image = np.full((40, 80, 3), 20, np.uint8)
+    image[19:22, 10:10 + length] = (20, 20, 20 + rise_level)
+    ref = np.full_like(image, 20)
+    bright = brightness(image)
+    rise = cv2.subtract(bright, brightness(ref))
+    return image, ref, bright, rise, rise > 0
+
+
+def test_a_streak_too_long_for_a_dot_is_rejected_without_its_colour() -> None:
+    # 40 x 3 px: elongation about 13 (over `max_elongation` 4.5), whatever its colour
+    cfg = DetectorConfig()
+    args = _streak(40, 235)
+    staged = spots._measure(*args, 0, 0, cfg, (640, 480))
+    complete = spots._measure(*args, 0, 0, cfg, (640, 480), complete=True)
+    assert staged.elongation > cfg.max_elongation
+    assert staged.why == complete.why == "streak"
+    assert (staged.d_red, staged.d_green) == (0.0, 0.0)  # not measured
+    assert complete.d_red > 0.0 and complete.d_green == 0.0  # red light added, no green
+
+
+def test_a_streak_that_may_be_laser_light_has_its_colour_measured() -> None:
+    # 10 x 3 px: elongation about 3.3, between `streak_elongation` and `max_elongation`,
+    # rising 235 levels (over `min_rise_streak`): its colour decides
+    cfg = DetectorConfig()
+    args = _streak(10, 235)
+    staged = spots._measure(*args, 0, 0, cfg, (640, 480))
+    assert cfg.streak_elongation < staged.elongation <= cfg.max_elongation
+    assert staged.d_red > 0.0 and staged.d_green == 0.0
