@@ -72,14 +72,14 @@ def appeared(b: Blob, bright: Image, recent: Sequence[Image], r: int,
     if cv2.countNonZero(fallen) >= cfg.min_area_unsaturated:  # fewer: sensor noise
         return False
     core = _core_box(b, near)
-    fresh, overlap = _newly_clipped(bright[near], [f[near] for f in recent], core,
-                                    cfg.saturated)
+    fresh, overlap = newly_clipped(bright[near], [f[near] for f in recent], core,
+                                   cfg.saturated, cfg.min_new_light)
     if fresh == 0 or overlap > cfg.max_clipped_before * fresh:
         return False
     if image is None or image.ndim != 3 or not frames:
         return True
-    fresh, overlap = _newly_clipped(weakest(image[near]), [weakest(f[near]) for f in frames],
-                                    core, cfg.saturated)
+    fresh, overlap = newly_clipped(weakest(image[near]), [weakest(f[near]) for f in frames],
+                                   core, cfg.saturated, cfg.min_new_light)
     return overlap <= cfg.max_clipped_before * fresh
 
 
@@ -90,11 +90,13 @@ def _core_box(b: Blob, near: tuple[slice, slice]) -> tuple[slice, slice]:
             slice(max(0, round(b.x - b.w / 2) - x0), round(b.x + b.w / 2) + 1 - x0))
 
 
-def _newly_clipped(now: Image, before: Sequence[Image], core: tuple[slice, slice],
-                   saturated: int) -> tuple[int, int]:
+def newly_clipped(now: Image, before: Sequence[Image], core: tuple[slice, slice],
+                  saturated: int, margin: int) -> tuple[int, int]:
     """Of the clipped patch the core belongs to (`now`, a window): how many pixels are
-    newly clipped (clipped now, not in every frame `before`: a lamp, a white print or
-    clipped sky is in all), and how many of those were clipped in the last frame.
+    newly clipped (clipped now, and in some frame `before` darker by `margin` than
+    clipping: a lamp, a white print or clipped sky never is, nor a near-white patch that
+    sensor noise takes across the clip level and back), and how many of those were
+    clipped in the last frame.
     Clipping joins a piece of a bright thing to the rest of it; the rise does not: the
     leading edge of a clipped target moving onto darker backdrop is the only part that
     rose over the background, a compact clipped blob alone, and its patch is the target."""
@@ -105,6 +107,6 @@ def _newly_clipped(now: Image, before: Sequence[Image], core: tuple[slice, slice
     always = before[0]
     for old in before[1:]:
         always = cv2.min(always, old)
-    fresh = patch & (always < saturated)
+    fresh = patch & (always < saturated - margin)
     overlap = fresh & (before[-1] >= saturated)
     return int(np.count_nonzero(fresh)), int(np.count_nonzero(overlap))
