@@ -93,20 +93,22 @@ def _core_box(b: Blob, near: tuple[slice, slice]) -> tuple[slice, slice]:
 def newly_clipped(now: Image, before: Sequence[Image], core: tuple[slice, slice],
                   saturated: int, margin: int) -> tuple[int, int]:
     """Of the clipped patch the core belongs to (`now`, a window): how many pixels are
-    newly clipped (clipped now, and in some frame `before` darker by `margin` than
-    clipping: a lamp, a white print or clipped sky never is, nor a near-white patch that
-    sensor noise takes across the clip level and back), and how many of those were
-    clipped in the last frame.
-    Clipping joins a piece of a bright thing to the rest of it; the rise does not: the
-    leading edge of a clipped target moving onto darker backdrop is the only part that
-    rose over the background, a compact clipped blob alone, and its patch is the target."""
+    newly clipped, and how many of those were clipped in the last frame. Newly clipped:
+    in the core's box, clipped now and not in every frame `before` (a lamp, a white
+    print or clipped sky is in all); elsewhere in the patch, darker than clipping by
+    `margin` in some frame before, light that arrived (a near-white patch that sensor
+    noise takes across the clip level and back has not moved). Clipping joins a piece
+    of a bright thing to the rest of it; the rise does not: the leading edge of a
+    clipped target moving onto darker backdrop is the only part that rose over the
+    background, a compact clipped blob alone, and its patch is the target."""
     clipped = (now >= saturated).view(np.uint8)
     _, labels = cv2.connectedComponents(clipped, connectivity=8)
     mine = labels[core]
     patch = np.isin(labels, np.unique(mine[mine > 0]))
-    always = before[0]
+    darkest = before[0]
     for old in before[1:]:
-        always = cv2.min(always, old)
-    fresh = patch & (always < saturated - margin)
+        darkest = cv2.min(darkest, old)
+    fresh = patch & (darkest < saturated - margin)
+    fresh[core] |= patch[core] & (darkest[core] < saturated)
     overlap = fresh & (before[-1] >= saturated)
     return int(np.count_nonzero(fresh)), int(np.count_nonzero(overlap))
