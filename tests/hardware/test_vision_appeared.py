@@ -162,3 +162,16 @@ def test_a_clipped_dot_beside_content_clipped_in_red_and_green_is_a_shot() -> No
     events = _feed(draw)
     assert [(round(e.x), round(e.y), e.colour, e.frame_index) for e in events] == [
         (348, 215, "red", 25)]
+
+
+def test_a_near_white_patch_crossing_the_clip_level_by_noise_is_not_light_that_moved() -> None:
+    """A patch at 242 with noise crossing 245 (clipped in the last frame, not in the one
+    before) joins the dot's clipped core: it never was darker than clipping by the
+    margin (24), so only the dot's 3x3 core is newly clipped, none of it a frame before."""
+    flicker = np.full((30, 30), 242, np.uint8)
+    flicker[:, 15:] = 250  # the right half crossed the clip level in the last frame
+    before = [np.full((30, 30), 242, np.uint8), flicker]
+    now = np.full((30, 30), 250, np.uint8)  # the patch clipped now, the dot inside it
+    now[:, :10] = 120
+    now[12:15, 10:13] = 255
+    assert newly_clipped(now, before, (slice(12, 15), slice(10, 13)), 245, 24) == (9, 0)
