@@ -103,7 +103,7 @@ class ShotDetector:
         if settled and cv2.minMaxLoc(rise)[1] >= levels.min_rise:
             ref = self._history[0] if self._history else image
             blobs = measure_blobs(image, ref, bright, self._activity, rise, levels,
-                                  list(self._recent))
+                                  list(self._recent), list(self._history))
         self.last_blobs = blobs
         events = self._tracker.update(frame.t_ns, frame.index, blobs)
         self._full.append(full)

@@ -11,10 +11,12 @@ import numpy as np
 
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Image
+from hardware.vision.pixels import weakest
 
 
 def new_light(b: Blob, bright: Image, recent: Sequence[Image], reach: int,
-               cfg: DetectorConfig) -> Blob:
+              cfg: DetectorConfig, image: Image | None = None,
+              frames: Sequence[Image] = ()) -> Blob:
     """Attach how far the blob's peak rises over the light already there: the brightest of
     the previous frame within reach of the blob, and of the frames before over the blob
     itself. Moving content brings its light from a few pixels away, and content a person
@@ -23,10 +25,12 @@ def new_light(b: Blob, bright: Image, recent: Sequence[Image], reach: int,
     holds the spot so the same content a frame later is no shot either), unless it clips
     and `appeared` (clipping hides how far it rose: a dot beside clipped content has no
     new light by its peak). The later frames of a pulse have no new light either; they
-    extend the pulse's track whatever their verdict."""
+    extend the pulse's track whatever their verdict. `image` is the frame in colour and
+    `frames` the last ones before it, oldest first (see `appeared`)."""
     new = new_light_of(b, recent, reach)
     r = (max(b.w, b.h) + 1) // 2 + reach
-    if b.accepted and new < cfg.min_new_light and not appeared(b, bright, recent, r, cfg):
+    if b.accepted and new < cfg.min_new_light and not appeared(
+            b, bright, recent, r, cfg, image, frames):
         return replace(b, new_light=new, accepted=False, why="moved")
     return replace(b, new_light=new)
 
@@ -45,14 +49,20 @@ def new_light_of(b: Blob, recent: Sequence[Image], reach: int) -> int:
 
 
 def appeared(b: Blob, bright: Image, recent: Sequence[Image], r: int,
-              cfg: DetectorConfig) -> bool:
+             cfg: DetectorConfig, image: Image | None = None,
+             frames: Sequence[Image] = ()) -> bool:
     """Whether a clipped blob is light that appeared from nothing rather than clipped
     content that moved: its white core is compact (moving white content is ragged where
-    it clips); most of its newly clipped pixels (in its core's box, clipped now and not
-    all along) were not clipped a frame before (moving content overlaps where it was: it
-    moves less than half its size a frame); and no light fell within reach between the
-    two frames before (moving content leaves where it was, and keeps going; the faint
-    start of a pulse only adds light)."""
+    it clips); no light fell within reach between the two frames before (moving content
+    leaves where it was, and keeps going; the faint start of a pulse only adds light);
+    and most of the newly clipped pixels of the clipped patch it belongs to, within
+    reach, were not clipped a frame before (moving content overlaps where it was: it
+    moves less than half its size a frame). The patch is asked so twice: in brightness
+    (max(R, G)), and, given the frames in colour, where every channel clips (white):
+    a white target moving over backdrop that clips in red and green alone (sunlit
+    foliage, yellow) shows its motion only in the weakest channel, while a laser dot's
+    white core appears there from nothing too. A blob with no white-clipped pixel
+    has no say there."""
     if b.peak < cfg.saturated or b.core_fill < cfg.min_core_fill or len(recent) < 2:
         return False
     x, y = round(b.x), round(b.y)
@@ -61,12 +71,44 @@ def appeared(b: Blob, bright: Image, recent: Sequence[Image], r: int,
     fallen = cv2.threshold(fell, cfg.min_new_light - 1, 255, cv2.THRESH_BINARY)[1]
     if cv2.countNonZero(fallen) >= cfg.min_area_unsaturated:  # fewer: sensor noise
         return False
-    x0, y0 = max(0, round(b.x - b.w / 2)), max(0, round(b.y - b.h / 2))
-    box = (slice(y0, round(b.y + b.h / 2) + 1), slice(x0, round(b.x + b.w / 2) + 1))
-    always = recent[0][box]
-    for old in recent[1:]:
-        always = cv2.min(always, old[box])
-    fresh = (bright[box] >= cfg.saturated) & (always < cfg.saturated)
-    count = cv2.countNonZero(fresh.view(np.uint8))
-    overlap = cv2.countNonZero((fresh & (recent[-1][box] >= cfg.saturated)).view(np.uint8))
-    return count > 0 and overlap <= cfg.max_clipped_before * count
+    core = _core_box(b, near)
+    fresh, overlap = newly_clipped(bright[near], [f[near] for f in recent], core,
+                                   cfg.saturated, cfg.min_new_light)
+    if fresh == 0 or overlap > cfg.max_clipped_before * fresh:
+        return False
+    if image is None or image.ndim != 3 or not frames:
+        return True
+    fresh, overlap = newly_clipped(weakest(image[near]), [weakest(f[near]) for f in frames],
+                                   core, cfg.saturated, cfg.min_new_light)
+    return overlap <= cfg.max_clipped_before * fresh
+
+
+def _core_box(b: Blob, near: tuple[slice, slice]) -> tuple[slice, slice]:
+    """The blob's core box, in the coordinates of the window `near`."""
+    y0, x0 = near[0].start, near[1].start
+    return (slice(max(0, round(b.y - b.h / 2) - y0), round(b.y + b.h / 2) + 1 - y0),
+            slice(max(0, round(b.x - b.w / 2) - x0), round(b.x + b.w / 2) + 1 - x0))
+
+
+def newly_clipped(now: Image, before: Sequence[Image], core: tuple[slice, slice],
+                  saturated: int, margin: int) -> tuple[int, int]:
+    """Of the clipped patch the core belongs to (`now`, a window): how many pixels are
+    newly clipped, and how many of those were clipped in the last frame. Newly clipped:
+    in the core's box, clipped now and not in every frame `before` (a lamp, a white
+    print or clipped sky is in all); elsewhere in the patch, darker than clipping by
+    `margin` in some frame before, light that arrived (a near-white patch that sensor
+    noise takes across the clip level and back has not moved). Clipping joins a piece
+    of a bright thing to the rest of it; the rise does not: the leading edge of a
+    clipped target moving onto darker backdrop is the only part that rose over the
+    background, a compact clipped blob alone, and its patch is the target."""
+    clipped = (now >= saturated).view(np.uint8)
+    _, labels = cv2.connectedComponents(clipped, connectivity=8)
+    mine = labels[core]
+    patch = np.isin(labels, np.unique(mine[mine > 0]))
+    darkest = before[0]
+    for old in before[1:]:
+        darkest = cv2.min(darkest, old)
+    fresh = patch & (darkest < saturated - margin)
+    fresh[core] |= patch[core] & (darkest[core] < saturated)
+    overlap = fresh & (before[-1] >= saturated)
+    return int(np.count_nonzero(fresh)), int(np.count_nonzero(overlap))

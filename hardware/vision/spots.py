@@ -78,10 +78,12 @@ MOVING = frozenset({"activity", "surrounded", "large", "streak", "fill", "aspect
 
 
 def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray, rise: Image,
-                  cfg: DetectorConfig, recent: Sequence[Image] = ()) -> list[Blob]:
+                  cfg: DetectorConfig, recent: Sequence[Image] = (),
+                  frames: Sequence[Image] = ()) -> list[Blob]:
     """Blobs of risen brightness, measured and judged. `recent` is the brightness of the
     last frames, oldest first: with it, new light is told from moving content (see
-    `history.new_light`)."""
+    `history.new_light`); `frames`, the last few frames in colour, oldest first, show
+    clipped content moving where only the weakest channel sees it (`history.appeared`)."""
     h, w = rise.shape
     scale = (w * h) / (640 * 480)
     pad = 12  # room for the fainter halo around a dot's core
@@ -116,8 +118,8 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
         if recent:
             # only a dot's new light decides its verdict; a blob rejected for motion is
             # looked at only for whether it brings any, and only while the budget lasts
-            found = [new_light(b, bright, recent, reach, cfg) if b.accepted else b
-                     for b in found]
+            found = [new_light(b, bright, recent, reach, cfg, image, frames) if b.accepted
+                     else b for b in found]
             if budget > 0 and any(b.why in MOVING and new_light_of(b, recent, reach)
                                   >= cfg.min_new_light for b in found):
                 share = max(1, budget // 2)  # measuring again: half what is left at most
