@@ -45,16 +45,18 @@ class HeadroomChannels:
         if w == 0:
             return bright, rise, None
         box = (slice(y, y + h), slice(x, x + w))
-        pick, chosen = _headroom_channel(self._bg[box], cfg.saturated - cfg.min_rise)
-        use = (clipped[box] > 0) & chosen
-        level, level_bg, level_ref = (_take(im[box], pick) for im in (image, self._bg, ref))
+        picks = _headroom_channel(self._bg[box], cfg.saturated - cfg.min_rise)
+        use = cv2.bitwise_and(clipped[box], cv2.bitwise_or(picks[0], cv2.bitwise_or(
+            picks[1], picks[2]))).view(bool)
+        level, level_bg = _take(image[box], picks), _take(self._bg[box], picks)
         expected = cv2.convertScaleAbs(level_bg, alpha=gain) if gain != 1.0 else level_bg
         seen, rise = bright.copy(), rise.copy()
-        seen_ref = ref[..., 1:].max(axis=2) if ref is not image else seen
-        seen[box][use] = level[use]
-        rise[box][use] = cv2.subtract(level, expected)[use]
-        if ref is not image:
-            seen_ref[box][use] = level_ref[use]
+        np.copyto(seen[box], level, where=use)
+        np.copyto(rise[box], cv2.subtract(level, expected), where=use)
+        if ref is image:
+            return seen, rise, seen
+        seen_ref = cv2.max(cv2.extractChannel(ref, 1), cv2.extractChannel(ref, 2))
+        np.copyto(seen_ref[box], _take(ref[box], picks), where=use)
         return seen, rise, seen_ref
 
     def learn(self, image: Image, bright_bg: Image, frame: int, cfg: DetectorConfig) -> None:
@@ -71,14 +73,24 @@ class HeadroomChannels:
         cv2.addWeighted(image[rows], r, self._bg[rows], 1.0 - r, 0.0, dst=self._bg[rows])
 
 
-def _headroom_channel(bg: Image, most: int) -> tuple[np.ndarray, np.ndarray]:
+def _headroom_channel(bg: Image, most: int) -> tuple[Image, Image, Image]:
     """Per pixel, the brightest channel whose background is at most `most` (room for a
-    rise before it clips), as an index for `_take`, and whether there is one."""
-    room = np.where(bg <= most, bg.astype(np.int16), -1)
-    pick = np.argmax(room, axis=2)[..., None]
-    return pick, np.take_along_axis(room, pick, axis=2)[..., 0] >= 0
+    rise before it clips): a mask per channel (B, G, R; 255 where it is the one, none
+    where no channel has room)."""
+    chans = cv2.split(bg)
+    room = [cv2.compare(c, most, cv2.CMP_LE) for c in chans]
+    levels = [cv2.bitwise_and(c, r) for c, r in zip(chans, room, strict=True)]
+    best = cv2.max(levels[0], cv2.max(levels[1], levels[2]))
+    red = cv2.bitwise_and(cv2.compare(levels[2], best, cv2.CMP_EQ), room[2])
+    green = cv2.bitwise_and(cv2.compare(levels[1], best, cv2.CMP_EQ), room[1])
+    green = cv2.bitwise_and(green, cv2.bitwise_not(red))
+    blue = cv2.bitwise_and(room[0], cv2.bitwise_not(cv2.bitwise_or(red, green)))
+    return blue, green, red
 
 
-def _take(image: Image, pick: np.ndarray) -> Image:
-    """Each pixel's level in the channel `pick` names."""
-    return np.ascontiguousarray(np.take_along_axis(image, pick, axis=2)[..., 0])
+def _take(image: Image, picks: tuple[Image, Image, Image]) -> Image:
+    """Each pixel's level in the channel `picks` names (blue where none does)."""
+    out: Image = cv2.extractChannel(image, 0)
+    for c in (1, 2):
+        np.copyto(out, cv2.extractChannel(image, c), where=picks[c].view(bool))
+    return out

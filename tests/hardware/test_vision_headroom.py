@@ -88,9 +88,8 @@ def test_the_headroom_channel_is_the_brightest_one_with_room_for_a_rise() -> Non
     laser's own: the most crosstalk)."""
     bg = np.array([[[140, 230, 255], [150, 200, 255], [250, 255, 200], [250, 255, 240]]],
                   np.uint8)
-    pick, chosen = _headroom_channel(bg, 221)
-    assert pick[0, :, 0].tolist()[:3] == [0, 1, 2]
-    assert chosen[0].tolist() == [True, True, True, False]
+    blue, green, red = (m[0].tolist() for m in _headroom_channel(bg, 221))
+    assert (blue, green, red) == ([255, 0, 0, 0], [0, 255, 0, 0], [0, 0, 255, 0])
 
 
 def test_nothing_clipped_costs_one_threshold_and_changes_nothing() -> None:
