@@ -44,7 +44,7 @@ class HeadroomChannels:
         x, y, w, h = cv2.boundingRect(clipped)
         if w == 0:
             return bright, rise, None
-        box = (slice(y, y + h), slice(x, x + w))
+        box = _at_least(x, y, w, h, clipped.shape)
         picks = _headroom_channel(self._bg[box], cfg.saturated - cfg.min_rise)
         use = cv2.bitwise_and(clipped[box], cv2.bitwise_or(picks[0], cv2.bitwise_or(
             picks[1], picks[2]))).view(bool)
@@ -71,6 +71,19 @@ class HeadroomChannels:
         r = min(1.0, 2 * self.rate)
         rows = slice(frame % 2, None, 2)
         cv2.addWeighted(image[rows], r, self._bg[rows], 1.0 - r, 0.0, dst=self._bg[rows])
+
+
+# The smallest box side worked on: OpenCV's bindings take an array of up to four
+# elements along an axis for a scalar.
+_MIN_SIDE = 8
+
+
+def _at_least(x: int, y: int, w: int, h: int, shape: tuple[int, ...]
+              ) -> tuple[slice, slice]:
+    """The box (x, y, w, h), grown to `_MIN_SIDE` a side inside an image of `shape`."""
+    rows, cols = shape[:2]
+    x0, y0 = max(0, min(x, cols - _MIN_SIDE)), max(0, min(y, rows - _MIN_SIDE))
+    return slice(y0, max(y + h, y0 + _MIN_SIDE)), slice(x0, max(x + w, x0 + _MIN_SIDE))
 
 
 def _headroom_channel(bg: Image, most: int) -> tuple[Image, Image, Image]:

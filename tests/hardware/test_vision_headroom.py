@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pytest
 
 from hardware.events import SpotEvent
 from hardware.vision.config import DetectorConfig
@@ -90,6 +91,28 @@ def test_the_headroom_channel_is_the_brightest_one_with_room_for_a_rise() -> Non
                   np.uint8)
     blue, green, red = (m[0].tolist() for m in _headroom_channel(bg, 221))
     assert (blue, green, red) == ([255, 0, 0, 0], [0, 255, 0, 0], [0, 0, 255, 0])
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (4, 1), (1, 4), (5, 7)])
+def test_a_clipped_patch_of_any_size_is_read_in_its_headroom_channel(
+        shape: tuple[int, int]) -> None:
+    """A backdrop (B, G, R) = (140, 180, 255) clipped in red over a patch of `shape`
+    pixels: there brightness is green's level, 180 (the brightest channel under 221),
+    elsewhere max(R, G) as before; patches one or four pixels across included."""
+    cfg = DetectorConfig()
+    image = np.full((10, 10, 3), (140, 180, 255), np.uint8)
+    bright = brightness(image)
+    bright_bg = np.zeros_like(bright)
+    patch = (slice(2, 2 + shape[0]), slice(3, 3 + shape[1]))
+    bright_bg[patch] = 255
+    chans = HeadroomChannels(cfg.bg_rate)
+    chans.learn(image, bright_bg, 0, cfg)
+    seen, rise, ref = chans.view(image, image.copy(), bright, bright_bg,
+                                 np.zeros_like(bright), 1.0, cfg)
+    assert ref is not None
+    expected = bright.copy()
+    expected[patch] = 180
+    assert (seen == expected).all() and (ref == expected).all() and not rise.any()
 
 
 def test_nothing_clipped_costs_one_threshold_and_changes_nothing() -> None:
