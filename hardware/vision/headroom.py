@@ -5,8 +5,8 @@ other of red and green, it is at the top before the pulse and nothing can rise i
 The dot's light still shows in a channel with headroom: its white core bleeds into blue,
 or into red for a green laser (the sensor's crosstalk and the demosaicing spill a clipped
 channel into its neighbours). So where the brightness background clips, brightness and
-rise are read in the brightest channel whose own background leaves room for a rise of
-`min_rise` before it clips, each over that channel's own background. A channel
+rise are read in the channel with the most headroom (if it has room for a rise of
+`min_rise` before it clips), over that channel's own background. A channel
 background is kept only while some of the brightness background clips, and the rise
 computed only in the box around those pixels: a camera with no clipped backdrop pays one
 threshold of the background a frame.
@@ -87,17 +87,18 @@ def _at_least(x: int, y: int, w: int, h: int, shape: tuple[int, ...]
 
 
 def _headroom_channel(bg: Image, most: int) -> tuple[Image, Image, Image]:
-    """Per pixel, the brightest channel whose background is at most `most` (room for a
-    rise before it clips): a mask per channel (B, G, R; 255 where it is the one, none
-    where no channel has room)."""
+    """Per pixel, the channel with the most headroom (the darkest background), if it has
+    room for a rise (at most `most`): a mask per channel (B, G, R; 255 where it is the
+    one, none where no channel has room). The darkest of three levels changes smoothly
+    as they drift (where two swap, they are equal), so a change of choice as the
+    exposure or the balance moves never reads as light that rose or fell."""
     chans = cv2.split(bg)
-    room = [cv2.compare(c, most, cv2.CMP_LE) for c in chans]
-    levels = [cv2.bitwise_and(c, r) for c, r in zip(chans, room, strict=True)]
-    best = cv2.max(levels[0], cv2.max(levels[1], levels[2]))
-    red = cv2.bitwise_and(cv2.compare(levels[2], best, cv2.CMP_EQ), room[2])
-    green = cv2.bitwise_and(cv2.compare(levels[1], best, cv2.CMP_EQ), room[1])
+    best = cv2.min(chans[0], cv2.min(chans[1], chans[2]))
+    room = cv2.compare(best, most, cv2.CMP_LE)
+    red = cv2.bitwise_and(cv2.compare(chans[2], best, cv2.CMP_EQ), room)
+    green = cv2.bitwise_and(cv2.compare(chans[1], best, cv2.CMP_EQ), room)
     green = cv2.bitwise_and(green, cv2.bitwise_not(red))
-    blue = cv2.bitwise_and(room[0], cv2.bitwise_not(cv2.bitwise_or(red, green)))
+    blue = cv2.bitwise_and(room, cv2.bitwise_not(cv2.bitwise_or(red, green)))
     return blue, green, red
 
 

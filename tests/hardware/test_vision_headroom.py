@@ -53,8 +53,8 @@ def _dot(at: tuple[int, int], fringe: tuple[int, int, int], frames: tuple[int, .
 
 def test_a_red_dot_on_a_backdrop_clipping_red_is_found_by_its_blue_and_green() -> None:
     """Red clips (255) before the pulse, so max(R, G) cannot rise; the dot's white core
-    rises blue by 115 levels and green by 75 over their backgrounds (140 and 180, both
-    with room for `min_rise`), and its fringe bleeds into both, blue 40 levels (35 % of
+    rises blue, the channel with the most headroom, by 115 levels over its background
+    (140), and its fringe bleeds into both, blue 40 levels (35 % of
     its headroom) and green 20 (27 %): no more in green than the bleed, a red shot."""
     events = _feed((140, 180, 255), _dot((320, 240), (40, 20, 0)))
     assert [(round(e.x), round(e.y), e.colour, e.frame_index) for e in events] == [
@@ -62,8 +62,8 @@ def test_a_red_dot_on_a_backdrop_clipping_red_is_found_by_its_blue_and_green() -
 
 
 def test_a_green_dot_on_a_backdrop_clipping_green_is_found_by_its_red() -> None:
-    """Green clips; red (170) is the brightest channel with headroom, and rises 85
-    levels in the white core. The fringe's own light is green, which cannot show; it
+    """Green clips; blue (120) has the most headroom, and rises 135 levels in the white
+    core. The fringe's own light is green, which cannot show; it
     bleeds into blue 40 levels (30 % of its headroom) and red 20 (24 %): a green shot."""
     events = _feed((120, 255, 170), _dot((200, 300), (40, 0, 20)))
     assert [(round(e.x), round(e.y), e.colour, e.frame_index) for e in events] == [
@@ -83,11 +83,10 @@ def test_a_backdrop_clipping_every_channel_shows_nothing() -> None:
     assert _feed((250, 255, 255), _dot((320, 240), (0, 0, 0))) == []
 
 
-def test_the_headroom_channel_is_the_brightest_one_with_room_for_a_rise() -> None:
-    """A channel whose background is within `min_rise` of the clip level (245 - 24 = 221)
-    cannot show a rise; of the others the brightest is chosen (the nearest to the
-    laser's own: the most crosstalk)."""
-    bg = np.array([[[140, 230, 255], [150, 200, 255], [250, 255, 200], [250, 255, 240]]],
+def test_the_headroom_channel_is_the_darkest_one_if_it_has_room_for_a_rise() -> None:
+    """The channel with the most headroom is chosen, if its background is at most the
+    clip level less `min_rise` (245 - 24 = 221): otherwise no channel can show a rise."""
+    bg = np.array([[[140, 230, 255], [250, 200, 255], [250, 255, 200], [222, 255, 240]]],
                   np.uint8)
     blue, green, red = (m[0].tolist() for m in _headroom_channel(bg, 221))
     assert (blue, green, red) == ([255, 0, 0, 0], [0, 255, 0, 0], [0, 0, 255, 0])
@@ -97,7 +96,7 @@ def test_the_headroom_channel_is_the_brightest_one_with_room_for_a_rise() -> Non
 def test_a_clipped_patch_of_any_size_is_read_in_its_headroom_channel(
         shape: tuple[int, int]) -> None:
     """A backdrop (B, G, R) = (140, 180, 255) clipped in red over a patch of `shape`
-    pixels: there brightness is green's level, 180 (the brightest channel under 221),
+    pixels: there brightness is blue's level, 140 (the most headroom, under 221),
     elsewhere max(R, G) as before; patches one or four pixels across included."""
     cfg = DetectorConfig()
     image = np.full((10, 10, 3), (140, 180, 255), np.uint8)
@@ -111,7 +110,7 @@ def test_a_clipped_patch_of_any_size_is_read_in_its_headroom_channel(
                                  np.zeros_like(bright), 1.0, cfg)
     assert ref is not None
     expected = bright.copy()
-    expected[patch] = 180
+    expected[patch] = 140
     assert (seen == expected).all() and (ref == expected).all() and not rise.any()
 
 
