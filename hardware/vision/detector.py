@@ -22,7 +22,6 @@ from hardware.events import SpotEvent
 from hardware.vision.channels import ChannelBalance
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Frame, Image
-from hardware.vision.headroom import HeadroomChannels
 from hardware.vision.pixels import components
 from hardware.vision.resolution import at_resolution
 from hardware.vision.spots import blobs_in, measure_blobs
@@ -52,13 +51,11 @@ class ShotDetector:
     _white: float = 0.0
     _top: int = 0  # the level this frame clips at (`_learn_clip_level`)
     _balance: ChannelBalance = field(init=False)  # each channel's own top level
-    _headroom: HeadroomChannels = field(init=False)  # rises where brightness clips
 
     def __post_init__(self) -> None:
         self._tracker = PulseTracker(self.config, self.mono)
         self._recent = deque(maxlen=self.config.new_light_frames)
         self._balance = ChannelBalance(self.config.gain_tolerance)
-        self._headroom = HeadroomChannels(self.config.bg_rate)
 
     def reset(self) -> None:
         self._bg = None
@@ -74,7 +71,6 @@ class ShotDetector:
         self._white = 0.0
         self._top = 0
         self._balance.reset()
-        self._headroom.reset()
 
     def feed(self, frame: Frame) -> list[SpotEvent]:
         """Spots that first appeared in this frame (a smeared one: in the frame before)."""
@@ -94,13 +90,6 @@ class ShotDetector:
         if self._activity is None or self._activity.shape != change.shape:
             self._activity = change
         rise = cv2.subtract(bright, self._expected(coarse))
-        # the brightest level this camera reaches: 255 unless its gain tops out lower
-        self._learn_clip_level(bright)
-        levels = at_resolution(self._levels(), bright.shape[1])
-        # where max(R, G) clipped already, a dot shows only in a channel with headroom
-        ref = self._history[0] if self._history else image
-        seen, rise, seen_ref = self._headroom.view(image, ref, bright, self._bg, rise,
-                                                   self.gain, levels)
         if self.mask is not None:
             rise = cv2.bitwise_and(rise, self._work_mask(rise.shape))
         blobs: list[Blob] = []
@@ -108,20 +97,23 @@ class ShotDetector:
             self._start_ns = frame.t_ns
         settled = (self._frames >= cfg.warmup_frames
                    and frame.t_ns - self._start_ns >= cfg.warmup_ms * 1e6)
+        # the brightest level this camera reaches: 255 unless its gain tops out lower
+        self._learn_clip_level(bright)
+        levels = at_resolution(self._levels(), bright.shape[1])
         if settled and cv2.minMaxLoc(rise)[1] >= levels.min_rise:
-            blobs = measure_blobs(image, ref, seen, self._activity, rise, levels,
-                                  list(self._recent), seen_ref)
+            ref = self._history[0] if self._history else image
+            blobs = measure_blobs(image, ref, bright, self._activity, rise, levels,
+                                  list(self._recent))
         self.last_blobs = blobs
         events = self._tracker.update(frame.t_ns, frame.index, blobs)
         self._full.append(full)
         if step > 1:
             events = [self._to_full(ev, step) for ev in events]
         self._learn(bright, coarse)
-        self._headroom.learn(image, self._bg, self._frames, levels)
         cv2.addWeighted(change, cfg.activity_rate, self._activity, 1.0 - cfg.activity_rate, 0.0,
                         dst=self._activity)
         self._prev = coarse
-        self._recent.append(seen)  # a new array each frame (or the mono frame itself)
+        self._recent.append(bright)  # a new array each frame (or the mono frame itself)
         self._history.append(image)
         self._learn_balance(raw, blobs, whole=not settled)
         self._frames += 1
@@ -147,7 +139,6 @@ class ShotDetector:
         self._recent.clear()
         self._recent.extend(brightness(im) for im in self._history)
         self._bg = self._recent[-1].copy()
-        self._headroom.reset()
         self._prev = coarse_mean(self._bg)
         self._bg_coarse = self._prev.copy()
 

@@ -66,51 +66,27 @@ def plateau(bright: Image, core: np.ndarray, top: int, levels: int
 HEADROOM_FLOOR = 64.0
 
 
-def added_light(now: np.ndarray, before: np.ndarray, clipped: int = 256
-                ) -> tuple[float, float]:
+def added_light(now: np.ndarray, before: np.ndarray) -> tuple[float, float]:
     """How far red and green rose towards clipping, summed over the blob. A laser core
     clips every channel, so raw rises mislead on bright backgrounds; the fraction of the
     headroom used shows the laser's own channel filling first and widest (the fringe).
-    A pixel where red or green was already `clipped` cannot show that channel's light,
-    so the pixels where both had headroom decide, if there are any. Where none had (a
-    backdrop that clips one of them all over), the clipped one is credited with what
-    blue shows: a clipped laser core bleeds into both other channels alike, and the open
-    channel is the laser's own only if it rose more than that bleed."""
-    if clipped <= 255:
-        open_ = before[:, 1:].max(axis=1) < clipped
-        if not open_.any():
-            blue, green, red = _headroom_used(now, before)
-            if np.count_nonzero(before[:, 2] >= clipped) >= np.count_nonzero(
-                    before[:, 1] >= clipped):
-                return blue, green
-            return red, blue
-        if not open_.all():
-            now, before = now[open_], before[open_]
-    _, green, red = _headroom_used(now[:, 1:], before[:, 1:], first=1)
-    return red, green
-
-
-def _headroom_used(now: np.ndarray, before: np.ndarray, first: int = 0
-                   ) -> tuple[float, float, float]:
-    """The fraction of each channel's headroom the light used, summed over the pixels
-    (B, G, R; the channels before `first` not given are 0). In place on two float
-    copies: the same arithmetic as the plain expression."""
-    used = now.astype(np.float32)
-    ref = before.astype(np.float32)
+    (In place on two float copies: the same arithmetic as the plain expression.)"""
+    used = now[:, 1:].astype(np.float32)
+    ref = before[:, 1:].astype(np.float32)
     np.subtract(used, ref, out=used)
     np.maximum(used, 0.0, out=used)
     np.subtract(255.0, ref, out=ref)
     np.divide(used, np.maximum(ref, HEADROOM_FLOOR, out=ref), out=used)
-    tot = [0.0] * first + [float(v) for v in used.sum(axis=0)]
-    return tot[0], tot[1], tot[2]
+    tot = used.sum(axis=0)
+    return float(tot[1]), float(tot[0])
 
 
-def dot_colour(now: np.ndarray, before: np.ndarray, clipped: int = 256) -> Colour:
+def dot_colour(now: np.ndarray, before: np.ndarray) -> Colour:
     """A dot's colour, from the light it added over itself, its fringe and the ring
     outside (4 px around): JPEG and most webcams' MJPEG keep colour at half resolution
     (one sample per 2x2 pixels, compressed in blocks of those), so a small dot's colour
     is spread past its own fringe while its brightness stays sharp."""
-    d_red, d_green = added_light(now, before, clipped)
+    d_red, d_green = added_light(now, before)
     return "red" if d_red >= d_green else "green"
 
 
@@ -126,14 +102,12 @@ def elongation(dx: np.ndarray, dy: np.ndarray, w: np.ndarray, sw: float) -> floa
     return math.sqrt((mid + root) / max(mid - root, 1e-6))
 
 
-def ring_means(bright: Image, rise: Image, ref: Image, ring: np.ndarray,
-               ref_bright: Image | None = None) -> tuple[float, float, float]:
+def ring_means(bright: Image, rise: Image, ref: Image, ring: np.ndarray
+               ) -> tuple[float, float, float]:
     """The mean brightness, rise and |change of brightness since `ref`| over the `ring`
-    pixels (not empty; `ref_bright`: `ref`'s brightness, if not max(R, G)). Integer sums
-    over the count: exactly numpy's means."""
+    pixels (not empty). Integer sums over the count: exactly numpy's means."""
     n = int(np.count_nonzero(ring))
-    before = ref_bright if ref_bright is not None else (
-        ref if ref.ndim == 2 else cv2.max(ref[..., 1], ref[..., 2]))
+    before = ref if ref.ndim == 2 else cv2.max(ref[..., 1], ref[..., 2])
     change = cv2.absdiff(bright, before)
     return (int(bright[ring].sum()) / n, int(rise[ring].sum()) / n,
             int(change[ring].sum()) / n)

@@ -78,12 +78,10 @@ MOVING = frozenset({"activity", "surrounded", "large", "streak", "fill", "aspect
 
 
 def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray, rise: Image,
-                  cfg: DetectorConfig, recent: Sequence[Image] = (),
-                  ref_bright: Image | None = None) -> list[Blob]:
+                  cfg: DetectorConfig, recent: Sequence[Image] = ()) -> list[Blob]:
     """Blobs of risen brightness, measured and judged. `recent` is the brightness of the
     last frames, oldest first: with it, new light is told from moving content (see
-    `history.new_light`). `ref_bright`: `ref`'s brightness read as `bright` is (by
-    default max(R, G); see `headroom`)."""
+    `history.new_light`)."""
     h, w = rise.shape
     scale = (w * h) / (640 * 480)
     pad = 12  # room for the fainter halo around a dot's core
@@ -110,7 +108,7 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
             roi_rise = cv2.bitwise_and(roi_rise, roi_rise, mask=cv2.inRange(
                 bright[roi], cfg.saturated, 255))
         found = blobs_in(image[roi], ref[roi], bright[roi], roi_rise, ax, ay, cfg, (w, h),
-                         budget, _part(ref_bright, roi))
+                         budget)
         budget -= max(1, len(found))  # a region with no candidate still cost a labelling
         if wide:
             found = [_isolated(b, rise, cfg) for b in found]
@@ -124,7 +122,7 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
                                   >= cfg.min_new_light for b in found):
                 share = max(1, budget // 2)  # measuring again: half what is left at most
                 found = _fresh(found, image, ref, bright, rise, recent, roi, reach, cfg,
-                               (w, h), share, ref_bright)
+                               (w, h), share)
                 budget -= share
         out.extend(found)
     if sum(b.accepted for b in out) > cfg.max_dots_per_frame:  # a flash, not shooters
@@ -134,8 +132,7 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
 
 def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Image,
            recent: Sequence[Image], roi: tuple[slice, slice], reach: int,
-           cfg: DetectorConfig, full: tuple[int, int], budget: int,
-           ref_bright: Image | None = None) -> list[Blob]:
+           cfg: DetectorConfig, full: tuple[int, int], budget: int) -> list[Blob]:
     """Measure the region again on its new light alone (risen over the background and over
     the light already there, as `history.new_light` sees it): a dot on a moving subject,
     rejected because the subject's rise was measured with it, comes out on its own. Dots
@@ -150,8 +147,7 @@ def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Ima
     new = cv2.subtract(bright[roi], before)
     oy, ox = roi[0].start or 0, roi[1].start or 0
     dots = [replace(b, new_light=b.peak_rise) for b in blobs_in(
-        image[roi], ref[roi], bright[roi], cv2.min(rise[roi], new), ox, oy, cfg, full, budget,
-        _part(ref_bright, roi))
+        image[roi], ref[roi], bright[roi], cv2.min(rise[roi], new), ox, oy, cfg, full, budget)
         if b.accepted and purity(b) >= cfg.min_purity_moving]
     if not dots:
         return found
@@ -159,10 +155,6 @@ def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Ima
     kept = [b for b in found if b.accepted or b.why not in MOVING or all(
         (b.x - d.x) ** 2 + (b.y - d.y) ** 2 > r2 for d in dots)]
     return dots + kept
-
-
-def _part(image: Image | None, box: tuple[slice, slice]) -> Image | None:
-    return None if image is None else image[box]
 
 
 def _isolated(b: Blob, rise: Image, cfg: DetectorConfig) -> Blob:
@@ -178,8 +170,8 @@ def _isolated(b: Blob, rise: Image, cfg: DetectorConfig) -> Blob:
 
 
 def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: int,
-             cfg: DetectorConfig, full: tuple[int, int], budget: int | None = None,
-             ref_bright: Image | None = None) -> list[Blob]:
+             cfg: DetectorConfig, full: tuple[int, int], budget: int | None = None
+             ) -> list[Blob]:
     """The candidates in a region (pixels risen by half `min_rise`, connected, reaching
     `min_rise` somewhere), strongest rise first, at most `budget` of them (default
     `max_candidates`), each measured inside its own box, and a component larger than any
@@ -215,7 +207,7 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
             continue
         measured += 1
         blob = _measure(img[box], ref[box], bright[box], rise[box], comp, ox + x0, oy + y0,
-                        cfg, full, ref_bright=_part(ref_bright, box))
+                        cfg, full)
         if windowed and blob.accepted and _core_reaches_edge(blob, ox + x0, oy + y0, comp):
             blob = replace(blob, accepted=False, why="area")
         out.append(blob)
@@ -269,7 +261,7 @@ def _core_reaches_edge(b: Blob, ox: int, oy: int, comp: np.ndarray) -> bool:
 
 def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarray,
              ox: int, oy: int, cfg: DetectorConfig, full: tuple[int, int],
-             complete: bool = False, ref_bright: Image | None = None) -> Blob:
+             complete: bool = False) -> Blob:
     """Shape from the core (rise over half its peak: the glow around a dot is not the
     dot), position from the clipped plateau of the core, ring and colour from the whole
     blob and its surroundings. Measured in stages, cheapest first: a blob its shape
@@ -291,8 +283,8 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     cx, cy, extent = plateau(bright, core, peak, cfg.plateau_levels)
     grown = cv2.dilate(comp.view(np.uint8), _GROW).view(bool)
     # the streak rule asks a long blob for its colour
-    light = (added_light(img[grown], ref[grown], cfg.saturated)
-             if complete or elong > cfg.streak_elongation else None)
+    light = (added_light(img[grown], ref[grown]) if complete or elong > cfg.streak_elongation
+             else None)
     d_red, d_green = light or (0.0, 0.0)
     _, _, bw, bh = cv2.boundingRect(core.view(np.uint8))
     blob = Blob(cx + ox, cy + oy, len(xs), bw, bh, peak, peak_rise, 0.0, 0.0, d_red, d_green,
@@ -303,12 +295,12 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     ring = cv2.dilate(grown.view(np.uint8), _GROW).view(bool) & ~grown
     contrast, ring_rise, flicker = float(peak), 0.0, 0.0
     if ring.any():
-        level, risen, change = ring_means(bright, rise, ref, ring, ref_bright)
+        level, risen, change = ring_means(bright, rise, ref, ring)
         contrast = float(peak - level)
         ring_rise = risen / max(1, peak_rise)
         # how much the surroundings flicker between frames, against the dot's own rise
         flicker = change / max(1, peak_rise)
-    d_red, d_green = light or added_light(img[grown], ref[grown], cfg.saturated)
+    d_red, d_green = light or added_light(img[grown], ref[grown])
     blob = replace(blob, contrast=contrast, ring_rise=ring_rise, d_red=d_red, d_green=d_green,
                    colour="red" if d_red >= d_green else "green", flicker=flicker)
     box = (extent[0] + ox, extent[1] + oy, extent[2] + ox, extent[3] + oy)
@@ -319,7 +311,7 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     core_fill = white_core_fill(img, ref, near, cfg.clip_level, cfg.min_rise,
                                 cfg.core_headroom)
     return replace(blob, accepted=not why, why=why, core_fill=core_fill,
-                   colour=blob.colour if why else dot_colour(img[near], ref[near], cfg.saturated))
+                   colour=blob.colour if why else dot_colour(img[near], ref[near]))
 
 
 # The verdicts `_verdict` reaches before it looks at a blob's surroundings (ring, flicker)
