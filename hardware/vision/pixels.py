@@ -117,28 +117,39 @@ def strongest_components(labels: np.ndarray, rise: Image, level: int
                          ) -> list[tuple[int, int, int]]:
     """(label, peak row, peak column) of the components whose rise reaches `level`,
     highest peak first (ties: the peak first in raster order), each at its first peak
-    pixel in raster order. The pixels over `level` are sorted once on one integer key
-    (component, then rise downwards, then raster order: unique, so any sort gives the
-    same order), and each component's first is its peak: a sort of a few thousand keys,
-    where a per-component maximum and minimum (`ufunc.at`) cost ten times as much on a
-    wide region of moving content."""
-    over = rise >= level
-    flat = np.flatnonzero(over)  # raster order
-    if len(flat) == 0:
+    pixel in raster order. `labels` are 8-connected components of pixels risen by at
+    most `level` (every pixel beside a component rises less than `level`).
+
+    A component's peak pixels are local maxima of the rise (none of their 8 neighbours
+    higher: a neighbour is in the component, or below `level`), so only the local maxima
+    over `level` are looked at, a fifth or less of the risen pixels. Those are grouped by
+    component with one stable sort on the labels (raster order kept within a component;
+    on labels narrowed to 16 bits numpy sorts by radix, in linear time), each group's
+    peak is a `reduceat` and its first pixel at that peak a comparison. One comparison
+    sort of a combined key per risen pixel cost 1.5 ms on the 40 000 risen pixels of a
+    person walking through the view, and a per-component maximum (`ufunc.at`) ten times
+    as much."""
+    peaks_only = cv2.compare(rise, cv2.dilate(rise, _NEIGHBOURS), cv2.CMP_EQ)
+    over = cv2.threshold(rise, level - 1, 1, cv2.THRESH_BINARY)[1]
+    chosen = cv2.bitwise_and(over, peaks_only).view(bool)  # 0 or 1: a boolean mask
+    values, owners = rise[chosen], labels[chosen]
+    if len(values) == 0:
         return []
-    values, owners = rise[over], labels.ravel()[flat]
-    k_bits = len(flat).bit_length()  # labels and positions are under a frame's pixel count
-    key = owners.astype(np.int64)
-    key <<= 8
-    key |= 255 - values
-    key <<= k_bits
-    key |= np.arange(len(flat), dtype=np.int64)
-    key.sort()
-    owner = key >> (k_bits + 8)
-    starts = np.flatnonzero(owner[1:] != owner[:-1]) + 1
-    if owner[0] != 0:  # the background (sorted first) is no component
-        starts = np.concatenate(([0], starts))
-    picks = key[starts] & ((1 << k_bits) - 1)
+    flat = np.flatnonzero(chosen)  # raster order
+    narrow = owners.astype(np.uint16) if int(owners.max()) < 1 << 16 else owners
+    order = np.argsort(narrow, kind="stable")
+    grouped, ranked = narrow[order], values[order]
+    starts = np.flatnonzero(np.diff(grouped, prepend=~grouped[:1]))
+    peaks = np.maximum.reduceat(ranked, starts)
+    counts = np.diff(starts, append=len(order))
+    hits = np.flatnonzero(ranked == np.repeat(peaks, counts))  # pixels at their peak
+    group = np.searchsorted(starts, hits, side="right")  # few: the peaks' pixels
+    first = hits[np.flatnonzero(np.diff(group, prepend=0))]  # each group's first
+    first = first[grouped[first] != 0]  # the background is no component
+    picks = order[first]
     picks = picks[np.argsort((255 - values[picks].astype(np.intp)) * len(flat) + picks)]
     width = rise.shape[1]
     return [(int(owners[k]), int(flat[k]) // width, int(flat[k]) % width) for k in picks]
+
+
+_NEIGHBOURS = np.ones((3, 3), np.uint8)  # a pixel's 8 neighbours and itself
