@@ -120,36 +120,76 @@ def strongest_components(labels: np.ndarray, rise: Image, level: int
     pixel in raster order. `labels` are 8-connected components of pixels risen by at
     most `level` (every pixel beside a component rises less than `level`).
 
-    A component's peak pixels are local maxima of the rise (none of their 8 neighbours
-    higher: a neighbour is in the component, or below `level`), so only the local maxima
-    over `level` are looked at, a fifth or less of the risen pixels. Those are grouped by
-    component with one stable sort on the labels (raster order kept within a component;
-    on labels narrowed to 16 bits numpy sorts by radix, in linear time), each group's
-    peak is a `reduceat` and its first pixel at that peak a comparison. One comparison
-    sort of a combined key per risen pixel cost 1.5 ms on the 40 000 risen pixels of a
-    person walking through the view, and a per-component maximum (`ufunc.at`) ten times
-    as much."""
-    peaks_only = cv2.compare(rise, cv2.dilate(rise, _NEIGHBOURS), cv2.CMP_EQ)
-    over = cv2.threshold(rise, level - 1, 1, cv2.THRESH_BINARY)[1]
-    chosen = cv2.bitwise_and(over, peaks_only).view(bool)  # 0 or 1: a boolean mask
-    values, owners = rise[chosen], labels[chosen]
-    if len(values) == 0:
+    A few risen pixels are sorted on one integer key (component, then rise downwards,
+    then raster order: unique, so any sort gives the same order), each component's
+    first being its peak. Many (a person walking through the view: 40 000, where that
+    sort cost 1.5 ms) are first cut to the local maxima of the rise, a fifth or less of
+    them: a component's peak pixels have no higher neighbour (a neighbour is in the
+    component, or below `level`). Those are grouped by component with one stable sort
+    of the labels (raster order kept within a component; labels narrowed to 16 bits
+    are sorted by radix, in linear time), each group's peak is a `reduceat` and its
+    first pixel at that peak a comparison. (A per-component maximum, `ufunc.at`, costs
+    ten times the sort.)"""
+    over = rise >= level
+    flat = np.flatnonzero(over)  # raster order
+    if len(flat) > _FEW_RISEN:
+        over &= rise >= cv2.dilate(rise, _NEIGHBOURS)  # no neighbour higher
+        flat = np.flatnonzero(over)
+        values, owners = rise[over], labels.ravel()[flat]
+        picks = _peaks_grouped(values, owners)
+    elif len(flat):
+        values, owners = rise[over], labels.ravel()[flat]
+        picks = _peaks_sorted(values, owners)
+    else:
         return []
-    flat = np.flatnonzero(chosen)  # raster order
-    narrow = owners.astype(np.uint16) if int(owners.max()) < 1 << 16 else owners
-    order = np.argsort(narrow, kind="stable")
-    grouped, ranked = narrow[order], values[order]
-    starts = np.flatnonzero(np.diff(grouped, prepend=~grouped[:1]))
-    peaks = np.maximum.reduceat(ranked, starts)
-    counts = np.diff(starts, append=len(order))
-    hits = np.flatnonzero(ranked == np.repeat(peaks, counts))  # pixels at their peak
-    group = np.searchsorted(starts, hits, side="right")  # few: the peaks' pixels
-    first = hits[np.flatnonzero(np.diff(group, prepend=0))]  # each group's first
-    first = first[grouped[first] != 0]  # the background is no component
-    picks = order[first]
     picks = picks[np.argsort((255 - values[picks].astype(np.intp)) * len(flat) + picks)]
     width = rise.shape[1]
     return [(int(owners[k]), int(flat[k]) // width, int(flat[k]) % width) for k in picks]
 
 
+# Risen pixels sorted whole up to this many; past it, cut to local maxima and grouped: the
+# cut's fixed cost (a dilation and a comparison of the region) pays off from about here.
+_FEW_RISEN = 2000
 _NEIGHBOURS = np.ones((3, 3), np.uint8)  # a pixel's 8 neighbours and itself
+
+
+def _peaks_sorted(values: np.ndarray, owners: np.ndarray) -> np.ndarray:
+    """Each component's first pixel at its peak (indices into `values`, raster order):
+    one sort on a combined key, each component's first key its peak."""
+    k_bits = len(values).bit_length()  # labels and positions are under a frame's pixels
+    key = owners.astype(np.int64)
+    key <<= 8
+    key |= 255 - values
+    key <<= k_bits
+    key |= np.arange(len(values), dtype=np.int64)
+    key.sort()
+    owner = key >> (k_bits + 8)
+    starts = np.flatnonzero(owner[1:] != owner[:-1]) + 1
+    if owner[0] != 0:  # the background (sorted first) is no component
+        starts = np.concatenate(([0], starts))
+    picks: np.ndarray = key[starts] & ((1 << k_bits) - 1)
+    return picks
+
+
+def _peaks_grouped(values: np.ndarray, owners: np.ndarray) -> np.ndarray:
+    """As `_peaks_sorted`, by a stable (radix) sort of the labels and a `reduceat`."""
+    narrow = owners.astype(np.uint16) if int(owners.max()) < 1 << 16 else owners
+    order = np.argsort(narrow, kind="stable")
+    grouped, ranked = narrow[order], values[order]
+    starts = _firsts(grouped)
+    peaks = np.maximum.reduceat(ranked, starts)
+    counts = np.empty_like(starts)
+    counts[:-1] = starts[1:] - starts[:-1]
+    counts[-1] = len(order) - starts[-1]
+    hits = np.flatnonzero(ranked == np.repeat(peaks, counts))  # pixels at their peak
+    first = hits[_firsts(np.searchsorted(starts, hits, side="right"))]  # a group's first
+    picks: np.ndarray = order[first[grouped[first] != 0]]  # the background is none
+    return picks
+
+
+def _firsts(keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal values in `keys` (not empty) starts."""
+    edge = np.empty(len(keys), bool)
+    edge[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=edge[1:])
+    return np.flatnonzero(edge)

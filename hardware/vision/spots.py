@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
 
 import cv2
 import numpy as np
 
 from hardware.events import Colour
-from hardware.vision.config import Blob, DetectorConfig
+from hardware.vision.config import Blob, DetectorConfig, changed
 from hardware.vision.frames import Image
 from hardware.vision.history import new_light, new_light_of
 from hardware.vision.pixels import (
@@ -129,7 +128,7 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
                 budget -= share
         out.extend(found)
     if sum(b.accepted for b in out) > cfg.max_dots_per_frame:  # a flash, not shooters
-        out = [replace(b, accepted=False, why="burst") if b.accepted else b for b in out]
+        out = [changed(b, accepted=False, why="burst") if b.accepted else b for b in out]
     return out
 
 
@@ -149,7 +148,7 @@ def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Ima
         before = cv2.max(before, old[roi])
     new = cv2.subtract(bright[roi], before)
     oy, ox = roi[0].start or 0, roi[1].start or 0
-    dots = [replace(b, new_light=b.peak_rise) for b in blobs_in(
+    dots = [changed(b, new_light=b.peak_rise) for b in blobs_in(
         image[roi], ref[roi], bright[roi], cv2.min(rise[roi], new), ox, oy, cfg, full, budget)
         if b.accepted and purity(b) >= cfg.min_purity_moving]
     if not dots:
@@ -168,7 +167,7 @@ def _isolated(b: Blob, rise: Image, cfg: DetectorConfig) -> Blob:
     patch = rise[y0:round(b.y) + r + 1, x0:round(b.x) + r + 1]
     edge = np.concatenate([patch[0], patch[-1], patch[:, 0], patch[:, -1]])
     if b.accepted and float((edge >= cfg.min_rise).mean()) > 0.25:
-        return replace(b, accepted=False, why="surrounded")
+        return changed(b, accepted=False, why="surrounded")
     return b
 
 
@@ -206,16 +205,16 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
         box = (slice(y0, y1), slice(x0, x1))
         comp = labels[box] == i
         peak_rise = int(rise[py, px])
-        screened, top = _screen(bright[box], rise[box], comp, peak_rise, cfg, full)
+        screened, top, core = _screen(bright[box], rise[box], comp, peak_rise, cfg, full)
         if screened:  # rejected on its peak and size alone: placed at its strongest point
             out.append(Blob(float(px + ox), float(py + oy), area, bw, bh, 0, int(rise[py, px]),
                             0.0, 0.0, 0.0, 0.0, "red", False, screened))
             continue
         measured += 1
         blob = _measure(img[box], ref[box], bright[box], rise[box], comp, ox + x0, oy + y0,
-                        cfg, full, peak_rise=peak_rise, top=top)
+                        cfg, full, peak_rise=peak_rise, top=top, core=core)
         if windowed and blob.accepted and _core_reaches_edge(blob, ox + x0, oy + y0, comp):
-            blob = replace(blob, accepted=False, why="area")
+            blob = changed(blob, accepted=False, why="area")
         out.append(blob)
     return out
 
@@ -226,24 +225,25 @@ _SCREENED = 4
 
 
 def _screen(bright: Image, rise: Image, comp: np.ndarray, peak_rise: int,
-            cfg: DetectorConfig, full: tuple[int, int]) -> tuple[str, int]:
+            cfg: DetectorConfig, full: tuple[int, int]) -> tuple[str, int, np.ndarray]:
     """The verdict `_verdict` would reach on area and peak alone ("area", "peak"), from
     the component's brightest pixel and its core's size, or "" if it must be measured;
-    and that brightest level (`_measure` needs it too). Exact: the core's peak is at
+    with that brightest level and the core (risen by half the peak; `_measure` starts
+    from both). Exact: the core's peak is at
     most the component's, so what this rejects is rejected by the full measurement for
     the same reason."""
     scale = full[0] * full[1] / (640 * 480)
-    core_area = cv2.countNonZero((comp & (rise >= max(cfg.min_rise, peak_rise // 2))
-                                  ).view(np.uint8))
+    core = comp & (rise >= max(cfg.min_rise, peak_rise // 2))
+    core_area = cv2.countNonZero(core.view(np.uint8))
     if core_area > cfg.max_area * scale or core_area < cfg.min_area:
-        return "area", 0
+        return "area", 0, core
     top = int(cv2.minMaxLoc(bright, mask=comp.view(np.uint8))[1])
     dim = top < cfg.saturated
     if top < cfg.min_peak or (dim and (
             peak_rise < cfg.min_rise_unsaturated or core_area < cfg.min_area_unsaturated
             or core_area > cfg.max_area_unsaturated * scale)):
-        return "peak", top
-    return "", top
+        return "peak", top, core
+    return "", top, core
 
 
 # A blob is measured with its fringe (one 5x5 dilation) and the ring outside that (one
@@ -268,21 +268,23 @@ def _core_reaches_edge(b: Blob, ox: int, oy: int, comp: np.ndarray) -> bool:
 
 def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarray,
              ox: int, oy: int, cfg: DetectorConfig, full: tuple[int, int],
-             complete: bool = False, peak_rise: int | None = None, top: int | None = None
-             ) -> Blob:
+             complete: bool = False, peak_rise: int | None = None, top: int | None = None,
+             core: np.ndarray | None = None) -> Blob:
     """Shape from the core (rise over half its peak: the glow around a dot is not the
     dot), position from the clipped plateau of the core, ring and colour from the whole
     blob and its surroundings. Measured in stages, cheapest first: a blob its shape
     alone rejects (`SHAPE_VERDICTS`) is not measured further, and only a blob that
     passes has its white core measured; what a rejected blob was not measured for is
-    left 0 (`complete`: measure everything; the verdict is the same). `peak_rise` and
-    `top`, the highest rise and brightness in the component, if the caller knows them."""
+    left 0 (`complete`: measure everything; the verdict is the same). `peak_rise`, `top`
+    and `core`: the highest rise and brightness in the component and its pixels risen
+    by half that rise (or `min_rise`), if the caller has them (`core` is then changed)."""
     mask = comp.view(np.uint8)
     if peak_rise is None:
         peak_rise = int(cv2.minMaxLoc(rise, mask=mask)[1])
     if top is None:
         top = int(cv2.minMaxLoc(bright, mask=mask)[1])
-    core = comp & (rise >= max(cfg.min_rise, peak_rise // 2))
+    if core is None:
+        core = comp & (rise >= max(cfg.min_rise, peak_rise // 2))
     if top >= cfg.saturated:
         # where it clips, a pixel rose as far as the sensor lets it show: on a pale target
         # that is little, however bright the laser, so clipped pixels are core at full
@@ -412,8 +414,8 @@ def _with_activity(b: Blob, activity: np.ndarray, limit: float, w: int, h: int,
                   and b.peak_rise >= cfg.rise_over_activity * act
                   and purity(b) >= cfg.min_purity_moving)
     if b.accepted and act > limit and not stands_out:
-        return replace(b, activity=act, accepted=False, why="activity")
-    return replace(b, activity=act)
+        return changed(b, activity=act, accepted=False, why="activity")
+    return changed(b, activity=act)
 
 
 def purity(b: Blob) -> float:
