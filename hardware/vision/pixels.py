@@ -23,6 +23,24 @@ def components(mask: Image) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     return int(n), labels, stats, cents
 
 
+def labelled(mask: Image) -> tuple[int, np.ndarray]:
+    """The labels of `components(mask)` without their statistics: on a region of moving
+    content the statistics cost four times the labelling (0.27 against 0.06 ms on
+    28 000 pixels), and a region's few candidates get theirs from `component_box`."""
+    n, labels = cv2.connectedComponentsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_BBDT)
+    return int(n), labels
+
+
+def component_box(mask: Image, x: int, y: int) -> tuple[int, int, int, int, int]:
+    """Left, top, width, height and area (as `components` gives them) of the 8-connected
+    component of the set pixels (255) of `mask` that holds pixel (x, y), by one flood
+    fill from it, which marks the component 1 in `mask`: components never touch, so the
+    others' fills are not changed by it."""
+    area, _, _, (left, top, width, height) = cv2.floodFill(
+        mask, None, (x, y), 1, 0, 0, 8 | cv2.FLOODFILL_FIXED_RANGE)
+    return int(left), int(top), int(width), int(height), int(area)
+
+
 def white_core_fill(img: Image, ref: Image, grown: np.ndarray, clip_level: int,
                     min_rise: float, core_headroom: float) -> float:
     """How compact the dot's white core is: the largest patch where even the weakest

@@ -14,9 +14,11 @@ from hardware.vision.frames import Image
 from hardware.vision.history import new_light, new_light_of
 from hardware.vision.pixels import (
     added_light,
+    component_box,
     components,
     dot_colour,
     elongation,
+    labelled,
     plateau,
     ring_means,
     strongest_components,
@@ -183,8 +185,8 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
     if limit <= 0 or cv2.minMaxLoc(rise)[1] < cfg.min_rise:
         return []  # no candidate: nothing to label (a wide region with nothing clipped)
     half = cv2.threshold(rise, cfg.min_rise // 2 - 1, 255, cv2.THRESH_BINARY)[1]
-    n, labels, stats, _ = components(half)
-    if n < 2 or limit <= 0:
+    n, labels = labelled(half)
+    if n < 2:
         return []
     h, w = rise.shape
     reach = dot_reach(cfg, full)
@@ -193,7 +195,7 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
     for i, py, px in strongest_components(labels, rise, cfg.min_rise)[:_SCREENED * limit]:
         if measured >= limit:
             break
-        x, y, bw, bh, area = (int(v) for v in stats[i])
+        x, y, bw, bh, area = component_box(half, px, py)
         # rejected whatever else is measured: a speck, or nothing bright enough in its box
         if area < cfg.min_area or cv2.minMaxLoc(bright[y:y + bh, x:x + bw])[1] < cfg.min_peak:
             continue
