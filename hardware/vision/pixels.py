@@ -148,18 +148,17 @@ def strongest_components(labels: np.ndarray, rise: Image, level: int
     are sorted by radix, in linear time), each group's peak is a `reduceat` and its
     first pixel at that peak a comparison. (A per-component maximum, `ufunc.at`, costs
     ten times the sort.)"""
-    over = rise >= level
-    flat = np.flatnonzero(over)  # raster order
-    if len(flat) > _FEW_RISEN:
-        over &= rise >= cv2.dilate(rise, _NEIGHBOURS)  # no neighbour higher
-        flat = np.flatnonzero(over)
-        values, owners = rise[over], labels.ravel()[flat]
-        picks = _peaks_grouped(values, owners)
-    elif len(flat):
-        values, owners = rise[over], labels.ravel()[flat]
-        picks = _peaks_sorted(values, owners)
-    else:
+    over = cv2.threshold(rise, level - 1, 1, cv2.THRESH_BINARY)[1]  # 0 or 1
+    risen = cv2.countNonZero(over)
+    if risen == 0:
         return []
+    # at least `level` and every neighbour, or just at least `level`
+    chosen = (rise >= cv2.max(cv2.dilate(rise, _NEIGHBOURS), level) if risen > _FEW_RISEN
+              else over.view(bool))
+    flat = np.flatnonzero(chosen)  # raster order
+    values, owners = rise.ravel()[flat], labels.ravel()[flat]
+    picks = _peaks_grouped(values, owners) if risen > _FEW_RISEN else _peaks_sorted(
+        values, owners)
     picks = picks[np.argsort((255 - values[picks].astype(np.intp)) * len(flat) + picks)]
     width = rise.shape[1]
     return [(int(owners[k]), int(flat[k]) // width, int(flat[k]) % width) for k in picks]
@@ -167,7 +166,7 @@ def strongest_components(labels: np.ndarray, rise: Image, level: int
 
 # Risen pixels sorted whole up to this many; past it, cut to local maxima and grouped: the
 # cut's fixed cost (a dilation and a comparison of the region) pays off from about here.
-_FEW_RISEN = 2000
+_FEW_RISEN = 1000
 _NEIGHBOURS = np.ones((3, 3), np.uint8)  # a pixel's 8 neighbours and itself
 
 
