@@ -71,8 +71,15 @@ def weakest(image: Image) -> Image:
 def plateau(bright: Image, core: np.ndarray, top: int, levels: int
              ) -> tuple[float, float, tuple[int, int, int, int]]:
     """Centre and box of the largest connected patch within `levels` of the core's peak
-    `top`: the dot's own clipped core, not a clipped ring of glow beside it."""
+    `top`: the dot's own clipped core, not a clipped ring of glow beside it. (The core's
+    peak pixel is on it: it is not empty. The centre is OpenCV's, the integer sums of
+    the pixels' coordinates over their count.)"""
     plateau = (core & (bright >= top - levels)).view(np.uint8)
+    ys, xs = np.nonzero(plateau)
+    area, _, _, (x, y, bw, bh) = cv2.floodFill(plateau, None, (int(xs[0]), int(ys[0])), 2, 0, 0,
+                                               8 | cv2.FLOODFILL_FIXED_RANGE)
+    if area == len(xs):  # one patch (most dots): its centre is the mean of its pixels
+        return (int(xs.sum()) / area, int(ys.sum()) / area, (x, y, x + bw - 1, y + bh - 1))
     _, _, stats, cents = components(plateau)
     best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     x, y, bw, bh = (int(v) for v in stats[best][:4])

@@ -356,33 +356,42 @@ SHAPE_VERDICTS = frozenset({"area", "peak", "weak", "streak", "large"})
 
 
 def _verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
-    """Why a blob is not a laser dot, or "" if it may be one."""
+    """Why a blob is not a laser dot, or "" if it may be one: the first rule it fails, in
+    this order (each asked only if the ones before pass)."""
     scale = full[0] * full[1] / (640 * 480)
     dim = b.peak < cfg.saturated
     big = b.area > cfg.max_area_unsaturated * scale
-    checks = (
-        ("area", b.area > cfg.max_area * scale or b.area < cfg.min_area),
-        # tiny dim specks are noise; a big dim blob is a person or a shadow
-        ("peak", b.peak < cfg.min_peak or (dim and (
+    if b.area > cfg.max_area * scale or b.area < cfg.min_area:
+        return "area"
+    # tiny dim specks are noise; a big dim blob is a person or a shadow
+    if b.peak < cfg.min_peak or (dim and (
             b.peak_rise < cfg.min_rise_unsaturated or b.area < cfg.min_area_unsaturated
-            or big))),
-        # a small rise is believable only from a dot that clips fully and is not a speck
-        ("weak", b.peak_rise < cfg.min_rise_unsaturated and (
-            b.peak < cfg.clip_level or b.area < cfg.min_area_unsaturated)),
-        ("streak", b.elongation > cfg.max_elongation or (
+            or big)):
+        return "peak"
+    # a small rise is believable only from a dot that clips fully and is not a speck
+    if b.peak_rise < cfg.min_rise_unsaturated and (
+            b.peak < cfg.clip_level or b.area < cfg.min_area_unsaturated):
+        return "weak"
+    if b.elongation > cfg.max_elongation or (
             b.elongation > cfg.streak_elongation and (
-                b.peak_rise < cfg.min_rise_streak or purity(b) < cfg.min_purity_moving))),
-        # a big dot is a close, bright, round one; not a lit strip or a lamp
-        ("large", big and (b.peak_rise < cfg.min_rise_unsaturated
-                           or b.elongation > cfg.max_elongation_large
-                           or b.area / (b.w * b.h) < cfg.min_fill_large)),
-        ("ring", b.ring_rise > cfg.max_ring_rise),  # the area around rose too: lighting
-        ("flicker", b.flicker > cfg.max_flicker),  # a noisy patch: dark corners, compression
-        ("fill", b.area / (b.w * b.h) < (cfg.min_fill_unsaturated if dim else cfg.min_fill)),
-        ("aspect", max(b.w, b.h) / max(1, min(b.w, b.h)) > cfg.max_aspect),
-        ("purity", purity(b) < cfg.min_purity),
-    )
-    return next((name for name, failed in checks if failed), "")
+                b.peak_rise < cfg.min_rise_streak or purity(b) < cfg.min_purity_moving)):
+        return "streak"
+    fill = b.area / (b.w * b.h)
+    # a big dot is a close, bright, round one; not a lit strip or a lamp
+    if big and (b.peak_rise < cfg.min_rise_unsaturated
+                or b.elongation > cfg.max_elongation_large or fill < cfg.min_fill_large):
+        return "large"
+    if b.ring_rise > cfg.max_ring_rise:  # the area around rose too: lighting
+        return "ring"
+    if b.flicker > cfg.max_flicker:  # a noisy patch: dark corners, compression
+        return "flicker"
+    if fill < (cfg.min_fill_unsaturated if dim else cfg.min_fill):
+        return "fill"
+    if max(b.w, b.h) / max(1, min(b.w, b.h)) > cfg.max_aspect:
+        return "aspect"
+    if purity(b) < cfg.min_purity:
+        return "purity"
+    return ""
 
 
 def _cut_off(b: Blob, extent: tuple[int, int, int, int], full: tuple[int, int],
