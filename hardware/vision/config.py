@@ -3,7 +3,8 @@ in docs/vision.md) and what it measures of each candidate (`Blob`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 
 from hardware.events import Colour
 
@@ -106,3 +107,17 @@ class Blob:
     # its peak over the light already there (see `history.new_light`; 255: no history,
     # or a rejected blob: only a dot's new light is kept)
     new_light: int = 255
+
+
+_BLOB_FIELDS = tuple(f.name for f in fields(Blob))
+_BLOB_INDEX = {name: i for i, name in enumerate(_BLOB_FIELDS)}
+_blob_values = attrgetter(*_BLOB_FIELDS)
+
+
+def changed(b: Blob, **changes: object) -> Blob:
+    """`dataclasses.replace(b, **changes)` for a blob, at about half its cost (the field
+    names looked up once): a frame's candidates are changed a few times each."""
+    values = list(_blob_values(b))
+    for name, value in changes.items():
+        values[_BLOB_INDEX[name]] = value
+    return Blob(*values)

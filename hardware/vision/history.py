@@ -4,12 +4,11 @@ whether clipped light appeared from nothing. What tells a laser dot from moving 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import cv2
 import numpy as np
 
-from hardware.vision.config import Blob, DetectorConfig
+from hardware.vision.config import Blob, DetectorConfig, changed
 from hardware.vision.frames import Image
 from hardware.vision.pixels import weakest
 
@@ -31,8 +30,8 @@ def new_light(b: Blob, bright: Image, recent: Sequence[Image], reach: int,
     r = (max(b.w, b.h) + 1) // 2 + reach
     if b.accepted and new < cfg.min_new_light and not appeared(
             b, bright, recent, r, cfg, image, frames):
-        return replace(b, new_light=new, accepted=False, why="moved")
-    return replace(b, new_light=new)
+        return changed(b, new_light=new, accepted=False, why="moved")
+    return changed(b, new_light=new)
 
 
 def new_light_of(b: Blob, recent: Sequence[Image], reach: int) -> int:

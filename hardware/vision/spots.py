@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
 
 import cv2
 import numpy as np
 
-from hardware.vision.config import Blob, DetectorConfig
+from hardware.events import Colour
+from hardware.vision.config import Blob, DetectorConfig, changed
 from hardware.vision.frames import Image
 from hardware.vision.history import new_light, new_light_of
 from hardware.vision.pixels import (
     added_light,
+    component_box,
     components,
     dot_colour,
     elongation,
+    labelled,
     plateau,
     ring_means,
     strongest_components,
@@ -128,7 +130,7 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
                 budget -= share
         out.extend(found)
     if sum(b.accepted for b in out) > cfg.max_dots_per_frame:  # a flash, not shooters
-        out = [replace(b, accepted=False, why="burst") if b.accepted else b for b in out]
+        out = [changed(b, accepted=False, why="burst") if b.accepted else b for b in out]
     return out
 
 
@@ -148,7 +150,7 @@ def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Ima
         before = cv2.max(before, old[roi])
     new = cv2.subtract(bright[roi], before)
     oy, ox = roi[0].start or 0, roi[1].start or 0
-    dots = [replace(b, new_light=b.peak_rise) for b in blobs_in(
+    dots = [changed(b, new_light=b.peak_rise) for b in blobs_in(
         image[roi], ref[roi], bright[roi], cv2.min(rise[roi], new), ox, oy, cfg, full, budget)
         if b.accepted and purity(b) >= cfg.min_purity_moving]
     if not dots:
@@ -167,7 +169,7 @@ def _isolated(b: Blob, rise: Image, cfg: DetectorConfig) -> Blob:
     patch = rise[y0:round(b.y) + r + 1, x0:round(b.x) + r + 1]
     edge = np.concatenate([patch[0], patch[-1], patch[:, 0], patch[:, -1]])
     if b.accepted and float((edge >= cfg.min_rise).mean()) > 0.25:
-        return replace(b, accepted=False, why="surrounded")
+        return changed(b, accepted=False, why="surrounded")
     return b
 
 
@@ -180,9 +182,11 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
     dot inside a dot-sized window around its peak: the cost of a frame is bounded by
     the number of candidates, not set by the size of what moved."""
     limit = cfg.max_candidates if budget is None else budget
+    if limit <= 0 or cv2.minMaxLoc(rise)[1] < cfg.min_rise:
+        return []  # no candidate: nothing to label (a wide region with nothing clipped)
     half = cv2.threshold(rise, cfg.min_rise // 2 - 1, 255, cv2.THRESH_BINARY)[1]
-    n, labels, stats, _ = components(half)
-    if n < 2 or limit <= 0:
+    n, labels = labelled(half)
+    if n < 2:
         return []
     h, w = rise.shape
     reach = dot_reach(cfg, full)
@@ -191,7 +195,7 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
     for i, py, px in strongest_components(labels, rise, cfg.min_rise)[:_SCREENED * limit]:
         if measured >= limit:
             break
-        x, y, bw, bh, area = (int(v) for v in stats[i])
+        x, y, bw, bh, area = component_box(half, px, py)
         # rejected whatever else is measured: a speck, or nothing bright enough in its box
         if area < cfg.min_area or cv2.minMaxLoc(bright[y:y + bh, x:x + bw])[1] < cfg.min_peak:
             continue
@@ -202,16 +206,17 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
         x1, y1 = min(w, x + bw + _MARGIN), min(h, y + bh + _MARGIN)
         box = (slice(y0, y1), slice(x0, x1))
         comp = labels[box] == i
-        screened = _screen(bright[box], rise[box], comp, int(rise[py, px]), cfg, full)
+        peak_rise = int(rise[py, px])
+        screened, top, core = _screen(bright[box], rise[box], comp, peak_rise, cfg, full)
         if screened:  # rejected on its peak and size alone: placed at its strongest point
             out.append(Blob(float(px + ox), float(py + oy), area, bw, bh, 0, int(rise[py, px]),
                             0.0, 0.0, 0.0, 0.0, "red", False, screened))
             continue
         measured += 1
         blob = _measure(img[box], ref[box], bright[box], rise[box], comp, ox + x0, oy + y0,
-                        cfg, full)
+                        cfg, full, peak_rise=peak_rise, top=top, core=core)
         if windowed and blob.accepted and _core_reaches_edge(blob, ox + x0, oy + y0, comp):
-            blob = replace(blob, accepted=False, why="area")
+            blob = changed(blob, accepted=False, why="area")
         out.append(blob)
     return out
 
@@ -222,23 +227,25 @@ _SCREENED = 4
 
 
 def _screen(bright: Image, rise: Image, comp: np.ndarray, peak_rise: int,
-            cfg: DetectorConfig, full: tuple[int, int]) -> str:
+            cfg: DetectorConfig, full: tuple[int, int]) -> tuple[str, int, np.ndarray]:
     """The verdict `_verdict` would reach on area and peak alone ("area", "peak"), from
-    the component's brightest pixel and its core's size, or "" if it must be measured.
-    Exact: the core's peak is at most the component's, so what this rejects is rejected
-    by the full measurement for the same reason."""
+    the component's brightest pixel and its core's size, or "" if it must be measured;
+    with that brightest level and the core (risen by half the peak; `_measure` starts
+    from both). Exact: the core's peak is at
+    most the component's, so what this rejects is rejected by the full measurement for
+    the same reason."""
     scale = full[0] * full[1] / (640 * 480)
-    core_area = cv2.countNonZero((comp & (rise >= max(cfg.min_rise, peak_rise // 2))
-                                  ).view(np.uint8))
+    core = comp & (rise >= max(cfg.min_rise, peak_rise // 2))
+    core_area = cv2.countNonZero(core.view(np.uint8))
     if core_area > cfg.max_area * scale or core_area < cfg.min_area:
-        return "area"
-    top = cv2.minMaxLoc(bright, mask=comp.view(np.uint8))[1]
+        return "area", 0, core
+    top = int(cv2.minMaxLoc(bright, mask=comp.view(np.uint8))[1])
     dim = top < cfg.saturated
     if top < cfg.min_peak or (dim and (
             peak_rise < cfg.min_rise_unsaturated or core_area < cfg.min_area_unsaturated
             or core_area > cfg.max_area_unsaturated * scale)):
-        return "peak"
-    return ""
+        return "peak", top, core
+    return "", top, core
 
 
 # A blob is measured with its fringe (one 5x5 dilation) and the ring outside that (one
@@ -263,39 +270,58 @@ def _core_reaches_edge(b: Blob, ox: int, oy: int, comp: np.ndarray) -> bool:
 
 def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarray,
              ox: int, oy: int, cfg: DetectorConfig, full: tuple[int, int],
-             complete: bool = False) -> Blob:
+             complete: bool = False, peak_rise: int | None = None, top: int | None = None,
+             core: np.ndarray | None = None) -> Blob:
     """Shape from the core (rise over half its peak: the glow around a dot is not the
     dot), position from the clipped plateau of the core, ring and colour from the whole
     blob and its surroundings. Measured in stages, cheapest first: a blob its shape
     alone rejects (`SHAPE_VERDICTS`) is not measured further, and only a blob that
     passes has its white core measured; what a rejected blob was not measured for is
-    left 0 (`complete`: measure everything; the verdict is the same)."""
-    peak_rise = int(cv2.minMaxLoc(rise, mask=comp.view(np.uint8))[1])
-    # where it clips, a pixel rose as far as the sensor lets it show: on a pale target
-    # that is little, however bright the laser, so clipped pixels are core at full weight
-    clipped = comp & (bright >= cfg.saturated)
-    core = (comp & (rise >= max(cfg.min_rise, peak_rise // 2))) | clipped
-    ys, xs = np.nonzero(core)
-    wts = np.where(clipped[ys, xs], peak_rise, rise[ys, xs]).astype(np.float64)
+    left 0 (`complete`: measure everything; the verdict is the same). `peak_rise`, `top`
+    and `core`: the highest rise and brightness in the component and its pixels risen
+    by half that rise (or `min_rise`), if the caller has them (`core` is then changed)."""
+    mask = comp.view(np.uint8)
+    if peak_rise is None:
+        peak_rise = int(cv2.minMaxLoc(rise, mask=mask)[1])
+    if top is None:
+        top = int(cv2.minMaxLoc(bright, mask=mask)[1])
+    if core is None:
+        core = comp & (rise >= max(cfg.min_rise, peak_rise // 2))
+    if top >= cfg.saturated:
+        # where it clips, a pixel rose as far as the sensor lets it show: on a pale target
+        # that is little, however bright the laser, so clipped pixels are core at full
+        # weight
+        clipped = comp & (bright >= cfg.saturated)
+        core |= clipped
+        ys, xs = np.nonzero(core)
+        wts = np.where(clipped[ys, xs], peak_rise, rise[ys, xs]).astype(np.float64)
+    else:  # nothing clips: every weight is the rise (as `np.where` would give)
+        ys, xs = np.nonzero(core)
+        wts = rise[ys, xs].astype(np.float64)
     # integer weights and offsets: exact sums in any order, so one dot product each
     sw = float(wts.sum())
     mx, my = float(np.dot(xs, wts)) / sw, float(np.dot(ys, wts)) / sw
     elong = elongation(xs - mx, ys - my, wts, sw)
-    peak = int(cv2.minMaxLoc(bright, mask=core.view(np.uint8))[1])
+    core8 = core.view(np.uint8)
+    peak = int(cv2.minMaxLoc(bright, mask=core8)[1])
     cx, cy, extent = plateau(bright, core, peak, cfg.plateau_levels)
-    grown = cv2.dilate(comp.view(np.uint8), _GROW).view(bool)
     # the streak rule asks a long blob for its colour, unless it is too long, or rises too
     # little, for a streak of laser light whatever its colour
     asks_colour = (cfg.streak_elongation < elong <= cfg.max_elongation
                    and peak_rise >= cfg.min_rise_streak)
-    light = added_light(img[grown], ref[grown]) if complete or asks_colour else None
+    grown = cv2.dilate(mask, _GROW).view(bool) if complete or asks_colour else None
+    light = added_light(img[grown], ref[grown]) if grown is not None else None
     d_red, d_green = light or (0.0, 0.0)
-    _, _, bw, bh = cv2.boundingRect(core.view(np.uint8))
+    _, _, bw, bh = cv2.boundingRect(core8)
+    colour: Colour = "red" if d_red >= d_green else "green"
     blob = Blob(cx + ox, cy + oy, len(xs), bw, bh, peak, peak_rise, 0.0, 0.0, d_red, d_green,
-                "red" if d_red >= d_green else "green", True, "", elong)
+                colour, True, "", elong)
     why = _verdict(blob, cfg, full)
     if why in SHAPE_VERDICTS and not complete:
-        return replace(blob, accepted=False, why=why)
+        return Blob(blob.x, blob.y, blob.area, bw, bh, peak, peak_rise, 0.0, 0.0, d_red,
+                    d_green, colour, False, why, elong)
+    if grown is None:
+        grown = cv2.dilate(mask, _GROW).view(bool)
     ring = cv2.dilate(grown.view(np.uint8), _GROW).view(bool) & ~grown
     contrast, ring_rise, flicker = float(peak), 0.0, 0.0
     if ring.any():
@@ -305,17 +331,23 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
         # how much the surroundings flicker between frames, against the dot's own rise
         flicker = change / max(1, peak_rise)
     d_red, d_green = light or added_light(img[grown], ref[grown])
-    blob = replace(blob, contrast=contrast, ring_rise=ring_rise, d_red=d_red, d_green=d_green,
-                   colour="red" if d_red >= d_green else "green", flicker=flicker)
+    colour = "red" if d_red >= d_green else "green"
+    x, y, area = blob.x, blob.y, blob.area
+    # each stage's blob built whole: `dataclasses.replace` costs twice a construction
+    blob = Blob(x, y, area, bw, bh, peak, peak_rise, contrast, ring_rise, d_red, d_green,
+                colour, True, "", elong, 0.0, flicker)
     box = (extent[0] + ox, extent[1] + oy, extent[2] + ox, extent[3] + oy)
     why = _verdict(blob, cfg, full) or _cut_off(blob, box, full, cfg.saturated)
     if why and not complete:
-        return replace(blob, accepted=False, why=why)
+        return Blob(x, y, area, bw, bh, peak, peak_rise, contrast, ring_rise, d_red, d_green,
+                    colour, False, why, elong, 0.0, flicker)
     near = grown | ring
     core_fill = white_core_fill(img, ref, near, cfg.clip_level, cfg.min_rise,
                                 cfg.core_headroom)
-    return replace(blob, accepted=not why, why=why, core_fill=core_fill,
-                   colour=blob.colour if why else dot_colour(img[near], ref[near]))
+    if not why:
+        colour = dot_colour(img[near], ref[near])
+    return Blob(x, y, area, bw, bh, peak, peak_rise, contrast, ring_rise, d_red, d_green,
+                colour, not why, why, elong, 0.0, flicker, core_fill)
 
 
 # The verdicts `_verdict` reaches before it looks at a blob's surroundings (ring, flicker)
@@ -324,33 +356,42 @@ SHAPE_VERDICTS = frozenset({"area", "peak", "weak", "streak", "large"})
 
 
 def _verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
-    """Why a blob is not a laser dot, or "" if it may be one."""
+    """Why a blob is not a laser dot, or "" if it may be one: the first rule it fails, in
+    this order (each asked only if the ones before pass)."""
     scale = full[0] * full[1] / (640 * 480)
     dim = b.peak < cfg.saturated
     big = b.area > cfg.max_area_unsaturated * scale
-    checks = (
-        ("area", b.area > cfg.max_area * scale or b.area < cfg.min_area),
-        # tiny dim specks are noise; a big dim blob is a person or a shadow
-        ("peak", b.peak < cfg.min_peak or (dim and (
+    if b.area > cfg.max_area * scale or b.area < cfg.min_area:
+        return "area"
+    # tiny dim specks are noise; a big dim blob is a person or a shadow
+    if b.peak < cfg.min_peak or (dim and (
             b.peak_rise < cfg.min_rise_unsaturated or b.area < cfg.min_area_unsaturated
-            or big))),
-        # a small rise is believable only from a dot that clips fully and is not a speck
-        ("weak", b.peak_rise < cfg.min_rise_unsaturated and (
-            b.peak < cfg.clip_level or b.area < cfg.min_area_unsaturated)),
-        ("streak", b.elongation > cfg.max_elongation or (
+            or big)):
+        return "peak"
+    # a small rise is believable only from a dot that clips fully and is not a speck
+    if b.peak_rise < cfg.min_rise_unsaturated and (
+            b.peak < cfg.clip_level or b.area < cfg.min_area_unsaturated):
+        return "weak"
+    if b.elongation > cfg.max_elongation or (
             b.elongation > cfg.streak_elongation and (
-                b.peak_rise < cfg.min_rise_streak or purity(b) < cfg.min_purity_moving))),
-        # a big dot is a close, bright, round one; not a lit strip or a lamp
-        ("large", big and (b.peak_rise < cfg.min_rise_unsaturated
-                           or b.elongation > cfg.max_elongation_large
-                           or b.area / (b.w * b.h) < cfg.min_fill_large)),
-        ("ring", b.ring_rise > cfg.max_ring_rise),  # the area around rose too: lighting
-        ("flicker", b.flicker > cfg.max_flicker),  # a noisy patch: dark corners, compression
-        ("fill", b.area / (b.w * b.h) < (cfg.min_fill_unsaturated if dim else cfg.min_fill)),
-        ("aspect", max(b.w, b.h) / max(1, min(b.w, b.h)) > cfg.max_aspect),
-        ("purity", purity(b) < cfg.min_purity),
-    )
-    return next((name for name, failed in checks if failed), "")
+                b.peak_rise < cfg.min_rise_streak or purity(b) < cfg.min_purity_moving)):
+        return "streak"
+    fill = b.area / (b.w * b.h)
+    # a big dot is a close, bright, round one; not a lit strip or a lamp
+    if big and (b.peak_rise < cfg.min_rise_unsaturated
+                or b.elongation > cfg.max_elongation_large or fill < cfg.min_fill_large):
+        return "large"
+    if b.ring_rise > cfg.max_ring_rise:  # the area around rose too: lighting
+        return "ring"
+    if b.flicker > cfg.max_flicker:  # a noisy patch: dark corners, compression
+        return "flicker"
+    if fill < (cfg.min_fill_unsaturated if dim else cfg.min_fill):
+        return "fill"
+    if max(b.w, b.h) / max(1, min(b.w, b.h)) > cfg.max_aspect:
+        return "aspect"
+    if purity(b) < cfg.min_purity:
+        return "purity"
+    return ""
 
 
 def _cut_off(b: Blob, extent: tuple[int, int, int, int], full: tuple[int, int],
@@ -384,8 +425,8 @@ def _with_activity(b: Blob, activity: np.ndarray, limit: float, w: int, h: int,
                   and b.peak_rise >= cfg.rise_over_activity * act
                   and purity(b) >= cfg.min_purity_moving)
     if b.accepted and act > limit and not stands_out:
-        return replace(b, activity=act, accepted=False, why="activity")
-    return replace(b, activity=act)
+        return changed(b, activity=act, accepted=False, why="activity")
+    return changed(b, activity=act)
 
 
 def purity(b: Blob) -> float:

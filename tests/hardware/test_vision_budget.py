@@ -40,9 +40,9 @@ def test_a_frame_measures_no_more_than_its_budget(monkeypatch: pytest.MonkeyPatc
     calls: list[int] = []
     measure = spots._measure
 
-    def counted(*args: object) -> Blob:
+    def counted(*args: object, **kwargs: object) -> Blob:
         calls.append(1)
-        return measure(*args)  # type: ignore[arg-type]
+        return measure(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(spots, "_measure", counted)
     image = _dots([120 + 3 * k for k in range(40)])  # forty dots, dimmest first

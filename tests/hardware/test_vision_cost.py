@@ -96,13 +96,15 @@ def test_staged_measurement_reaches_the_complete_measurements_verdict(
     """Every candidate of a scene with moving content and shots: the staged measurement
     reaches the verdict and position of measuring everything, and a dot it accepts is
     measured in full (a rule added to `_verdict` that looks at the surroundings must not
-    be listed in `SHAPE_VERDICTS`)."""
+    be listed in `SHAPE_VERDICTS`). The peak rise and brightness the candidate search
+    hands over are the component's own."""
     staged = spots._measure
     seen: list[tuple[Blob, Blob]] = []
 
     def both(img: Any, ref: Any, bright: Any, rise: Any, comp: Any, ox: int, oy: int,
-             cfg: Any, full: tuple[int, int]) -> Blob:
-        blob = staged(img, ref, bright, rise, comp, ox, oy, cfg, full)
+             cfg: Any, full: tuple[int, int], **known: Any) -> Blob:
+        # staged with the peaks the caller knows; complete measuring them itself
+        blob = staged(img, ref, bright, rise, comp, ox, oy, cfg, full, **known)
         seen.append((blob, staged(img, ref, bright, rise, comp, ox, oy, cfg, full,
                                   complete=True)))
         return blob

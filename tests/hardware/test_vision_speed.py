@@ -1,17 +1,29 @@
 """Cheaper candidate work with the same verdicts: a candidate measured in the whole
-region wherever it lies in it, a channel's top read from one histogram of the image, and
-a streak's colour measured only where the streak rule may need it."""
+region wherever it lies in it, a channel's top read from one histogram of the image, a
+streak's colour measured only where the streak rule may need it; a wide region's
+components ranked by their local maxima, labelled without statistics and boxed by flood
+fill, and a plateau of one patch centred without labelling: the same blobs, bit for bit."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
+import pytest
 
-from hardware.vision import spots
+from hardware.vision import pixels, spots
 from hardware.vision.channels import _pile, channel_top
-from hardware.vision.config import DetectorConfig
+from hardware.vision.config import Blob, DetectorConfig, changed
 from hardware.vision.detector import brightness
 from hardware.vision.frames import Image
+from hardware.vision.pixels import (
+    component_box,
+    components,
+    labelled,
+    plateau,
+    strongest_components,
+)
 from hardware.vision.spots import blobs_in
 
 
@@ -86,3 +98,127 @@ def test_a_streak_that_may_be_laser_light_has_its_colour_measured() -> None:
     staged = spots._measure(*args, 0, 0, cfg, (640, 480))
     assert cfg.streak_elongation < staged.elongation <= cfg.max_elongation
     assert staged.d_red > 0.0 and staged.d_green == 0.0
+
+
+def _wide_region(seed: int) -> tuple[Image, Image, Image, Image]:
+    """A region of moving content wider than any dot (a lit, noisy patch of 20 000 risen
+    pixels with clipped spots in it) and a few clipped dots beside it: image, reference,
+    brightness, rise."""
+    rng = np.random.default_rng(seed)
+    image = np.full((200, 260, 3), 30, np.uint8)
+    patch = rng.integers(60, 200, (110, 180), dtype=np.uint8)
+    image[40:150, 20:200] = patch[..., None]
+    for _ in range(12):  # clipped spots on the patch: candidates inside the wide component
+        x, y = int(rng.integers(25, 195)), int(rng.integers(45, 145))
+        cv2.circle(image, (x, y), int(rng.integers(1, 4)), (255, 255, 255), -1)
+    for x, y in ((225, 30), (230, 120), (215, 180)):  # dots on their own
+        cv2.circle(image, (x, y), 3, (255, 255, 255), -1)
+        cv2.circle(image, (x, y), 5, (0, 0, 150), 1)
+    ref = np.full_like(image, 30)
+    bright = brightness(image)
+    return image, ref, bright, cv2.subtract(bright, brightness(ref))
+
+
+def _ranked_by_one_sort(labels: np.ndarray, rise: Image, level: int
+                        ) -> list[tuple[int, int, int]]:
+    """Every pixel over `level`, sorted by rise (stably: raster order within a level),
+    each component at its first pixel in that order: the ranking by definition."""
+    ys, xs = np.nonzero(rise >= level)
+    values, owners = rise[ys, xs], labels[ys, xs]
+    order = np.argsort(-values.astype(np.int16), kind="stable")
+    _, first = np.unique(owners[order], return_index=True)
+    picks = order[np.sort(first)]
+    return [(int(owners[k]), int(ys[k]), int(xs[k])) for k in picks if owners[k] != 0]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_wide_region_ranks_by_its_local_maxima_as_by_every_pixel(seed: int) -> None:
+    # over `_FEW_RISEN` risen pixels the ranking looks at local maxima alone: the same
+    # components in the same order, at the same peak pixels (flat tops and ties included)
+    rise = _wide_region(seed)[3]
+    half = cv2.threshold(rise, 11, 255, cv2.THRESH_BINARY)[1]
+    _, labels = labelled(half)
+    assert int(np.count_nonzero(rise >= 24)) > pixels._FEW_RISEN
+    assert strongest_components(labels, rise, 24) == _ranked_by_one_sort(labels, rise, 24)
+
+
+def test_a_components_box_by_flood_fill_is_its_statistics_box() -> None:
+    rng = np.random.default_rng(8)
+    for _ in range(50):
+        h, w = (int(v) for v in rng.integers(1, 70, 2))
+        mask = ((rng.random((h, w)) < rng.random()) * 255).astype(np.uint8)
+        n, labels, stats, _ = components(mask)
+        n_plain, labels_plain = labelled(mask)
+        assert n_plain == n and np.array_equal(labels_plain, labels)
+        filled = mask.copy()
+        for i in rng.permutation(np.arange(1, n)):  # any order: components never touch
+            ys, xs = np.nonzero(labels == i)
+            k = int(rng.integers(len(xs)))
+            assert component_box(filled, int(xs[k]), int(ys[k])) == tuple(
+                int(v) for v in stats[i][:5])
+
+
+def test_a_plateau_is_centred_as_opencv_centres_its_largest_patch() -> None:
+    rng = np.random.default_rng(9)
+    for k in range(400):
+        h, w = (int(v) for v in rng.integers(3, 40, 2))
+        bright = rng.integers(200, 256, (h, w)).astype(np.uint8)
+        core = np.zeros((h, w), bool)
+        for _ in range(1 + k % 3):  # one disc (one patch, mostly) or a few
+            cv2.circle(core.view(np.uint8), (int(rng.integers(0, w)), int(rng.integers(0, h))),
+                       int(rng.integers(0, 6)), 1, -1)
+        top, levels = int(bright[core].max()), int(rng.integers(0, 40))
+        patches = (core & (bright >= top - levels)).view(np.uint8)
+        _, _, stats, cents = components(patches)
+        best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+        x, y, bw, bh = (int(v) for v in stats[best][:4])
+        want = (float(cents[best][0]), float(cents[best][1]), (x, y, x + bw - 1, y + bh - 1))
+        assert plateau(bright, core, top, levels) == want
+
+
+def test_the_blobs_of_a_wide_region_are_those_measured_plainly(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the region's labels without statistics, boxes by flood fill, ranking by local
+    # maxima and the measurement given what screening found: the same blobs, bit for
+    # bit, as the plain way (labels with statistics, each candidate measured from its
+    # component alone)
+    cfg = DetectorConfig()
+    measure = spots._measure
+    for seed in range(4):
+        image, ref, bright, rise = _wide_region(seed)
+        fast = blobs_in(image, ref, bright, rise, 0, 0, cfg, (640, 480))
+        with monkeypatch.context() as m:
+            m.setattr(spots, "labelled", lambda mask: components(mask)[:2])
+            m.setattr(spots, "component_box", _box_from_statistics)
+            m.setattr(spots, "strongest_components", _ranked_by_one_sort)
+            m.setattr(spots, "_measure", lambda *a, **_: measure(*a))  # knows nothing
+            plain = blobs_in(image, ref, bright, rise, 0, 0, cfg, (640, 480))
+        assert len(fast) >= 4 and fast == plain
+        assert any(b.accepted for b in fast) and any(not b.accepted for b in fast)
+
+
+def _box_from_statistics(mask: Image, x: int, y: int) -> tuple[int, int, int, int, int]:
+    """The statistics box of the component of `mask` holding (x, y), by full labelling."""
+    _, labels, stats, _ = components(mask)
+    return tuple(int(v) for v in stats[labels[y, x]][:5])  # type: ignore[return-value]
+
+
+def test_a_region_with_nothing_risen_enough_is_not_labelled(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # a wide region masked to its clipped pixels, none of them risen: no candidate, and
+    # no labelling of the region
+    def refuse(mask: Image) -> tuple[int, np.ndarray]:
+        raise AssertionError("labelled")
+
+    monkeypatch.setattr(spots, "labelled", refuse)
+    rise = np.full((300, 400), 23, np.uint8)  # just under `min_rise` everywhere
+    image = np.full((300, 400, 3), 200, np.uint8)
+    assert blobs_in(image, image, brightness(image), rise, 0, 0, DetectorConfig(),
+                    (640, 480)) == []
+
+
+def test_a_blob_changed_is_the_blob_replaced() -> None:
+    b = Blob(1.5, 2.5, 30, 5, 6, 250, 120, 3.0, 0.1, 2.0, 1.0, "red", True, "", 1.2)
+    assert changed(b, activity=4.0, accepted=False, why="activity") == replace(
+        b, activity=4.0, accepted=False, why="activity")
+    assert changed(b) == b
