@@ -8,7 +8,6 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from hardware.events import Colour
 from hardware.vision.config import Blob, DetectorConfig, changed
 from hardware.vision.frames import Image
 from hardware.vision.history import new_light, new_light_of
@@ -313,13 +312,11 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     light = added_light(img[grown], ref[grown]) if grown is not None else None
     d_red, d_green = light or (0.0, 0.0)
     _, _, bw, bh = cv2.boundingRect(core8)
-    colour: Colour = "red" if d_red >= d_green else "green"
     blob = Blob(cx + ox, cy + oy, len(xs), bw, bh, peak, peak_rise, 0.0, 0.0, d_red, d_green,
-                colour, True, "", elong)
+                "red" if d_red >= d_green else "green", True, "", elong)
     why = _verdict(blob, cfg, full)
     if why in SHAPE_VERDICTS and not complete:
-        return Blob(blob.x, blob.y, blob.area, bw, bh, peak, peak_rise, 0.0, 0.0, d_red,
-                    d_green, colour, False, why, elong)
+        return changed(blob, accepted=False, why=why)
     if grown is None:
         grown = cv2.dilate(mask, _GROW).view(bool)
     ring = cv2.dilate(grown.view(np.uint8), _GROW).view(bool) & ~grown
@@ -331,23 +328,18 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
         # how much the surroundings flicker between frames, against the dot's own rise
         flicker = change / max(1, peak_rise)
     d_red, d_green = light or added_light(img[grown], ref[grown])
-    colour = "red" if d_red >= d_green else "green"
-    x, y, area = blob.x, blob.y, blob.area
-    # each stage's blob built whole: `dataclasses.replace` costs twice a construction
-    blob = Blob(x, y, area, bw, bh, peak, peak_rise, contrast, ring_rise, d_red, d_green,
-                colour, True, "", elong, 0.0, flicker)
+    blob = changed(blob, contrast=contrast, ring_rise=ring_rise, d_red=d_red,
+                   d_green=d_green, colour="red" if d_red >= d_green else "green",
+                   flicker=flicker)
     box = (extent[0] + ox, extent[1] + oy, extent[2] + ox, extent[3] + oy)
     why = _verdict(blob, cfg, full) or _cut_off(blob, box, full, cfg.saturated)
     if why and not complete:
-        return Blob(x, y, area, bw, bh, peak, peak_rise, contrast, ring_rise, d_red, d_green,
-                    colour, False, why, elong, 0.0, flicker)
+        return changed(blob, accepted=False, why=why)
     near = grown | ring
     core_fill = white_core_fill(img, ref, near, cfg.clip_level, cfg.min_rise,
                                 cfg.core_headroom)
-    if not why:
-        colour = dot_colour(img[near], ref[near])
-    return Blob(x, y, area, bw, bh, peak, peak_rise, contrast, ring_rise, d_red, d_green,
-                colour, not why, why, elong, 0.0, flicker, core_fill)
+    return changed(blob, accepted=not why, why=why, core_fill=core_fill,
+                   colour=blob.colour if why else dot_colour(img[near], ref[near]))
 
 
 # The verdicts `_verdict` reaches before it looks at a blob's surroundings (ring, flicker)
