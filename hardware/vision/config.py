@@ -75,8 +75,9 @@ class DetectorConfig:
     max_clipped_before: float = 0.5
     # The weakest channel of a white surface at the clip level is the least of three
     # noisy channels: about one noise sd (2-3 levels) under each, so a clipped white
-    # target there reads as a sieve of pixels under `saturated`. In that channel a
-    # pixel this close under `saturated` (at full scale) was clipped a frame before.
+    # target there reads as a sieve of pixels under `saturated`. In that channel
+    # clipping is a level with this noise band under `saturated` (at full scale): the
+    # clipped patch grows through it, and a pixel in it was clipped a frame before.
     clip_noise: int = 4
     # one pulse, one event (the peer's rule: a new shot after 60 ms and 2 frames)
     same_pulse_radius: float = 20.0

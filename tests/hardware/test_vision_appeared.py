@@ -203,7 +203,20 @@ def test_a_white_target_at_the_clip_level_is_a_sieve_that_still_overlaps_where_i
     edge = (slice(16, 18), slice(10, 15))
     fresh, overlap = newly_clipped(now, before, edge, 245, 24)
     assert fresh == 40 and overlap <= 20  # the sieve: "appeared"
-    assert newly_clipped(now, before, edge, 245, 24, was_clipped=241) == (40, 30)
+    assert newly_clipped(now, before, edge, 245, 24, band=4) == (40, 30)
+
+
+def test_a_white_target_cut_by_a_row_of_noise_holes_is_still_one_patch() -> None:
+    """The same target moving down 2 rows a frame, now with its row 15 under `saturated`
+    by noise (242): pixel by pixel its leading edge (rows 16-17) is a patch of its own,
+    10 px never clipped before: light from nothing. Grown through the noise band, the
+    patch is the target again: 40 new pixels, 30 of them clipped a frame before."""
+    before = [_window((2 * k, 2 * k + 10)) for k in range(4)]
+    now = _window((8, 18))
+    now[15, 10:15] = 242
+    edge = (slice(16, 18), slice(10, 15))
+    assert newly_clipped(now, before, edge, 245, 24) == (10, 0)
+    assert newly_clipped(now, before, edge, 245, 24, band=4) == (40, 30)
 
 
 def test_a_dot_beside_near_white_content_in_the_noise_band_is_still_a_shot() -> None:
