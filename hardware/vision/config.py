@@ -74,6 +74,12 @@ class DetectorConfig:
     # share of its newly clipped pixels were clipped a frame before. Moving content
     # overlaps where it was: it moves less than half its own size in a frame.
     max_clipped_before: float = 0.5
+    # The weakest channel of a white surface at the clip level is the least of three
+    # noisy channels: about one noise sd (2-3 levels) under each, so a clipped white
+    # target there reads as a sieve of pixels under `saturated`. In that channel
+    # clipping is a level with this noise band under `saturated` (at full scale): the
+    # clipped patch grows through it, and a pixel in it was clipped a frame before.
+    clip_noise: int = 4
     # one pulse, one event (the peer's rule: a new shot after 60 ms and 2 frames)
     same_pulse_radius: float = 20.0
     same_pulse_ms: float = 60.0

@@ -221,7 +221,11 @@ def camera_levels(cfg: DetectorConfig, top: int) -> DetectorConfig:
     if top == 0 or top >= cfg.clip_level:
         return cfg
     k = top / 255
-    return replace(cfg, clip_level=top - 1, saturated=min(cfg.saturated, top - 10),
+    saturated = min(cfg.saturated, top - 10)
+    # `saturated` keeps its 10 levels under the top; the noise band under it scales,
+    # and ends at it (under a top this low, `saturated` is already that far down)
+    near = min(saturated, round((cfg.saturated - cfg.clip_noise) * k))
+    return replace(cfg, clip_level=top - 1, saturated=saturated, clip_noise=saturated - near,
                    min_peak=round(cfg.min_peak * k), min_rise=round(cfg.min_rise * k),
                    min_rise_unsaturated=round(cfg.min_rise_unsaturated * k),
                    min_rise_streak=round(cfg.min_rise_streak * k),

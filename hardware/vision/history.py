@@ -61,7 +61,12 @@ def appeared(b: Blob, bright: Image, recent: Sequence[Image], r: int,
     a white target moving over backdrop that clips in red and green alone (sunlit
     foliage, yellow) shows its motion only in the weakest channel, while a laser dot's
     white core appears there from nothing too. A blob with no white-clipped pixel
-    has no say there."""
+    has no say there. In the weakest channel clipping is a level with a noise band,
+    `clip_noise` under `saturated`: the least of three noisy channels puts a white
+    target at the clip level under it on a sieve of pixels, a patch in pieces whose
+    holes would read as light from nothing; within the band its patch is one and was
+    clipped. A dot's white core rose far in that channel (`core_headroom`), from well
+    under the band."""
     if b.peak < cfg.saturated or b.core_fill < cfg.min_core_fill or len(recent) < 2:
         return False
     x, y = round(b.x), round(b.y)
@@ -78,7 +83,7 @@ def appeared(b: Blob, bright: Image, recent: Sequence[Image], r: int,
     if image is None or image.ndim != 3 or not frames:
         return True
     fresh, overlap = newly_clipped(weakest(image[near]), [weakest(f[near]) for f in frames],
-                                   core, cfg.saturated, cfg.min_new_light)
+                                   core, cfg.saturated, cfg.min_new_light, cfg.clip_noise)
     return overlap <= cfg.max_clipped_before * fresh
 
 
@@ -90,7 +95,7 @@ def _core_box(b: Blob, near: tuple[slice, slice]) -> tuple[slice, slice]:
 
 
 def newly_clipped(now: Image, before: Sequence[Image], core: tuple[slice, slice],
-                  saturated: int, margin: int) -> tuple[int, int]:
+                  saturated: int, margin: int, band: int = 0) -> tuple[int, int]:
     """Of the clipped patch the core belongs to (`now`, a window): how many pixels are
     newly clipped, and how many of those were clipped in the last frame. Newly clipped:
     in the core's box, clipped now and not in every frame `before` (a lamp, a white
@@ -99,9 +104,14 @@ def newly_clipped(now: Image, before: Sequence[Image], core: tuple[slice, slice]
     noise takes across the clip level and back has not moved). Clipping joins a piece
     of a bright thing to the rest of it; the rise does not: the leading edge of a
     clipped target moving onto darker backdrop is the only part that rose over the
-    background, a compact clipped blob alone, and its patch is the target."""
-    clipped = (now >= saturated).view(np.uint8)
-    _, labels = cv2.connectedComponents(clipped, connectivity=8)
+    background, a compact clipped blob alone, and its patch is the target. `band`: a
+    noise band under `saturated` (a channel whose noise takes a clipped surface under
+    it): the patch is grown from the clipped pixels through those within the band, as
+    hysteresis does, and a pixel was clipped in the last frame if it was within it."""
+    _, labels = cv2.connectedComponents((now >= saturated - band).view(np.uint8),
+                                        connectivity=8)
+    if band:  # only the pieces holding a pixel clipped outright
+        labels[~np.isin(labels, np.unique(labels[now >= saturated]))] = 0
     mine = labels[core]
     patch = np.isin(labels, np.unique(mine[mine > 0]))
     darkest = before[0]
@@ -109,5 +119,5 @@ def newly_clipped(now: Image, before: Sequence[Image], core: tuple[slice, slice]
         darkest = cv2.min(darkest, old)
     fresh = patch & (darkest < saturated - margin)
     fresh[core] |= patch[core] & (darkest[core] < saturated)
-    overlap = fresh & (before[-1] >= saturated)
+    overlap = fresh & (before[-1] >= saturated - band)
     return int(np.count_nonzero(fresh)), int(np.count_nonzero(overlap))

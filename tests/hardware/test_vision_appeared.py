@@ -175,3 +175,76 @@ def test_a_near_white_patch_crossing_the_clip_level_by_noise_is_not_light_that_m
     now[:, :10] = 120
     now[12:15, 10:13] = 255
     assert newly_clipped(now, before, (slice(12, 15), slice(10, 13)), 245, 24) == (9, 0)
+
+
+def _sieve(rows: tuple[int, int], rng: np.random.Generator) -> Image:
+    """A 30x30 weakest-channel window: a white target clipped over `rows` (columns
+    10-14) at 246, the clip level, where the least of three noisy channels falls under
+    `saturated` (245) on about half its pixels, by at most the noise band (4); grey
+    (120) elsewhere."""
+    out = np.full((30, 30), 120, np.uint8)
+    target = out[rows[0]:rows[1], 10:15]
+    target[:] = 246
+    target[rng.random(target.shape) < 0.5] = 242  # the sieve: noise under `saturated`
+    return out
+
+
+def test_a_white_target_at_the_clip_level_is_a_sieve_that_still_overlaps_where_it_was() -> None:
+    """In the weakest channel a white target sitting at the clip level is a sieve: noise
+    takes about half its pixels under `saturated` in each frame. Moving down 2 rows a
+    frame (rows 0-9 .. 6-15 before, 8-17 now), its 40 new pixels (rows 10-17) were on
+    the target a frame before on rows 10-15 (30 px); counted as clipped only where
+    that frame reached `saturated`, half of those are holes, and the target looks like
+    light from nothing (at most half overlap). Within the noise band they were clipped:
+    30 of 40, it moved."""
+    rng = np.random.default_rng(1)
+    before = [_sieve((2 * k, 2 * k + 10), rng) for k in range(4)]
+    now = _window((8, 18))
+    edge = (slice(16, 18), slice(10, 15))
+    fresh, overlap = newly_clipped(now, before, edge, 245, 24)
+    assert fresh == 40 and overlap <= 20  # the sieve: "appeared"
+    assert newly_clipped(now, before, edge, 245, 24, band=4) == (40, 30)
+
+
+def test_a_white_target_cut_by_a_row_of_noise_holes_is_still_one_patch() -> None:
+    """The same target moving down 2 rows a frame, now with its row 15 under `saturated`
+    by noise (242): pixel by pixel its leading edge (rows 16-17) is a patch of its own,
+    10 px never clipped before: light from nothing. Grown through the noise band, the
+    patch is the target again: 40 new pixels, 30 of them clipped a frame before."""
+    before = [_window((2 * k, 2 * k + 10)) for k in range(4)]
+    now = _window((8, 18))
+    now[15, 10:15] = 242
+    edge = (slice(16, 18), slice(10, 15))
+    assert newly_clipped(now, before, edge, 245, 24) == (10, 0)
+    assert newly_clipped(now, before, edge, 245, 24, band=4) == (40, 30)
+
+
+def test_a_dot_beside_near_white_content_in_the_noise_band_is_still_a_shot() -> None:
+    """A red dot whose fringe touches a near-white patch at 243 (inside the noise band
+    under `saturated`, noise sd 2 taking it across 245 and back): its peak rises only
+    7 over the patch beside it, so only its clipped core appearing from nothing tells
+    it. The patch pixels in its box count as clipped a frame before now; its white core
+    rose from the grey backdrop, far under the band, and is most of what is new."""
+    rng = np.random.default_rng(2)
+
+    def draw(image: Image, i: int) -> None:
+        image[250:351, 150:196] = np.clip(243 + rng.normal(0, 2, (101, 46, 3)), 0, 255)
+        _pulse(image, i, (200, 300))
+
+    events = _feed(draw)
+    assert [(round(e.x), round(e.y), e.colour, e.frame_index) for e in events] == [
+        (200, 300, "red", 25)]
+
+
+def test_white_target_at_the_clip_level_is_no_shot() -> None:
+    """Tuning seed 70, first 2 s: at the dark end of the exposure swing (gain 0.955) a
+    white target sits at the clip level (247), a sieve of clipped pixels in the weakest
+    channel; its creeping edge looked like clipped light from nothing (1 false shot,
+    frame 49, when a pixel under `saturated` a frame before counted as not clipped)."""
+    assert run_kind("outdoor-moving-targets", 70, seconds=2.0).false == 0
+
+
+def test_the_noise_band_under_saturated_scales_with_the_top_and_ends_at_it() -> None:
+    assert camera_levels(DetectorConfig(), 250).clip_noise == 4  # 240 - round(241 * 250/255)
+    assert camera_levels(DetectorConfig(), 140).clip_noise == 0  # saturated 130 already under
+    assert DetectorConfig().clip_noise == 4
