@@ -95,7 +95,7 @@ def test_staged_measurement_reaches_the_complete_measurements_verdict(
         scene: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every candidate of a scene with moving content and shots: the staged measurement
     reaches the verdict and position of measuring everything, and a dot it accepts is
-    measured in full (a rule added to `_verdict` that looks at the surroundings must not
+    measured in full (a rule added to `verdicts.verdict` that looks at the surroundings must not
     be listed in `SHAPE_VERDICTS`). The peak rise and brightness the candidate search
     hands over are the component's own."""
     staged = spots._measure
