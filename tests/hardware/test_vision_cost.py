@@ -53,11 +53,11 @@ def test_components_match_opencvs_default_labelling() -> None:
         assert np.array_equal(cents_got, cents_ref, equal_nan=True)
 
 
-def _ranked_by_sort(labels: np.ndarray, rise: np.ndarray, over: np.ndarray
-                    ) -> list[tuple[int, int, int]]:
-    """The plain ranking: every pixel over the level sorted by rise (stably: raster
-    order within a level), each component at its first pixel in that order."""
-    ys, xs = np.nonzero(over)
+def ranked_by_sort(labels: np.ndarray, rise: np.ndarray, level: int
+                   ) -> list[tuple[int, int, int]]:
+    """The plain ranking, by definition: every pixel over `level` sorted by rise (stably:
+    raster order within a level), each component at its first pixel in that order."""
+    ys, xs = np.nonzero(rise >= level)
     values, owners = rise[ys, xs], labels[ys, xs]
     order = np.argsort(-values.astype(np.int16), kind="stable")
     _, first = np.unique(owners[order], return_index=True)
@@ -73,7 +73,7 @@ def test_strong_components_rank_as_the_sort_of_every_pixel_does(seed: int) -> No
     _, labels = cv2.connectedComponents((rise >= 12).view(np.uint8), connectivity=8)
     view = rise[2:, 3:]  # the detector ranks inside a region: a view of the frame
     labels = np.ascontiguousarray(labels[2:, 3:])
-    assert strongest_components(labels, view, 24) == _ranked_by_sort(labels, view, view >= 24)
+    assert strongest_components(labels, view, 24) == ranked_by_sort(labels, view, 24)
 
 
 def test_many_strong_components_rank_as_the_sort_of_every_pixel_does() -> None:
@@ -83,7 +83,7 @@ def test_many_strong_components_rank_as_the_sort_of_every_pixel_does() -> None:
     _, labels = cv2.connectedComponents((rise >= 12).view(np.uint8), connectivity=8)
     ranked = strongest_components(labels, rise, 24)
     assert len(ranked) > 50
-    assert ranked == _ranked_by_sort(labels, rise, rise >= 24)
+    assert ranked == ranked_by_sort(labels, rise, 24)
     assert strongest_components(labels, np.zeros_like(rise), 24) == []
 
 

@@ -25,6 +25,7 @@ from hardware.vision.pixels import (
     strongest_components,
 )
 from hardware.vision.spots import blobs_in
+from tests.hardware.test_vision_cost import ranked_by_sort
 
 
 def test_a_dot_away_from_the_region_corner_is_measured_in_the_whole_region() -> None:
@@ -119,18 +120,6 @@ def _wide_region(seed: int) -> tuple[Image, Image, Image, Image]:
     return image, ref, bright, cv2.subtract(bright, brightness(ref))
 
 
-def _ranked_by_one_sort(labels: np.ndarray, rise: Image, level: int
-                        ) -> list[tuple[int, int, int]]:
-    """Every pixel over `level`, sorted by rise (stably: raster order within a level),
-    each component at its first pixel in that order: the ranking by definition."""
-    ys, xs = np.nonzero(rise >= level)
-    values, owners = rise[ys, xs], labels[ys, xs]
-    order = np.argsort(-values.astype(np.int16), kind="stable")
-    _, first = np.unique(owners[order], return_index=True)
-    picks = order[np.sort(first)]
-    return [(int(owners[k]), int(ys[k]), int(xs[k])) for k in picks if owners[k] != 0]
-
-
 @pytest.mark.parametrize("seed", range(4))
 def test_a_wide_region_ranks_by_its_local_maxima_as_by_every_pixel(seed: int) -> None:
     # over `_FEW_RISEN` risen pixels the ranking looks at local maxima alone: the same
@@ -139,7 +128,7 @@ def test_a_wide_region_ranks_by_its_local_maxima_as_by_every_pixel(seed: int) ->
     half = cv2.threshold(rise, 11, 255, cv2.THRESH_BINARY)[1]
     _, labels = labelled(half)
     assert int(np.count_nonzero(rise >= 24)) > pixels._FEW_RISEN
-    assert strongest_components(labels, rise, 24) == _ranked_by_one_sort(labels, rise, 24)
+    assert strongest_components(labels, rise, 24) == ranked_by_sort(labels, rise, 24)
 
 
 def test_a_components_box_by_flood_fill_is_its_statistics_box() -> None:
@@ -190,7 +179,7 @@ def test_the_blobs_of_a_wide_region_are_those_measured_plainly(
         with monkeypatch.context() as m:
             m.setattr(spots, "labelled", lambda mask: components(mask)[:2])
             m.setattr(spots, "component_box", _box_from_statistics)
-            m.setattr(spots, "strongest_components", _ranked_by_one_sort)
+            m.setattr(spots, "strongest_components", ranked_by_sort)
             m.setattr(spots, "_measure", lambda *a, **_: measure(*a))  # knows nothing
             plain = blobs_in(image, ref, bright, rise, 0, 0, cfg, (640, 480))
         assert len(fast) >= 4 and fast == plain
