@@ -228,7 +228,7 @@ _SCREENED = 4
 
 def _screen(bright: Image, rise: Image, comp: np.ndarray, peak_rise: int,
             cfg: DetectorConfig, full: tuple[int, int]) -> tuple[str, int, np.ndarray]:
-    """The verdict `_verdict` would reach on area and peak alone ("area", "peak"), from
+    """The verdict `verdicts.verdict` would reach on area and peak alone ("area", "peak"), from
     the component's brightest pixel and its core's size, or "" if it must be measured;
     with that brightest level and the core (risen by half the peak; `_measure` starts
     from both). Exact: the core's peak is at
