@@ -159,13 +159,12 @@ def strongest_components(labels: np.ndarray, rise: Image, level: int
     risen = cv2.countNonZero(over)
     if risen == 0:
         return []
+    many = risen > _FEW_RISEN
     # at least `level` and every neighbour, or just at least `level`
-    chosen = (rise >= cv2.max(cv2.dilate(rise, _NEIGHBOURS), level) if risen > _FEW_RISEN
-              else over.view(bool))
+    chosen = rise >= cv2.max(cv2.dilate(rise, _NEIGHBOURS), level) if many else over.view(bool)
     flat = np.flatnonzero(chosen)  # raster order
     values, owners = rise.ravel()[flat], labels.ravel()[flat]
-    picks = _peaks_grouped(values, owners) if risen > _FEW_RISEN else _peaks_sorted(
-        values, owners)
+    picks = (_peaks_grouped if many else _peaks_sorted)(values, owners)
     picks = picks[np.argsort((255 - values[picks].astype(np.intp)) * len(flat) + picks)]
     width = rise.shape[1]
     return [(int(owners[k]), int(flat[k]) // width, int(flat[k]) % width) for k in picks]
