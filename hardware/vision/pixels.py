@@ -36,9 +36,18 @@ def component_box(mask: Image, x: int, y: int) -> tuple[int, int, int, int, int]
     component of the set pixels (255) of `mask` that holds pixel (x, y), by one flood
     fill from it, which marks the component 1 in `mask`: components never touch, so the
     others' fills are not changed by it."""
-    area, _, _, (left, top, width, height) = cv2.floodFill(
-        mask, None, (x, y), 1, 0, 0, 8 | cv2.FLOODFILL_FIXED_RANGE)
-    return int(left), int(top), int(width), int(height), int(area)
+    area, (left, top, width, height) = filled(mask, (x, y), 1)
+    return left, top, width, height, area
+
+
+def filled(mask: Image, seed: tuple[int, int], value: int
+           ) -> tuple[int, tuple[int, int, int, int]]:
+    """Flood-fill the 8-connected patch of equal pixels holding `seed` (x, y) in `mask`
+    with `value` (not the patch's own, so that every pixel is reached); its area and box
+    (left, top, width, height)."""
+    area, _, _, box = cv2.floodFill(mask, None, seed, value, 0, 0,
+                                    8 | cv2.FLOODFILL_FIXED_RANGE)
+    return int(area), (int(box[0]), int(box[1]), int(box[2]), int(box[3]))
 
 
 def white_core_fill(img: Image, ref: Image, grown: np.ndarray, clip_level: int,
@@ -68,18 +77,19 @@ def weakest(image: Image) -> Image:
     return cv2.min(cv2.min(image[..., 0], image[..., 1]), image[..., 2])
 
 
-def plateau(bright: Image, core: np.ndarray, top: int, levels: int
-             ) -> tuple[float, float, tuple[int, int, int, int]]:
+def plateau(bright: Image, core: np.ndarray, top: int, levels: int, seed: tuple[int, int]
+            ) -> tuple[float, float, tuple[int, int, int, int]]:
     """Centre and box of the largest connected patch within `levels` of the core's peak
-    `top`: the dot's own clipped core, not a clipped ring of glow beside it. (The core's
-    peak pixel is on it: it is not empty. The centre is OpenCV's, the integer sums of
-    the pixels' coordinates over their count.)"""
+    `top`: the dot's own clipped core, not a clipped ring of glow beside it. `seed`
+    (x, y) is a core pixel at that peak, so on the plateau. (The centre is OpenCV's, the
+    integer sums of the pixels' coordinates over their count.)"""
     plateau = (core & (bright >= top - levels)).view(np.uint8)
-    ys, xs = np.nonzero(plateau)
-    area, _, _, (x, y, bw, bh) = cv2.floodFill(plateau, None, (int(xs[0]), int(ys[0])), 2, 0, 0,
-                                               8 | cv2.FLOODFILL_FIXED_RANGE)
-    if area == len(xs):  # one patch (most dots): its centre is the mean of its pixels
-        return (int(xs.sum()) / area, int(ys.sum()) / area, (x, y, x + bw - 1, y + bh - 1))
+    count = cv2.countNonZero(plateau)
+    area, (x, y, bw, bh) = filled(plateau, seed, 2)
+    if area == count:  # one patch (most dots): its centre is the mean of its pixels
+        m = cv2.moments(plateau[y:y + bh, x:x + bw], binaryImage=True)  # exact integer sums
+        return ((m["m10"] + x * area) / area, (m["m01"] + y * area) / area,
+                (x, y, x + bw - 1, y + bh - 1))
     _, _, stats, cents = components(plateau)
     best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     x, y, bw, bh = (int(v) for v in stats[best][:4])
@@ -115,16 +125,18 @@ def dot_colour(now: np.ndarray, before: np.ndarray) -> Colour:
     return "red" if d_red >= d_green else "green"
 
 
-def elongation(dx: np.ndarray, dy: np.ndarray, w: np.ndarray, sw: float) -> float:
-    """Major over minor axis of the weighted pixel offsets `dx`, `dy` (weights `w`, summing
-    to `sw`)."""
-    wdx = w * dx
-    cxx = float((wdx * dx).sum()) / sw + 1 / 12  # + pixel size: a 1-px dot is round
-    cyy = float((w * dy * dy).sum()) / sw + 1 / 12
-    cxy = float((wdx * dy).sum()) / sw
+def weighted_shape(weights: Image) -> tuple[int, float]:
+    """The pixels of weight over 0 (uint8 `weights`), and the major over minor axis of
+    their weighted offsets from their weighted centre (OpenCV's central moments: integer
+    weights, so the sums are exact and only the centre's products round)."""
+    m = cv2.moments(weights)
+    sw = m["m00"]
+    cxx = m["mu20"] / sw + 1 / 12  # + pixel size: a 1-px dot is round
+    cyy = m["mu02"] / sw + 1 / 12
+    cxy = m["mu11"] / sw
     root = math.sqrt(((cxx - cyy) / 2) ** 2 + cxy * cxy)
     mid = (cxx + cyy) / 2
-    return math.sqrt((mid + root) / max(mid - root, 1e-6))
+    return cv2.countNonZero(weights), math.sqrt((mid + root) / max(mid - root, 1e-6))
 
 
 def ring_means(bright: Image, rise: Image, ref: Image, ring: np.ndarray

@@ -16,11 +16,11 @@ from hardware.vision.pixels import (
     component_box,
     components,
     dot_colour,
-    elongation,
     labelled,
     plateau,
     ring_means,
     strongest_components,
+    weighted_shape,
     white_core_fill,
 )
 from hardware.vision.verdicts import SHAPE_VERDICTS, cut_off, purity, verdict
@@ -287,24 +287,23 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
         top = int(cv2.minMaxLoc(bright, mask=mask)[1])
     if core is None:
         core = comp & (rise >= max(cfg.min_rise, peak_rise // 2))
-    if top >= cfg.saturated:
+    clipped = comp & (bright >= cfg.saturated) if top >= cfg.saturated else None
+    if clipped is not None:
         # where it clips, a pixel rose as far as the sensor lets it show: on a pale target
         # that is little, however bright the laser, so clipped pixels are core at full
         # weight
-        clipped = comp & (bright >= cfg.saturated)
         core |= clipped
-        ys, xs = np.nonzero(core)
-        wts = np.where(clipped[ys, xs], peak_rise, rise[ys, xs]).astype(np.float64)
-    else:  # nothing clips: every weight is the rise (as `np.where` would give)
-        ys, xs = np.nonzero(core)
-        wts = rise[ys, xs].astype(np.float64)
-    # integer weights and offsets: exact sums in any order, so one dot product each
-    sw = float(wts.sum())
-    mx, my = float(np.dot(xs, wts)) / sw, float(np.dot(ys, wts)) / sw
-    elong = elongation(xs - mx, ys - my, wts, sw)
     core8 = core.view(np.uint8)
-    peak = int(cv2.minMaxLoc(bright, mask=core8)[1])
-    cx, cy, extent = plateau(bright, core, peak, cfg.plateau_levels)
+    bx, by, bw, bh = cv2.boundingRect(core8)
+    inner = (slice(by, by + bh), slice(bx, bx + bw))  # the core's own box: fewer pixels
+    weights = cv2.bitwise_and(rise[inner], rise[inner], mask=core8[inner])
+    if clipped is not None:  # no pixel of the component rose past `peak_rise`
+        cv2.max(weights, clipped[inner].view(np.uint8) * np.uint8(peak_rise), dst=weights)
+    area, elong = weighted_shape(weights)
+    _, brightest, _, seed = cv2.minMaxLoc(bright[inner], mask=core8[inner])
+    peak = int(brightest)
+    cx, cy, extent = plateau(bright, core, peak, cfg.plateau_levels,
+                             (seed[0] + bx, seed[1] + by))
     # the streak rule asks a long blob for its colour, unless it is too long, or rises too
     # little, for a streak of laser light whatever its colour
     asks_colour = (cfg.streak_elongation < elong <= cfg.max_elongation
@@ -312,8 +311,7 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     grown = cv2.dilate(mask, _GROW).view(bool) if complete or asks_colour else None
     light = added_light(img[grown], ref[grown]) if grown is not None else None
     d_red, d_green = light or (0.0, 0.0)
-    _, _, bw, bh = cv2.boundingRect(core8)
-    blob = Blob(cx + ox, cy + oy, len(xs), bw, bh, peak, peak_rise, 0.0, 0.0, d_red, d_green,
+    blob = Blob(cx + ox, cy + oy, area, bw, bh, peak, peak_rise, 0.0, 0.0, d_red, d_green,
                 "red" if d_red >= d_green else "green", True, "", elong)
     why = verdict(blob, cfg, full)
     if why in SHAPE_VERDICTS and not complete:

@@ -6,6 +6,7 @@ fill, and a plateau of one patch centred without labelling: the same blobs, bit 
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import cv2
@@ -23,6 +24,7 @@ from hardware.vision.pixels import (
     labelled,
     plateau,
     strongest_components,
+    weighted_shape,
 )
 from hardware.vision.spots import blobs_in
 from tests.hardware.test_vision_cost import ranked_by_sort
@@ -162,7 +164,30 @@ def test_a_plateau_is_centred_as_opencv_centres_its_largest_patch() -> None:
         best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
         x, y, bw, bh = (int(v) for v in stats[best][:4])
         want = (float(cents[best][0]), float(cents[best][1]), (x, y, x + bw - 1, y + bh - 1))
-        assert plateau(bright, core, top, levels) == want
+        ys, xs = np.nonzero(core & (bright == top))
+        pick = int(rng.integers(len(xs)))  # any pixel of the core at its peak will do
+        assert plateau(bright, core, top, levels, (int(xs[pick]), int(ys[pick]))) == want
+
+
+def test_a_weighted_shape_is_the_plain_weighted_covariance() -> None:
+    # OpenCV's central moments against the sums over each pixel's offset from the
+    # weighted centre: the same axes, to rounding
+    rng = np.random.default_rng(10)
+    for k in range(300):
+        h, w = (int(v) for v in rng.integers(1, 40, 2))
+        weights = (rng.integers(0, 256, (h, w)) * (rng.random((h, w)) < 0.6)).astype(np.uint8)
+        weights[int(rng.integers(h)), int(rng.integers(w))] = 1 + k % 255  # never empty
+        ys, xs = np.nonzero(weights)
+        wts = weights[ys, xs].astype(np.float64)
+        sw = float(wts.sum())
+        dx, dy = xs - float(xs @ wts) / sw, ys - float(ys @ wts) / sw
+        cxx, cyy = float(wts @ dx**2) / sw + 1 / 12, float(wts @ dy**2) / sw + 1 / 12
+        cxy = float(wts @ (dx * dy)) / sw
+        root, mid = math.hypot((cxx - cyy) / 2, cxy), (cxx + cyy) / 2
+        area, elongation = weighted_shape(weights)
+        assert area == len(xs)
+        assert elongation == pytest.approx(math.sqrt((mid + root) / max(mid - root, 1e-6)),
+                                           rel=1e-9)
 
 
 def test_the_blobs_of_a_wide_region_are_those_measured_plainly(
