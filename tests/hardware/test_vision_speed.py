@@ -1,5 +1,6 @@
 """Cheaper candidate work with the same verdicts: a candidate measured in the whole
-region wherever it lies in it, a channel's top read from one histogram of the image, a
+region wherever it lies in it, a channel's top read from one histogram of the image and
+learnt from each view's max (counted only where it reaches the highest top seen), a
 streak's colour measured only where the streak rule may need it; a wide region's
 components ranked by their local maxima, labelled without statistics and boxed by flood
 fill, and a plateau of one patch centred without labelling: the same blobs, bit for bit."""
@@ -12,9 +13,23 @@ from dataclasses import replace
 import cv2
 import numpy as np
 import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from hardware.vision import pixels, spots
-from hardware.vision.channels import _pile, channel_top
+from hardware.vision.channels import (
+    LOWEST_TOP,
+    MIN_CLIPPED,
+    PILE_UP,
+    STRIPS,
+    Box,
+    ChannelBalance,
+    Pile,
+    balance_gains,
+    channel_top,
+    gain_table,
+    highest,
+)
 from hardware.vision.config import Blob, DetectorConfig, changed
 from hardware.vision.detector import brightness
 from hardware.vision.frames import Image
@@ -53,21 +68,172 @@ def test_a_channel_top_is_counted_in_the_image_as_it_lies() -> None:
     image[2:6, 3:8, 1] = 230  # green: 20 pixels at its top
     image[10:12, 0:5, 1] = 229  # 10 just below it
     image[:, :, 2] = 250  # red: higher, in another channel
-    piles = np.zeros((2, 256), np.int64)
-    _pile(image, 1, piles)
-    assert piles[0, 230] == 20 and piles[1, 230] == 10
-    assert piles.sum() == 30
+    assert highest(image, [1]) == [230]  # a max per channel
+    assert highest(image, [0, 1, 2]) == [100, 230, 250]  # down the rows first
+    pile = Pile()
+    pile.add(image, 1, 230)
+    assert (pile.level, pile.at, pile.below) == (230, 20, 10)
     view = image[2:12, 0:8]  # a candidate's box: a view, not a copy
-    piles[:] = 0
-    _pile(view, 1, piles)
-    assert piles[0, 230] == 20 and piles[1, 230] == 10
+    assert highest(view, [1, 2]) == [230, 250]
+    pile = Pile()
+    pile.add(view, 1, 230)
+    assert (pile.level, pile.at, pile.below) == (230, 20, 10)
     assert channel_top(np.ascontiguousarray(image[..., 1])) == 230
 
 
 def test_a_dark_channel_adds_nothing_to_the_piles() -> None:
+    pile = Pile()
+    pile.add(np.full((10, 10, 3), 90, np.uint8), 0, 90)  # below half scale: no clip
+    assert (pile.level, pile.at, pile.below, pile.top()) == (0, 0, 0, 0)
+    assert highest(np.zeros((0, 10, 3), np.uint8), [0]) == [0]  # a tiny frame's strip
+    assert highest(np.zeros((100, 0, 3), np.uint8), [0, 1, 2]) == [0, 0, 0]
+
+
+def test_only_the_highest_top_seen_keeps_its_counts() -> None:
+    image = np.full((10, 10), 100, np.uint8)
+    image[0, :9] = 230
+    image[1, :4] = 229
+    pile = Pile()
+    pile.add(image, 0, 230)
+    image[0, :9] = 229  # a view whose own top is lower: nothing
+    pile.add(image, 0, 229)
+    assert (pile.level, pile.at, pile.below) == (230, 9, 4)
+    image[0, :9] = 230  # the same top again: both counts add up
+    pile.add(image, 0, 230)
+    assert (pile.level, pile.at, pile.below, pile.top()) == (230, 18, 8, 230)
+    image[5, 5] = 231  # one pixel higher: the counts start again there
+    pile.add(image, 0, 231)
+    assert (pile.level, pile.at, pile.below, pile.top()) == (231, 1, 9, 0)
+
+
+@st.composite
+def _views(draw: st.DrawFn) -> Image:
+    """A view up to 120x60 (empty or not) of a random frame, with margins round it."""
+    h, w = draw(st.integers(0, 120)), draw(st.integers(0, 60))
+    top, left, bottom, right = (draw(st.integers(0, 8)) for _ in range(4))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    frame = rng.integers(0, 256, (top + h + bottom, left + w + right, 3)).astype(np.uint8)
+    return frame[top:top + h, left:left + w]
+
+
+@settings(max_examples=300, deadline=None)
+@given(view=_views(), channels=st.lists(st.integers(0, 2), min_size=1, max_size=3, unique=True))
+def test_a_views_highest_levels_are_its_channels_maxes(view: Image, channels: list[int]
+                                                      ) -> None:
+    assert highest(view, channels) == [
+        int(view[..., c].max()) if view.size else 0 for c in channels]
+
+
+class PlainBalance:
+    """`ChannelBalance` as it was: a histogram of every view, each view's counts at its
+    own top and just below it piled up per level, the top read from the piles."""
+
+    def __init__(self) -> None:
+        self.tops = [0, 0, 0]
+        self.gains: tuple[float, ...] = (1.0, 1.0, 1.0)
+        self.table: Image | None = None
+        self.turn = 0
+        self.piles = np.zeros((3, 2, 256), np.int64)
+
+    def learn(self, image: Image, spots: list[Box], every: bool) -> tuple[float, ...] | None:
+        open_ = [c for c, t in enumerate(self.tops) if t < 255]
+        if not open_:
+            return None
+        if every:
+            views = [(c, image) for c in open_]
+        else:
+            self.turn += 1
+            c, strip = open_[self.turn % len(open_)], (self.turn // len(open_)) % STRIPS
+            h = image.shape[0]
+            views = [(c, image[strip * h // STRIPS:(strip + 1) * h // STRIPS])]
+            views += [(c, image[y0:y1, x0:x1]) for c in open_ for x0, y0, x1, y1 in spots
+                      if x1 > x0 and y1 > y0]
+        for c, view in views:
+            plain_pile(view, c, self.piles[c])
+        for c in open_:
+            self.tops[c] = plain_top(self.piles[c])
+        gains = balance_gains(tuple(self.tops), 0.02)
+        if gains == self.gains:
+            return None
+        before, self.gains = self.gains, gains
+        self.table = None if all(g == 1.0 for g in gains) else gain_table(gains)
+        return before
+
+
+def plain_pile(image: Image, channel: int, piles: np.ndarray) -> None:
+    hist = cv2.calcHist([image], [channel], None, [256], [0, 256]).ravel()
+    levels = np.flatnonzero(hist)
+    top = int(levels[-1]) if len(levels) else 0
+    if top >= LOWEST_TOP:
+        piles[0, top] += int(hist[top])
+        piles[1, top] += int(hist[top - 1])
+
+
+def plain_top(piles: np.ndarray) -> int:
+    seen = np.flatnonzero(piles[0])
+    if not len(seen):
+        return 0
+    top = int(seen[-1])
+    return top if piles[0, top] >= MIN_CLIPPED and piles[0, top] >= PILE_UP * piles[1, top] else 0
+
+
+def _near_the_top(rng: np.random.Generator, h: int, w: int, ceilings: list[int]) -> Image:
+    """Levels mostly 120-255, each channel cut at its ceiling or a level or two under it
+    (a clip: levels pile up there), some pixels in a few levels just under the cut (as
+    many at the level below as at the top, or more: no clip), and a few stray brighter
+    pixels over it (a clip outshone)."""
+    cut = np.asarray(ceilings) - rng.integers(0, 3, 3)
+    image = np.minimum(rng.integers(120, 256, (h, w, 3)), cut)
+    near = rng.random((h, w, 3)) < rng.random()
+    image[near] = (cut - rng.choice(3, (h, w, 3), p=rng.dirichlet((1, 1, 1))))[near]
+    stray = rng.random((h, w, 3)) < 0.005
+    image[stray] = rng.integers(120, 256, int(stray.sum()))
+    return image.astype(np.uint8)
+
+
+@st.composite
+def _calls(draw: st.DrawFn) -> tuple[tuple[int, int], list[tuple[str, int, list[Box], bool]]]:
+    """A frame size and calls: ("learn", noise seed, boxes, every) or ("reset", ...)."""
+    h, w = draw(st.integers(1, 40)), draw(st.integers(1, 30))
+    edge = st.tuples(st.integers(0, w), st.integers(0, h), st.integers(0, w), st.integers(0, h))
+    call = st.tuples(st.sampled_from(["learn"] * 12 + ["reset"]), st.integers(0, 2**32 - 1),
+                     st.lists(edge, max_size=6), st.booleans() if draw(st.booleans())
+                     else st.just(False))
+    return (h, w), draw(st.lists(call, min_size=1, max_size=30))
+
+
+@settings(max_examples=300, deadline=None)
+@given(calls=_calls(), ceilings=st.lists(st.sampled_from([128, 180, 204, 230, 250, 254, 255]),
+                                         min_size=3, max_size=3))
+def test_the_balance_learns_as_the_histogram_of_every_view_did(
+        calls: tuple[tuple[int, int], list[tuple[str, int, list[Box], bool]]],
+        ceilings: list[int]) -> None:
+    (h, w), steps = calls
+    balance, plain = ChannelBalance(), PlainBalance()
+    for kind, seed, boxes, every in steps:
+        if kind == "reset":
+            balance.reset()
+            plain = PlainBalance()
+            continue
+        image = _near_the_top(np.random.default_rng(seed), h, w, ceilings)
+        before = balance.learn(image, boxes, every)
+        assert before == plain.learn(image, boxes, every)
+        assert (balance.tops, balance.gains) == (plain.tops, plain.gains)
+        assert np.array_equal(balance.apply(image), image if plain.table is None
+                              else cv2.LUT(image, plain.table))
+        event(f"tops known: {sum(t > 0 for t in balance.tops)}")
+        event(f"gains changed: {before is not None}")
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), h=st.integers(1, 30), w=st.integers(1, 30),
+       ceiling=st.integers(100, 255))
+def test_a_channel_top_is_read_as_from_its_histogram(seed: int, h: int, w: int,
+                                                     ceiling: int) -> None:
+    channel = _near_the_top(np.random.default_rng(seed), h, w, [ceiling] * 3)[..., 0].copy()
     piles = np.zeros((2, 256), np.int64)
-    _pile(np.full((10, 10, 3), 90, np.uint8), 0, piles)  # below half scale: no clip
-    assert piles.sum() == 0
+    plain_pile(channel, 0, piles)
+    assert channel_top(channel) == plain_top(piles)
 
 
 def _streak(length: int, rise_level: int) -> tuple[Image, Image, Image, Image, np.ndarray]:
