@@ -1,0 +1,137 @@
+"""The light each place of the view held over the last seconds, for telling content a
+person uncovers from a laser dot.
+
+A person walking past, or standing, in front of the screen hides the content behind
+them for as long as they stay: half a second at a walk, seconds when they stop. When they
+move on, the content reappears at once, a sudden, local rise in light at their trailing
+edge, as a dot's is. What tells it apart is that the same place held that light before
+it was hidden. So the memory keeps, per place and channel, the brightest it has been
+over the last `span_ms`, as the maxima of a few blocks of frames (a fixed cost a frame:
+one maximum of two images), and only of the scene: the boxes of the frame's candidates
+are left out, so a dot is never remembered as content and a second shot at the same
+place is new light. A camera's exposure and white balance move over seconds, and both
+are a gain per channel: each block keeps the coarse view of its first frame, and is
+recalled scaled, channel by channel, by how much brighter the view is now than then.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from hardware.vision.frames import Image
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1
+_CELL = 8  # px: the coarse view's cells (as the detector's motion map)
+
+
+@dataclass(slots=True)
+class _Block:
+    maxima: Image  # per pixel and channel, the brightest of the block's frames
+    coarse: np.ndarray  # its first frame's coarse view, float32, per channel
+    start_ns: int
+
+
+@dataclass(slots=True)
+class LightMemory:
+    """The brightest each pixel was over the last `span_ms` (to a block's length), per
+    block of `block_ms`, without the boxes the detector measured in each frame."""
+
+    span_ms: float
+    block_ms: float
+    _blocks: deque[_Block] = field(default_factory=deque)
+
+    def reset(self) -> None:
+        self._blocks.clear()
+
+    def add(self, image: Image, t_ns: int, measured: Sequence[Box] = ()) -> None:
+        """Fold a frame in (the detector's working image, colour or mono), but for the
+        boxes `measured`."""
+        last = self._blocks[-1] if self._blocks else None
+        if last is not None and last.maxima.shape != image.shape:
+            self.reset()
+            last = None
+        if last is None or t_ns - last.start_ns >= self.block_ms * 1e6:
+            last = _Block(np.zeros_like(image), coarse_view(image), t_ns)
+            self._blocks.append(last)
+            while len(self._blocks) > max(1, round(self.span_ms / self.block_ms)) + 1:
+                self._blocks.popleft()
+        kept = [(box, last.maxima[box[1]:box[3], box[0]:box[2]].copy()) for box in measured]
+        cv2.max(last.maxima, image, dst=last.maxima)
+        for (x0, y0, x1, y1), before in kept:
+            last.maxima[y0:y1, x0:x1] = before
+
+    def recall(self, image: Image, saturated: int) -> Recall:
+        """The memory as the camera shows the view in `image`, this frame, where it
+        clips at `saturated`."""
+        return Recall(list(self._blocks), image, saturated)
+
+
+@dataclass(slots=True)
+class Recall:
+    """The light memory as one frame sees it; the scales are found once, when first
+    asked (most frames never ask)."""
+
+    blocks: list[_Block]
+    image: Image
+    saturated: int  # a level remembered at or over this clipped: it was at least that
+    _gains: list[tuple[float, ...]] | None = None
+
+    def brightest(self, box: Box) -> tuple[Image, Image] | None:
+        """The brightest max(R, G) (see `detector.brightness`) each pixel of the box has
+        had over the span, as seen now, and where it clipped (a clipped level is a lower
+        bound: the light then may have been any brighter); None if nothing is
+        remembered there."""
+        x0, y0, x1, y1 = box
+        if not self.blocks or y1 <= y0 or x1 <= x0:
+            return None
+        if self._gains is None:
+            now = coarse_view(self.image)
+            self._gains = [channel_gains(now, b.coarse) for b in self.blocks]
+        seen = highest = None
+        for block, gains in zip(self.blocks, self._gains, strict=True):
+            patch = block.maxima[y0:y1, x0:x1]
+            view = cv2.multiply(patch, gains, dtype=cv2.CV_8U) if patch.ndim == 3 else \
+                cv2.convertScaleAbs(patch, alpha=gains[0])
+            seen = view if seen is None else cv2.max(seen, view)
+            highest = patch if highest is None else cv2.max(highest, patch)
+        assert seen is not None and highest is not None
+        return _brightness(seen), _brightness(highest) >= self.saturated
+
+
+def _brightness(image: Image) -> Image:
+    return image if image.ndim == 2 else cv2.max(image[..., 1], image[..., 2])
+
+
+def coarse_view(image: Image) -> np.ndarray:
+    """Mean over 8x8 cells, per channel, as float32."""
+    h, w = image.shape[:2]
+    small = cv2.resize(image, (max(1, w // _CELL), max(1, h // _CELL)),
+                       interpolation=cv2.INTER_AREA)
+    return small.astype(np.float32)
+
+
+def channel_gains(now: np.ndarray, before: np.ndarray) -> tuple[float, ...]:
+    """Per channel, how much brighter the view is now than `before`: the median ratio
+    of the cells lit and unclipped in both (a cell that clips in either shows 255 over
+    255 whatever the gain did; an over-exposed view is full of them)."""
+    if now.ndim == 2:
+        now, before = now[..., None], before[..., None]
+    gains = []
+    for c in range(now.shape[2]):
+        a, b = now[..., c], before[..., c]
+        usable = (a > _DARK) & (b > _DARK) & (a < _CLIPPED) & (b < _CLIPPED)
+        ratio = a[usable] / b[usable]
+        gains.append(float(np.median(ratio)) if len(ratio) >= 16 else 1.0)
+    return tuple(gains)
+
+
+# A cell mean this dark is noise and the room's light; this bright, it holds clipped
+# pixels (the cell of a clipped patch's edge averages a little under the top).
+_DARK, _CLIPPED = 24.0, 230.0
+
+
