@@ -122,3 +122,13 @@ def test_a_second_shot_at_the_same_place_is_a_shot():
     dots = {40: (120, 60), 52: (120, 60), 64: (121, 60)}  # 0.4 s apart, on the wall
     events = _events(_scene(90, 0.0, dots), DetectorConfig())
     assert [e.frame_index for e in events] == [40, 52, 64]
+
+
+def test_a_mono_camera_is_remembered_in_its_one_channel():
+    memory = LightMemory(span_ms=1000.0, block_ms=250.0)
+    then = np.full((240, 320), 100, np.uint8)
+    then[100:104, 100:104] = 180
+    memory.add(then, 0)
+    brighter = np.clip(then * 1.1, 0, 255).astype(np.uint8)  # the exposure rose by 10 %
+    held = memory.recall(brighter, 245).brightest(BOX)
+    assert held is not None and abs(int(held[0].min()) - 198) <= 1 and not held[1].any()
