@@ -2,7 +2,8 @@
 
 Per frame (cheap, whole image): brightness = max(R, G) (a laser adds to one of them; an
 IR camera is mono so both are equal), its rise over a slow background scaled by the
-frame's overall gain, the brightest rise, and a coarse map of recent motion. Only when
+frame's overall gain, the brightest rise, a coarse map of recent motion, and the
+brightest light of the last seconds (`memory`: content a person uncovers). Only when
 the brightest rise passes the threshold does the expensive part run, on small regions:
 blobs of risen pixels are measured (`spots`) and kept if they look like a laser dot. Dots
 are tracked (`tracking`) so that one pulse over several frames is reported once, at the

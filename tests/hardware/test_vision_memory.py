@@ -132,3 +132,15 @@ def test_a_mono_camera_is_remembered_in_its_one_channel():
     brighter = np.clip(then * 1.1, 0, 255).astype(np.uint8)  # the exposure rose by 10 %
     held = memory.recall(brighter, 245).brightest(BOX)
     assert held is not None and abs(int(held[0].min()) - 198) <= 1 and not held[1].any()
+
+
+def test_an_older_block_is_recalled_through_every_gain_change_since():
+    # the exposure rose 10 % a quarter second for half a second; the patch showed first
+    memory = LightMemory(span_ms=1000.0, block_ms=250.0)
+    first = _grey(100)
+    first[100:104, 100:104] = 150
+    for k, gain in enumerate((1.0, 1.1, 1.21)):
+        shown = first if k == 0 else _grey(round(100 * gain))
+        memory.add(shown, k * 300_000_000)
+    held = memory.recall(_grey(121), 245).brightest(BOX)
+    assert held is not None and abs(int(held[0].min()) - 182) <= 1  # 150 * 1.21
