@@ -27,16 +27,22 @@ from hardware.vision.frames import Image
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
 _STEP = 16  # px between the samples a block's gain is read from
+# A sample this dark is mostly noise and the room's light; this bright, it may clip (a
+# clipped channel's noise and compression reach a little under the top).
+_DARK, _CLIPPED = 24.0, 230.0
 
 
 @dataclass(slots=True)
 class _Block:
     maxima: Image  # per pixel and channel, the brightest of the block's frames
-    samples: np.ndarray  # its first frame's `samples`
+    # the brightest of its frames at the `samples` points: the maxima of a block over
+    # which the exposure moved are those of its brightest frame, and so are these (so
+    # content seen only in its darker frames is recalled low: the side that loses no dot)
+    samples: np.ndarray
     start_ns: int
-    # per channel, how much brighter its first frame was than the block before's: the
-    # gain from any block to now is a product of these and one median a frame, where a
-    # median per block would cost a frame a millisecond
+    # per channel, how much brighter it was than the block before, set when it closes:
+    # the gain from an older block to now is a product of these and two medians a
+    # frame, where a median per block would cost a frame a millisecond
     step: tuple[float, ...] = (1.0,)
 
 
@@ -68,19 +74,21 @@ class LightMemory:
         cv2.max(last.maxima, image, dst=last.maxima)
         for (x0, y0, x1, y1), before in kept:
             last.maxima[y0:y1, x0:x1] = before
+        np.maximum(last.samples, samples(image), out=last.samples)
 
     def _open(self, image: Image, t_ns: int) -> _Block:
         """A new block starting with this frame, in the oldest block's memory once the
         span is full (no new memory a block: a frame's worth of fresh pages costs more
         than the copy)."""
-        now = samples(image)
-        step = channel_gains(now, self._blocks[-1].samples) if self._blocks else (1.0,)
+        if len(self._blocks) >= 2:  # the newest block is closing: its step is final
+            self._blocks[-1].step = channel_gains(self._blocks[-1].samples,
+                                                  self._blocks[-2].samples)
         if len(self._blocks) > max(1, round(self.span_ms / self.block_ms)):
             block = self._blocks.popleft()
             np.copyto(block.maxima, image)
-            block.samples, block.start_ns, block.step = now, t_ns, step
+            block.samples, block.start_ns = samples(image), t_ns
         else:
-            block = _Block(image.copy(), now, t_ns, step)
+            block = _Block(image.copy(), samples(image), t_ns)
         self._blocks.append(block)
         return block
 
@@ -120,14 +128,14 @@ class Recall:
         assert seen is not None and highest is not None
         return _brightness(seen), _brightness(highest) >= self.saturated
 
-
     def _chained(self) -> list[tuple[float, ...]]:
-        """Per block, oldest first, how much brighter the view is now than then."""
-        gain = np.asarray(channel_gains(samples(self.image), self.blocks[-1].samples))
-        out = [tuple(gain)]
-        for later in reversed(self.blocks[1:]):
-            gain = gain * np.asarray(later.step)
-            out.append(tuple(gain))
+        """Per block, oldest first, how much brighter the view is now than then: to the
+        newest block (still open) and the one before, measured; to each older one,
+        through the steps of the closed blocks since."""
+        now = samples(self.image)
+        out = [np.asarray(channel_gains(now, b.samples)) for b in self.blocks[-2:]][::-1]
+        for later in reversed(self.blocks[1:-1]):
+            out.append(out[-1] * np.asarray(later.step))
         return [tuple(float(g) for g in gains) for gains in reversed(out)]
 
 
@@ -154,10 +162,3 @@ def channel_gains(now: np.ndarray, before: np.ndarray) -> tuple[float, ...]:
         mine = ratio[..., c][usable[..., c]]
         gains.append(float(np.median(mine)) if len(mine) >= 16 else 1.0)
     return tuple(gains)
-
-
-# A sample this dark is mostly noise and the room's light; this bright, it may clip (a
-# clipped channel's noise and compression reach a little under the top).
-_DARK, _CLIPPED = 24.0, 230.0
-
-

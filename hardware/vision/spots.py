@@ -123,8 +123,7 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
             # only a dot's new light decides its verdict; a blob rejected for motion is
             # looked at only for whether it brings any, and only while the budget lasts
             found = [new_light(b, bright, recent, reach, cfg, image, frames, memory)
-                     if b.accepted
-                     else b for b in found]
+                     if b.accepted else b for b in found]
             if budget > 0 and any(b.why in MOVING and new_light_of(b, recent, reach)
                                   >= cfg.min_new_light for b in found):
                 share = max(1, budget // 2)  # measuring again: half what is left at most
