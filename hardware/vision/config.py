@@ -68,8 +68,12 @@ class DetectorConfig:
     # frame) and of the frames before in the same place, a pulse's first sighting rises
     # at least this much.
     new_light_reach: float = 7.0
-    new_light_frames: int = 10  # a person walking past hides a spot for fewer frames
+    new_light_frames: int = 10
     min_new_light: int = 24
+    # A person may stand in front of content this long and it is still known, when they
+    # move on, as content uncovered rather than new light (`memory`): from half a second
+    # at a walk to a few seconds stopped.
+    hidden_ms: float = 2000.0
     # Clipping hides a clipped blob's rise; a pulse appears from nothing, so at most this
     # share of its newly clipped pixels were clipped a frame before. Moving content
     # overlaps where it was: it moves less than half its own size in a frame.

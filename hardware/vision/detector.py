@@ -2,7 +2,8 @@
 
 Per frame (cheap, whole image): brightness = max(R, G) (a laser adds to one of them; an
 IR camera is mono so both are equal), its rise over a slow background scaled by the
-frame's overall gain, the brightest rise, and a coarse map of recent motion. Only when
+frame's overall gain, the brightest rise, a coarse map of recent motion, and the
+brightest light of the last seconds (`memory`: content a person uncovers). Only when
 the brightest rise passes the threshold does the expensive part run, on small regions:
 blobs of risen pixels are measured (`spots`) and kept if they look like a laser dot. Dots
 are tracked (`tracking`) so that one pulse over several frames is reported once, at the
@@ -22,6 +23,7 @@ from hardware.events import SpotEvent
 from hardware.vision.channels import ChannelBalance
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Frame, Image
+from hardware.vision.memory import Box, LightMemory
 from hardware.vision.pixels import components
 from hardware.vision.resolution import at_resolution
 from hardware.vision.spots import blobs_in, measure_blobs
@@ -51,11 +53,13 @@ class ShotDetector:
     _white: float = 0.0
     _top: int = 0  # the level this frame clips at (`_learn_clip_level`)
     _balance: ChannelBalance = field(init=False)  # each channel's own top level
+    _memory: LightMemory = field(init=False)  # the scene's light over the last seconds
 
     def __post_init__(self) -> None:
         self._tracker = PulseTracker(self.config, self.mono)
         self._recent = deque(maxlen=self.config.new_light_frames)
         self._balance = ChannelBalance(self.config.gain_tolerance)
+        self._memory = LightMemory(self.config.hidden_ms, _MEMORY_BLOCK_MS)
 
     def reset(self) -> None:
         self._bg = None
@@ -71,6 +75,7 @@ class ShotDetector:
         self._white = 0.0
         self._top = 0
         self._balance.reset()
+        self._memory.reset()
 
     def feed(self, frame: Frame) -> list[SpotEvent]:
         """Spots that first appeared in this frame (a smeared one: in the frame before)."""
@@ -103,23 +108,26 @@ class ShotDetector:
         if settled and cv2.minMaxLoc(rise)[1] >= levels.min_rise:
             ref = self._history[0] if self._history else image
             blobs = measure_blobs(image, ref, bright, self._activity, rise, levels,
-                                  list(self._recent), list(self._history))
+                                  list(self._recent), list(self._history),
+                                  self._memory.recall(image, levels.saturated))
         self.last_blobs = blobs
         events = self._tracker.update(frame.t_ns, frame.index, blobs)
         self._full.append(full)
         if step > 1:
             events = [self._to_full(ev, step) for ev in events]
         self._learn(bright, coarse)
+        boxes = _boxes(blobs, image.shape[1], image.shape[0])
+        self._memory.add(image, frame.t_ns, boxes)
         cv2.addWeighted(change, cfg.activity_rate, self._activity, 1.0 - cfg.activity_rate, 0.0,
                         dst=self._activity)
         self._prev = coarse
         self._recent.append(bright)  # a new array each frame (or the mono frame itself)
         self._history.append(image)
-        self._learn_balance(raw, blobs, whole=not settled)
+        self._learn_balance(raw, boxes, whole=not settled)
         self._frames += 1
         return events
 
-    def _learn_balance(self, raw: Image, blobs: list[Blob], whole: bool) -> None:
+    def _learn_balance(self, raw: Image, spots: list[Box], whole: bool) -> None:
         """Learn each channel's top from this frame as the camera gave it (see `channels`:
         the candidates' boxes and a strip; the `whole` frame during the warm-up). When
         the balance changes, the frames remembered are shown as it now shows them and the
@@ -127,10 +135,6 @@ class ShotDetector:
         over it."""
         if self._balance.known:
             return
-        h, w = raw.shape[:2]
-        spots = [(max(0, round(b.x) - r), max(0, round(b.y) - r), min(w, round(b.x) + r + 1),
-                  min(h, round(b.y) + r + 1))
-                 for b in blobs for r in [max(b.w, b.h) // 2 + _SPOT_MARGIN]]
         before = self._balance.learn(raw, spots, every=whole)
         if before is None or not self._history:
             return
@@ -197,8 +201,19 @@ class ShotDetector:
         return self._tracker.flush()
 
 
-# A candidate's box, for its channels' tops: its core's half size and this much around.
+# A candidate's box, for its channels' tops and to keep it out of the light memory: its
+# core's half size and this much around.
 _SPOT_MARGIN = 3
+# The light memory's block: the span it remembers is exact to this (a cost a frame of one
+# maximum of two images, whatever the span).
+_MEMORY_BLOCK_MS = 250.0
+
+
+def _boxes(blobs: list[Blob], w: int, h: int) -> list[Box]:
+    """The candidates' boxes (see `_SPOT_MARGIN`) within a w x h frame."""
+    return [(max(0, round(b.x) - r), max(0, round(b.y) - r), min(w, round(b.x) + r + 1),
+             min(h, round(b.y) + r + 1))
+            for b in blobs for r in [max(b.w, b.h) // 2 + _SPOT_MARGIN]]
 
 
 def clip_top(bright: Image) -> int:

@@ -10,12 +10,13 @@ import numpy as np
 
 from hardware.vision.config import Blob, DetectorConfig, changed
 from hardware.vision.frames import Image
+from hardware.vision.memory import Recall
 from hardware.vision.pixels import weakest
 
 
 def new_light(b: Blob, bright: Image, recent: Sequence[Image], reach: int,
               cfg: DetectorConfig, image: Image | None = None,
-              frames: Sequence[Image] = ()) -> Blob:
+              frames: Sequence[Image] = (), memory: Recall | None = None) -> Blob:
     """Attach how far the blob's peak rises over the light already there: the brightest of
     the previous frame within reach of the blob, and of the frames before over the blob
     itself. Moving content brings its light from a few pixels away, and content a person
@@ -31,7 +32,34 @@ def new_light(b: Blob, bright: Image, recent: Sequence[Image], reach: int,
     if b.accepted and new < cfg.min_new_light and not appeared(
             b, bright, recent, r, cfg, image, frames):
         return changed(b, new_light=new, accepted=False, why="moved")
+    if b.accepted and memory is not None and uncovered(b, bright, recent, memory, cfg):
+        return changed(b, new_light=new, accepted=False, why="uncovered")
     return changed(b, new_light=new)
+
+
+def uncovered(b: Blob, bright: Image, recent: Sequence[Image], memory: Recall,
+              cfg: DetectorConfig) -> bool:
+    """Whether the blob is content a person uncovers (see `memory`): at every pixel of its
+    core the light now is light the place held over the last seconds (to within
+    `min_new_light`, or it clipped then), and at some of them something stood in front
+    of it a frame before: it was darker than it then was by as much as an unclipped dot
+    must rise (`min_rise_unsaturated`), more than sensor noise and a camera's drifting
+    gain take it (the memory is a maximum of noisy frames, each scaled by an estimate).
+    Pixel by pixel: a dot on the edge of a bright thing brings new light where it spills
+    onto the dark side."""
+    if not recent:
+        return False
+    x0, y0 = max(0, round(b.x - b.w / 2)), max(0, round(b.y - b.h / 2))
+    box = (x0, y0, round(b.x + b.w / 2) + 1, round(b.y + b.h / 2) + 1)
+    held = memory.brightest(box)
+    if held is None:
+        return False
+    near = (slice(y0, box[3]), slice(x0, box[2]))
+    now, before = bright[near].astype(np.int16), recent[-1][near].astype(np.int16)
+    lit = now >= b.peak - cfg.min_new_light
+    was, clipped = held[0].astype(np.int16)[lit], held[1][lit]
+    return bool(np.all(clipped | (now[lit] - was < cfg.min_new_light))
+                and np.any(was - before[lit] >= cfg.min_rise_unsaturated))
 
 
 def new_light_of(b: Blob, recent: Sequence[Image], reach: int) -> int:

@@ -10,7 +10,8 @@ import numpy as np
 
 from hardware.vision.config import Blob, DetectorConfig, changed
 from hardware.vision.frames import Image
-from hardware.vision.history import new_light, new_light_of
+from hardware.vision.history import new_light, new_light_of, uncovered
+from hardware.vision.memory import Recall
 from hardware.vision.pixels import (
     added_light,
     component_box,
@@ -81,7 +82,8 @@ MOVING = frozenset({"activity", "surrounded", "large", "streak", "fill", "aspect
 
 def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray, rise: Image,
                   cfg: DetectorConfig, recent: Sequence[Image] = (),
-                  frames: Sequence[Image] = ()) -> list[Blob]:
+                  frames: Sequence[Image] = (), memory: Recall | None = None
+                  ) -> list[Blob]:
     """Blobs of risen brightness, measured and judged. `recent` is the brightness of the
     last frames, oldest first: with it, new light is told from moving content (see
     `history.new_light`); `frames`, the last few frames in colour, oldest first, show
@@ -120,13 +122,13 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
         if recent:
             # only a dot's new light decides its verdict; a blob rejected for motion is
             # looked at only for whether it brings any, and only while the budget lasts
-            found = [new_light(b, bright, recent, reach, cfg, image, frames) if b.accepted
-                     else b for b in found]
+            found = [new_light(b, bright, recent, reach, cfg, image, frames, memory)
+                     if b.accepted else b for b in found]
             if budget > 0 and any(b.why in MOVING and new_light_of(b, recent, reach)
                                   >= cfg.min_new_light for b in found):
                 share = max(1, budget // 2)  # measuring again: half what is left at most
                 found = _fresh(found, image, ref, bright, rise, recent, roi, reach, cfg,
-                               (w, h), share)
+                               (w, h), share, memory)
                 budget -= share
         out.extend(found)
     if sum(b.accepted for b in out) > cfg.max_dots_per_frame:  # a flash, not shooters
@@ -136,14 +138,15 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
 
 def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Image,
            recent: Sequence[Image], roi: tuple[slice, slice], reach: int,
-           cfg: DetectorConfig, full: tuple[int, int], budget: int) -> list[Blob]:
+           cfg: DetectorConfig, full: tuple[int, int], budget: int,
+           memory: Recall | None = None) -> list[Blob]:
     """Measure the region again on its new light alone (risen over the background and over
     the light already there, as `history.new_light` sees it): a dot on a moving subject,
     rejected because the subject's rise was measured with it, comes out on its own. Dots
     found so replace the motion-rejected blobs near them; they need no activity or
     isolation gate, the new light is the evidence that they are not moving content, but
     like a dot passing the activity gate they must show their colour (moving white
-    content is grey)."""
+    content is grey), and not be content the subject uncovers (`history.uncovered`)."""
     kernel = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
     before = cv2.dilate(recent[-1][roi], kernel)
     for old in recent[:-1]:
@@ -152,7 +155,8 @@ def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Ima
     oy, ox = roi[0].start or 0, roi[1].start or 0
     dots = [changed(b, new_light=b.peak_rise) for b in blobs_in(
         image[roi], ref[roi], bright[roi], cv2.min(rise[roi], new), ox, oy, cfg, full, budget)
-        if b.accepted and purity(b) >= cfg.min_purity_moving]
+        if b.accepted and purity(b) >= cfg.min_purity_moving
+        and (memory is None or not uncovered(b, bright, recent, memory, cfg))]
     if not dots:
         return found
     r2 = cfg.same_pulse_radius ** 2

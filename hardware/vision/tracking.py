@@ -23,7 +23,7 @@ from hardware.vision.config import Blob, DetectorConfig
 # Rejections that mean "something else is going on here" (motion, moving content): such a
 # blob starts a silent track, so the same thing seen a frame later (when it may pass the
 # gate) is not a shot.
-HOLDING = frozenset({"activity", "moved"})
+HOLDING = frozenset({"activity", "moved", "uncovered"})
 
 
 @dataclass(slots=True)
