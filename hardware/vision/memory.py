@@ -4,14 +4,15 @@ person uncovers from a laser dot.
 A person walking past, or standing, in front of the screen hides the content behind
 them for as long as they stay: half a second at a walk, seconds when they stop. When they
 move on, the content reappears at once, a sudden, local rise in light at their trailing
-edge, as a dot's is. What tells it apart is that the same place held that light before
-it was hidden. So the memory keeps, per place and channel, the brightest it has been
-over the last `span_ms`, as the maxima of a few blocks of frames (a fixed cost a frame:
-one maximum of two images), and only of the scene: the boxes of the frame's candidates
-are left out, so a dot is never remembered as content and a second shot at the same
-place is new light. A camera's exposure and white balance move over seconds, and both
-are a gain per channel: each block keeps samples of its first frame, and is recalled
-scaled, channel by channel, by how much brighter the view is now than then.
+edge, as a dot's is. What tells it apart is that the same place held that light, steady,
+before it was hidden. So the memory keeps, per place and channel, the light each place
+held all through some block of frames (250 ms) over the last `span_ms`: each block is
+the minimum of its frames (a fixed cost a frame: one minimum of two images), so a bright
+target passing through, or a dot, is not steady light there, and the boxes of the
+frame's candidates hold nothing for the block. A camera's exposure and white balance
+move over seconds, and both are a gain per channel: each block keeps samples of its
+frames, and is recalled scaled, channel by channel, by how much brighter the view is
+now than then.
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ _DARK, _CLIPPED = 24.0, 230.0
 
 @dataclass(slots=True)
 class _Block:
-    maxima: Image  # per pixel and channel, the brightest of the block's frames
-    # the brightest of its frames at the `samples` points: the maxima of a block over
-    # which the exposure moved are those of its brightest frame, and so are these (so
-    # content seen only in its darker frames is recalled low: the side that loses no dot)
+    # per pixel and channel, the darkest of the block's frames: the light the place held
+    # all through it (a bright target passing, or a dot, is no steady light there)
+    steady: Image
+    # the darkest of its frames at the `samples` points, as `steady` (over an exposure
+    # swing both are its darkest frame's)
     samples: np.ndarray
     start_ns: int
     # per channel, how much brighter it was than the block before, set when it closes:
@@ -48,8 +50,8 @@ class _Block:
 
 @dataclass(slots=True)
 class LightMemory:
-    """The brightest each pixel was over the last `span_ms` (to a block's length), per
-    block of `block_ms`, without the boxes the detector measured in each frame."""
+    """The light each pixel held all through each block of `block_ms` over the last
+    `span_ms` (to a block's length); nothing where the detector measured a candidate."""
 
     span_ms: float
     block_ms: float
@@ -62,19 +64,18 @@ class LightMemory:
         """Fold a frame in (the detector's working image, colour or mono), but for the
         boxes `measured`."""
         last = self._blocks[-1] if self._blocks else None
-        if last is not None and last.maxima.shape != image.shape:
+        if last is not None and last.steady.shape != image.shape:
             self.reset()
             last = None
         if last is None or t_ns - last.start_ns >= self.block_ms * 1e6:
             block = self._open(image, t_ns)
             for x0, y0, x1, y1 in measured:
-                block.maxima[y0:y1, x0:x1] = 0
+                block.steady[y0:y1, x0:x1] = 0
             return
-        kept = [(box, last.maxima[box[1]:box[3], box[0]:box[2]].copy()) for box in measured]
-        cv2.max(last.maxima, image, dst=last.maxima)
-        for (x0, y0, x1, y1), before in kept:
-            last.maxima[y0:y1, x0:x1] = before
-        np.maximum(last.samples, samples(image), out=last.samples)
+        cv2.min(last.steady, image, dst=last.steady)
+        for x0, y0, x1, y1 in measured:
+            last.steady[y0:y1, x0:x1] = 0
+        np.minimum(last.samples, samples(image), out=last.samples)
 
     def _open(self, image: Image, t_ns: int) -> _Block:
         """A new block starting with this frame, in the oldest block's memory once the
@@ -85,7 +86,7 @@ class LightMemory:
                                                   self._blocks[-2].samples)
         if len(self._blocks) > max(1, round(self.span_ms / self.block_ms)):
             block = self._blocks.popleft()
-            np.copyto(block.maxima, image)
+            np.copyto(block.steady, image)
             block.samples, block.start_ns = samples(image), t_ns
         else:
             block = _Block(image.copy(), samples(image), t_ns)
@@ -109,8 +110,8 @@ class Recall:
     _gains: list[tuple[float, ...]] | None = None
 
     def brightest(self, box: Box) -> tuple[Image, Image] | None:
-        """The brightest max(R, G) (see `detector.brightness`) each pixel of the box has
-        had over the span, as seen now, and where it clipped (a clipped level is a lower
+        """The brightest steady max(R, G) (see `detector.brightness`) each pixel of the
+        box has held over the span, as seen now, and where it clipped (a clipped level is a lower
         bound: the light then may have been any brighter); None if nothing is
         remembered there."""
         x0, y0, x1, y1 = box
@@ -120,7 +121,7 @@ class Recall:
             self._gains = self._chained()
         seen = highest = None
         for block, gains in zip(self.blocks, self._gains, strict=True):
-            patch = block.maxima[y0:y1, x0:x1]
+            patch = block.steady[y0:y1, x0:x1]
             view = cv2.multiply(patch, gains, dtype=cv2.CV_8U) if patch.ndim == 3 else \
                 cv2.convertScaleAbs(patch, alpha=gains[0])
             seen = view if seen is None else cv2.max(seen, view)

@@ -28,10 +28,10 @@ def _with_patch(level: int, patch: int) -> Image:
     return image
 
 
-def test_the_memory_holds_the_brightest_light_over_its_span_then_forgets_it():
+def test_the_memory_holds_the_steady_light_over_its_span_then_forgets_it():
     memory = LightMemory(span_ms=1000.0, block_ms=250.0)
     t = 0
-    for _ in range(5):  # the patch shows, then is hidden
+    for _ in range(10):  # the patch shows all through a block, then is hidden
         memory.add(_with_patch(60, 200), t)
         t += PERIOD_NS
     for _ in range(20):
@@ -48,8 +48,17 @@ def test_the_memory_holds_the_brightest_light_over_its_span_then_forgets_it():
 
 def test_what_the_detector_measured_is_not_remembered():
     memory = LightMemory(span_ms=1000.0, block_ms=250.0)
-    memory.add(_grey(60), 0)
-    memory.add(_with_patch(60, 255), PERIOD_NS, measured=[(99, 99, 105, 105)])
+    for k in range(8):  # steady content, but a candidate was measured on it once
+        memory.add(_with_patch(60, 200), k * PERIOD_NS,
+                   measured=[(99, 99, 105, 105)] if k == 3 else [])
+    held = memory.recall(_grey(60), 245).brightest(BOX)
+    assert held is not None and held[0].max() == 0
+
+
+def test_a_bright_thing_passing_through_is_no_steady_light():
+    memory = LightMemory(span_ms=1000.0, block_ms=250.0)
+    for k in range(8):  # a white target crosses the place in two frames of the block
+        memory.add(_with_patch(60, 255) if k in (2, 3) else _grey(60), k * PERIOD_NS)
     held = memory.recall(_grey(60), 245).brightest(BOX)
     assert held is not None and held[0].max() == 60 and not held[1].any()
 
