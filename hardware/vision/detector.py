@@ -24,7 +24,7 @@ from hardware.vision.channels import ChannelBalance
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.frames import Frame, Image
 from hardware.vision.memory import Box, LightMemory
-from hardware.vision.pixels import components
+from hardware.vision.pixels import brightness, components
 from hardware.vision.resolution import at_resolution
 from hardware.vision.spots import blobs_in, measure_blobs
 from hardware.vision.tracking import PulseTracker
@@ -265,23 +265,6 @@ def coarse_mean(image: Image) -> np.ndarray:
         image = cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
     small = cv2.resize(image, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA)
     return small.astype(np.float32)
-
-
-def brightness(image: Image) -> Image:
-    """max(R, G): the channel a red or green laser adds to; equal channels for mono.
-    Computed on the rows as bytes, each byte against the next (at a pixel's G byte: its
-    G against its R), then every third byte taken: one pass over the frame and one
-    channel extraction, where extracting R and G and comparing them takes three."""
-    if image.ndim == 2:
-        return image
-    h, w, channels = image.shape
-    if channels != 3 or not image.flags.c_contiguous:
-        return cv2.max(cv2.extractChannel(image, 2), cv2.extractChannel(image, 1))
-    row = image.reshape(h, 3 * w)
-    pairs = np.empty_like(image)
-    cv2.max(row[:, 1:-1], row[:, 2:], dst=pairs.reshape(h, 3 * w)[:, :-2])
-    out: Image = cv2.extractChannel(pairs, 0)
-    return out
 
 
 # With no history to tell a new dot from a lit patch, a still needs the dot's colour to

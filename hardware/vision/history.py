@@ -44,17 +44,16 @@ def uncovered(b: Blob, bright: Image, recent: Sequence[Image], memory: Recall,
     `min_new_light`, or it clipped then), and at some of them something stood in front
     of it a frame before: it was darker than it then was by as much as an unclipped dot
     must rise (`min_rise_unsaturated`), more than sensor noise and a camera's drifting
-    gain take it (the memory is a maximum of noisy frames, each scaled by an estimate).
+    gain take it (the memory is the brightest of noisy blocks, each scaled by an
+    estimated gain).
     Pixel by pixel: a dot on the edge of a bright thing brings new light where it spills
     onto the dark side."""
     if not recent:
         return False
-    x0, y0 = max(0, round(b.x - b.w / 2)), max(0, round(b.y - b.h / 2))
-    box = (x0, y0, round(b.x + b.w / 2) + 1, round(b.y + b.h / 2) + 1)
-    held = memory.brightest(box)
+    near = _core_box(b, (slice(0, None), slice(0, None)))  # in the frame itself
+    held = memory.brightest((near[1].start, near[0].start, near[1].stop, near[0].stop))
     if held is None:
         return False
-    near = (slice(y0, box[3]), slice(x0, box[2]))
     now, before = bright[near].astype(np.int16), recent[-1][near].astype(np.int16)
     lit = now >= b.peak - cfg.min_new_light
     was, clipped = held[0].astype(np.int16)[lit], held[1][lit]

@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from hardware.vision.frames import Image
+from hardware.vision.pixels import brightness
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
 _STEP = 16  # px between the samples a block's gain is read from
@@ -68,14 +69,12 @@ class LightMemory:
             self.reset()
             last = None
         if last is None or t_ns - last.start_ns >= self.block_ms * 1e6:
-            block = self._open(image, t_ns)
-            for x0, y0, x1, y1 in measured:
-                block.steady[y0:y1, x0:x1] = 0
-            return
-        cv2.min(last.steady, image, dst=last.steady)
+            last = self._open(image, t_ns)
+        else:
+            cv2.min(last.steady, image, dst=last.steady)
+            np.minimum(last.samples, samples(image), out=last.samples)
         for x0, y0, x1, y1 in measured:
             last.steady[y0:y1, x0:x1] = 0
-        np.minimum(last.samples, samples(image), out=last.samples)
 
     def _open(self, image: Image, t_ns: int) -> _Block:
         """A new block starting with this frame, in the oldest block's memory once the
@@ -110,9 +109,9 @@ class Recall:
     _gains: list[tuple[float, ...]] | None = None
 
     def brightest(self, box: Box) -> tuple[Image, Image] | None:
-        """The brightest steady max(R, G) (see `detector.brightness`) each pixel of the
-        box has held over the span, as seen now, and where it clipped (a clipped level is a lower
-        bound: the light then may have been any brighter); None if nothing is
+        """The brightest steady max(R, G) (`pixels.brightness`) each pixel of the box has
+        held over the span, as seen now, and where it clipped (a clipped level is a
+        lower bound: the light then may have been any brighter); None if nothing is
         remembered there."""
         x0, y0, x1, y1 = box
         if not self.blocks or y1 <= y0 or x1 <= x0:
@@ -127,7 +126,7 @@ class Recall:
             seen = view if seen is None else cv2.max(seen, view)
             highest = patch if highest is None else cv2.max(highest, patch)
         assert seen is not None and highest is not None
-        return _brightness(seen), _brightness(highest) >= self.saturated
+        return brightness(seen), brightness(highest) >= self.saturated
 
     def _chained(self) -> list[tuple[float, ...]]:
         """Per block, oldest first, how much brighter the view is now than then: to the
@@ -138,10 +137,6 @@ class Recall:
         for later in reversed(self.blocks[1:-1]):
             out.append(out[-1] * np.asarray(later.step))
         return [tuple(float(g) for g in gains) for gains in reversed(out)]
-
-
-def _brightness(image: Image) -> Image:
-    return image if image.ndim == 2 else cv2.max(image[..., 1], image[..., 2])
 
 
 def samples(image: Image) -> np.ndarray:

@@ -12,10 +12,10 @@ import pytest
 
 from hardware.vision import spots
 from hardware.vision.config import Blob, DetectorConfig
-from hardware.vision.detector import ShotDetector, brightness
+from hardware.vision.detector import ShotDetector
 from hardware.vision.evaluate import read_frames
 from hardware.vision.frames import Frame
-from hardware.vision.pixels import strongest_components
+from hardware.vision.pixels import brightness, strongest_components
 from hardware.vision.spots import blobs_in
 
 

@@ -14,8 +14,8 @@ import pytest
 from hardware.vision import spots
 from hardware.vision.bench import scene_frames
 from hardware.vision.config import Blob
-from hardware.vision.detector import ShotDetector, brightness
-from hardware.vision.pixels import components, strongest_components
+from hardware.vision.detector import ShotDetector
+from hardware.vision.pixels import brightness, components, strongest_components
 
 
 def _blobby(rng: np.random.Generator, h: int, w: int, n: int) -> np.ndarray:

@@ -31,9 +31,9 @@ from hardware.vision.channels import (
     highest,
 )
 from hardware.vision.config import Blob, DetectorConfig, changed
-from hardware.vision.detector import brightness
 from hardware.vision.frames import Image
 from hardware.vision.pixels import (
+    brightness,
     component_box,
     components,
     labelled,
