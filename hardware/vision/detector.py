@@ -27,7 +27,7 @@ from hardware.vision.memory import Box, LightMemory
 from hardware.vision.pixels import brightness, components
 from hardware.vision.resolution import at_resolution
 from hardware.vision.spots import blobs_in, measure_blobs
-from hardware.vision.tracking import PulseTracker
+from hardware.vision.tracking import HOLDING, PulseTracker
 
 
 @dataclass(slots=True)
@@ -117,7 +117,7 @@ class ShotDetector:
             events = [self._to_full(ev, step) for ev in events]
         self._learn(bright, coarse)
         boxes = _boxes(blobs, image.shape[1], image.shape[0])
-        self._memory.add(image, frame.t_ns, boxes)
+        self._memory.add(image, frame.t_ns, _boxes(_held(blobs), image.shape[1], image.shape[0]))
         cv2.addWeighted(change, cfg.activity_rate, self._activity, 1.0 - cfg.activity_rate, 0.0,
                         dst=self._activity)
         self._prev = coarse
@@ -207,6 +207,13 @@ _SPOT_MARGIN = 3
 # The light memory's block: the span it remembers is exact to this (a cost a frame of one
 # maximum of two images, whatever the span).
 _MEMORY_BLOCK_MS = 250.0
+
+
+def _held(blobs: list[Blob]) -> list[Blob]:
+    """The candidates kept out of the light memory: dots, and the moving content the
+    tracker holds. Not the rest: noise or an edge rejected at the same place every frame
+    would blank it in every block, and content uncovered there would be unknown."""
+    return [b for b in blobs if b.accepted or b.why in HOLDING]
 
 
 def _boxes(blobs: list[Blob], w: int, h: int) -> list[Box]:
