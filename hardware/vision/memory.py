@@ -8,8 +8,8 @@ edge, as a dot's is. What tells it apart is that the same place held that light,
 before it was hidden. So the memory keeps, per place and channel, the light each place
 held all through some block of frames (250 ms) over the last `span_ms`: each block is
 the minimum of its frames (a fixed cost a frame: one minimum of two images), so a bright
-target passing through, or a dot, is not steady light there, and the boxes of the
-frame's candidates hold nothing for the block. A camera's exposure and white balance
+target passing through, or a dot, is not steady light there, and the boxes the
+detector names (its dots, and moving content) hold nothing for the block. A camera's exposure and white balance
 move over seconds, and both are a gain per channel: each block keeps samples of its
 frames, and is recalled scaled, channel by channel, by how much brighter the view is
 now than then.
@@ -52,7 +52,7 @@ class _Block:
 @dataclass(slots=True)
 class LightMemory:
     """The light each pixel held all through each block of `block_ms` over the last
-    `span_ms` (to a block's length); nothing where the detector measured a candidate."""
+    `span_ms` (to a block's length); nothing in the boxes the detector names."""
 
     span_ms: float
     block_ms: float
