@@ -133,6 +133,16 @@ def added_light(now: np.ndarray, before: np.ndarray) -> tuple[float, float]:
     return float(tot[1]), float(tot[0])
 
 
+def added_light_in(now: Image, before: Image, mask: np.ndarray) -> tuple[float, float]:
+    """`added_light(now[mask], before[mask])`, the pixels gathered from the box of the
+    set pixels of `mask` (bool) alone: the same pixels in the same order, from a blob's
+    own box rather than the box measured around it (twice its area for a small dot)."""
+    x, y, w, h = cv2.boundingRect(mask.view(np.uint8))
+    box = (slice(y, y + h), slice(x, x + w))
+    inside = mask[box]
+    return added_light(now[box][inside], before[box][inside])
+
+
 def dot_colour(now: np.ndarray, before: np.ndarray) -> Colour:
     """A dot's colour, from the light it added over itself, its fringe and the ring
     outside (4 px around): JPEG and most webcams' MJPEG keep colour at half resolution
@@ -160,11 +170,14 @@ def ring_means(bright: Image, rise: Image, ref: Image, ring: np.ndarray
                ) -> tuple[float, float, float]:
     """The mean brightness, rise and |change of brightness since `ref`| over the `ring`
     pixels (not empty). Integer sums over the count: exactly numpy's means."""
-    n = int(np.count_nonzero(ring))
+    ring8 = ring.view(np.uint8)
+    n = cv2.countNonZero(ring8)
     before = ref if ref.ndim == 2 else cv2.max(ref[..., 1], ref[..., 2])
     change = cv2.absdiff(bright, before)
-    return (int(bright[ring].sum()) / n, int(rise[ring].sum()) / n,
-            int(change[ring].sum()) / n)
+    # one masked mean of the three as channels: OpenCV sums them as integers and scales
+    # by 1 / n, so the product with n rounds back to the sums exactly (under 2^31)
+    means = cv2.mean(cv2.merge((bright, rise, change)), mask=ring8)
+    return (round(means[0] * n) / n, round(means[1] * n) / n, round(means[2] * n) / n)
 
 
 def strongest_components(labels: np.ndarray, rise: Image, level: int
