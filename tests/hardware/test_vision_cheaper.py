@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hardware.vision import spots
+from hardware.vision.memory import median
+from hardware.vision.pixels import added_light, added_light_in, brightness, ring_means
 from hardware.vision.spots import _cells_set, _regions
 
 SIZES = [(640, 480), (960, 540), (640, 360), (683, 384), (17, 9), (8, 8), (24, 13), (16, 31)]
@@ -102,3 +104,63 @@ def test_cells_in_doubt_are_left_to_the_resize(monkeypatch: pytest.MonkeyPatch) 
     mask = np.where(np.random.default_rng(5).random((540, 960)) < 0.01, 255, 0).astype(np.uint8)
     np.testing.assert_array_equal(_cells_set(mask, 120, 67), _cells_plain(mask))
     assert shrunk == [1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(0.0, 300.0, width=32), min_size=1, max_size=400),
+       st.integers(0, 3))
+def test_median_is_numpys(values: list[float], repeats: int) -> None:
+    """Odd and even counts, ties (values repeated), float32 sums that round."""
+    samples = np.array(values * (repeats + 1), np.float32)
+    assert median(samples) == float(np.median(samples))
+
+
+def test_median_of_the_middle_two_rounds_as_numpys() -> None:
+    """Two middle values whose float32 sum rounds: the mean is numpy's, not the exact one."""
+    samples = np.array([1.0, 16777215.0, 16777214.0, 3e7], np.float32)
+    assert median(samples) == float(np.median(samples)) == 16777214.0
+    assert median(samples) != (16777215.0 + 16777214.0) / 2
+
+
+def _patches(seed: int, h: int, w: int, density: float
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    now = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    before = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    mask = rng.random((h, w)) < density
+    return now, before, mask, rng.integers(0, 256, (h, w), dtype=np.uint8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(1, 60),
+       st.floats(0.0, 1.0), st.booleans())
+def test_ring_means_are_numpys(seed: int, h: int, w: int, density: float, mono: bool
+                               ) -> None:
+    now, before, ring, rise = _patches(seed, h, w, density)
+    ring[h // 2, w // 2] = True  # not empty
+    bright = brightness(now)
+    ref = before[..., 0] if mono else before
+    was = ref if mono else np.maximum(before[..., 1], before[..., 2])
+    change = np.abs(bright.astype(int) - was.astype(int))
+    want = (bright[ring].mean(), rise[ring].mean(), change[ring].mean())
+    assert ring_means(bright, rise, ref, ring) == want
+
+
+def test_ring_means_of_a_full_bright_frame() -> None:
+    """The largest sums: every pixel of a 1080p frame at 255."""
+    bright = np.full((1080, 1920), 255, np.uint8)
+    ring = np.ones((1080, 1920), bool)
+    ref = np.zeros((1080, 1920, 3), np.uint8)
+    assert ring_means(bright, bright, ref, ring) == (255.0, 255.0, 255.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(1, 60),
+       st.floats(0.0, 1.0))
+def test_added_light_in_its_box_is_over_the_whole_patch(seed: int, h: int, w: int,
+                                                        density: float) -> None:
+    now, before, mask, _ = _patches(seed, h, w, density)
+    assert added_light_in(now, before, mask) == added_light(now[mask], before[mask])
+    x0, y0 = w // 3, h // 3  # a view into a larger image, as the detector passes
+    assert (added_light_in(now[y0:, x0:], before[y0:, x0:], mask[y0:, x0:])
+            == added_light(now[y0:, x0:][mask[y0:, x0:]], before[y0:, x0:][mask[y0:, x0:]]))
