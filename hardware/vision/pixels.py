@@ -180,7 +180,7 @@ def ring_means(bright: Image, rise: Image, ref: Image, ring: np.ndarray
     return (round(means[0] * n) / n, round(means[1] * n) / n, round(means[2] * n) / n)
 
 
-def strongest_components(labels: np.ndarray, rise: Image, level: int
+def strongest_components(labels: np.ndarray, rise: Image, level: int, count: int = 0
                          ) -> list[tuple[int, int, int]]:
     """(label, peak row, peak column) of the components whose rise reaches `level`,
     highest peak first (ties: the peak first in raster order), each at its first peak
@@ -196,7 +196,18 @@ def strongest_components(labels: np.ndarray, rise: Image, level: int
     of the labels (raster order kept within a component; labels narrowed to 16 bits
     are sorted by radix, in linear time), each group's peak is a `reduceat` and its
     first pixel at that peak a comparison. (A per-component maximum, `ufunc.at`, costs
-    ten times the sort.)"""
+    ten times the sort.)
+
+    `count`: the number of labels (the background's too), if known. With one component,
+    as a third of the detector's regions have, every pixel risen by `level` is in it, and
+    its peak is the region's first maximum in raster order (`np.argmax`)."""
+    if count == 2:
+        first = int(np.argmax(rise))
+        row, col = divmod(first, rise.shape[1])
+        if rise[row, col] < level:
+            return []
+        if labels[row, col] == 1:  # else the labels are not as said: the general way
+            return [(1, row, col)]
     over = cv2.threshold(rise, level - 1, 1, cv2.THRESH_BINARY)[1]  # 0 or 1
     risen = cv2.countNonZero(over)
     if risen == 0:

@@ -227,7 +227,7 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
     reach = dot_reach(cfg, full)
     out: list[Blob] = []
     measured = 0
-    for i, py, px in strongest_components(labels, rise, cfg.min_rise)[:_SCREENED * limit]:
+    for i, py, px in strongest_components(labels, rise, cfg.min_rise, n)[:_SCREENED * limit]:
         if measured >= limit:
             break
         x, y, bw, bh, area = component_box(half, px, py)

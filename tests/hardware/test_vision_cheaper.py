@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from hardware.vision import spots
 from hardware.vision.memory import median
-from hardware.vision.pixels import added_light, added_light_in, brightness, ring_means
+from hardware.vision.pixels import (
+    added_light,
+    added_light_in,
+    brightness,
+    labelled,
+    ring_means,
+    strongest_components,
+)
 from hardware.vision.spots import _cells_set, _regions
 
 SIZES = [(640, 480), (960, 540), (640, 360), (683, 384), (17, 9), (8, 8), (24, 13), (16, 31)]
@@ -164,3 +171,26 @@ def test_added_light_in_its_box_is_over_the_whole_patch(seed: int, h: int, w: in
     x0, y0 = w // 3, h // 3  # a view into a larger image, as the detector passes
     assert (added_light_in(now[y0:, x0:], before[y0:, x0:], mask[y0:, x0:])
             == added_light(now[y0:, x0:][mask[y0:, x0:]], before[y0:, x0:][mask[y0:, x0:]]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(1, 40),
+       st.sampled_from([2, 4, 256]), st.integers(1, 3))
+def test_one_component_is_the_first_maximum(seed: int, h: int, w: int, levels: int,
+                                            blobs: int) -> None:
+    """The shortcut for a region of one component: its peak is the one the general way
+    finds, ties (few distinct levels) resolved the same, in regions that are views."""
+    rng = np.random.default_rng(seed)
+    frame = np.zeros((h + 2, w + 2), np.uint8)
+    rise = frame[1:-1, 1:-1]
+    for _ in range(blobs):
+        y, x = int(rng.integers(0, h)), int(rng.integers(0, w))
+        patch = rise[y:y + int(rng.integers(1, 12)), x:x + int(rng.integers(1, 12))]
+        patch[...] = rng.integers(0, levels, patch.shape) * (255 // (levels - 1))
+    level = int(rng.integers(1, 256))
+    half = cv2.threshold(rise, level // 2 - 1, 255, cv2.THRESH_BINARY)[1]
+    n, labels = labelled(half)
+    want = strongest_components(labels, rise, level)
+    assert strongest_components(labels, rise, level, n) == want
+    if n == 2 and want:
+        assert rise[want[0][1], want[0][2]] == rise.max()
