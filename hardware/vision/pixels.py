@@ -133,16 +133,6 @@ def added_light(now: np.ndarray, before: np.ndarray) -> tuple[float, float]:
     return float(tot[1]), float(tot[0])
 
 
-def added_light_in(now: Image, before: Image, mask: np.ndarray) -> tuple[float, float]:
-    """`added_light(now[mask], before[mask])`, the pixels gathered from the box of the
-    set pixels of `mask` (bool) alone: the same pixels in the same order, from a blob's
-    own box rather than the box measured around it (twice its area for a small dot)."""
-    x, y, w, h = cv2.boundingRect(mask.view(np.uint8))
-    box = (slice(y, y + h), slice(x, x + w))
-    inside = mask[box]
-    return added_light(now[box][inside], before[box][inside])
-
-
 def dot_colour(now: np.ndarray, before: np.ndarray) -> Colour:
     """A dot's colour, from the light it added over itself, its fringe and the ring
     outside (4 px around): JPEG and most webcams' MJPEG keep colour at half resolution

@@ -13,7 +13,7 @@ from hardware.vision.frames import Image
 from hardware.vision.history import new_light, new_light_of, uncovered
 from hardware.vision.memory import Recall
 from hardware.vision.pixels import (
-    added_light_in,
+    added_light,
     component_box,
     components,
     dot_colour,
@@ -344,7 +344,7 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     asks_colour = (cfg.streak_elongation < elong <= cfg.max_elongation
                    and peak_rise >= cfg.min_rise_streak)
     grown = cv2.dilate(mask, _GROW).view(bool) if complete or asks_colour else None
-    light = added_light_in(img, ref, grown) if grown is not None else None
+    light = added_light(img[grown], ref[grown]) if grown is not None else None
     d_red, d_green = light or (0.0, 0.0)
     blob = Blob(cx + ox, cy + oy, area, bw, bh, peak, peak_rise, 0.0, 0.0, d_red, d_green,
                 "red" if d_red >= d_green else "green", True, "", elong)
@@ -361,7 +361,7 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
         ring_rise = risen / max(1, peak_rise)
         # how much the surroundings flicker between frames, against the dot's own rise
         flicker = change / max(1, peak_rise)
-    d_red, d_green = light or added_light_in(img, ref, grown)
+    d_red, d_green = light or added_light(img[grown], ref[grown])
     blob = changed(blob, contrast=contrast, ring_rise=ring_rise, d_red=d_red,
                    d_green=d_green, colour="red" if d_red >= d_green else "green",
                    flicker=flicker)

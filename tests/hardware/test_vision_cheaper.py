@@ -11,8 +11,6 @@ from hypothesis import strategies as st
 from hardware.vision import spots
 from hardware.vision.memory import median
 from hardware.vision.pixels import (
-    added_light,
-    added_light_in,
     brightness,
     labelled,
     ring_means,
@@ -159,18 +157,6 @@ def test_ring_means_of_a_full_bright_frame() -> None:
     ring = np.ones((1080, 1920), bool)
     ref = np.zeros((1080, 1920, 3), np.uint8)
     assert ring_means(bright, bright, ref, ring) == (255.0, 255.0, 255.0)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(1, 60),
-       st.floats(0.0, 1.0))
-def test_added_light_in_its_box_is_over_the_whole_patch(seed: int, h: int, w: int,
-                                                        density: float) -> None:
-    now, before, mask, _ = _patches(seed, h, w, density)
-    assert added_light_in(now, before, mask) == added_light(now[mask], before[mask])
-    x0, y0 = w // 3, h // 3  # a view into a larger image, as the detector passes
-    assert (added_light_in(now[y0:, x0:], before[y0:, x0:], mask[y0:, x0:])
-            == added_light(now[y0:, x0:][mask[y0:, x0:]], before[y0:, x0:][mask[y0:, x0:]]))
 
 
 @settings(max_examples=300, deadline=None)
