@@ -170,7 +170,7 @@ def ring_means(bright: Image, rise: Image, ref: Image, ring: np.ndarray
     return (round(means[0] * n) / n, round(means[1] * n) / n, round(means[2] * n) / n)
 
 
-def strongest_components(labels: np.ndarray, rise: Image, level: int, count: int = 0
+def strongest_components(labels: np.ndarray, rise: Image, level: int
                          ) -> list[tuple[int, int, int]]:
     """(label, peak row, peak column) of the components whose rise reaches `level`,
     highest peak first (ties: the peak first in raster order), each at its first peak
@@ -186,18 +186,7 @@ def strongest_components(labels: np.ndarray, rise: Image, level: int, count: int
     of the labels (raster order kept within a component; labels narrowed to 16 bits
     are sorted by radix, in linear time), each group's peak is a `reduceat` and its
     first pixel at that peak a comparison. (A per-component maximum, `ufunc.at`, costs
-    ten times the sort.)
-
-    `count`: the number of labels (the background's too), if known. With one component,
-    as a third of the detector's regions have, every pixel risen by `level` is in it, and
-    its peak is the region's first maximum in raster order (`np.argmax`)."""
-    if count == 2:
-        first = int(np.argmax(rise))
-        row, col = divmod(first, rise.shape[1])
-        if rise[row, col] < level:
-            return []
-        if labels[row, col] == 1:  # else the labels are not as said: the general way
-            return [(1, row, col)]
+    ten times the sort.)"""
     over = cv2.threshold(rise, level - 1, 1, cv2.THRESH_BINARY)[1]  # 0 or 1
     risen = cv2.countNonZero(over)
     if risen == 0:
@@ -211,6 +200,17 @@ def strongest_components(labels: np.ndarray, rise: Image, level: int, count: int
     picks = picks[np.argsort((255 - values[picks].astype(np.intp)) * len(flat) + picks)]
     width = rise.shape[1]
     return [(int(owners[k]), int(flat[k]) // width, int(flat[k]) % width) for k in picks]
+
+
+def sole_peak(labels: np.ndarray, rise: Image, level: int) -> list[tuple[int, int, int]] | None:
+    """`strongest_components(labels, rise, level)` for labels of one component (label 1),
+    as a third of the detector's regions have: every pixel risen by `level` is in it,
+    so its peak is the region's first maximum in raster order (`np.argmax`), found
+    without grouping or sorting. None if the labels are not so after all."""
+    row, col = divmod(int(np.argmax(rise)), rise.shape[1])
+    if rise[row, col] < level:
+        return []
+    return [(1, row, col)] if labels[row, col] == 1 else None
 
 
 # Risen pixels sorted whole up to this many; past it, cut to local maxima and grouped: the

@@ -20,6 +20,7 @@ from hardware.vision.pixels import (
     labelled,
     plateau,
     ring_means,
+    sole_peak,
     strongest_components,
     weighted_shape,
     white_core_fill,
@@ -227,7 +228,10 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
     reach = dot_reach(cfg, full)
     out: list[Blob] = []
     measured = 0
-    for i, py, px in strongest_components(labels, rise, cfg.min_rise, n)[:_SCREENED * limit]:
+    ranked = sole_peak(labels, rise, cfg.min_rise) if n == 2 else None
+    if ranked is None:
+        ranked = strongest_components(labels, rise, cfg.min_rise)
+    for i, py, px in ranked[:_SCREENED * limit]:
         if measured >= limit:
             break
         x, y, bw, bh, area = component_box(half, px, py)

@@ -14,6 +14,7 @@ from hardware.vision.pixels import (
     brightness,
     labelled,
     ring_means,
+    sole_peak,
     strongest_components,
 )
 from hardware.vision.spots import _cells_set, _regions
@@ -164,8 +165,8 @@ def test_ring_means_of_a_full_bright_frame() -> None:
        st.sampled_from([2, 4, 256]), st.integers(1, 3))
 def test_one_component_is_the_first_maximum(seed: int, h: int, w: int, levels: int,
                                             blobs: int) -> None:
-    """The shortcut for a region of one component: its peak is the one the general way
-    finds, ties (few distinct levels) resolved the same, in regions that are views."""
+    """A region of one component: its peak is the one the general way finds, ties (few
+    distinct levels) resolved the same, in regions that are views."""
     rng = np.random.default_rng(seed)
     frame = np.zeros((h + 2, w + 2), np.uint8)
     rise = frame[1:-1, 1:-1]
@@ -176,7 +177,20 @@ def test_one_component_is_the_first_maximum(seed: int, h: int, w: int, levels: i
     level = int(rng.integers(1, 256))
     half = cv2.threshold(rise, level // 2 - 1, 255, cv2.THRESH_BINARY)[1]
     n, labels = labelled(half)
+    if n != 2:
+        return
     want = strongest_components(labels, rise, level)
-    assert strongest_components(labels, rise, level, n) == want
-    if n == 2 and want:
+    assert sole_peak(labels, rise, level) == want
+    if want:
         assert rise[want[0][1], want[0][2]] == rise.max()
+
+
+def test_sole_peak_leaves_labels_of_more_components_to_the_general_way() -> None:
+    rise = np.zeros((5, 9), np.uint8)
+    rise[2, 1], rise[2, 7] = 40, 90
+    labels = np.zeros((5, 9), np.int32)
+    labels[2, 1], labels[2, 7] = 1, 2  # the highest is not component 1's
+    assert sole_peak(labels, rise, 30) is None
+    assert sole_peak(labels, rise, 100) == []  # nothing reaches the level: none whatever
+    labels[2, 7] = 1
+    assert sole_peak(labels, rise, 30) == [(1, 2, 7)]
