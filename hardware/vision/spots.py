@@ -47,10 +47,10 @@ def _regions(rise: Image, level: int) -> list[tuple[int, int, int, int]]:
 
 def _cells_set(mask: Image, cw: int, ch: int) -> np.ndarray:
     """`_shrink(mask, cw, ch) > 0` (`mask` 0 or 255) without the area resize where the
-    cells are 8 px wide: each cell's row of 8 pixels is then one 64-bit word. On whole
-    rows of cells too, a cell is set if any pixel under it is (its mean is at least
-    255 / 64, never rounded to 0): the words' maximum over its 8 rows. Cells a fraction
-    of a row tall (at 960x540: 8.06 rows) weigh the rows they share with their
+    cells are 8 px wide: each cell's row of 8 pixels is then one 64-bit word. Where they
+    are 8 rows tall too, a cell is set if any pixel under it is (its mean is at least
+    255 / 64, never rounded to 0): the words' maximum over its 8 rows. Cells a fractional
+    number of rows tall (at 960x540: 8.06) weigh the rows they share with their
     neighbours by their overlap, so a pixel there may round to nothing: the resize is
     then run on each cell row's count of set pixels (as 255 / 8 each, the area mean of
     the row's 8 pixels) in floats, a resize of an eighth of the pixels; the rounding
