@@ -160,11 +160,14 @@ def ring_means(bright: Image, rise: Image, ref: Image, ring: np.ndarray
                ) -> tuple[float, float, float]:
     """The mean brightness, rise and |change of brightness since `ref`| over the `ring`
     pixels (not empty). Integer sums over the count: exactly numpy's means."""
-    n = int(np.count_nonzero(ring))
+    ring8 = ring.view(np.uint8)
+    n = cv2.countNonZero(ring8)
     before = ref if ref.ndim == 2 else cv2.max(ref[..., 1], ref[..., 2])
     change = cv2.absdiff(bright, before)
-    return (int(bright[ring].sum()) / n, int(rise[ring].sum()) / n,
-            int(change[ring].sum()) / n)
+    # one masked mean of the three as channels: OpenCV sums them as integers and scales
+    # by 1 / n, so the product with n rounds back to the sums exactly (under 2^31)
+    means = cv2.mean(cv2.merge((bright, rise, change)), mask=ring8)
+    return (round(means[0] * n) / n, round(means[1] * n) / n, round(means[2] * n) / n)
 
 
 def strongest_components(labels: np.ndarray, rise: Image, level: int
@@ -197,6 +200,17 @@ def strongest_components(labels: np.ndarray, rise: Image, level: int
     picks = picks[np.argsort((255 - values[picks].astype(np.intp)) * len(flat) + picks)]
     width = rise.shape[1]
     return [(int(owners[k]), int(flat[k]) // width, int(flat[k]) % width) for k in picks]
+
+
+def sole_peak(labels: np.ndarray, rise: Image, level: int) -> list[tuple[int, int, int]] | None:
+    """`strongest_components(labels, rise, level)` for labels of one component (label 1),
+    as a third of the detector's regions have: every pixel risen by `level` is in it,
+    so its peak is the region's first maximum in raster order (`np.argmax`), found
+    without grouping or sorting. None if the labels are not so after all."""
+    row, col = divmod(int(np.argmax(rise)), rise.shape[1])
+    if rise[row, col] < level:
+        return []
+    return [(1, row, col)] if labels[row, col] == 1 else None
 
 
 # Risen pixels sorted whole up to this many; past it, cut to local maxima and grouped: the

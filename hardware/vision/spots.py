@@ -20,6 +20,7 @@ from hardware.vision.pixels import (
     labelled,
     plateau,
     ring_means,
+    sole_peak,
     strongest_components,
     weighted_shape,
     white_core_fill,
@@ -34,15 +35,46 @@ def _regions(rise: Image, level: int) -> list[tuple[int, int, int, int]]:
     """Boxes (x0, y0, x1, y1) around clusters of risen pixels, found on a coarse grid."""
     _, mask = cv2.threshold(rise, level - 1, 255, cv2.THRESH_BINARY)
     h, w = mask.shape
-    small = _shrink(mask, max(1, w // _COARSE), max(1, h // _COARSE))
-    n, _, stats, _ = components((small > 0).view(np.uint8))
+    small = _cells_set(mask, max(1, w // _COARSE), max(1, h // _COARSE))
+    n, _, stats, _ = components(small.view(np.uint8))
     sx, sy = w / small.shape[1], h / small.shape[0]
-    boxes = []
-    for i in range(1, n):
-        x, y, bw, bh, _ = stats[i]
-        boxes.append((int(x * sx), int(y * sy), int(np.ceil((x + bw) * sx)),
-                      int(np.ceil((y + bh) * sy))))
-    return boxes
+    x, y, bw, bh = (stats[1:n, k] for k in range(4))
+    # truncated and ceiled as floats: one array operation a column for all the regions
+    corners = ((x * sx).astype(np.int64), (y * sy).astype(np.int64),
+               np.ceil((x + bw) * sx).astype(np.int64), np.ceil((y + bh) * sy).astype(np.int64))
+    return list(zip(*(c.tolist() for c in corners), strict=True))
+
+
+def _cells_set(mask: Image, cw: int, ch: int) -> np.ndarray:
+    """`_shrink(mask, cw, ch) > 0` (`mask` 0 or 255) without the area resize where the
+    cells are 8 px wide: each cell's row of 8 pixels is then one 64-bit word. Where they
+    are 8 rows tall too, a cell is set if any pixel under it is (its mean is at least
+    255 / 64, never rounded to 0): the words' maximum over its 8 rows. Cells a fractional
+    number of rows tall (at 960x540: 8.06) weigh the rows they share with their
+    neighbours by their overlap, so a pixel there may round to nothing: the resize is
+    then run on each cell row's count of set pixels (as 255 / 8 each, the area mean of
+    the row's 8 pixels) in floats, a resize of an eighth of the pixels; the rounding
+    of a cell within `_CELL_DOUBT` of the half level is not guessed at (float error is
+    far below it), the full `_shrink` decides then."""
+    h, w = mask.shape
+    if w != cw * _COARSE or not mask.flags.c_contiguous:
+        return _shrink(mask, cw, ch) > 0
+    words = mask.view(np.uint64)  # a cell row's 8 pixels each
+    if h == ch * _COARSE:
+        cells: np.ndarray = words.reshape(ch, _COARSE, cw).max(axis=1) != 0
+        return cells
+    rows = np.bitwise_count(words).astype(np.float32)  # 8 bits a set pixel
+    rows *= np.float32(255 / 64)  # exact: multiples of 255 / 8 up to 255
+    mean = cv2.resize(rows, (cw, ch), interpolation=cv2.INTER_AREA)
+    if bool((np.abs(mean - 0.5) <= _CELL_DOUBT).any()):
+        return _shrink(mask, cw, ch) > 0
+    lit: np.ndarray = mean > 0.5  # what rounds to 1 or more
+    return lit
+
+
+# How close to the rounding point (0.5) a cell's float mean must be for `_cells_set` to
+# leave it to the 8-bit resize: float32 sums of ten terms up to 255 err by under 1e-4.
+_CELL_DOUBT = 0.01
 
 
 def _shrink(mask: Image, cw: int, ch: int) -> Image:
@@ -196,7 +228,10 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
     reach = dot_reach(cfg, full)
     out: list[Blob] = []
     measured = 0
-    for i, py, px in strongest_components(labels, rise, cfg.min_rise)[:_SCREENED * limit]:
+    ranked = sole_peak(labels, rise, cfg.min_rise) if n == 2 else None
+    if ranked is None:
+        ranked = strongest_components(labels, rise, cfg.min_rise)
+    for i, py, px in ranked[:_SCREENED * limit]:
         if measured >= limit:
             break
         x, y, bw, bh, area = component_box(half, px, py)
