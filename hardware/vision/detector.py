@@ -211,8 +211,9 @@ _MEMORY_BLOCK_MS = 250.0
 
 def _held(blobs: list[Blob]) -> list[Blob]:
     """The candidates kept out of the light memory: dots, and the moving content the
-    tracker holds. Not the rest: noise or an edge rejected at the same place every frame
-    would blank it in every block, and content uncovered there would be unknown."""
+    tracker holds. Not the rest: a person's own rise, rejected as too large, has a box
+    (a square of its longer side) over the content beside them all the way past, and
+    content uncovered there would be unknown."""
     return [b for b in blobs if b.accepted or b.why in HOLDING]
 
 
