@@ -146,5 +146,8 @@ def newly_clipped(now: Image, before: Sequence[Image], core: tuple[slice, slice]
         darkest = cv2.min(darkest, old)
     fresh = patch & (darkest < saturated - margin)
     fresh[core] |= patch[core] & (darkest[core] < saturated)
-    overlap = fresh & (before[-1] >= saturated - band)
+    # light arriving a frame before: clipped then, or risen by `margin` over the darkest
+    # it held (the lit edge of content moving in; a pulse arrives in one frame)
+    arriving = (before[-1] >= saturated - band) | (cv2.subtract(before[-1], darkest) >= margin)
+    overlap = fresh & arriving
     return int(np.count_nonzero(fresh)), int(np.count_nonzero(overlap))
