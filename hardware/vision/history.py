@@ -146,8 +146,17 @@ def newly_clipped(now: Image, before: Sequence[Image], core: tuple[slice, slice]
         darkest = cv2.min(darkest, old)
     fresh = patch & (darkest < saturated - margin)
     fresh[core] |= patch[core] & (darkest[core] < saturated)
-    # light arriving a frame before: clipped then, or risen by `margin` over the darkest
-    # it held (the lit edge of content moving in; a pulse arrives in one frame)
-    arriving = (before[-1] >= saturated - band) | (cv2.subtract(before[-1], darkest) >= margin)
-    overlap = fresh & arriving
+    overlap = fresh & _arriving(before[-1], darkest, saturated - band, margin)
     return int(np.count_nonzero(fresh)), int(np.count_nonzero(overlap))
+
+
+def _arriving(last: Image, darkest: Image, clipped: int, margin: int) -> np.ndarray:
+    """Where clipped content's light already was a frame before (`last`): clipped
+    (at `clipped` or over), or lit `margin` over the darkest it held and joined to that
+    clipped patch, the edge of content moving in. A pulse's faint start is light of its
+    own, joined to nothing clipped."""
+    was_clipped = last >= clipped
+    lit = was_clipped | (cv2.subtract(last, darkest) >= margin)
+    _, labels = cv2.connectedComponents(lit.view(np.uint8), connectivity=8)
+    joined = np.unique(labels[was_clipped])
+    return np.isin(labels, joined[joined > 0])
