@@ -193,10 +193,12 @@ def test_a_soft_edge_moving_in_was_light_already_arriving_a_frame_before() -> No
     for three frames, then at 11, and now at 14: columns 11-13 are newly clipped and
     none of them clipped a frame before, light from nothing by that alone (2 false
     shots, before); but each had risen by the margin (24) over the darkest it held,
-    the target's light arriving: all 90 overlap where the content was."""
+    the target's light arriving: all 90 overlap where the content was, asked so (the
+    weakest channel asks: white light arriving)."""
     before = [_soft_edge(10) for _ in range(3)] + [_soft_edge(11)]
     edge = (slice(10, 17), slice(11, 14))
-    assert newly_clipped(_soft_edge(14), before, edge, 245, 24) == (90, 90)
+    assert newly_clipped(_soft_edge(14), before, edge, 245, 24) == (90, 0)
+    assert newly_clipped(_soft_edge(14), before, edge, 245, 24, edges=True) == (90, 90)
 
 
 def test_a_dot_beside_a_clipped_edge_is_still_light_from_nothing() -> None:
@@ -206,7 +208,8 @@ def test_a_dot_beside_a_clipped_edge_is_still_light_from_nothing() -> None:
     before = [_soft_edge(10) for _ in range(4)]
     now = _soft_edge(10)
     now[12:15, 13:16] = 255  # touches the edge's soft column 12 (205): not clipped
-    assert newly_clipped(now, before, (slice(12, 15), slice(13, 16)), 245, 24) == (9, 0)
+    core = (slice(12, 15), slice(13, 16))
+    assert newly_clipped(now, before, core, 245, 24, edges=True) == (9, 0)
 
 
 def _sieve(rows: tuple[int, int], rng: np.random.Generator) -> Image:
@@ -226,15 +229,15 @@ def test_a_white_target_at_the_clip_level_is_a_sieve_that_still_overlaps_where_i
     takes about half its pixels under `saturated` in each frame. Moving down 2 rows a
     frame (rows 0-9 .. 6-15 before, 8-17 now), its 40 new pixels (rows 10-17) were on
     the target a frame before on rows 10-15 (30 px); counted as clipped only where
-    that frame reached `saturated`, half of those are holes, and the target would look
-    like light from nothing (at most half overlap). Within the noise band they were
-    clipped, and they were lit far over the darkest they held (light arriving): 30 of
-    40, it moved."""
+    that frame reached `saturated`, half of those are holes, and the target looks like
+    light from nothing (at most half overlap). Within the noise band they were clipped:
+    30 of 40, it moved."""
     rng = np.random.default_rng(1)
     before = [_sieve((2 * k, 2 * k + 10), rng) for k in range(4)]
     now = _window((8, 18))
     edge = (slice(16, 18), slice(10, 15))
-    assert newly_clipped(now, before, edge, 245, 24) == (40, 30)
+    fresh, overlap = newly_clipped(now, before, edge, 245, 24)
+    assert fresh == 40 and overlap <= 20  # the sieve: "appeared"
     assert newly_clipped(now, before, edge, 245, 24, band=4) == (40, 30)
 
 
