@@ -110,7 +110,8 @@ def appeared(b: Blob, bright: Image, recent: Sequence[Image], r: int,
     if image is None or image.ndim != 3 or not frames:
         return True
     fresh, overlap = newly_clipped(weakest(image[near]), [weakest(f[near]) for f in frames],
-                                   core, cfg.saturated, cfg.min_new_light, cfg.clip_noise)
+                                   core, cfg.saturated, cfg.min_new_light, cfg.clip_noise,
+                                   edges=True)
     return overlap <= cfg.max_clipped_before * fresh
 
 
@@ -122,7 +123,8 @@ def _core_box(b: Blob, near: tuple[slice, slice]) -> tuple[slice, slice]:
 
 
 def newly_clipped(now: Image, before: Sequence[Image], core: tuple[slice, slice],
-                  saturated: int, margin: int, band: int = 0) -> tuple[int, int]:
+                  saturated: int, margin: int, band: int = 0, edges: bool = False
+                  ) -> tuple[int, int]:
     """Of the clipped patch the core belongs to (`now`, a window): how many pixels are
     newly clipped, and how many of those were clipped in the last frame. Newly clipped:
     in the core's box, clipped now and not in every frame `before` (a lamp, a white
@@ -134,7 +136,10 @@ def newly_clipped(now: Image, before: Sequence[Image], core: tuple[slice, slice]
     background, a compact clipped blob alone, and its patch is the target. `band`: a
     noise band under `saturated` (a channel whose noise takes a clipped surface under
     it): the patch is grown from the clipped pixels through those within the band, as
-    hysteresis does, and a pixel was clipped in the last frame if it was within it."""
+    hysteresis does, and a pixel was clipped in the last frame if it was within it.
+    `edges`: a pixel the clipped patch's edge lit a frame before was where the content
+    was too (`_arriving`; asked in the weakest channel, where only white light rises:
+    a laser's faint start, the frame before its pulse clips, is its own colour)."""
     _, labels = cv2.connectedComponents((now >= saturated - band).view(np.uint8),
                                         connectivity=8)
     if band:  # only the pieces holding a pixel clipped outright
@@ -146,5 +151,17 @@ def newly_clipped(now: Image, before: Sequence[Image], core: tuple[slice, slice]
         darkest = cv2.min(darkest, old)
     fresh = patch & (darkest < saturated - margin)
     fresh[core] |= patch[core] & (darkest[core] < saturated)
-    overlap = fresh & (before[-1] >= saturated - band)
+    clipped = before[-1] >= saturated - band
+    overlap = fresh & (_arriving(before[-1], darkest, clipped, margin) if edges else clipped)
     return int(np.count_nonzero(fresh)), int(np.count_nonzero(overlap))
+
+
+def _arriving(last: Image, darkest: Image, clipped: np.ndarray, margin: int) -> np.ndarray:
+    """Where clipped content's light already was a frame before (`last`): `clipped`
+    then, or lit `margin` over the darkest it held and joined to what was clipped, the
+    soft edge of content moving in (a pulse arrives within one frame, and its faint
+    start is light of its own, joined to nothing clipped)."""
+    lit = clipped | (cv2.subtract(last, darkest) >= margin)
+    _, labels = cv2.connectedComponents(lit.view(np.uint8), connectivity=8)
+    joined = np.unique(labels[clipped])
+    return np.isin(labels, joined[joined > 0])

@@ -177,6 +177,41 @@ def test_a_near_white_patch_crossing_the_clip_level_by_noise_is_not_light_that_m
     assert newly_clipped(now, before, (slice(12, 15), slice(10, 13)), 245, 24) == (9, 0)
 
 
+def _soft_edge(clipped_to: int) -> Image:
+    """A 30x30 window of grey backdrop (150) with a clipped white target over columns
+    0 to `clipped_to` and the soft edge a moving target leaves in an exposure: three
+    columns at 235, 205 and 175."""
+    out = np.full((30, 30), 150, np.uint8)
+    out[:, :clipped_to] = 255
+    out[:, clipped_to:clipped_to + 3] = (235, 205, 175)
+    return out
+
+
+def test_a_soft_edge_moving_in_was_light_already_arriving_a_frame_before() -> None:
+    """Outdoor tuning seeds 10 and 28 at 40 s: a clipped target's edge moving in lights
+    the pixels ahead of it partly a frame before they clip. Here it stood at column 10
+    for three frames, then at 11, and now at 14: columns 11-13 are newly clipped and
+    none of them clipped a frame before, light from nothing by that alone (2 false
+    shots, before); but each had risen by the margin (24) over the darkest it held,
+    the target's light arriving: all 90 overlap where the content was, asked so (the
+    weakest channel asks: white light arriving)."""
+    before = [_soft_edge(10) for _ in range(3)] + [_soft_edge(11)]
+    edge = (slice(10, 17), slice(11, 14))
+    assert newly_clipped(_soft_edge(14), before, edge, 245, 24) == (90, 0)
+    assert newly_clipped(_soft_edge(14), before, edge, 245, 24, edges=True) == (90, 90)
+
+
+def test_a_dot_beside_a_clipped_edge_is_still_light_from_nothing() -> None:
+    """A clipped 3x3 dot landing on the grey just ahead of the same standing edge: its
+    pixels held the backdrop a frame before (no light arriving), and so are its own
+    newly clipped patch, none of it overlapping."""
+    before = [_soft_edge(10) for _ in range(4)]
+    now = _soft_edge(10)
+    now[12:15, 13:16] = 255  # touches the edge's soft column 12 (205): not clipped
+    core = (slice(12, 15), slice(13, 16))
+    assert newly_clipped(now, before, core, 245, 24, edges=True) == (9, 0)
+
+
 def _sieve(rows: tuple[int, int], rng: np.random.Generator) -> Image:
     """A 30x30 weakest-channel window: a white target clipped over `rows` (columns
     10-14) at 246, the clip level, where the least of three noisy channels falls under
