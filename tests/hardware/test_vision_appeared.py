@@ -193,8 +193,8 @@ def test_a_soft_edge_moving_in_was_light_already_arriving_a_frame_before() -> No
     for three frames, then at 11, and now at 14: columns 11-13 are newly clipped and
     none of them clipped a frame before, light from nothing by that alone (2 false
     shots, before); but each had risen by the margin (24) over the darkest it held,
-    the target's light arriving: all 90 overlap where the content was, asked so (the
-    weakest channel asks: white light arriving)."""
+    the target's light arriving. Asked about edges, as the weakest channel is, all 90
+    overlap where the content was."""
     before = [_soft_edge(10) for _ in range(3)] + [_soft_edge(11)]
     edge = (slice(10, 17), slice(11, 14))
     assert newly_clipped(_soft_edge(14), before, edge, 245, 24) == (90, 0)
@@ -203,8 +203,8 @@ def test_a_soft_edge_moving_in_was_light_already_arriving_a_frame_before() -> No
 
 def test_a_dot_beside_a_clipped_edge_is_still_light_from_nothing() -> None:
     """A clipped 3x3 dot landing on the grey just ahead of the same standing edge: its
-    pixels held the backdrop a frame before (no light arriving), and so are its own
-    newly clipped patch, none of it overlapping."""
+    pixels held the backdrop a frame before (no light arriving), and it is a clipped
+    patch of its own, none of it overlapping."""
     before = [_soft_edge(10) for _ in range(4)]
     now = _soft_edge(10)
     now[12:15, 13:16] = 255  # touches the edge's soft column 12 (205): not clipped
