@@ -9,10 +9,10 @@ before it was hidden. So the memory keeps, per place and channel, the light each
 held all through some block of frames (250 ms) over the last `span_ms`: each block is
 the minimum of its frames (a fixed cost a frame: one minimum of two images), so a bright
 target passing through, or a dot, is not steady light there, and the boxes the
-detector names (its dots, and moving content) hold nothing for the block. A camera's exposure and white balance
-move over seconds, and both are a gain per channel: each block keeps samples of its
-frames, and is recalled scaled, channel by channel, by how much brighter the view is
-now than then.
+detector names (its dots, and moving content) hold nothing for the block. A camera's
+exposure and white balance move over seconds, and both are a gain per channel: each
+block keeps samples of its frames, and is recalled scaled, channel by channel, by how
+much brighter the view is now than then.
 """
 
 from __future__ import annotations
