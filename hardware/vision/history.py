@@ -103,16 +103,26 @@ def appeared(b: Blob, bright: Image, recent: Sequence[Image], r: int,
     if cv2.countNonZero(fallen) >= cfg.min_area_unsaturated:  # fewer: sensor noise
         return False
     core = _core_box(b, near)
-    fresh, overlap = newly_clipped(bright[near], [f[near] for f in recent], core,
-                                   cfg.saturated, cfg.min_new_light)
-    if fresh == 0 or overlap > cfg.max_clipped_before * fresh:
+    now, before = bright[near], [f[near] for f in recent]
+    fresh, overlap = newly_clipped(now, before, core, cfg.saturated, cfg.min_new_light)
+    if fresh == 0 or overlap > cfg.max_clipped_before * fresh or _gained_beside(
+            now, before[-1], core, cfg, 0):
         return False
     if image is None or image.ndim != 3 or not frames:
         return True
-    fresh, overlap = newly_clipped(weakest(image[near]), [weakest(f[near]) for f in frames],
-                                   core, cfg.saturated, cfg.min_new_light, cfg.clip_noise,
-                                   edges=True)
-    return overlap <= cfg.max_clipped_before * fresh
+    now, before = weakest(image[near]), [weakest(f[near]) for f in frames]
+    fresh, overlap = newly_clipped(now, before, core, cfg.saturated, cfg.min_new_light,
+                                   cfg.clip_noise, edges=True)
+    return overlap <= cfg.max_clipped_before * fresh and not _gained_beside(
+        now, before[-1], core, cfg, cfg.clip_noise)
+
+
+def _gained_beside(now: Image, last: Image, core: tuple[slice, slice], cfg: DetectorConfig,
+                   band: int) -> bool:
+    """Whether the clipped patch gained more pixels beside the core's box than in it
+    (`gained_beside`): a piece of moving content's leading edge."""
+    inside, beside = gained_beside(now, last, core, cfg.saturated, cfg.min_new_light, band)
+    return beside > inside
 
 
 def _core_box(b: Blob, near: tuple[slice, slice]) -> tuple[slice, slice]:
@@ -140,12 +150,7 @@ def newly_clipped(now: Image, before: Sequence[Image], core: tuple[slice, slice]
     `edges`: a pixel the clipped patch's edge lit a frame before was where the content
     was too (`_arriving`; asked in the weakest channel, where only white light rises:
     a laser's faint start, the frame before its pulse clips, is its own colour)."""
-    _, labels = cv2.connectedComponents((now >= saturated - band).view(np.uint8),
-                                        connectivity=8)
-    if band:  # only the pieces holding a pixel clipped outright
-        labels[~np.isin(labels, np.unique(labels[now >= saturated]))] = 0
-    mine = labels[core]
-    patch = np.isin(labels, np.unique(mine[mine > 0]))
+    patch = _clipped_patch(now, core, saturated, band)
     darkest = before[0]
     for old in before[1:]:
         darkest = cv2.min(darkest, old)
@@ -165,3 +170,29 @@ def _arriving(last: Image, darkest: Image, clipped: np.ndarray, margin: int) -> 
     _, labels = cv2.connectedComponents(lit.view(np.uint8), connectivity=8)
     joined = np.unique(labels[clipped])
     return np.isin(labels, joined[joined > 0])
+
+
+def gained_beside(now: Image, last: Image, core: tuple[slice, slice], saturated: int,
+                  margin: int, band: int = 0) -> tuple[int, int]:
+    """Of the pixels the clipped patch the core belongs to gained since the `last` frame
+    (clipped now, darker than clipping by `margin` then: light that arrived, not noise
+    at the clip level), how many are in the core's box and how many beside it. A
+    pulse's white core arrives whole, at one place, within one frame; clipped content
+    moving gains all along its leading edge, and a blob cut from that edge holds a
+    piece of it (see `newly_clipped` for `band`)."""
+    patch = _clipped_patch(now, core, saturated, band)
+    arrived = patch & (now >= saturated) & (last < saturated - margin)
+    inside = int(np.count_nonzero(arrived[core]))
+    return inside, int(np.count_nonzero(arrived)) - inside
+
+
+def _clipped_patch(now: Image, core: tuple[slice, slice], saturated: int, band: int
+                   ) -> np.ndarray:
+    """The clipped pixels of the window `now` connected to the core's box (grown through
+    the `band` under `saturated` from the pieces that clip outright)."""
+    _, labels = cv2.connectedComponents((now >= saturated - band).view(np.uint8),
+                                        connectivity=8)
+    if band:  # only the pieces holding a pixel clipped outright
+        labels[~np.isin(labels, np.unique(labels[now >= saturated]))] = 0
+    mine = labels[core]
+    return np.isin(labels, np.unique(mine[mine > 0]))

@@ -13,7 +13,7 @@ from hardware.events import SpotEvent
 from hardware.vision.config import DetectorConfig
 from hardware.vision.detector import ShotDetector, camera_levels, clip_top, detect_still
 from hardware.vision.frames import Frame, Image
-from hardware.vision.history import newly_clipped
+from hardware.vision.history import gained_beside, newly_clipped
 from hardware.vision.scenes import run_kind
 
 PERIOD_NS = 33_333_333
@@ -210,6 +210,35 @@ def test_a_dot_beside_a_clipped_edge_is_still_light_from_nothing() -> None:
     now[12:15, 13:16] = 255  # touches the edge's soft column 12 (205): not clipped
     core = (slice(12, 15), slice(13, 16))
     assert newly_clipped(now, before, core, 245, 24, edges=True) == (9, 0)
+
+
+def _edge_at(col: int) -> Image:
+    """A 17x17 window of grey backdrop (190) with a clipped white target from column
+    `col` rightwards: the vertical edge of a target larger than the window."""
+    out = np.full((17, 17), 190, np.uint8)
+    out[:, col:] = 255
+    return out
+
+
+def test_a_piece_cut_from_a_jerky_edge_is_content_that_moved() -> None:
+    """Outdoor tuning seeds 52, 61, 74 and 75 at 40 s: a slow white target moves in
+    jumps (its edge at column 12 for two frames, at 10 for two, now at 8), and the
+    blob is a 3x2 piece cut from its leading edge. Of the 68 px uncovered in these
+    frames only 34 were clipped a frame before: at most half, light from nothing by
+    that alone. But the patch gained 34 px, of which 6 are the blob's: the rest ran
+    all along the edge, as moving content does."""
+    before = [_edge_at(12), _edge_at(12), _edge_at(10), _edge_at(10)]
+    piece = (slice(7, 10), slice(8, 10))
+    assert newly_clipped(_edge_at(8), before, piece, 245, 24) == (68, 34)
+    assert gained_beside(_edge_at(8), before[-1], piece, 245, 24) == (6, 28)
+
+
+def test_a_dot_beside_a_standing_edge_gained_only_itself() -> None:
+    """A clipped 3x3 dot touching the same target's standing edge: the patch grew by the
+    dot alone."""
+    now = _edge_at(10)
+    now[7:10, 7:10] = 255
+    assert gained_beside(now, _edge_at(10), (slice(7, 10), slice(7, 10)), 245, 24) == (9, 0)
 
 
 def _sieve(rows: tuple[int, int], rng: np.random.Generator) -> Image:
