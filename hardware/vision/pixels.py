@@ -94,23 +94,43 @@ def weakest(image: Image) -> Image:
     return cv2.min(cv2.min(image[..., 0], image[..., 1]), image[..., 2])
 
 
-def plateau(bright: Image, core: np.ndarray, top: int, levels: int, seed: tuple[int, int]
+def plateau(bright: Image, core: np.ndarray, top: int, levels: int, seed: tuple[int, int],
+            within: tuple[slice, slice] | None = None
             ) -> tuple[float, float, tuple[int, int, int, int]]:
     """Centre and box of the largest connected patch within `levels` of the core's peak
     `top`: the dot's own clipped core, not a clipped ring of glow beside it. `seed`
     (x, y) is a core pixel at that peak, so on the plateau. (The centre is OpenCV's, the
-    integer sums of the pixels' coordinates over their count.)"""
+    integer sums of the pixels' coordinates over their count.) `within`: a box holding
+    every core pixel (the core's own box); a plateau of one patch is then found on that
+    box alone, fewer pixels for the same patch (only the sums' origin moves, and they
+    are integers)."""
+    rows, cols = within or (slice(0, None), slice(0, None))
+    x0, y0 = cols.start or 0, rows.start or 0
+    found = _one_patch(bright[rows, cols], core[rows, cols], top, levels,
+                       (seed[0] - x0, seed[1] - y0), (x0, y0))
+    if found is not None:
+        return found
     plateau = (core & (bright >= top - levels)).view(np.uint8)
-    count = cv2.countNonZero(plateau)
-    area, (x, y, bw, bh) = filled(plateau, seed, 2)
-    if area == count:  # one patch (most dots): its centre is the mean of its pixels
-        m = cv2.moments(plateau[y:y + bh, x:x + bw], binaryImage=True)  # exact integer sums
-        return ((m["m10"] + x * area) / area, (m["m01"] + y * area) / area,
-                (x, y, x + bw - 1, y + bh - 1))
     _, _, stats, cents = components(plateau)
     best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     x, y, bw, bh = (int(v) for v in stats[best][:4])
     return float(cents[best][0]), float(cents[best][1]), (x, y, x + bw - 1, y + bh - 1)
+
+
+def _one_patch(bright: Image, core: np.ndarray, top: int, levels: int, seed: tuple[int, int],
+               origin: tuple[int, int]) -> tuple[float, float, tuple[int, int, int, int]] | None:
+    """`plateau`'s answer if its plateau is one patch (most dots): its centre is the mean
+    of its pixels, from exact integer sums, in the coordinates of a frame where these
+    arrays start at `origin` (x, y); None if the plateau is in pieces."""
+    plateau = (core & (bright >= top - levels)).view(np.uint8)
+    count = cv2.countNonZero(plateau)
+    area, (x, y, bw, bh) = filled(plateau, seed, 2)
+    if area != count:
+        return None
+    m = cv2.moments(plateau[y:y + bh, x:x + bw], binaryImage=True)  # exact integer sums
+    x, y = x + origin[0], y + origin[1]
+    return ((m["m10"] + x * area) / area, (m["m01"] + y * area) / area,
+            (x, y, x + bw - 1, y + bh - 1))
 
 
 # A channel this close to clipping counts as having this much room: otherwise a bright
@@ -123,13 +143,55 @@ def added_light(now: np.ndarray, before: np.ndarray) -> tuple[float, float]:
     clips every channel, so raw rises mislead on bright backgrounds; the fraction of the
     headroom used shows the laser's own channel filling first and widest (the fringe).
     (In place on two float copies: the same arithmetic as the plain expression.)"""
-    used = now[:, 1:].astype(np.float32)
-    ref = before[:, 1:].astype(np.float32)
+    used = _headroom_used(now[:, 1:].astype(np.float32), before[:, 1:].astype(np.float32))
+    tot = used.sum(axis=0)
+    return float(tot[1]), float(tot[0])
+
+
+def _headroom_used(used: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """The share of its headroom each level `used` (float32, now) rose by over `ref`
+    (float32, before), in place in `used` (`ref` is overwritten)."""
     np.subtract(used, ref, out=used)
     np.maximum(used, 0.0, out=used)
     np.subtract(255.0, ref, out=ref)
     np.divide(used, np.maximum(ref, HEADROOM_FLOOR, out=ref), out=used)
-    tot = used.sum(axis=0)
+    return used
+
+
+def _headroom_table() -> np.ndarray:
+    """`_headroom_used` of every pair of 8-bit levels, by the same float32 operations,
+    at index before * 256 + now: a pixel's share is one look-up."""
+    levels = np.arange(256, dtype=np.float32)
+    now, before = np.tile(levels, 256)[:, None], np.repeat(levels, 256)[:, None]
+    table: np.ndarray = _headroom_used(now, before).ravel()
+    return table
+
+
+_HEADROOM_USED = _headroom_table()
+# `cv2.mixChannels` pairs of (source channel, target channel): from a BGR box now
+# (channels 0-2) and before (3-5), per pixel G now, G before, R now, R before; as two
+# little-endian 16-bit words, the `_HEADROOM_USED` index of G and of R
+_GR_PAIRS = [1, 0, 4, 1, 2, 2, 5, 3]
+
+
+def added_light_in(now: Image, before: Image, mask: np.ndarray) -> tuple[float, float]:
+    """`added_light(now[mask], before[mask])` of two BGR boxes and a bool `mask` of
+    their size, bit for bit: each pixel's share of its headroom looked up (the table
+    holds exactly what the arithmetic gives), over the same pixels in the same order
+    (raster), each channel summed in float32 one pixel after the other, as numpy's sum
+    over the first axis of `added_light`'s (pixels, 2) array adds them (pinned by a
+    test). Picking a 3-channel pixel under a 2-D mask costs numpy ten times what
+    picking one 32-bit word a pixel costs, and that sum a row at a time five times a
+    running sum along each channel: the two channels' levels are packed into one word
+    first, and the shares laid out a channel a row."""
+    if now.ndim != 3 or now.shape[2] != 3 or not mask.flags.c_contiguous or not mask.any():
+        return added_light(now[mask], before[mask])
+    h, w = mask.shape
+    pairs = np.empty((h, w, 4), np.uint8)
+    cv2.mixChannels([now, before], [pairs], _GR_PAIRS)
+    picked = pairs.view(np.uint32).reshape(-1)[mask.reshape(-1)]
+    used = _HEADROOM_USED[picked.view(np.uint16).reshape(-1, 2).T]  # (2, pixels): G, R
+    tot = np.cumsum(used, axis=1)[:, -1]
     return float(tot[1]), float(tot[0])
 
 
@@ -139,6 +201,15 @@ def dot_colour(now: np.ndarray, before: np.ndarray) -> Colour:
     (one sample per 2x2 pixels, compressed in blocks of those), so a small dot's colour
     is spread past its own fringe while its brightness stays sharp."""
     d_red, d_green = added_light(now, before)
+    return _colour_of(d_red, d_green)
+
+
+def dot_colour_in(now: Image, before: Image, mask: np.ndarray) -> Colour:
+    """`dot_colour(now[mask], before[mask])` of two BGR boxes (see `added_light_in`)."""
+    return _colour_of(*added_light_in(now, before, mask))
+
+
+def _colour_of(d_red: float, d_green: float) -> Colour:
     return "red" if d_red >= d_green else "green"
 
 

@@ -13,10 +13,10 @@ from hardware.vision.frames import Image
 from hardware.vision.history import new_light, new_light_of, uncovered
 from hardware.vision.memory import Recall
 from hardware.vision.pixels import (
-    added_light,
+    added_light_in,
     component_box,
     components,
-    dot_colour,
+    dot_colour_in,
     labelled,
     plateau,
     ring_means,
@@ -337,18 +337,18 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     inner = (slice(by, by + bh), slice(bx, bx + bw))  # the core's own box: fewer pixels
     weights = cv2.bitwise_and(rise[inner], rise[inner], mask=core8[inner])
     if clipped is not None:  # no pixel of the component rose past `peak_rise`
-        cv2.max(weights, clipped[inner].view(np.uint8) * np.uint8(peak_rise), dst=weights)
+        weights[clipped[inner]] = peak_rise
     area, elong = weighted_shape(weights)
     _, brightest, _, seed = cv2.minMaxLoc(bright[inner], mask=core8[inner])
     peak = int(brightest)
     cx, cy, extent = plateau(bright, core, peak, cfg.plateau_levels,
-                             (seed[0] + bx, seed[1] + by))
+                             (seed[0] + bx, seed[1] + by), inner)
     # the streak rule asks a long blob for its colour, unless it is too long, or rises too
     # little, for a streak of laser light whatever its colour
     asks_colour = (cfg.streak_elongation < elong <= cfg.max_elongation
                    and peak_rise >= cfg.min_rise_streak)
     grown = cv2.dilate(mask, _GROW).view(bool) if complete or asks_colour else None
-    light = added_light(img[grown], ref[grown]) if grown is not None else None
+    light = added_light_in(img, ref, grown) if grown is not None else None
     d_red, d_green = light or (0.0, 0.0)
     blob = Blob(cx + ox, cy + oy, area, bw, bh, peak, peak_rise, 0.0, 0.0, d_red, d_green,
                 "red" if d_red >= d_green else "green", True, "", elong)
@@ -357,15 +357,18 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
         return changed(blob, accepted=False, why=why)
     if grown is None:
         grown = cv2.dilate(mask, _GROW).view(bool)
-    ring = cv2.dilate(grown.view(np.uint8), _GROW).view(bool) & ~grown
+    # the blob, its fringe and the ring outside: grown once more; the ring is what that
+    # adds (one subtraction of the 0/1 masks, where `& ~grown` takes two operations)
+    near8 = cv2.dilate(grown.view(np.uint8), _GROW)
+    ring = cv2.subtract(near8, grown.view(np.uint8)).view(bool)
     contrast, ring_rise, flicker = float(peak), 0.0, 0.0
-    if ring.any():
+    if cv2.countNonZero(ring.view(np.uint8)):
         level, risen, change = ring_means(bright, rise, ref, ring)
         contrast = float(peak - level)
         ring_rise = risen / max(1, peak_rise)
         # how much the surroundings flicker between frames, against the dot's own rise
         flicker = change / max(1, peak_rise)
-    d_red, d_green = light or added_light(img[grown], ref[grown])
+    d_red, d_green = light or added_light_in(img, ref, grown)
     blob = changed(blob, contrast=contrast, ring_rise=ring_rise, d_red=d_red,
                    d_green=d_green, colour="red" if d_red >= d_green else "green",
                    flicker=flicker)
@@ -373,11 +376,11 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     why = verdict(blob, cfg, full) or cut_off(blob, box, full, cfg.saturated)
     if why and not complete:
         return changed(blob, accepted=False, why=why)
-    near = grown | ring
+    near = near8.view(bool)  # grown | ring
     core_fill = white_core_fill(img, ref, near, cfg.clip_level, cfg.min_rise,
                                 cfg.core_headroom)
     return changed(blob, accepted=not why, why=why, core_fill=core_fill,
-                   colour=blob.colour if why else dot_colour(img[near], ref[near]))
+                   colour=blob.colour if why else dot_colour_in(img, ref, near))
 
 
 def _with_activity(b: Blob, activity: np.ndarray, limit: float, w: int, h: int,
