@@ -10,7 +10,7 @@ import numpy as np
 
 from hardware.vision.config import Blob, DetectorConfig, changed
 from hardware.vision.frames import Image
-from hardware.vision.history import new_light, new_light_of, uncovered
+from hardware.vision.history import brings_new_light, new_light, uncovered
 from hardware.vision.memory import Recall
 from hardware.vision.pixels import (
     added_light_in,
@@ -156,8 +156,8 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
             # looked at only for whether it brings any, and only while the budget lasts
             found = [new_light(b, bright, recent, reach, cfg, image, frames, memory)
                      if b.accepted else b for b in found]
-            if budget > 0 and any(b.why in MOVING and new_light_of(b, recent, reach)
-                                  >= cfg.min_new_light for b in found):
+            if budget > 0 and any(b.why in MOVING and brings_new_light(
+                    b, recent, reach, cfg.min_new_light) for b in found):
                 share = max(1, budget // 2)  # measuring again: half what is left at most
                 found = _fresh(found, image, ref, bright, rise, recent, roi, reach, cfg,
                                (w, h), share, memory)
@@ -236,7 +236,9 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
             break
         x, y, bw, bh, area = component_box(half, px, py)
         # rejected whatever else is measured: a speck, or nothing bright enough in its box
-        if area < cfg.min_area or cv2.minMaxLoc(bright[y:y + bh, x:x + bw])[1] < cfg.min_peak:
+        # (bright enough at its peak rise already: the box's brightest is no less)
+        if area < cfg.min_area or (bright[py, px] < cfg.min_peak and cv2.minMaxLoc(
+                bright[y:y + bh, x:x + bw])[1] < cfg.min_peak):
             continue
         windowed = max(bw, bh) > 2 * reach
         if windowed:  # wider than any dot: look around its strongest point only

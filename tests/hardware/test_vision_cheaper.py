@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from hardware.vision import spots
 from hardware.vision.detector import ShotDetector
 from hardware.vision.evaluate import read_frames
+from hardware.vision.history import new_light_of
 from hardware.vision.memory import median
 from hardware.vision.pixels import (
     _HEADROOM_USED,
@@ -278,8 +279,9 @@ def _checked(monkeypatch: pytest.MonkeyPatch, name: str,
                                   "lifecam-motion-in-room.mp4"])
 def test_cheaper_measurement_on_the_peer_motion_clips(
         monkeypatch: pytest.MonkeyPatch, shootoff_dir: Path, clip: str) -> None:
-    """Every candidate of the peer's two motion clips: the colour sums and the plateau
-    as the plain computations give them."""
+    """Every candidate of the peer's two motion clips: the colour sums, the plateau and
+    whether a blob rejected for motion brings new light, as the plain computations give
+    them."""
     light = _checked(monkeypatch, "added_light_in", added_light,
                      lambda now, before, mask: (now[mask], before[mask]))
     _checked(monkeypatch, "dot_colour_in", dot_colour,
@@ -287,7 +289,10 @@ def test_cheaper_measurement_on_the_peer_motion_clips(
     patches = _checked(monkeypatch, "plateau", _plateau_plain,
                        lambda bright, core, top, levels, seed, within=None:
                        (bright, core.copy(), top, levels, seed))
+    asked = _checked(monkeypatch, "brings_new_light",
+                     lambda b, recent, reach, level: new_light_of(b, recent, reach) >= level,
+                     lambda *a: a)
     det = ShotDetector()
     for frame in read_frames(shootoff_dir / "shotsearcher" / clip):
         det.feed(frame)
-    assert len(light) > 50 and len(patches) > 50  # and every dot's colour, if any
+    assert len(light) > 50 and len(patches) > 50 and asked  # and every dot's colour
