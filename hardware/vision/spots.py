@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import islice
 
 import cv2
 import numpy as np
@@ -17,11 +18,9 @@ from hardware.vision.pixels import (
     component_box,
     components,
     dot_colour_in,
-    labelled,
+    peaks_in_turn,
     plateau,
     ring_means,
-    sole_peak,
-    strongest_components,
     weighted_shape,
     white_core_fill,
 )
@@ -221,20 +220,14 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
     if limit <= 0 or cv2.minMaxLoc(rise)[1] < cfg.min_rise:
         return []  # no candidate: nothing to label (a wide region with nothing clipped)
     half = cv2.threshold(rise, cfg.min_rise // 2 - 1, 255, cv2.THRESH_BINARY)[1]
-    n, labels = labelled(half)
-    if n < 2:
-        return []
     h, w = rise.shape
     reach = dot_reach(cfg, full)
     out: list[Blob] = []
     measured = 0
-    ranked = sole_peak(labels, rise, cfg.min_rise) if n == 2 else None
-    if ranked is None:
-        ranked = strongest_components(labels, rise, cfg.min_rise)
-    for i, py, px in ranked[:_SCREENED * limit]:
-        if measured >= limit:
-            break
-        x, y, bw, bh, area = component_box(half, px, py)
+    # each candidate's component is filled with its own value: its pixels in its box
+    peaks = islice(peaks_in_turn(half, rise, cfg.min_rise), min(_SCREENED * limit, _FILLS))
+    for value, (py, px) in enumerate(peaks, 1):
+        x, y, bw, bh, area = component_box(half, px, py, value)
         # rejected whatever else is measured: a speck, or nothing bright enough in its box
         # (bright enough at its peak rise already: the box's brightest is no less)
         if area < cfg.min_area or (bright[py, px] < cfg.min_peak and cv2.minMaxLoc(
@@ -246,7 +239,7 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
         x0, y0 = max(0, x - _MARGIN), max(0, y - _MARGIN)
         x1, y1 = min(w, x + bw + _MARGIN), min(h, y + bh + _MARGIN)
         box = (slice(y0, y1), slice(x0, x1))
-        comp = labels[box] == i
+        comp = half[box] == value
         peak_rise = int(rise[py, px])
         screened, top, core = _screen(bright[box], rise[box], comp, peak_rise, cfg, full)
         if screened:  # rejected on its peak and size alone: placed at its strongest point
@@ -259,12 +252,17 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
         if windowed and blob.accepted and _core_reaches_edge(blob, ox + x0, oy + y0, comp):
             blob = changed(blob, accepted=False, why="area")
         out.append(blob)
+        if measured >= limit:
+            break
     return out
 
 
 # Candidates screened (`_screen`) per candidate measured, at most: screening is a few
 # array operations on the candidate's box, measuring a few dozen.
 _SCREENED = 4
+# The fill values a region's candidates can be told apart by (1 to 254: not the mask's 0
+# or 255): at most this many are screened in a region (`_SCREENED` x 8 by default).
+_FILLS = 254
 
 
 def _screen(bright: Image, rise: Image, comp: np.ndarray, peak_rise: int,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,12 @@ from hardware.vision.pixels import (
     added_light,
     added_light_in,
     brightness,
+    component_box,
     components,
     dot_colour,
     dot_colour_in,
     labelled,
+    peaks_in_turn,
     ring_means,
     sole_peak,
     strongest_components,
@@ -279,9 +281,9 @@ def _checked(monkeypatch: pytest.MonkeyPatch, name: str,
                                   "lifecam-motion-in-room.mp4"])
 def test_cheaper_measurement_on_the_peer_motion_clips(
         monkeypatch: pytest.MonkeyPatch, shootoff_dir: Path, clip: str) -> None:
-    """Every candidate of the peer's two motion clips: the colour sums, the plateau and
-    whether a blob rejected for motion brings new light, as the plain computations give
-    them."""
+    """Every candidate of the peer's two motion clips: the ranking of its region's
+    peaks, its colour sums, its plateau and whether a blob rejected for motion brings new
+    light, as the plain computations give them."""
     light = _checked(monkeypatch, "added_light_in", added_light,
                      lambda now, before, mask: (now[mask], before[mask]))
     _checked(monkeypatch, "dot_colour_in", dot_colour,
@@ -292,7 +294,49 @@ def test_cheaper_measurement_on_the_peer_motion_clips(
     asked = _checked(monkeypatch, "brings_new_light",
                      lambda b, recent, reach, level: new_light_of(b, recent, reach) >= level,
                      lambda *a: a)
+    monkeypatch.setattr(spots, "peaks_in_turn", _peaks_checked)
     det = ShotDetector()
     for frame in read_frames(shootoff_dir / "shotsearcher" / clip):
         det.feed(frame)
     assert len(light) > 50 and len(patches) > 50 and asked  # and every dot's colour
+
+
+def _peaks_plain(half: np.ndarray, rise: np.ndarray, level: int) -> list[tuple[int, int]]:
+    _, labels = labelled(half)
+    return [(py, px) for _, py, px in strongest_components(labels, rise, level)]
+
+
+def _peaks_filling(half: np.ndarray, rise: np.ndarray, level: int) -> list[tuple[int, int]]:
+    """Every peak `peaks_in_turn` yields, each component filled as the detector fills it."""
+    out = []
+    for value, (py, px) in enumerate(peaks_in_turn(half, rise, level), 1):
+        out.append((py, px))
+        component_box(half, px, py, value % 254 + 1)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 80), st.integers(1, 80),
+       st.sampled_from([2, 4, 256]), st.integers(1, 40))
+def test_peaks_in_turn_are_the_ranking_by_labels(seed: int, h: int, w: int, levels: int,
+                                                 blobs: int) -> None:
+    """Random regions, few distinct levels (ties and flat tops) among them, as views, and
+    past `_FEW_RISEN` risen pixels (the local maxima): the same peaks in the same order."""
+    rng = np.random.default_rng(seed)
+    frame = np.zeros((h + 2, w + 2), np.uint8)
+    rise = frame[1:-1, 1:-1]
+    for _ in range(blobs):
+        y, x = int(rng.integers(0, h)), int(rng.integers(0, w))
+        patch = rise[y:y + int(rng.integers(1, 30)), x:x + int(rng.integers(1, 30))]
+        patch[...] = rng.integers(0, levels, patch.shape) * (255 // (levels - 1))
+    level = int(rng.integers(2, 256))
+    half = cv2.threshold(rise, level // 2 - 1, 255, cv2.THRESH_BINARY)[1]
+    assert _peaks_filling(half.copy(), rise, level) == _peaks_plain(half, rise, level)
+
+
+def _peaks_checked(half: np.ndarray, rise: np.ndarray, level: int) -> Iterator[tuple[int, int]]:
+    """`peaks_in_turn`, each peak held to the plain ranking of the region as it was."""
+    want = iter(_peaks_plain(half.copy(), rise, level))
+    for peak in peaks_in_turn(half, rise, level):
+        assert peak == next(want)
+        yield peak
