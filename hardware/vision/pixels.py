@@ -94,12 +94,13 @@ def peaks_in_turn(half: Image, rise: Image, level: int) -> Iterator[tuple[int, i
     marks = half.ravel()
     start, block = 0, _PASSED_BLOCK
     while start < len(order):
-        left = np.flatnonzero(marks[order[start:start + block]] == 255)
-        if len(left) == 0:  # a block of a filled component's pixels: look further on
+        left = marks[order[start:start + block]] == 255
+        j = int(left.argmax())  # the first not taken, if any
+        if not left[j]:  # a block of filled components' pixels: look further on
             start, block = start + block, 2 * block
             continue
-        k = int(order[start + int(left[0])])
-        start, block = start + int(left[0]) + 1, _PASSED_BLOCK
+        k = int(order[start + j])
+        start, block = start + j + 1, _PASSED_BLOCK
         yield k // width, k % width
 
 

@@ -198,12 +198,15 @@ def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Ima
 
 def _isolated(b: Blob, rise: Image, cfg: DetectorConfig) -> Blob:
     """Inside a wide change, a dot must still stand alone: most of the ring just outside
-    it must not have risen (a clipped piece of a lit area is surrounded by more of it)."""
+    it must not have risen (a clipped piece of a lit area is surrounded by more of it).
+    A blob rejected already is left as it is, its ring not looked at."""
+    if not b.accepted:
+        return b
     r = int(max(b.w, b.h)) + 3
     x0, y0 = max(0, round(b.x) - r), max(0, round(b.y) - r)
     patch = rise[y0:round(b.y) + r + 1, x0:round(b.x) + r + 1]
     edge = np.concatenate([patch[0], patch[-1], patch[:, 0], patch[:, -1]])
-    if b.accepted and float((edge >= cfg.min_rise).mean()) > 0.25:
+    if float((edge >= cfg.min_rise).mean()) > 0.25:
         return changed(b, accepted=False, why="surrounded")
     return b
 
