@@ -146,7 +146,7 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
                 bright[roi], cfg.saturated, 255))
         found = blobs_in(image[roi], ref[roi], bright[roi], roi_rise, ax, ay, cfg, (w, h),
                          budget)
-        budget -= max(1, len(found))  # a region with no candidate still cost a labelling
+        budget -= max(1, len(found))  # a region with no candidate still cost a ranking
         if wide:
             found = [_isolated(b, rise, cfg) for b in found]
         found = [_with_activity(b, activity, limit, w, h, cfg) for b in found]
@@ -221,7 +221,7 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
     the number of candidates, not set by the size of what moved."""
     limit = cfg.max_candidates if budget is None else budget
     if limit <= 0 or cv2.minMaxLoc(rise)[1] < cfg.min_rise:
-        return []  # no candidate: nothing to label (a wide region with nothing clipped)
+        return []  # no candidate: nothing to rank (a wide region with nothing clipped)
     half = cv2.threshold(rise, cfg.min_rise // 2 - 1, 255, cv2.THRESH_BINARY)[1]
     h, w = rise.shape
     reach = dot_reach(cfg, full)
