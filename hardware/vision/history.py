@@ -74,6 +74,21 @@ def new_light_of(b: Blob, recent: Sequence[Image], reach: int) -> int:
     return b.peak - int(before)
 
 
+def brings_new_light(b: Blob, recent: Sequence[Image], reach: int, level: int) -> bool:
+    """Whether `new_light_of(b, recent, reach) >= level`: every window it looks at holds
+    light at most `level` under the blob's peak. Asked of blobs rejected for motion,
+    whose windows most often hold more already in the frame before: the frames are
+    looked at newest first, and no further once one does."""
+    half = (max(b.w, b.h) + 1) // 2
+    x, y = round(b.x), round(b.y)
+    r = half + reach
+    ceiling = b.peak - level
+    if cv2.minMaxLoc(recent[-1][max(0, y - r):y + r + 1, max(0, x - r):x + r + 1])[1] > ceiling:
+        return False
+    near = (slice(max(0, y - half), y + half + 1), slice(max(0, x - half), x + half + 1))
+    return all(cv2.minMaxLoc(old[near])[1] <= ceiling for old in reversed(recent[:-1]))
+
+
 def appeared(b: Blob, bright: Image, recent: Sequence[Image], r: int,
              cfg: DetectorConfig, image: Image | None = None,
              frames: Sequence[Image] = ()) -> bool:

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import islice
 
 import cv2
 import numpy as np
 
 from hardware.vision.config import Blob, DetectorConfig, changed
 from hardware.vision.frames import Image
-from hardware.vision.history import new_light, new_light_of, uncovered
+from hardware.vision.history import brings_new_light, new_light, uncovered
 from hardware.vision.memory import Recall
 from hardware.vision.pixels import (
-    added_light,
+    added_light_in,
     component_box,
     components,
-    dot_colour,
-    labelled,
+    dot_colour_in,
+    peaks_in_turn,
     plateau,
     ring_means,
-    sole_peak,
-    strongest_components,
     weighted_shape,
     white_core_fill,
 )
@@ -147,7 +146,7 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
                 bright[roi], cfg.saturated, 255))
         found = blobs_in(image[roi], ref[roi], bright[roi], roi_rise, ax, ay, cfg, (w, h),
                          budget)
-        budget -= max(1, len(found))  # a region with no candidate still cost a labelling
+        budget -= max(1, len(found))  # a region with no candidate still cost a ranking
         if wide:
             found = [_isolated(b, rise, cfg) for b in found]
         found = [_with_activity(b, activity, limit, w, h, cfg) for b in found]
@@ -156,8 +155,8 @@ def measure_blobs(image: Image, ref: Image, bright: Image, activity: np.ndarray,
             # looked at only for whether it brings any, and only while the budget lasts
             found = [new_light(b, bright, recent, reach, cfg, image, frames, memory)
                      if b.accepted else b for b in found]
-            if budget > 0 and any(b.why in MOVING and new_light_of(b, recent, reach)
-                                  >= cfg.min_new_light for b in found):
+            if budget > 0 and any(b.why in MOVING and brings_new_light(
+                    b, recent, reach, cfg.min_new_light) for b in found):
                 share = max(1, budget // 2)  # measuring again: half what is left at most
                 found = _fresh(found, image, ref, bright, rise, recent, roi, reach, cfg,
                                (w, h), share, memory)
@@ -199,12 +198,15 @@ def _fresh(found: list[Blob], image: Image, ref: Image, bright: Image, rise: Ima
 
 def _isolated(b: Blob, rise: Image, cfg: DetectorConfig) -> Blob:
     """Inside a wide change, a dot must still stand alone: most of the ring just outside
-    it must not have risen (a clipped piece of a lit area is surrounded by more of it)."""
+    it must not have risen (a clipped piece of a lit area is surrounded by more of it).
+    A blob rejected already is left as it is, its ring not looked at."""
+    if not b.accepted:
+        return b
     r = int(max(b.w, b.h)) + 3
     x0, y0 = max(0, round(b.x) - r), max(0, round(b.y) - r)
     patch = rise[y0:round(b.y) + r + 1, x0:round(b.x) + r + 1]
     edge = np.concatenate([patch[0], patch[-1], patch[:, 0], patch[:, -1]])
-    if b.accepted and float((edge >= cfg.min_rise).mean()) > 0.25:
+    if float((edge >= cfg.min_rise).mean()) > 0.25:
         return changed(b, accepted=False, why="surrounded")
     return b
 
@@ -219,24 +221,20 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
     the number of candidates, not set by the size of what moved."""
     limit = cfg.max_candidates if budget is None else budget
     if limit <= 0 or cv2.minMaxLoc(rise)[1] < cfg.min_rise:
-        return []  # no candidate: nothing to label (a wide region with nothing clipped)
+        return []  # no candidate: nothing to rank (a wide region with nothing clipped)
     half = cv2.threshold(rise, cfg.min_rise // 2 - 1, 255, cv2.THRESH_BINARY)[1]
-    n, labels = labelled(half)
-    if n < 2:
-        return []
     h, w = rise.shape
     reach = dot_reach(cfg, full)
     out: list[Blob] = []
     measured = 0
-    ranked = sole_peak(labels, rise, cfg.min_rise) if n == 2 else None
-    if ranked is None:
-        ranked = strongest_components(labels, rise, cfg.min_rise)
-    for i, py, px in ranked[:_SCREENED * limit]:
-        if measured >= limit:
-            break
-        x, y, bw, bh, area = component_box(half, px, py)
+    # each candidate's component is filled with its own value: its pixels in its box
+    peaks = islice(peaks_in_turn(half, rise, cfg.min_rise), min(_SCREENED * limit, _FILLS))
+    for value, (py, px) in enumerate(peaks, 1):
+        x, y, bw, bh, area = component_box(half, px, py, value)
         # rejected whatever else is measured: a speck, or nothing bright enough in its box
-        if area < cfg.min_area or cv2.minMaxLoc(bright[y:y + bh, x:x + bw])[1] < cfg.min_peak:
+        # (bright enough at its peak rise already: the box's brightest is no less)
+        if area < cfg.min_area or (bright[py, px] < cfg.min_peak and cv2.minMaxLoc(
+                bright[y:y + bh, x:x + bw])[1] < cfg.min_peak):
             continue
         windowed = max(bw, bh) > 2 * reach
         if windowed:  # wider than any dot: look around its strongest point only
@@ -244,7 +242,7 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
         x0, y0 = max(0, x - _MARGIN), max(0, y - _MARGIN)
         x1, y1 = min(w, x + bw + _MARGIN), min(h, y + bh + _MARGIN)
         box = (slice(y0, y1), slice(x0, x1))
-        comp = labels[box] == i
+        comp = half[box] == value
         peak_rise = int(rise[py, px])
         screened, top, core = _screen(bright[box], rise[box], comp, peak_rise, cfg, full)
         if screened:  # rejected on its peak and size alone: placed at its strongest point
@@ -257,12 +255,17 @@ def blobs_in(img: Image, ref: Image, bright: Image, rise: Image, ox: int, oy: in
         if windowed and blob.accepted and _core_reaches_edge(blob, ox + x0, oy + y0, comp):
             blob = changed(blob, accepted=False, why="area")
         out.append(blob)
+        if measured >= limit:
+            break
     return out
 
 
 # Candidates screened (`_screen`) per candidate measured, at most: screening is a few
 # array operations on the candidate's box, measuring a few dozen.
 _SCREENED = 4
+# The fill values a region's candidates can be told apart by (1 to 254: not the mask's 0
+# or 255): at most this many are screened in a region (`_SCREENED` x 8 by default).
+_FILLS = 254
 
 
 def _screen(bright: Image, rise: Image, comp: np.ndarray, peak_rise: int,
@@ -337,18 +340,18 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     inner = (slice(by, by + bh), slice(bx, bx + bw))  # the core's own box: fewer pixels
     weights = cv2.bitwise_and(rise[inner], rise[inner], mask=core8[inner])
     if clipped is not None:  # no pixel of the component rose past `peak_rise`
-        cv2.max(weights, clipped[inner].view(np.uint8) * np.uint8(peak_rise), dst=weights)
+        weights[clipped[inner]] = peak_rise
     area, elong = weighted_shape(weights)
     _, brightest, _, seed = cv2.minMaxLoc(bright[inner], mask=core8[inner])
     peak = int(brightest)
     cx, cy, extent = plateau(bright, core, peak, cfg.plateau_levels,
-                             (seed[0] + bx, seed[1] + by))
+                             (seed[0] + bx, seed[1] + by), inner)
     # the streak rule asks a long blob for its colour, unless it is too long, or rises too
     # little, for a streak of laser light whatever its colour
     asks_colour = (cfg.streak_elongation < elong <= cfg.max_elongation
                    and peak_rise >= cfg.min_rise_streak)
     grown = cv2.dilate(mask, _GROW).view(bool) if complete or asks_colour else None
-    light = added_light(img[grown], ref[grown]) if grown is not None else None
+    light = added_light_in(img, ref, grown) if grown is not None else None
     d_red, d_green = light or (0.0, 0.0)
     blob = Blob(cx + ox, cy + oy, area, bw, bh, peak, peak_rise, 0.0, 0.0, d_red, d_green,
                 "red" if d_red >= d_green else "green", True, "", elong)
@@ -357,15 +360,18 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
         return changed(blob, accepted=False, why=why)
     if grown is None:
         grown = cv2.dilate(mask, _GROW).view(bool)
-    ring = cv2.dilate(grown.view(np.uint8), _GROW).view(bool) & ~grown
+    # the blob, its fringe and the ring outside: grown once more; the ring is what that
+    # adds (one subtraction of the 0/1 masks, where `& ~grown` takes two operations)
+    near8 = cv2.dilate(grown.view(np.uint8), _GROW)
+    ring = cv2.subtract(near8, grown.view(np.uint8)).view(bool)
     contrast, ring_rise, flicker = float(peak), 0.0, 0.0
-    if ring.any():
+    if cv2.countNonZero(ring.view(np.uint8)):
         level, risen, change = ring_means(bright, rise, ref, ring)
         contrast = float(peak - level)
         ring_rise = risen / max(1, peak_rise)
         # how much the surroundings flicker between frames, against the dot's own rise
         flicker = change / max(1, peak_rise)
-    d_red, d_green = light or added_light(img[grown], ref[grown])
+    d_red, d_green = light or added_light_in(img, ref, grown)
     blob = changed(blob, contrast=contrast, ring_rise=ring_rise, d_red=d_red,
                    d_green=d_green, colour="red" if d_red >= d_green else "green",
                    flicker=flicker)
@@ -373,11 +379,11 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     why = verdict(blob, cfg, full) or cut_off(blob, box, full, cfg.saturated)
     if why and not complete:
         return changed(blob, accepted=False, why=why)
-    near = grown | ring
+    near = near8.view(bool)  # grown | ring
     core_fill = white_core_fill(img, ref, near, cfg.clip_level, cfg.min_rise,
                                 cfg.core_headroom)
     return changed(blob, accepted=not why, why=why, core_fill=core_fill,
-                   colour=blob.colour if why else dot_colour(img[near], ref[near]))
+                   colour=blob.colour if why else dot_colour_in(img, ref, near))
 
 
 def _with_activity(b: Blob, activity: np.ndarray, limit: float, w: int, h: int,

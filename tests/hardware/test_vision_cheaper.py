@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
 import cv2
 import numpy as np
 import pytest
@@ -9,10 +13,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hardware.vision import spots
+from hardware.vision.detector import ShotDetector
+from hardware.vision.evaluate import read_frames
+from hardware.vision.history import new_light_of
 from hardware.vision.memory import median
 from hardware.vision.pixels import (
+    _HEADROOM_USED,
+    added_light,
+    added_light_in,
     brightness,
+    component_box,
+    components,
+    dot_colour,
+    dot_colour_in,
     labelled,
+    peaks_in_turn,
     ring_means,
     sole_peak,
     strongest_components,
@@ -194,3 +209,134 @@ def test_sole_peak_leaves_labels_of_more_components_to_the_general_way() -> None
     assert sole_peak(labels, rise, 100) == []  # nothing reaches the level: none whatever
     labels[2, 7] = 1
     assert sole_peak(labels, rise, 30) == [(1, 2, 7)]
+
+
+def test_headroom_table_is_the_arithmetic() -> None:
+    """Every pair of levels: the table holds the share the float32 arithmetic gives."""
+    now = np.tile(np.arange(256, dtype=np.float32), 256)
+    before = np.repeat(np.arange(256, dtype=np.float32), 256)
+    want = np.maximum(now - before, np.float32(0)) / np.maximum(np.float32(255) - before,
+                                                                np.float32(64))
+    assert want.dtype == np.float32
+    assert np.array_equal(_HEADROOM_USED, want)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(1, 60),
+       st.floats(0.0, 1.0), st.integers(0, 3), st.integers(0, 3))
+def test_added_light_in_a_box_is_the_plain_sum(seed: int, h: int, w: int, density: float,
+                                               dx: int, dy: int) -> None:
+    """Random levels, any mask (empty included), boxes that are views of a larger frame."""
+    now, before, mask, _ = _patches(seed, h + dy, w + dx, density)
+    box = (slice(dy, None), slice(dx, None))
+    mask = np.ascontiguousarray(mask[box])
+    assert added_light_in(now[box], before[box], mask) == added_light(now[box][mask],
+                                                                      before[box][mask])
+    assert dot_colour_in(now[box], before[box], mask) == dot_colour(now[box][mask],
+                                                                    before[box][mask])
+
+
+def test_added_light_in_sums_in_order() -> None:
+    """Shares whose float32 sum depends on the order they are added in: the running sum
+    is the plain one's (a pairwise or a double sum would differ)."""
+    rng = np.random.default_rng(5)
+    now = rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    before = rng.integers(0, 64, (64, 64, 3), dtype=np.uint8)
+    mask = np.ones((64, 64), bool)
+    shares = _HEADROOM_USED[before[..., 1:].astype(np.intp) * 256 + now[..., 1:]]
+    pairwise = np.ascontiguousarray(shares.reshape(-1, 2).T).sum(axis=1)
+    assert (float(pairwise[1]), float(pairwise[0])) != added_light(now[mask], before[mask])
+    assert added_light_in(now, before, mask) == added_light(now[mask], before[mask])
+
+
+def _plateau_plain(bright: np.ndarray, core: np.ndarray, top: int, levels: int,
+                   seed: tuple[int, int]) -> tuple[float, float, tuple[int, int, int, int]]:
+    """`pixels.plateau` as it was: on the whole box, OpenCV's centroid of the largest."""
+    patch = (core & (bright >= top - levels)).view(np.uint8)
+    _, _, stats, cents = components(patch)
+    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, bw, bh = (int(v) for v in stats[best][:4])
+    return float(cents[best][0]), float(cents[best][1]), (x, y, x + bw - 1, y + bh - 1)
+
+
+def _checked(monkeypatch: pytest.MonkeyPatch, name: str,
+             plain: Callable[..., Any], args: Callable[..., tuple[Any, ...]]) -> list[int]:
+    """Replace `spots.<name>` by itself checked against `plain` on every call (`args`: the
+    plain one's arguments from the call's); the calls counted."""
+    cheap = getattr(spots, name)
+    calls: list[int] = []
+
+    def checked(*a: Any) -> Any:
+        want = plain(*args(*a))
+        got = cheap(*a)
+        assert got == want
+        calls.append(1)
+        return got
+
+    monkeypatch.setattr(spots, name, checked)
+    return calls
+
+
+@pytest.mark.parametrize("clip", ["logitech-nobg-bouncingtargets-noshots.mp4",
+                                  "lifecam-motion-in-room.mp4"])
+def test_cheaper_measurement_on_the_peer_motion_clips(
+        monkeypatch: pytest.MonkeyPatch, shootoff_dir: Path, clip: str) -> None:
+    """Every candidate of the peer's two motion clips: the ranking of its region's
+    peaks, its colour sums, its plateau and whether a blob rejected for motion brings new
+    light, as the plain computations give them."""
+    light = _checked(monkeypatch, "added_light_in", added_light,
+                     lambda now, before, mask: (now[mask], before[mask]))
+    _checked(monkeypatch, "dot_colour_in", dot_colour,
+                      lambda now, before, mask: (now[mask], before[mask]))
+    patches = _checked(monkeypatch, "plateau", _plateau_plain,
+                       lambda bright, core, top, levels, seed, within=None:
+                       (bright, core.copy(), top, levels, seed))
+    asked = _checked(monkeypatch, "brings_new_light",
+                     lambda b, recent, reach, level: new_light_of(b, recent, reach) >= level,
+                     lambda *a: a)
+    monkeypatch.setattr(spots, "peaks_in_turn", _peaks_checked)
+    det = ShotDetector()
+    for frame in read_frames(shootoff_dir / "shotsearcher" / clip):
+        det.feed(frame)
+    assert len(light) > 50 and len(patches) > 50 and asked  # and every dot's colour
+
+
+def _peaks_plain(half: np.ndarray, rise: np.ndarray, level: int) -> list[tuple[int, int]]:
+    _, labels = labelled(half)
+    return [(py, px) for _, py, px in strongest_components(labels, rise, level)]
+
+
+def _peaks_filling(half: np.ndarray, rise: np.ndarray, level: int) -> list[tuple[int, int]]:
+    """Every peak `peaks_in_turn` yields, each component filled as the detector fills it."""
+    out = []
+    for value, (py, px) in enumerate(peaks_in_turn(half, rise, level), 1):
+        out.append((py, px))
+        component_box(half, px, py, value % 254 + 1)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 80), st.integers(1, 80),
+       st.sampled_from([2, 4, 256]), st.integers(1, 40))
+def test_peaks_in_turn_are_the_ranking_by_labels(seed: int, h: int, w: int, levels: int,
+                                                 blobs: int) -> None:
+    """Random regions, few distinct levels (ties and flat tops) among them, as views, and
+    past `_FEW_RISEN` risen pixels (the local maxima): the same peaks in the same order."""
+    rng = np.random.default_rng(seed)
+    frame = np.zeros((h + 2, w + 2), np.uint8)
+    rise = frame[1:-1, 1:-1]
+    for _ in range(blobs):
+        y, x = int(rng.integers(0, h)), int(rng.integers(0, w))
+        patch = rise[y:y + int(rng.integers(1, 30)), x:x + int(rng.integers(1, 30))]
+        patch[...] = rng.integers(0, levels, patch.shape) * (255 // (levels - 1))
+    level = int(rng.integers(2, 256))
+    half = cv2.threshold(rise, level // 2 - 1, 255, cv2.THRESH_BINARY)[1]
+    assert _peaks_filling(half.copy(), rise, level) == _peaks_plain(half, rise, level)
+
+
+def _peaks_checked(half: np.ndarray, rise: np.ndarray, level: int) -> Iterator[tuple[int, int]]:
+    """`peaks_in_turn`, each peak held to the plain ranking of the region as it was."""
+    want = iter(_peaks_plain(half.copy(), rise, level))
+    for peak in peaks_in_turn(half, rise, level):
+        assert peak == next(want)
+        yield peak

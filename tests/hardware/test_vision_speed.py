@@ -8,6 +8,7 @@ fill, and a plateau of one patch centred without labelling: the same blobs, bit 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import replace
 
 import cv2
@@ -368,29 +369,39 @@ def test_the_blobs_of_a_wide_region_are_those_measured_plainly(
         image, ref, bright, rise = _wide_region(seed)
         fast = blobs_in(image, ref, bright, rise, 0, 0, cfg, (640, 480))
         with monkeypatch.context() as m:
-            m.setattr(spots, "labelled", lambda mask: components(mask)[:2])
+            m.setattr(spots, "peaks_in_turn", _peaks_by_labels)
             m.setattr(spots, "component_box", _box_from_statistics)
-            m.setattr(spots, "strongest_components", ranked_by_sort)
             m.setattr(spots, "_measure", lambda *a, **_: measure(*a))  # knows nothing
             plain = blobs_in(image, ref, bright, rise, 0, 0, cfg, (640, 480))
         assert len(fast) >= 4 and fast == plain
         assert any(b.accepted for b in fast) and any(not b.accepted for b in fast)
 
 
-def _box_from_statistics(mask: Image, x: int, y: int) -> tuple[int, int, int, int, int]:
-    """The statistics box of the component of `mask` holding (x, y), by full labelling."""
+def _box_from_statistics(mask: Image, x: int, y: int, value: int = 1
+                         ) -> tuple[int, int, int, int, int]:
+    """The statistics box of the component of `mask` holding (x, y), by full labelling,
+    the component marked `value`."""
     _, labels, stats, _ = components(mask)
+    mask[labels == labels[y, x]] = value
     return tuple(int(v) for v in stats[labels[y, x]][:5])  # type: ignore[return-value]
+
+
+def _peaks_by_labels(half: Image, rise: Image, level: int) -> Iterator[tuple[int, int]]:
+    """The peaks of `half`'s components reaching `level`, ranked plainly: labels with
+    statistics, every risen pixel sorted."""
+    labels = components(half)[1]
+    for _, py, px in ranked_by_sort(labels, rise, level):
+        yield py, px
 
 
 def test_a_region_with_nothing_risen_enough_is_not_labelled(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # a wide region masked to its clipped pixels, none of them risen: no candidate, and
-    # no labelling of the region
-    def refuse(mask: Image) -> tuple[int, np.ndarray]:
-        raise AssertionError("labelled")
+    # no ranking of the region
+    def refuse(half: Image, rise: Image, level: int) -> Iterator[tuple[int, int]]:
+        raise AssertionError("ranked")
 
-    monkeypatch.setattr(spots, "labelled", refuse)
+    monkeypatch.setattr(spots, "peaks_in_turn", refuse)
     rise = np.full((300, 400), 23, np.uint8)  # just under `min_rise` everywhere
     image = np.full((300, 400, 3), 200, np.uint8)
     assert blobs_in(image, image, brightness(image), rise, 0, 0, DetectorConfig(),
