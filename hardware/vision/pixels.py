@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from functools import cache
 
 import cv2
 import numpy as np
@@ -203,6 +204,7 @@ def _headroom_used(used: np.ndarray, ref: np.ndarray) -> np.ndarray:
     return used
 
 
+@cache  # built on first use, not at import
 def _headroom_table() -> np.ndarray:
     """`_headroom_used` of every pair of 8-bit levels, by the same float32 operations,
     at index before * 256 + now: a pixel's share is one look-up."""
@@ -212,10 +214,9 @@ def _headroom_table() -> np.ndarray:
     return table
 
 
-_HEADROOM_USED = _headroom_table()
 # `cv2.mixChannels` pairs of (source channel, target channel): from a BGR box now
 # (channels 0-2) and before (3-5), per pixel G now, G before, R now, R before; as two
-# little-endian 16-bit words, the `_HEADROOM_USED` index of G and of R
+# little-endian 16-bit words, the `_headroom_table` index of G and of R
 _GR_PAIRS = [1, 0, 4, 1, 2, 2, 5, 3]
 
 
@@ -236,7 +237,7 @@ def added_light_in(now: Image, before: Image, mask: np.ndarray) -> tuple[float, 
     pairs = np.empty((h, w, 4), np.uint8)
     cv2.mixChannels([now, before], [pairs], _GR_PAIRS)
     picked = pairs.view(np.uint32).reshape(-1)[mask.reshape(-1)]
-    used = _HEADROOM_USED[picked.view(np.uint16).reshape(-1, 2).T]  # (2, pixels): G, R
+    used = _headroom_table()[picked.view(np.uint16).reshape(-1, 2).T]  # (2, pixels): G, R
     tot = np.cumsum(used, axis=1)[:, -1]
     return float(tot[1]), float(tot[0])
 

@@ -18,7 +18,7 @@ from hardware.vision.evaluate import read_frames
 from hardware.vision.history import new_light_of
 from hardware.vision.memory import median
 from hardware.vision.pixels import (
-    _HEADROOM_USED,
+    _headroom_table,
     added_light,
     added_light_in,
     brightness,
@@ -218,7 +218,7 @@ def test_headroom_table_is_the_arithmetic() -> None:
     want = np.maximum(now - before, np.float32(0)) / np.maximum(np.float32(255) - before,
                                                                 np.float32(64))
     assert want.dtype == np.float32
-    assert np.array_equal(_HEADROOM_USED, want)
+    assert np.array_equal(_headroom_table(), want)
 
 
 @settings(max_examples=300, deadline=None)
@@ -243,7 +243,7 @@ def test_added_light_in_sums_in_order() -> None:
     now = rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)
     before = rng.integers(0, 64, (64, 64, 3), dtype=np.uint8)
     mask = np.ones((64, 64), bool)
-    shares = _HEADROOM_USED[before[..., 1:].astype(np.intp) * 256 + now[..., 1:]]
+    shares = _headroom_table()[before[..., 1:].astype(np.intp) * 256 + now[..., 1:]]
     pairwise = np.ascontiguousarray(shares.reshape(-1, 2).T).sum(axis=1)
     assert (float(pairwise[1]), float(pairwise[0])) != added_light(now[mask], before[mask])
     assert added_light_in(now, before, mask) == added_light(now[mask], before[mask])
