@@ -42,14 +42,6 @@ def components(mask: Image) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     return int(n), labels, stats, cents
 
 
-def labelled(mask: Image) -> tuple[int, np.ndarray]:
-    """The labels of `components(mask)` without their statistics: on a region of moving
-    content the statistics cost four times the labelling (0.27 against 0.06 ms on
-    28 000 pixels), and a region's few candidates get theirs from `component_box`."""
-    n, labels = cv2.connectedComponentsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_BBDT)
-    return int(n), labels
-
-
 def component_box(mask: Image, x: int, y: int, value: int = 1
                   ) -> tuple[int, int, int, int, int]:
     """Left, top, width, height and area (as `components` gives them) of the 8-connected
@@ -61,22 +53,24 @@ def component_box(mask: Image, x: int, y: int, value: int = 1
 
 
 def peaks_in_turn(half: Image, rise: Image, level: int) -> Iterator[tuple[int, int]]:
-    """`strongest_components`' peaks (row, column), in its order, without labels: of the
-    components of the set pixels (255) of `half` (8-connected, every pixel risen by at
-    least half of `level`: every pixel beside one rises less than `level`), those whose
-    rise reaches `level`. The caller fills each component yielded (`component_box`, any
-    value but 255) before asking for the next.
+    """The peak (row, column) of each component of the set pixels (255) of `half`
+    (8-connected, every pixel risen by at least half of `level`: every pixel beside one
+    rises less than `level`) whose rise reaches `level`, highest peak first, each at its
+    first peak pixel in raster order (ties between components: that pixel first in
+    raster order), without labelling the region. The caller fills each component
+    yielded (`component_box`, any value but 255) before asking for the next.
 
-    The pixels that may be a component's first peak pixel (its peak pixels: over
-    `_FEW_RISEN` risen pixels, the local maxima holding them, as `strongest_components`
-    takes them) are put in one order, highest rise first and in raster order among
-    equals (a stable radix sort of one byte); each component's first pixel in that order
-    is its peak, first in raster order, and the components come in the order of those
-    pixels. A pixel whose component was filled already is passed over (looked at a
-    block at a time); the first peak is the region's first highest pixel, yielded
-    before any of that is done (a region of one component asks no more). Labelling
-    the region (a pass over it, 60-500 us on moving content) and grouping the pixels by
-    label are not needed: the flood fills that box the candidates mark what was taken."""
+    The pixels that may be a component's first peak pixel (every pixel risen by
+    `level`; past `_FEW_RISEN` of them, the local maxima: a component's peak pixels have
+    no higher neighbour, a neighbour being in the component or under `level`) are put in
+    one order, highest rise first and in raster order among equals (a stable radix sort
+    of one byte); each component's first pixel in that order is its peak, and the
+    components come in the order of those pixels. A pixel whose component was filled
+    already is passed over (looked at a block at a time); the first peak is the
+    region's first highest pixel, yielded before any of that is done (a region of one
+    component asks no more). Labelling the region (a pass over it, 60-500 us on moving
+    content) and grouping the pixels by label are not needed: the flood fills that box
+    the candidates mark what was taken."""
     width = rise.shape[1]
     first = int(np.argmax(rise))  # the highest first in raster order: the first peak
     if rise[first // width, first % width] < level:
@@ -288,95 +282,10 @@ def ring_means(bright: Image, rise: Image, ref: Image, ring: np.ndarray
     return (round(means[0] * n) / n, round(means[1] * n) / n, round(means[2] * n) / n)
 
 
-def strongest_components(labels: np.ndarray, rise: Image, level: int
-                         ) -> list[tuple[int, int, int]]:
-    """(label, peak row, peak column) of the components whose rise reaches `level`,
-    highest peak first (ties: the peak first in raster order), each at its first peak
-    pixel in raster order. `labels` are 8-connected components of pixels risen by at
-    most `level` (every pixel beside a component rises less than `level`).
-
-    A few risen pixels are sorted on one integer key (component, then rise downwards,
-    then raster order: unique, so any sort gives the same order), each component's
-    first being its peak. Many (a person walking through the view: 40 000, where that
-    sort cost 1.5 ms) are first cut to the local maxima of the rise, a fifth or less of
-    them: a component's peak pixels have no higher neighbour (a neighbour is in the
-    component, or below `level`). Those are grouped by component with one stable sort
-    of the labels (raster order kept within a component; labels narrowed to 16 bits
-    are sorted by radix, in linear time), each group's peak is a `reduceat` and its
-    first pixel at that peak a comparison. (A per-component maximum, `ufunc.at`, costs
-    ten times the sort.)"""
-    over = cv2.threshold(rise, level - 1, 1, cv2.THRESH_BINARY)[1]  # 0 or 1
-    risen = cv2.countNonZero(over)
-    if risen == 0:
-        return []
-    many = risen > _FEW_RISEN
-    # at least `level` and every neighbour, or just at least `level`
-    chosen = rise >= cv2.max(cv2.dilate(rise, _NEIGHBOURS), level) if many else over.view(bool)
-    flat = np.flatnonzero(chosen)  # raster order
-    values, owners = rise.ravel()[flat], labels.ravel()[flat]
-    picks = (_peaks_grouped if many else _peaks_sorted)(values, owners)
-    picks = picks[np.argsort((255 - values[picks].astype(np.intp)) * len(flat) + picks)]
-    width = rise.shape[1]
-    return [(int(owners[k]), int(flat[k]) // width, int(flat[k]) % width) for k in picks]
-
-
-def sole_peak(labels: np.ndarray, rise: Image, level: int) -> list[tuple[int, int, int]] | None:
-    """`strongest_components(labels, rise, level)` for labels of one component (label 1),
-    as a third of the detector's regions have: every pixel risen by `level` is in it,
-    so its peak is the region's first maximum in raster order (`np.argmax`), found
-    without grouping or sorting. None if the labels are not so after all."""
-    row, col = divmod(int(np.argmax(rise)), rise.shape[1])
-    if rise[row, col] < level:
-        return []
-    return [(1, row, col)] if labels[row, col] == 1 else None
-
-
-# Risen pixels sorted whole up to this many; past it, cut to local maxima and grouped: the
-# cut's fixed cost (a dilation and a comparison of the region) pays off from about here.
+# Risen pixels sorted whole up to this many; past it, cut to local maxima first: the cut's
+# fixed cost (a dilation and a comparison of the region) pays off from about here.
 _FEW_RISEN = 1000
 _NEIGHBOURS = np.ones((3, 3), np.uint8)  # a pixel's 8 neighbours and itself
 # `peaks_in_turn` looks past taken pixels this many at a time, twice as many each time
 # a block holds none left
 _PASSED_BLOCK = 64
-
-
-def _peaks_sorted(values: np.ndarray, owners: np.ndarray) -> np.ndarray:
-    """Each component's first pixel at its peak (indices into `values`, raster order):
-    one sort on a combined key, each component's first key its peak."""
-    k_bits = len(values).bit_length()  # labels and positions are under a frame's pixels
-    key = owners.astype(np.int64)
-    key <<= 8
-    key |= 255 - values
-    key <<= k_bits
-    key |= np.arange(len(values), dtype=np.int64)
-    key.sort()
-    owner = key >> (k_bits + 8)
-    starts = np.flatnonzero(owner[1:] != owner[:-1]) + 1
-    if owner[0] != 0:  # the background (sorted first) is no component
-        starts = np.concatenate(([0], starts))
-    picks: np.ndarray = key[starts] & ((1 << k_bits) - 1)
-    return picks
-
-
-def _peaks_grouped(values: np.ndarray, owners: np.ndarray) -> np.ndarray:
-    """As `_peaks_sorted`, by a stable (radix) sort of the labels and a `reduceat`."""
-    narrow = owners.astype(np.uint16) if int(owners.max()) < 1 << 16 else owners
-    order = np.argsort(narrow, kind="stable")
-    grouped, ranked = narrow[order], values[order]
-    starts = _firsts(grouped)
-    peaks = np.maximum.reduceat(ranked, starts)
-    counts = np.empty_like(starts)
-    counts[:-1] = starts[1:] - starts[:-1]
-    counts[-1] = len(order) - starts[-1]
-    hits = np.flatnonzero(ranked == np.repeat(peaks, counts))  # pixels at their peak
-    first = hits[_firsts(np.searchsorted(starts, hits, side="right"))]  # a group's first
-    picks: np.ndarray = order[first[grouped[first] != 0]]  # the background is none
-    return picks
-
-
-def _firsts(keys: np.ndarray) -> np.ndarray:
-    """Where each run of equal values in `keys` (not empty) starts."""
-    edge = np.empty(len(keys), bool)
-    edge[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=edge[1:])
-    return np.flatnonzero(edge)

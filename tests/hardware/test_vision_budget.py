@@ -15,8 +15,9 @@ from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.detector import ShotDetector
 from hardware.vision.evaluate import read_frames
 from hardware.vision.frames import Frame
-from hardware.vision.pixels import brightness, strongest_components
+from hardware.vision.pixels import brightness
 from hardware.vision.spots import blobs_in
+from tests.hardware.test_vision_cost import peaks_filling
 
 
 def _dots(levels: list[int], size: tuple[int, int] = (640, 480)) -> np.ndarray:
@@ -31,9 +32,8 @@ def _dots(levels: list[int], size: tuple[int, int] = (640, 480)) -> np.ndarray:
 def test_the_strongest_components_come_first() -> None:
     rise = np.zeros((20, 40), np.uint8)
     rise[5, 5], rise[5, 20], rise[5, 35] = 60, 200, 120
-    _, labels = cv2.connectedComponents((rise > 0).view(np.uint8))
-    ranked = strongest_components(labels, rise, 50)
-    assert [(y, x) for _, y, x in ranked] == [(5, 20), (5, 35), (5, 5)]
+    half = cv2.threshold(rise, 24, 255, cv2.THRESH_BINARY)[1]
+    assert peaks_filling(half, rise, 50) == [(5, 20), (5, 35), (5, 5)]
 
 
 def test_a_frame_measures_no_more_than_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:

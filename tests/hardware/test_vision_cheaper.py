@@ -22,17 +22,14 @@ from hardware.vision.pixels import (
     added_light,
     added_light_in,
     brightness,
-    component_box,
     components,
     dot_colour,
     dot_colour_in,
-    labelled,
     peaks_in_turn,
     ring_means,
-    sole_peak,
-    strongest_components,
 )
 from hardware.vision.spots import _cells_set, _regions
+from tests.hardware.test_vision_cost import peaks_by_sort, peaks_filling
 
 SIZES = [(640, 480), (960, 540), (640, 360), (683, 384), (17, 9), (8, 8), (24, 13), (16, 31)]
 
@@ -175,42 +172,6 @@ def test_ring_means_of_a_full_bright_frame() -> None:
     assert ring_means(bright, bright, ref, ring) == (255.0, 255.0, 255.0)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(1, 40),
-       st.sampled_from([2, 4, 256]), st.integers(1, 3))
-def test_one_component_is_the_first_maximum(seed: int, h: int, w: int, levels: int,
-                                            blobs: int) -> None:
-    """A region of one component: its peak is the one the general way finds, ties (few
-    distinct levels) resolved the same, in regions that are views."""
-    rng = np.random.default_rng(seed)
-    frame = np.zeros((h + 2, w + 2), np.uint8)
-    rise = frame[1:-1, 1:-1]
-    for _ in range(blobs):
-        y, x = int(rng.integers(0, h)), int(rng.integers(0, w))
-        patch = rise[y:y + int(rng.integers(1, 12)), x:x + int(rng.integers(1, 12))]
-        patch[...] = rng.integers(0, levels, patch.shape) * (255 // (levels - 1))
-    level = int(rng.integers(1, 256))
-    half = cv2.threshold(rise, level // 2 - 1, 255, cv2.THRESH_BINARY)[1]
-    n, labels = labelled(half)
-    if n != 2:
-        return
-    want = strongest_components(labels, rise, level)
-    assert sole_peak(labels, rise, level) == want
-    if want:
-        assert rise[want[0][1], want[0][2]] == rise.max()
-
-
-def test_sole_peak_leaves_labels_of_more_components_to_the_general_way() -> None:
-    rise = np.zeros((5, 9), np.uint8)
-    rise[2, 1], rise[2, 7] = 40, 90
-    labels = np.zeros((5, 9), np.int32)
-    labels[2, 1], labels[2, 7] = 1, 2  # the highest is not component 1's
-    assert sole_peak(labels, rise, 30) is None
-    assert sole_peak(labels, rise, 100) == []  # nothing reaches the level: none whatever
-    labels[2, 7] = 1
-    assert sole_peak(labels, rise, 30) == [(1, 2, 7)]
-
-
 def test_headroom_table_is_the_arithmetic() -> None:
     """Every pair of levels: the table holds the share the float32 arithmetic gives."""
     now = np.tile(np.arange(256, dtype=np.float32), 256)
@@ -287,7 +248,7 @@ def test_cheaper_measurement_on_the_peer_motion_clips(
     light = _checked(monkeypatch, "added_light_in", added_light,
                      lambda now, before, mask: (now[mask], before[mask]))
     _checked(monkeypatch, "dot_colour_in", dot_colour,
-                      lambda now, before, mask: (now[mask], before[mask]))
+             lambda now, before, mask: (now[mask], before[mask]))
     patches = _checked(monkeypatch, "plateau", _plateau_plain,
                        lambda bright, core, top, levels, seed, within=None:
                        (bright, core.copy(), top, levels, seed))
@@ -299,20 +260,6 @@ def test_cheaper_measurement_on_the_peer_motion_clips(
     for frame in read_frames(shootoff_dir / "shotsearcher" / clip):
         det.feed(frame)
     assert len(light) > 50 and len(patches) > 50 and asked  # and every dot's colour
-
-
-def _peaks_plain(half: np.ndarray, rise: np.ndarray, level: int) -> list[tuple[int, int]]:
-    _, labels = labelled(half)
-    return [(py, px) for _, py, px in strongest_components(labels, rise, level)]
-
-
-def _peaks_filling(half: np.ndarray, rise: np.ndarray, level: int) -> list[tuple[int, int]]:
-    """Every peak `peaks_in_turn` yields, each component filled as the detector fills it."""
-    out = []
-    for value, (py, px) in enumerate(peaks_in_turn(half, rise, level), 1):
-        out.append((py, px))
-        component_box(half, px, py, value % 254 + 1)
-    return out
 
 
 @settings(max_examples=300, deadline=None)
@@ -331,12 +278,12 @@ def test_peaks_in_turn_are_the_ranking_by_labels(seed: int, h: int, w: int, leve
         patch[...] = rng.integers(0, levels, patch.shape) * (255 // (levels - 1))
     level = int(rng.integers(2, 256))
     half = cv2.threshold(rise, level // 2 - 1, 255, cv2.THRESH_BINARY)[1]
-    assert _peaks_filling(half.copy(), rise, level) == _peaks_plain(half, rise, level)
+    assert peaks_filling(half, rise, level) == peaks_by_sort(half, rise, level)
 
 
 def _peaks_checked(half: np.ndarray, rise: np.ndarray, level: int) -> Iterator[tuple[int, int]]:
     """`peaks_in_turn`, each peak held to the plain ranking of the region as it was."""
-    want = iter(_peaks_plain(half.copy(), rise, level))
+    want = iter(peaks_by_sort(half, rise, level))
     for peak in peaks_in_turn(half, rise, level):
         assert peak == next(want)
         yield peak

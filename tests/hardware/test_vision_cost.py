@@ -15,7 +15,7 @@ from hardware.vision import spots
 from hardware.vision.bench import scene_frames
 from hardware.vision.config import Blob
 from hardware.vision.detector import ShotDetector
-from hardware.vision.pixels import brightness, components, strongest_components
+from hardware.vision.pixels import brightness, component_box, components, peaks_in_turn
 
 
 def _blobby(rng: np.random.Generator, h: int, w: int, n: int) -> np.ndarray:
@@ -65,26 +65,42 @@ def ranked_by_sort(labels: np.ndarray, rise: np.ndarray, level: int
     return [(int(owners[k]), int(ys[k]), int(xs[k])) for k in picks if owners[k] != 0]
 
 
+def peaks_filling(half: np.ndarray, rise: np.ndarray, level: int) -> list[tuple[int, int]]:
+    """Every peak `peaks_in_turn` yields, each component filled (in a copy of `half`) as
+    the detector fills it."""
+    half = half.copy()
+    out = []
+    for value, (py, px) in enumerate(peaks_in_turn(half, rise, level), 1):
+        out.append((py, px))
+        component_box(half, px, py, value % 254 + 1)
+    return out
+
+
+def peaks_by_sort(half: np.ndarray, rise: np.ndarray, level: int) -> list[tuple[int, int]]:
+    """`ranked_by_sort`'s peaks of the components of `half`."""
+    labels = components(half)[1]
+    return [(py, px) for _, py, px in ranked_by_sort(labels, rise, level)]
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_strong_components_rank_as_the_sort_of_every_pixel_does(seed: int) -> None:
     rng = np.random.default_rng(seed)
     rise = _blobby(rng, 40, 60, 1 + seed % 4)
     rise[rng.integers(0, 40, 3), rng.integers(0, 60, 3)] = 200  # ties at the same level
-    _, labels = cv2.connectedComponents((rise >= 12).view(np.uint8), connectivity=8)
     view = rise[2:, 3:]  # the detector ranks inside a region: a view of the frame
-    labels = np.ascontiguousarray(labels[2:, 3:])
-    assert strongest_components(labels, view, 24) == ranked_by_sort(labels, view, 24)
+    half = cv2.threshold(view, 11, 255, cv2.THRESH_BINARY)[1]
+    assert peaks_filling(half, view, 24) == peaks_by_sort(half, view, 24)
 
 
 def test_many_strong_components_rank_as_the_sort_of_every_pixel_does() -> None:
     rng = np.random.default_rng(13)
     rise = _blobby(rng, 300, 400, 150)  # a wide region of moving content: many components
     rise[rng.integers(0, 300, 40), rng.integers(0, 400, 40)] = 255  # ties at the top
-    _, labels = cv2.connectedComponents((rise >= 12).view(np.uint8), connectivity=8)
-    ranked = strongest_components(labels, rise, 24)
+    half = cv2.threshold(rise, 11, 255, cv2.THRESH_BINARY)[1]
+    ranked = peaks_filling(half, rise, 24)
     assert len(ranked) > 50
-    assert ranked == ranked_by_sort(labels, rise, 24)
-    assert strongest_components(labels, np.zeros_like(rise), 24) == []
+    assert ranked == peaks_by_sort(half, rise, 24)
+    assert peaks_filling(half, np.zeros_like(rise), 24) == []
 
 
 DECIDING = ("x", "y", "area", "w", "h", "peak", "peak_rise", "elongation", "accepted", "why")

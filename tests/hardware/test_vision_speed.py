@@ -37,13 +37,11 @@ from hardware.vision.pixels import (
     brightness,
     component_box,
     components,
-    labelled,
     plateau,
-    strongest_components,
     weighted_shape,
 )
 from hardware.vision.spots import blobs_in
-from tests.hardware.test_vision_cost import ranked_by_sort
+from tests.hardware.test_vision_cost import peaks_by_sort, peaks_filling, ranked_by_sort
 
 
 def test_a_dot_away_from_the_region_corner_is_measured_in_the_whole_region() -> None:
@@ -295,9 +293,8 @@ def test_a_wide_region_ranks_by_its_local_maxima_as_by_every_pixel(seed: int) ->
     # components in the same order, at the same peak pixels (flat tops and ties included)
     rise = _wide_region(seed)[3]
     half = cv2.threshold(rise, 11, 255, cv2.THRESH_BINARY)[1]
-    _, labels = labelled(half)
     assert int(np.count_nonzero(rise >= 24)) > pixels._FEW_RISEN
-    assert strongest_components(labels, rise, 24) == ranked_by_sort(labels, rise, 24)
+    assert peaks_filling(half, rise, 24) == peaks_by_sort(half, rise, 24)
 
 
 def test_a_components_box_by_flood_fill_is_its_statistics_box() -> None:
@@ -306,8 +303,6 @@ def test_a_components_box_by_flood_fill_is_its_statistics_box() -> None:
         h, w = (int(v) for v in rng.integers(1, 70, 2))
         mask = ((rng.random((h, w)) < rng.random()) * 255).astype(np.uint8)
         n, labels, stats, _ = components(mask)
-        n_plain, labels_plain = labelled(mask)
-        assert n_plain == n and np.array_equal(labels_plain, labels)
         filled = mask.copy()
         for i in rng.permutation(np.arange(1, n)):  # any order: components never touch
             ys, xs = np.nonzero(labels == i)
