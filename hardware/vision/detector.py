@@ -188,13 +188,21 @@ class ShotDetector:
 
     def _expected(self, coarse: np.ndarray) -> Image:
         """The background scaled by the frame's overall gain: an exposure or white-balance
-        swing brightens everything by a factor, and must not read as a rise."""
+        swing brightens everything by a factor, and must not read as a rise. Where the
+        background clips, it hides how bright the scene is there, so a lower gain may
+        leave it clipped: it is expected no darker than it was (scaled down, a clipped
+        area would rise all over by what the gain took off)."""
         assert self._bg is not None and self._bg_coarse is not None
         gain = _median_gain(coarse, self._bg_coarse)
         self.gain = gain
         if abs(gain - 1.0) < self.config.gain_tolerance:
             return self._bg
-        return cv2.convertScaleAbs(self._bg, alpha=gain)
+        scaled = cv2.convertScaleAbs(self._bg, alpha=gain)
+        if gain < 1.0:
+            saturated = self._levels().saturated
+            clipped = cv2.threshold(self._bg, saturated - 1, 255, cv2.THRESH_TOZERO)[1]
+            cv2.max(scaled, clipped, dst=scaled)
+        return scaled
 
     def flush(self) -> list[SpotEvent]:
         """Events still held back at the end of a stream."""

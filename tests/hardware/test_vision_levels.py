@@ -61,3 +61,25 @@ def test_a_close_dot_after_the_gain_drops_is_clipped_at_the_frames_own_top() -> 
 @pytest.mark.parametrize("base", [60, 200])
 def test_a_grey_scene_without_shots_stays_quiet(base: int) -> None:
     assert _feed(lambda image, i: None, base, lambda i: 1.0 + 0.2 * np.sin(i / 5)) == []
+
+
+def test_a_dot_beside_clipped_content_as_the_exposure_falls_is_placed_on_itself() -> None:
+    """Overexposed-white-balance tuning seed 6: content far over the clip level stays
+    clipped when the exposure falls by 8 %, while the background scaled by that gain
+    expects it at 235; read so, the whole clipped area rises by 20, joins the dot
+    landing at its edge, and the shot is placed inside the area (10 px off) or not at
+    all. Expected no darker than it was, the area does not rise, and the dot is alone."""
+    rng = np.random.default_rng(0)
+    fields = [90 + rng.normal(0, 2, (480, 640, 3)) for _ in range(3)]
+    det = ShotDetector()
+    events: list[SpotEvent] = []
+    for i in range(40):
+        scene = fields[i % 3].copy()
+        scene[100:160, 200:320] = 400.0  # a lamp or a sunlit print: clipped at any exposure
+        image = np.clip(scene * (1.0 if i < 20 else 0.92), 0, 255).astype(np.uint8)
+        if i == 22:
+            _dot(image, (260, 165), 4, 7)  # its fringe reaches the clipped area
+        events.extend(det.feed(Frame(image, i * PERIOD_NS, i)))
+    found = [(round(e.x), round(e.y), e.colour, e.frame_index)
+             for e in [*events, *det.flush()]]
+    assert found == [(260, 165, "red", 22)]
