@@ -92,23 +92,25 @@ def brings_new_light(b: Blob, recent: Sequence[Image], reach: int, level: int) -
 def appeared(b: Blob, bright: Image, recent: Sequence[Image], r: int,
              cfg: DetectorConfig, image: Image | None = None,
              frames: Sequence[Image] = ()) -> bool:
-    """Whether a clipped blob is light that appeared from nothing rather than clipped
-    content that moved: its white core is compact (moving white content is ragged where
-    it clips); no light fell within reach between the two frames before (moving content
+    """Whether a clipped blob is light that appeared from nothing rather than clipped content
+    that moved: its white core is compact (moving white content is ragged where it
+    clips); no light fell within reach between the two frames before (moving content
     leaves where it was, and keeps going; the faint start of a pulse only adds light);
     and most of the newly clipped pixels of the clipped patch it belongs to, within
     reach, were not clipped a frame before (moving content overlaps where it was: it
-    moves less than half its size a frame). The patch is asked so twice: in brightness
-    (max(R, G)), and, given the frames in colour, where every channel clips (white):
-    a white target moving over backdrop that clips in red and green alone (sunlit
-    foliage, yellow) shows its motion only in the weakest channel, while a laser dot's
-    white core appears there from nothing too. A blob with no white-clipped pixel
-    has no say there. In the weakest channel clipping is a level with a noise band,
-    `clip_noise` under `saturated`: the least of three noisy channels puts a white
-    target at the clip level under it on a sieve of pixels, a patch in pieces whose
-    holes would read as light from nothing; within the band its patch is one and was
-    clipped. A dot's white core rose far in that channel (`core_headroom`), from well
-    under the band."""
+    moves less than half its size a frame), and what the patch gained since then lies
+    mostly in the blob's own box (a pulse arrives whole, at one place; a piece of a
+    moving edge holds a piece of its gain: `gained_beside`). The patch is asked so
+    twice: in brightness (max(R, G)), and, given the frames in colour, where every
+    channel clips (white): a white target moving over backdrop that clips in red and
+    green alone (sunlit foliage, yellow) shows its motion only in the weakest channel,
+    while a laser dot's white core appears there from nothing too. A blob with no white-
+    clipped pixel has no say there. In the weakest channel clipping is a level with a
+    noise band, `clip_noise` under `saturated`: the least of three noisy channels puts a
+    white target at the clip level under it on a sieve of pixels, a patch in pieces
+    whose holes would read as light from nothing; within the band its patch is one and
+    was clipped. A dot's white core rose far in that channel (`core_headroom`), from
+    well under the band."""
     if b.peak < cfg.saturated or b.core_fill < cfg.min_core_fill or len(recent) < 2:
         return False
     x, y = round(b.x), round(b.y)
