@@ -104,8 +104,8 @@ def appeared(b: Blob, bright: Image, recent: Sequence[Image], r: int,
     twice: in brightness (max(R, G)), and, given the frames in colour, where every
     channel clips (white): a white target moving over backdrop that clips in red and
     green alone (sunlit foliage, yellow) shows its motion only in the weakest channel,
-    while a laser dot's white core appears there from nothing too. A blob with no white-
-    clipped pixel has no say there. In the weakest channel clipping is a level with a
+    while a laser dot's white core appears there from nothing too. A blob with no
+    white-clipped pixel has no say there. In the weakest channel clipping is a level with a
     noise band, `clip_noise` under `saturated`: the least of three noisy channels puts a
     white target at the clip level under it on a sieve of pixels, a patch in pieces
     whose holes would read as light from nothing; within the band its patch is one and
