@@ -117,7 +117,7 @@ class ShotDetector:
             events = [self._to_full(ev, step) for ev in events]
         self._learn(bright, coarse)
         boxes = _boxes(blobs, image.shape[1], image.shape[0])
-        self._memory.add(image, frame.t_ns, _boxes(_held(blobs), image.shape[1], image.shape[0]))
+        self._memory.add(image, frame.t_ns, _held(blobs, boxes))
         cv2.addWeighted(change, cfg.activity_rate, self._activity, 1.0 - cfg.activity_rate, 0.0,
                         dst=self._activity)
         self._prev = coarse
@@ -217,12 +217,12 @@ _SPOT_MARGIN = 3
 _MEMORY_BLOCK_MS = 250.0
 
 
-def _held(blobs: list[Blob]) -> list[Blob]:
-    """The candidates kept out of the light memory: dots, and the moving content the
-    tracker holds. Not the rest: a person's own rise, rejected as too large, has a box
-    (a square of its longer side) over the content beside them all the way past, and
-    content uncovered there would be unknown."""
-    return [b for b in blobs if b.accepted or b.why in HOLDING]
+def _held(blobs: list[Blob], boxes: list[Box]) -> list[Box]:
+    """The boxes (`boxes[i]` is `blobs[i]`'s) kept out of the light memory: dots', and
+    the moving content's the tracker holds. Not the rest: a person's own rise, rejected
+    as too large, has a box (a square of its longer side) over the content beside them
+    all the way past, and content uncovered there would be unknown."""
+    return [box for b, box in zip(blobs, boxes, strict=True) if b.accepted or b.why in HOLDING]
 
 
 def _boxes(blobs: list[Blob], w: int, h: int) -> list[Box]:

@@ -64,13 +64,10 @@ def uncovered(b: Blob, bright: Image, recent: Sequence[Image], memory: Recall,
 def new_light_of(b: Blob, recent: Sequence[Image], reach: int) -> int:
     """How far the blob's peak rises over the brightest of the previous frame within
     `reach` of it and of the frames before over the blob itself (see `new_light`)."""
-    half = (max(b.w, b.h) + 1) // 2
-    x, y = round(b.x), round(b.y)
-    r = half + reach
-    before = cv2.minMaxLoc(recent[-1][max(0, y - r):y + r + 1, max(0, x - r):x + r + 1])[1]
-    near = (slice(max(0, y - half), y + half + 1), slice(max(0, x - half), x + half + 1))
+    around, over = _light_windows(b, reach)
+    before = cv2.minMaxLoc(recent[-1][around])[1]
     for old in recent[:-1]:
-        before = max(before, cv2.minMaxLoc(old[near])[1])
+        before = max(before, cv2.minMaxLoc(old[over])[1])
     return b.peak - int(before)
 
 
@@ -79,14 +76,21 @@ def brings_new_light(b: Blob, recent: Sequence[Image], reach: int, level: int) -
     light at most `level` under the blob's peak. Asked of blobs rejected for motion,
     whose windows most often hold more already in the frame before: the frames are
     looked at newest first, and no further once one does."""
+    around, over = _light_windows(b, reach)
+    ceiling = b.peak - level
+    if cv2.minMaxLoc(recent[-1][around])[1] > ceiling:
+        return False
+    return all(cv2.minMaxLoc(old[over])[1] <= ceiling for old in reversed(recent[:-1]))
+
+
+def _light_windows(b: Blob, reach: int) -> tuple[tuple[slice, slice], tuple[slice, slice]]:
+    """The windows new light is measured against: the blob's box grown by `reach` (in the
+    previous frame), and the box itself (in the frames before)."""
     half = (max(b.w, b.h) + 1) // 2
     x, y = round(b.x), round(b.y)
     r = half + reach
-    ceiling = b.peak - level
-    if cv2.minMaxLoc(recent[-1][max(0, y - r):y + r + 1, max(0, x - r):x + r + 1])[1] > ceiling:
-        return False
-    near = (slice(max(0, y - half), y + half + 1), slice(max(0, x - half), x + half + 1))
-    return all(cv2.minMaxLoc(old[near])[1] <= ceiling for old in reversed(recent[:-1]))
+    return ((slice(max(0, y - r), y + r + 1), slice(max(0, x - r), x + r + 1)),
+            (slice(max(0, y - half), y + half + 1), slice(max(0, x - half), x + half + 1)))
 
 
 def appeared(b: Blob, bright: Image, recent: Sequence[Image], r: int,
