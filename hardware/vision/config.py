@@ -117,6 +117,9 @@ class Blob:
     # its peak over the light already there (see `history.new_light`; 255: no history,
     # or a rejected blob: only a dot's new light is kept)
     new_light: int = 255
+    # its clipped white core appeared from nothing (`history.appeared`): light that is
+    # new, where clipping hides how far its peak rose
+    appeared: bool = False
 
 
 _BLOB_FIELDS = tuple(f.name for f in fields(Blob))

@@ -29,9 +29,10 @@ def new_light(b: Blob, bright: Image, recent: Sequence[Image], reach: int,
     `frames` the last ones before it, oldest first (see `appeared`)."""
     new = new_light_of(b, recent, reach)
     r = (max(b.w, b.h) + 1) // 2 + reach
-    if b.accepted and new < cfg.min_new_light and not appeared(
-            b, bright, recent, r, cfg, image, frames):
-        return changed(b, new_light=new, accepted=False, why="moved")
+    if b.accepted and new < cfg.min_new_light:
+        if not appeared(b, bright, recent, r, cfg, image, frames):
+            return changed(b, new_light=new, accepted=False, why="moved")
+        b = changed(b, appeared=True)
     if b.accepted and memory is not None and uncovered(b, bright, recent, memory, cfg):
         return changed(b, new_light=new, accepted=False, why="uncovered")
     return changed(b, new_light=new)

@@ -52,10 +52,10 @@ class PulseTracker:
         events = self._expire(t_ns, index)
         for b in blobs:  # any blob near a live track extends it: one pulse, one event
             track = self._nearest(b)
-            if track is not None and not self._new_pulse(track, b, t_ns):
+            if track is not None and not self._new_pulse(track, b, t_ns, index):
                 events.extend(self._extend(track, b, t_ns, index))
             elif b.accepted:
-                events.extend(self._start(b, t_ns, index))
+                events.extend(self._start(b, t_ns, index, self._began(track, index)))
             elif b.why in HOLDING:  # moving content: later sightings there are not shots
                 self._tracks.append(_Track(b.x, b.y, t_ns, index, t_ns, index, None, silent=True))
         for track in self._tracks:  # a smear not followed by a compact dot stays where it was
@@ -71,20 +71,41 @@ class PulseTracker:
             t.pending = None
         return out
 
-    def _start(self, b: Blob, t_ns: int, index: int) -> list[SpotEvent]:
+    def _start(self, b: Blob, t_ns: int, index: int,
+               began: tuple[int, int] | None = None) -> list[SpotEvent]:
+        """A new pulse seen now, begun at `began` (time, frame index) if earlier."""
         colour: Colour = "ir" if self.mono else b.colour
-        ev = SpotEvent(t_ns, b.x, b.y, colour, index, float(b.peak))
+        first_t_ns, first_index = began or (t_ns, index)
+        ev = SpotEvent(first_t_ns, b.x, b.y, colour, first_index, float(b.peak))
         smear = b.core_fill < self.config.min_core_fill
-        self._tracks.append(_Track(b.x, b.y, t_ns, index, t_ns, index, ev if smear else None))
+        self._tracks.append(_Track(b.x, b.y, first_t_ns, first_index, t_ns, index,
+                                   ev if smear else None))
         return [] if smear else [ev]
 
-    def _new_pulse(self, track: _Track, b: Blob, t_ns: int) -> bool:
+    def _new_pulse(self, track: _Track, b: Blob, t_ns: int, index: int) -> bool:
         """New light on held moving content, or on a track that has outlived any pulse
         (moving content kept it alive after its pulse ended), is a dot on that content: a
-        shot at a moving subject. The later frames of a pulse have no new light."""
+        shot at a moving subject. So is a white core that appeared from nothing
+        (`Blob.appeared`) on a track held since the frame before alone: a pulse whose
+        first frame caught only its faint start, held as moving content because it
+        barely rose over bright backdrop beside it (content held for longer is moving
+        content, and its pieces come and go). The later frames of a pulse have no new
+        light, and their core was clipped before."""
         cfg = self.config
+        if not b.accepted:
+            return False
+        if b.appeared and _faint_start(track, index):
+            return True
         old = track.silent or t_ns - track.first_t_ns > cfg.max_pulse_ms * 1e6
-        return old and b.accepted and b.new_light >= cfg.min_new_light
+        return old and b.new_light >= cfg.min_new_light
+
+    @staticmethod
+    def _began(track: _Track | None, index: int) -> tuple[int, int] | None:
+        """When a pulse seen now began, if earlier: at its faint start, held the frame
+        before (`_faint_start`)."""
+        if track is not None and _faint_start(track, index):
+            return track.first_t_ns, track.first_index
+        return None
 
     def _extend(self, track: _Track, b: Blob, t_ns: int, index: int) -> list[SpotEvent]:
         track.x, track.y, track.last_t_ns, track.last_index = b.x, b.y, t_ns, index
@@ -117,3 +138,9 @@ class PulseTracker:
             if d2 <= r2 and (best is None or d2 < best[0]):
                 best = (d2, t)
         return best[1] if best else None
+
+
+def _faint_start(track: _Track, index: int) -> bool:
+    """Whether the track is moving content held since the frame before alone: where a
+    pulse's faint start, rising too little over bright backdrop beside it, is held."""
+    return track.silent and track.first_index == index - 1
