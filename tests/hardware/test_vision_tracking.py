@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hardware.vision.config import Blob, DetectorConfig
 from hardware.vision.scenes import run_kind
 from hardware.vision.tracking import PulseTracker
@@ -55,6 +57,7 @@ def test_a_white_core_on_content_held_for_frames_is_a_piece_of_that_content() ->
     assert _events([*held, [_blob(True, appeared=True, x=103.0)], []]) == []
 
 
+@pytest.mark.slow
 def test_sunlit_pulses_whose_first_frame_is_held_are_found() -> None:
     """Green dots on a busy sunlit backdrop: a pulse's first frame rises too little
     over the backdrop beside it and is held; its white core appears a frame later.
