@@ -12,20 +12,29 @@ PERIOD_NS = 33_333_333
 
 
 def _blob(accepted: bool, why: str = "", new_light: int = 0, appeared: bool = False,
-          x: float = 100.0) -> Blob:
-    """A round clipped green dot at (x, 50) with a compact white core."""
+          x: float = 100.0, core_fill: float = 0.99) -> Blob:
+    """A round clipped green dot at (x, 50) with a compact white core (`core_fill` under
+    `min_core_fill`: a smear)."""
     return Blob(x, 50.0, 20, 5, 5, 255, 80, 60.0, 0.0, 5.0, 40.0, "green", accepted, why,
-                core_fill=0.99, new_light=new_light, appeared=appeared)
+                core_fill=core_fill, new_light=new_light, appeared=appeared)
+
+
+def _reported(frames: list[list[Blob]], period_ns: int = PERIOD_NS
+              ) -> list[tuple[int, int, int, float]]:
+    """(frame it was reported in, its frame index, time in ns, x) of each event from
+    these frames' blobs; reported at the stream's end: len(frames)."""
+    tracker = PulseTracker(DetectorConfig())
+    out = []
+    for i, blobs in enumerate(frames):
+        events = tracker.update(i * period_ns, i, blobs)
+        out += [(i, ev.frame_index, ev.t_ns, ev.x) for ev in events]
+    out += [(len(frames), ev.frame_index, ev.t_ns, ev.x) for ev in tracker.flush()]
+    return out
 
 
 def _events(frames: list[list[Blob]]) -> list[tuple[int, int]]:
     """(frame index, time in ns) of each event from these frames' blobs."""
-    tracker = PulseTracker(DetectorConfig())
-    out = []
-    for i, blobs in enumerate(frames):
-        out += tracker.update(i * PERIOD_NS, i, blobs)
-    out += tracker.flush()
-    return [(ev.frame_index, ev.t_ns) for ev in out]
+    return [(index, t_ns) for _, index, t_ns, _ in _reported(frames)]
 
 
 def test_a_white_core_appearing_on_held_content_is_a_pulse_from_the_frame_before() -> None:
@@ -55,6 +64,50 @@ def test_a_white_core_on_content_held_for_frames_is_a_piece_of_that_content() ->
     seed 22, frame 953: a false shot when any held track could be broken so)."""
     held = [[_blob(False, "moved", x=100.0 + i)] for i in range(3)]
     assert _events([*held, [_blob(True, appeared=True, x=103.0)], []]) == []
+
+
+def test_a_pulse_seen_over_several_frames_is_one_shot_at_its_first() -> None:
+    """A long pulse, the dot moving a few pixels with the hand: one event, reported at
+    once, at the first frame's time and place."""
+    dot = [[_blob(True, x=100.0 + 2 * i)] for i in range(4)]
+    assert _reported([[], *dot, []]) == [(1, 1, PERIOD_NS, 100.0)]
+
+
+def test_a_smear_is_placed_where_the_next_frame_shows_a_compact_core() -> None:
+    """The dot moved through the first exposure: its time is that frame's, its place the
+    compact core the next frame shows, and it is reported then."""
+    frames = [[], [_blob(True, x=100.0, core_fill=0.3)], [_blob(True, x=106.0)], []]
+    assert _reported(frames) == [(2, 1, PERIOD_NS, 106.0)]
+
+
+def test_a_smear_not_followed_by_a_compact_core_stays_where_it_was() -> None:
+    assert _reported([[], [_blob(True, x=100.0, core_fill=0.3)], [], []]) == [
+        (2, 1, PERIOD_NS, 100.0)]
+    # a smear in the stream's last frame is still reported, when the stream ends
+    assert _reported([[], [_blob(True, x=100.0, core_fill=0.3)]]) == [
+        (2, 1, PERIOD_NS, 100.0)]
+
+
+@pytest.mark.parametrize(("fps", "same", "new"), [(30, 1, 2), (120, 6, 7)])
+def test_a_second_pull_at_the_same_spot_is_a_new_shot_once_the_track_has_died(
+        fps: int, same: int, new: int) -> None:
+    """A track dies when unseen for more than `same_pulse_ms` (60 ms) and more than
+    `same_pulse_frames` (2) frames: at 30 fps the frames decide (a dot seen again two
+    frames later is the same pulse, three frames later a new one), at 120 fps the time
+    (seven frames later, 58 ms, the same; eight, 67 ms, a new one)."""
+    period = round(1e9 / fps)
+    for gap, shots in ((same, 1), (new, 2)):
+        frames = [[_blob(True)], *([[]] * gap), [_blob(True)], []]
+        assert [index for _, index, _, _ in _reported(frames, period)] == [0, gap + 1][:shots]
+
+
+def test_content_held_for_longer_than_any_pulse_with_new_light_is_a_shot() -> None:
+    """A track that a pulse opened and moving content kept alive past `max_pulse_ms`
+    (150 ms): new light there is a second shot, without new light the same content."""
+    kept = [[_blob(False, "activity")] for _ in range(5)]
+    assert _events([[_blob(True)], *kept, [_blob(True, new_light=60)], []]) == [
+        (0, 0), (6, 6 * PERIOD_NS)]
+    assert _events([[_blob(True)], *kept, [_blob(True)], []]) == [(0, 0)]
 
 
 @pytest.mark.slow
