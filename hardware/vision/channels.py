@@ -119,6 +119,7 @@ class ChannelBalance:
     all clip at 255 pays nothing once each has shown it."""
 
     tolerance: float = 0.02  # channel gains closer to 1 than this are left alone
+    shared: bool = False  # the channels already share one scale: nothing to learn
     tops: list[int] = field(default_factory=lambda: [0, 0, 0])
     gains: tuple[float, ...] = (1.0, 1.0, 1.0)
     _table: Image | None = None
@@ -130,9 +131,12 @@ class ChannelBalance:
         """Every channel has shown full scale: there is nothing left to learn."""
         return min(self.tops) >= FULL_SCALE
 
+    def __post_init__(self) -> None:
+        self.reset()
+
     def reset(self) -> None:
         self._piles = [Pile() for _ in self._piles]
-        self.tops = [0, 0, 0]
+        self.tops = [FULL_SCALE if self.shared else 0] * len(self.tops)
         self.gains = (1.0, 1.0, 1.0)
         self._table = None
         self._turn = 0

@@ -37,6 +37,9 @@ class ShotDetector:
     config: DetectorConfig = field(default_factory=DetectorConfig)
     mask: Image | None = None  # 255 inside the calibrated projection area
     mono: bool = False  # IR camera: report colour "ir"
+    # The frames' channels share one scale (projection-aware: the unexplained light is a
+    # share of each channel's headroom), so there is no channel balance to learn.
+    shared_scale: bool = False
     _bg: Image | None = None
     _prev: np.ndarray | None = None  # the last frame's coarse brightness
     _bg_coarse: np.ndarray | None = None  # the background's, learnt alongside
@@ -58,7 +61,7 @@ class ShotDetector:
     def __post_init__(self) -> None:
         self._tracker = PulseTracker(self.config, self.mono)
         self._recent = deque(maxlen=self.config.new_light_frames)
-        self._balance = ChannelBalance(self.config.gain_tolerance)
+        self._balance = ChannelBalance(self.config.gain_tolerance, self.shared_scale)
         self._memory = LightMemory(self.config.hidden_ms, _MEMORY_BLOCK_MS)
 
     def reset(self) -> None:

@@ -142,7 +142,8 @@ def _aware(spec: SceneSpec, src: SyntheticSource, frames: Iterator[Frame],
     prediction = ProjectionPrediction(calibration, projector)
     shown = [board, grey_ramp(projector)]  # grey: the same in BGR and RGB
     prediction.fit([(Frame(src.view_of(p), 0, 0), _rgb(p)) for p in shown])
-    return prediction, ShotDetector(config or DetectorConfig(), mask=calibration.mask())
+    return prediction, ShotDetector(config or DetectorConfig(), mask=calibration.mask(),
+                                    shared_scale=True)
 
 
 def _rgb(bgr: Image) -> Image:

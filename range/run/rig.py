@@ -57,7 +57,7 @@ class SimulatedRig:
         self.fusion = Fusion(FusionConfig(frame_period_ms=1000.0 / self.camera.fps,
                                           lanes=officers.lanes()),
                              to_projector=self._to_projector)
-        self.detector = ShotDetector(mask=self.calibration.mask())
+        self.detector = ShotDetector(mask=self.calibration.mask(), shared_scale=True)
         self.prediction = ProjectionPrediction(self.calibration, resolution)
         self._fit_photometry(resolution)
         models = sorted({REPLICA_OF[w] for w in weapons})
@@ -183,7 +183,7 @@ class ConnectedRig:
 
         self.calibration = calibration
         self.fusion = Fusion(FusionConfig(lanes=lanes or {}), to_projector=self._to_projector)
-        self.detector = ShotDetector(mask=calibration.mask())
+        self.detector = ShotDetector(mask=calibration.mask(), shared_scale=photometry is not None)
         self.prediction = None if photometry is None else ProjectionPrediction(
             calibration, calibration.projector_size, photometry)
         self.detection = ("projection-aware (photometry fitted at calibration)"
@@ -270,7 +270,7 @@ class ConnectedRig:
         w, h = self.calibration.camera_size
         if frame.image.shape[:2] != (h, w):  # another camera, or another mode of it
             self.prediction = None
-            self.detector.reset()
+            self.detector = ShotDetector(mask=self.calibration.mask())  # learns its balance
             self.detection = (f"temporal: the camera gives {frame.image.shape[1]}x"
                               f"{frame.image.shape[0]}, the rig was calibrated at {w}x{h}")
             return frame

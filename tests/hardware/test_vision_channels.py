@@ -81,6 +81,18 @@ def test_a_channel_that_tops_out_lower_is_brought_to_the_common_top() -> None:
     assert white.known and white.gains == (1.0, 1.0, 1.0)  # nothing left to check
 
 
+def test_light_already_on_one_scale_learns_no_balance() -> None:
+    """Projection-aware, each channel of the unexplained light is a share of that
+    channel's headroom: its tops say what the light did, not where the camera clips."""
+    image = _balanced_by(np.full((60, 60, 3), 255, np.uint8), RED_DOWN)
+    shared = ChannelBalance(shared=True)
+    assert shared.known and shared.learn(image, every=True) is None
+    assert shared.apply(image) is image and shared.gains == (1.0, 1.0, 1.0)
+    shared.reset()
+    assert shared.known
+    assert ChannelBalance().learn(image, every=True) == (1.0, 1.0, 1.0)  # a camera's: learnt
+
+
 def test_a_red_dot_under_white_balance_reads_red() -> None:
     """Red x0.8: the red channel clips at 204. Read at 255, its headroom is overstated and
     the dot's clipped red fringe reads weaker than its green (it read green before this
