@@ -29,6 +29,9 @@ class DetectorConfig:
     min_peak: int = 150  # a dot is among the brightest things in view
     min_area: float = 3.0  # a single hot pixel is noise
     min_area_unsaturated: float = 6.0  # so is a dim speck (a blinking pixel looks the same)
+    # The lens and the sensor's colour mosaic spread a spot over this many pixels or more
+    # each way: a core one pixel thin is an edge or a line of light, not a spot.
+    min_side: int = 2
     max_area: float = 1500.0
     max_area_unsaturated: float = 100.0  # bigger than this: clipped, round, rising hard
     max_elongation_large: float = 2.0

@@ -9,10 +9,13 @@ The smallest areas (`min_area`, `min_area_unsaturated`) tell a dot from a noise 
 a hot pixel, which are the sensor's own pixels at any resolution, so they never grow with
 the frame; below 640 px the smallest dot covers fewer pixels than that, and they shrink
 with it, but never to one pixel (`MIN_PIXELS`): one pixel alone is a hot pixel or noise
-whatever the resolution."""
+whatever the resolution. The thinnest spot (`min_side`) is thinner there too: a frame
+scaled down from the sensor may show its two pixels as one, so below 640 px wide a
+blob one pixel thin is not refused for it."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from functools import lru_cache
 
@@ -38,5 +41,6 @@ def at_resolution(cfg: DetectorConfig, width: int) -> DetectorConfig:
         return cfg
     area = frame_scale(width) ** 2
     return replace(cfg, min_area=max(MIN_PIXELS, cfg.min_area * area),
-                   min_area_unsaturated=max(MIN_PIXELS, cfg.min_area_unsaturated * area))
+                   min_area_unsaturated=max(MIN_PIXELS, cfg.min_area_unsaturated * area),
+                   min_side=max(1, math.floor(cfg.min_side * frame_scale(width))))
 

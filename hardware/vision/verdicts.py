@@ -8,7 +8,7 @@ from hardware.vision.config import Blob, DetectorConfig
 
 # The verdicts `verdict` reaches before it looks at a blob's surroundings (ring, flicker)
 # or, unless the blob is long, its colour: a blob rejected so is measured no further.
-SHAPE_VERDICTS = frozenset({"area", "peak", "weak", "streak", "large"})
+SHAPE_VERDICTS = frozenset({"area", "peak", "thin", "weak", "streak", "large"})
 
 
 def verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
@@ -24,6 +24,9 @@ def verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
             b.peak_rise < cfg.min_rise_unsaturated or b.area < cfg.min_area_unsaturated
             or big)):
         return "peak"
+    # an edge or a line of light (of content, of a projection's edge left unexplained)
+    if min(b.w, b.h) < cfg.min_side:
+        return "thin"
     # a small rise is believable only from a dot that clips fully and is not a speck
     if b.peak_rise < cfg.min_rise_unsaturated and (
             b.peak < cfg.clip_level or b.area < cfg.min_area_unsaturated):

@@ -49,6 +49,8 @@ def test_the_smallest_areas_shrink_below_640_px_to_two_pixels_and_never_grow() -
     half = at_resolution(cfg, 320)
     assert (half.min_area, half.min_area_unsaturated) == (MIN_PIXELS, MIN_PIXELS)
     assert at_resolution(cfg, 448).min_area_unsaturated == pytest.approx(6 * 0.7 ** 2)
+    # a frame scaled down from the sensor may show a spot's two pixels as one
+    assert (half.min_side, at_resolution(cfg, 448).min_side, cfg.min_side) == (1, 1, 2)
     # a noise speck or a hot pixel is the sensor's own pixel at any resolution
     assert at_resolution(cfg, 640) == cfg == at_resolution(cfg, 960) == at_resolution(cfg, 1280)
 
