@@ -123,6 +123,9 @@ class Blob:
     # its clipped white core appeared from nothing (`history.appeared`): light that is
     # new, where clipping hides how far its peak rose
     appeared: bool = False
+    # its core's width across its narrowest axis (from its second moments, px): 1 for a
+    # line one pixel thin at any angle, 2 for a bar two pixels thick; inf: not measured
+    thickness: float = float("inf")
 
 
 _BLOB_FIELDS = tuple(f.name for f in fields(Blob))

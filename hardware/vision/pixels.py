@@ -268,6 +268,17 @@ def weighted_shape(weights: Image) -> tuple[int, float]:
     return cv2.countNonZero(weights), math.sqrt((mid + root) / max(mid - root, 1e-6))
 
 
+def core_thickness(core: Image) -> float:
+    """The width of a core (uint8, set pixels over 0) across its minor axis, px: the width
+    of a bar whose pixels spread as much that way (each pixel spans one)."""
+    m = cv2.moments(core, binaryImage=True)
+    if m["m00"] == 0:
+        return 0.0
+    cxx, cyy, cxy = m["mu20"] / m["m00"], m["mu02"] / m["m00"], m["mu11"] / m["m00"]
+    minor = (cxx + cyy) / 2 - math.sqrt(((cxx - cyy) / 2) ** 2 + cxy * cxy)
+    return math.sqrt(12 * (max(minor, 0.0) + 1 / 12))
+
+
 def ring_means(bright: Image, rise: Image, ref: Image, ring: np.ndarray
                ) -> tuple[float, float, float]:
     """The mean brightness, rise and |change of brightness since `ref`| over the `ring`

@@ -51,18 +51,32 @@ class Photometry:
     gamma: Triple = (1.0, 1.0, 1.0)
     blur: float = 0.0  # Gaussian sd in camera px
 
-    def lut(self) -> Image:
+    def curves(self) -> npt.NDArray[np.float64]:
+        """Per channel, the level each level shown drives the sensor to (1 x 256 x 3),
+        before it clips: past 255 where the picture alone takes it over the top."""
         x = np.arange(256, dtype=np.float64) / 255.0
-        curves = [np.clip(o + g * 255.0 * x ** gm, 0, 255)
+        curves = [np.maximum(o + g * 255.0 * x ** gm, 0)
                   for g, o, gm in zip(self.gain, self.offset, self.gamma, strict=True)]
-        return np.round(np.stack(curves, axis=-1)).astype(np.uint8).reshape(1, 256, 3)
+        return np.stack(curves, axis=-1).reshape(1, 256, 3)
+
+    def lut(self) -> Image:
+        return np.round(np.minimum(self.curves(), 255)).astype(np.uint8)
 
     def apply(self, warped_bgr: Image) -> Image:
         """What the camera records of a picture already warped into its view."""
-        image = warped_bgr
-        if self.blur > 0:
-            image = cv2.GaussianBlur(image, (0, 0), self.blur)
-        out: Image = cv2.LUT(image, self.lut())
+        out: Image = cv2.LUT(self._blurred(warped_bgr), self.lut())
+        return out
+
+    def levels(self, warped_bgr: Image) -> npt.NDArray[np.float32]:
+        """The levels a picture already warped into the camera's view drives its sensor
+        to, before it clips (`apply` is what the camera then records)."""
+        out = cv2.LUT(self._blurred(warped_bgr), self.curves().astype(np.float32))
+        return np.asarray(out, np.float32)
+
+    def _blurred(self, image: Image) -> Image:
+        if self.blur <= 0:
+            return image
+        out: Image = cv2.GaussianBlur(image, (0, 0), self.blur)
         return out
 
 
@@ -176,13 +190,20 @@ class ProjectionPrediction:
                   ) -> npt.NDArray[np.float32]:
         return _exposure_of(seen, predicted, self._mask)
 
-    def predict(self, shown_rgb: Image) -> Image:
-        """What the camera should see of the frame shown (RGB, any size), as BGR."""
-        return self.photometry.apply(self.warp(shown_rgb))
+    def predict(self, shown_rgb: Image) -> npt.NDArray[np.float32]:
+        """The levels the frame shown (RGB, any size) should drive the camera's sensor to,
+        as BGR, before it clips."""
+        return self.photometry.levels(self.warp(shown_rgb))
 
     def unexplained(self, frame: Frame, shown_rgb: Image) -> Frame:
-        predicted = self.predict(shown_rgb).astype(np.float32)
+        """The light in `frame` that the picture shown does not explain (see the module).
+        As in the camera, the exposure scales the sensor's levels and the sensor then
+        clips: content the picture alone drives past the top is predicted at the top
+        whatever the exposure does (scaled after clipping, it fell under the top as the
+        exposure fell, and a clipped patch read as light)."""
+        predicted = self.predict(shown_rgb)
         predicted *= self._exposure(frame.image, predicted)
+        np.minimum(predicted, 255.0, out=predicted)
         headroom = np.maximum(255.0 - predicted, MIN_HEADROOM)
         used = (frame.image.astype(np.float32) - predicted) / headroom
         image: Image = np.clip(FLOOR + used * (255.0 - FLOOR), 0, 255).astype(np.uint8)

@@ -17,6 +17,7 @@ from hardware.vision.pixels import (
     added_light_in,
     component_box,
     components,
+    core_thickness,
     dot_colour_in,
     peaks_in_turn,
     plateau,
@@ -354,7 +355,8 @@ def _measure(img: Image, ref: Image, bright: Image, rise: Image, comp: np.ndarra
     light = added_light_in(img, ref, grown) if grown is not None else None
     d_red, d_green = light or (0.0, 0.0)
     blob = Blob(cx + ox, cy + oy, area, bw, bh, peak, peak_rise, 0.0, 0.0, d_red, d_green,
-                "red" if d_red >= d_green else "green", True, "", elong)
+                "red" if d_red >= d_green else "green", True, "", elong,
+                thickness=core_thickness(core8[inner]))
     why = verdict(blob, cfg, full)
     if why in SHAPE_VERDICTS and not complete:
         return changed(blob, accepted=False, why=why)

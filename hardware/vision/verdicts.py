@@ -24,8 +24,9 @@ def verdict(b: Blob, cfg: DetectorConfig, full: tuple[int, int]) -> str:
             b.peak_rise < cfg.min_rise_unsaturated or b.area < cfg.min_area_unsaturated
             or big)):
         return "peak"
-    # an edge or a line of light (of content, of a projection's edge left unexplained)
-    if min(b.w, b.h) < cfg.min_side:
+    # an edge or a line of light (of content, of a projection's edge left unexplained),
+    # at any angle: thinner than half-way from a line one pixel thin to the thinnest spot
+    if b.thickness < cfg.min_side - 0.5:
         return "thin"
     # a small rise is believable only from a dot that clips fully and is not a speck
     if b.peak_rise < cfg.min_rise_unsaturated and (

@@ -181,15 +181,18 @@ def test_detect_frames_counts_frames_and_flushes():
 
 
 @pytest.mark.parametrize("length", [3, 4])  # longer: a streak
-def test_a_line_one_pixel_thin_is_no_dot(length: int) -> None:
+@pytest.mark.parametrize("diagonal", [False, True])
+def test_a_line_one_pixel_thin_is_no_dot(length: int, diagonal: bool) -> None:
     """Lens and colour mosaic spread a spot over two pixels or more each way; light one
-    pixel thin is an edge (projection-aware: a moving target's edge left unexplained,
-    outdoor seed 9304). The same light two pixels thick is a dot. (At 640 px wide; below,
-    a frame scaled down may show a spot one pixel thin.)"""
+    pixel thin, along a row or a diagonal, is an edge (projection-aware: a moving
+    target's edge left unexplained, outdoor seeds 9304 and 9302). The same light two
+    pixels thick is a dot. (At 640 px wide; below, a frame scaled down may show a spot
+    one pixel thin.)"""
     def lit(rows: int) -> np.ndarray:
         image = np.full((480, 640, 3), 40, np.uint8)
-        image[80:80 + rows, 100:100 + length] = (40, 40, 255)
-        image[80:80 + rows, 101:99 + length] = (255, 255, 255)
+        for i in range(length):
+            y, x = (80 + i, 100 + i) if diagonal and rows == 1 else (80, 100 + i)
+            image[y:y + rows, x] = (255, 255, 255) if 0 < i < length - 1 else (40, 40, 255)
         return image
 
     assert detect_still(lit(1)) == []

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
+import pytest
 
 from hardware.vision.calibration import calibrate, chessboard_image
-from hardware.vision.prediction import Photometry, ProjectionPrediction, grey_ramp
+from hardware.vision.frames import Frame
+from hardware.vision.prediction import FLOOR, Photometry, ProjectionPrediction, grey_ramp
 from hardware.vision.projected import ProjectedCamera, Pulse
 
 SIZE = (1280, 720)
@@ -41,3 +44,21 @@ def test_a_scene_cut_is_explained_and_a_dot_is_not() -> None:
     inside = dot[mask]
     assert inside.max() >= 250  # the dot
     assert np.percentile(inside, 99.5) < 100  # the cut: explained, edges and noise left
+
+
+@pytest.mark.parametrize("exposure", [0.85, 1.0, 1.15])
+def test_content_the_picture_drives_past_the_top_stays_explained_as_the_exposure_moves(
+        exposure: float) -> None:
+    """An over-exposed camera clips a white patch whatever its exposure does; scaled
+    after the model had clipped, the prediction fell under the top with the exposure,
+    and the patch read as light the projection left unexplained (up to 255)."""
+    _, prediction = _rig(Photometry(gain=(1.4, 1.4, 1.4), offset=(12.0, 12.0, 12.0)))
+    shown = np.full((720, 1280, 3), 120, np.uint8)
+    shown[200:500, 300:700] = 255  # white: about 370 levels before the sensor clips
+    levels = (12.0 + 1.4 * prediction.warp(shown).astype(np.float32)) * exposure
+    frame = Frame(np.clip(np.rint(levels), 0, 255).astype(np.uint8), 0, 0)
+    left = prediction.unexplained(frame, shown).image
+    inside = cv2.erode(prediction._mask, np.ones((9, 9), np.uint8)) > 0
+    patch = left[inside & (frame.image.min(axis=2) == 255)]
+    assert patch.size > 10_000 and np.percentile(patch, 99) == FLOOR
+    assert abs(np.median(left[inside]) - FLOOR) <= 2  # the grey: explained too
