@@ -258,14 +258,8 @@ def weighted_shape(weights: Image) -> tuple[int, float]:
     """The pixels of weight over 0 (uint8 `weights`), and the major over minor axis of
     their weighted offsets from their weighted centre (OpenCV's central moments: integer
     weights, so the sums are exact and only the centre's products round)."""
-    m = cv2.moments(weights)
-    sw = m["m00"]
-    cxx = m["mu20"] / sw + 1 / 12  # + pixel size: a 1-px dot is round
-    cyy = m["mu02"] / sw + 1 / 12
-    cxy = m["mu11"] / sw
-    root = math.sqrt(((cxx - cyy) / 2) ** 2 + cxy * cxy)
-    mid = (cxx + cyy) / 2
-    return cv2.countNonZero(weights), math.sqrt((mid + root) / max(mid - root, 1e-6))
+    major, minor = _axes(cv2.moments(weights))
+    return cv2.countNonZero(weights), math.sqrt(major / max(minor, 1e-6))
 
 
 def core_thickness(core: Image) -> float:
@@ -274,9 +268,19 @@ def core_thickness(core: Image) -> float:
     m = cv2.moments(core, binaryImage=True)
     if m["m00"] == 0:
         return 0.0
-    cxx, cyy, cxy = m["mu20"] / m["m00"], m["mu02"] / m["m00"], m["mu11"] / m["m00"]
-    minor = (cxx + cyy) / 2 - math.sqrt(((cxx - cyy) / 2) ** 2 + cxy * cxy)
-    return math.sqrt(12 * (max(minor, 0.0) + 1 / 12))
+    return math.sqrt(12 * max(_axes(m)[1], 1 / 12))
+
+
+def _axes(m: dict[str, float]) -> tuple[float, float]:
+    """The variance along the major and the minor axis of what the moments `m` describe,
+    each pixel spanning one (+ 1/12: a 1-px dot is round)."""
+    sw = m["m00"]
+    cxx = m["mu20"] / sw + 1 / 12
+    cyy = m["mu02"] / sw + 1 / 12
+    cxy = m["mu11"] / sw
+    root = math.sqrt(((cxx - cyy) / 2) ** 2 + cxy * cxy)
+    mid = (cxx + cyy) / 2
+    return mid + root, mid - root
 
 
 def ring_means(bright: Image, rise: Image, ref: Image, ring: np.ndarray
